@@ -1,0 +1,33 @@
+# luoshi — the two commands: `make run` (main job on the bundled samples) and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+WAREHOUSE ?= data/warehouse.duckdb
+export PREFECT_HOME := $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
+export PREFECT_LOGGING_LEVEL ?= WARNING
+
+.PHONY: setup run test lint clean
+
+$(BIN)/luoshi: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/luoshi
+
+setup: $(BIN)/luoshi
+
+run: setup
+	$(BIN)/luoshi ingest --warehouse $(WAREHOUSE) --manifest samples/sources.yaml samples/jishui-2020-progress.txt
+	$(BIN)/luoshi summary --warehouse $(WAREHOUSE)
+
+test: setup
+	$(BIN)/ruff check flows transforms schemas warehouse tests
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check flows transforms schemas warehouse tests
+
+clean:
+	rm -rf $(VENV) .prefect data .pytest_cache

@@ -1,0 +1,69 @@
+"""pandera contracts for every hand-off (validated lazily: one run reports every bad row)."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+STATUS_CODES = ["completed", "in_progress", "behind", "not_started", "ongoing", "unknown"]
+CONFIDENCES = ["high", "medium", "low"]
+UNIT_TYPES = ["department", "township", "collective", "enterprise", "other"]
+
+
+class RawTaskRow(pa.DataFrameModel):
+    """A task row as the layout step rebuilt it."""
+
+    table_no: Series[int] = pa.Field(ge=1)
+    seq: Series[int] = pa.Field(ge=1, le=9999)
+    task_text: Series[str] = pa.Field(str_length={"min_value": 2})
+    line_start: Series[int] = pa.Field(ge=1)
+    line_end: Series[int] = pa.Field(ge=1)
+
+    @pa.dataframe_check(error="line_end is before line_start")
+    def span_ordered(cls, df):  # noqa: N805
+        return df["line_end"] >= df["line_start"]
+
+    class Config:
+        strict = False
+        coerce = True
+
+
+class TaskRecord(pa.DataFrameModel):
+    """A normalized task record (one per task per report)."""
+
+    table_no: Series[int] = pa.Field(ge=1)
+    seq: Series[int] = pa.Field(ge=1)
+    task_text: Series[str] = pa.Field(str_length={"min_value": 2})
+    status: Series[str] = pa.Field(isin=STATUS_CODES)
+    status_confidence: Series[str] = pa.Field(isin=CONFIDENCES)
+    expected_progress: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    n_leaders: Series[int] = pa.Field(ge=0)
+    n_units: Series[int] = pa.Field(ge=0)
+
+    @pa.dataframe_check(error="a task has no responsible unit and no leader")
+    def someone_responsible(cls, df):  # noqa: N805
+        return (df["n_units"] + df["n_leaders"]) > 0
+
+    class Config:
+        strict = False
+        coerce = True
+
+
+class UnitRow(pa.DataFrameModel):
+    """A unit about to be loaded into dim_unit / bridge_task_unit."""
+
+    unit_name: Series[str] = pa.Field(str_length={"min_value": 2, "max_value": 60})
+    unit_type: Series[str] = pa.Field(isin=UNIT_TYPES)
+    role: Series[str] = pa.Field(isin=["lead", "co", "responsible"])
+
+    class Config:
+        strict = False
+
+
+class LeaderRow(pa.DataFrameModel):
+    """A leader about to be loaded into dim_leader / bridge_task_leader."""
+
+    leader_name: Series[str] = pa.Field(str_length={"min_value": 2, "max_value": 30})
+
+    class Config:
+        strict = False

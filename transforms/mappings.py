@@ -1,0 +1,93 @@
+"""Committed, reviewable mapping files (schemas/mappings/*.yaml), loaded once per process."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "schemas" / "mappings"
+
+
+def mapping_path(name: str) -> Path:
+    """Path of a mapping file by its stem, e.g. ``units`` → schemas/mappings/units.yaml."""
+    return MAPPINGS_DIR / f"{name}.yaml"
+
+
+def _load(name: str) -> dict[str, Any]:
+    with mapping_path(name).open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def squash(text: str) -> str:
+    """Remove every kind of white space (including the ideographic space) from text."""
+    return re.sub(r"\s+", "", text.replace("\u3000", " "))
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    exact: dict[str, str]
+    patterns: tuple[tuple[re.Pattern[str], str], ...]
+
+    def role(self, header: str) -> str | None:
+        """The role of a header cell, or None when the mapping does not know it."""
+        key = squash(header).strip(":：")
+        if not key:
+            return None
+        if key in self.exact:
+            return self.exact[key]
+        for pattern, role in self.patterns:
+            if pattern.search(key):
+                return role
+        return None
+
+
+@dataclass(frozen=True)
+class UnitMap:
+    aliases: dict[str, str]
+    fragments: frozenset[str]
+    split_prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    types: tuple[tuple[re.Pattern[str], str], ...]
+
+
+@dataclass(frozen=True)
+class LeaderMap:
+    aliases: dict[str, str]
+    role_markers: tuple[str, ...]
+
+
+@cache
+def header_map() -> HeaderMap:
+    data = _load("headers")
+    exact: dict[str, str] = {}
+    for role, headers in data["roles"].items():
+        for h in headers:
+            exact[squash(h)] = role
+    patterns = tuple((re.compile(p), "progress") for p in data.get("progress_patterns", []))
+    return HeaderMap(exact=exact, patterns=patterns)
+
+
+@cache
+def unit_map() -> UnitMap:
+    data = _load("units")
+    return UnitMap(
+        aliases={squash(k): v for k, v in (data.get("aliases") or {}).items()},
+        fragments=frozenset(data.get("fragments") or []),
+        split_prefixes=tuple(sorted(data.get("split_prefixes") or [], key=len, reverse=True)),
+        suffixes=tuple(sorted(data.get("suffixes") or [], key=len, reverse=True)),
+        types=tuple((re.compile(t["pattern"]), t["type"]) for t in data.get("types") or []),
+    )
+
+
+@cache
+def leader_map() -> LeaderMap:
+    data = _load("leaders")
+    return LeaderMap(
+        aliases={squash(k): v for k, v in (data.get("aliases") or {}).items()},
+        role_markers=tuple(data.get("role_markers") or []),
+    )

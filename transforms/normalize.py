@@ -1,0 +1,260 @@
+"""Normalization: leaders, units (aliases, fragments, run-together names) and the task record.
+
+Every change made to the source text is returned as a ``repair.*`` finding so the quality report
+can list it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from transforms.grid import Finding
+from transforms.layout import RawTaskRow
+from transforms.mappings import leader_map, squash, unit_map
+
+TOKEN_SPLIT = re.compile(r"[\s\u3000、，,；;/／]+")
+CJK = re.compile(r"^[\u4e00-\u9fff]$")
+
+
+@dataclass
+class TaskRecord:
+    """One task of one report, normalized (the `extract --jsonl` record of DESIGN.md)."""
+
+    table_no: int
+    table_title: str | None
+    part: str | None
+    section: str | None
+    seq: int
+    project: str | None
+    task_text: str
+    target_text: str | None
+    leaders: list[str]
+    lead_units: list[str]
+    units: list[str]
+    co_units: list[str]
+    deadline: str | None
+    progress: list[dict[str, str]]
+    status_raw: str | None
+    issues: str | None
+    note: str | None
+    line_start: int
+    line_end: int
+    status: str = "unknown"
+    status_evidence: str | None = None
+    status_confidence: str = "low"
+    expected_progress: float | None = None
+    on_schedule: bool | None = None
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    actuals: list[dict[str, Any]] = field(default_factory=list)
+    metrics: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record in the `extract --jsonl` format."""
+        return {
+            "table_no": self.table_no,
+            "table_title": self.table_title,
+            "part": self.part,
+            "section": self.section,
+            "seq": self.seq,
+            "project": self.project,
+            "task_text": self.task_text,
+            "target_text": self.target_text,
+            "leaders": self.leaders,
+            "lead_units": self.lead_units,
+            "units": self.units,
+            "co_units": self.co_units,
+            "deadline": self.deadline,
+            "progress": self.progress,
+            "status": self.status,
+            "status_evidence": self.status_evidence,
+            "status_confidence": self.status_confidence,
+            "expected_progress": self.expected_progress,
+            "on_schedule": self.on_schedule,
+            "targets": self.targets,
+            "actuals": self.actuals,
+            "issues": self.issues,
+            "note": self.note,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+        }
+
+
+def unit_type(name: str) -> str:
+    """department | township | collective | enterprise | other, by the rules in units.yaml."""
+    for pattern, kind in unit_map().types:
+        if pattern.search(name):
+            return kind
+    return "other"
+
+
+def _split_run_together(token: str) -> list[str]:
+    """Split `县交通运输局各相关乡镇政府` into the units written together in it."""
+    um = unit_map()
+    parts: list[str] = []
+    rest = token
+    k = 2
+    while k < len(rest) - 2:
+        head, tail = rest[:k], rest[k:]
+        if head.endswith(um.suffixes) and tail.startswith(um.split_prefixes) and len(tail) >= 3:
+            # do not split a unit's own name such as 县委县政府办 only where head is a real unit
+            if len(head) >= 3:
+                parts.append(head)
+                rest = tail
+                k = 2
+                continue
+        k += 1
+    parts.append(rest)
+    return parts
+
+
+def split_units(raw: str | None, seq: int | None = None, line: int | None = None) -> tuple[list[str], list[Finding]]:
+    """Split a unit cell into canonical unit names, with a finding for every repair."""
+    if not raw or not raw.strip():
+        return [], []
+    um = unit_map()
+    repairs: list[Finding] = []
+    seq_s = str(seq) if seq is not None else None
+    tokens = [t for t in TOKEN_SPLIT.split(raw.strip()) if t]
+    # 1. rejoin fragments split off by a space or line break (县行政服务 中心)
+    joined: list[str] = []
+    for t in tokens:
+        if joined and (t in um.fragments or t.startswith(("(", "（"))):
+            before = f"{joined[-1]} {t}"
+            joined[-1] = joined[-1] + t
+            repairs.append(
+                Finding("repair.unit_rejoined", "info", f"{before!r} → {joined[-1]!r}", line, line, seq=seq_s)
+            )
+        else:
+            joined.append(t)
+    # 2. split units written together (县交通运输局各相关乡镇政府)
+    split: list[str] = []
+    for t in joined:
+        pieces = _split_run_together(t)
+        if len(pieces) > 1:
+            repairs.append(
+                Finding("repair.unit_split", "info", f"{t!r} → {' | '.join(pieces)}", line, line, seq=seq_s)
+            )
+        split.extend(pieces)
+    # 3. aliases and typos
+    out: list[str] = []
+    for t in split:
+        key = squash(t)
+        canon = um.aliases.get(key, key)
+        if canon != key:
+            repairs.append(
+                Finding("repair.unit_canonicalized", "info", f"{key!r} → {canon!r} (schemas/mappings/units.yaml)", line, line, seq=seq_s)
+            )
+        if canon not in out:
+            out.append(canon)
+    return out, repairs
+
+
+def split_leaders(raw: str | None, seq: int | None = None, line: int | None = None) -> tuple[list[str], list[Finding]]:
+    """Split a leader cell into names; `吴 诚` → `吴诚`; a role (国防科工局挂职领导) stays whole."""
+    if not raw or not raw.strip():
+        return [], []
+    lm = leader_map()
+    repairs: list[Finding] = []
+    seq_s = str(seq) if seq is not None else None
+    tokens = [t for t in TOKEN_SPLIT.split(raw.strip()) if t]
+    names: list[str] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if not run:
+            return
+        name = "".join(run)
+        if len(run) > 1:
+            repairs.append(
+                Finding("repair.leader_spacing", "info", f"{' '.join(run)!r} → {name!r}", line, line, seq=seq_s)
+            )
+        names.append(name)
+        run.clear()
+
+    for t in tokens:
+        if CJK.match(t):
+            run.append(t)
+        else:
+            close_run()
+            names.append(t)
+    close_run()
+    out: list[str] = []
+    for n in names:
+        canon = lm.aliases.get(n, n)
+        if canon != n:
+            repairs.append(Finding("repair.leader_canonicalized", "info", f"{n!r} → {canon!r}", line, line, seq=seq_s))
+        if canon not in out:
+            out.append(canon)
+    return out, repairs
+
+
+def _clean_text(text: str | None) -> str | None:
+    if text is None:
+        return None
+    t = re.sub(r"[ \t\u3000]*\n[ \t\u3000]*", "\n", text).strip()
+    return t or None
+
+
+def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
+    """A raw task row → a task record plus the repairs made on the way."""
+    findings: list[Finding] = []
+    seq_s = str(row.seq)
+    if row.physical_lines > 1:
+        findings.append(
+            Finding(
+                "repair.split_row_rejoined",
+                "info",
+                f"table {row.table_no} row {row.seq} was split over {row.physical_lines} lines "
+                f"({row.line_start}-{row.line_end}) and was rejoined",
+                row.line_start,
+                row.line_end,
+                seq=seq_s,
+                table_no=row.table_no,
+            )
+        )
+    if row.sub_rows:
+        findings.append(
+            Finding(
+                "repair.sub_rows_attached",
+                "info",
+                f"table {row.table_no} row {row.seq}: {row.sub_rows} sub-row(s) without 序号 attached",
+                row.line_start,
+                row.line_end,
+                seq=seq_s,
+                table_no=row.table_no,
+            )
+        )
+    leaders, f = split_leaders(row.leader_raw, row.seq, row.line_start)
+    findings += f
+    lead_units, f = split_units(row.lead_unit_raw, row.seq, row.line_start)
+    findings += f
+    units, f = split_units(row.units_raw, row.seq, row.line_start)
+    findings += f
+    co_units, f = split_units(row.co_units_raw, row.seq, row.line_start)
+    findings += f
+    findings = [replace(fd, table_no=row.table_no) if fd.table_no is None else fd for fd in findings]
+    progress = [{"label": p["label"], "text": _clean_text(p["text"]) or ""} for p in row.progress]
+    record = TaskRecord(
+        table_no=row.table_no,
+        table_title=row.table_title,
+        part=row.part,
+        section=row.section,
+        seq=row.seq,
+        project=_clean_text(row.project),
+        task_text=_clean_text(row.task_text) or "",
+        target_text=_clean_text(row.target),
+        leaders=leaders,
+        lead_units=lead_units,
+        units=units,
+        co_units=co_units,
+        deadline=_clean_text(row.deadline),
+        progress=progress,
+        status_raw=_clean_text(row.status_raw),
+        issues=_clean_text(row.issues),
+        note=_clean_text(row.note),
+        line_start=row.line_start,
+        line_end=row.line_end,
+    )
+    return record, findings

@@ -1,0 +1,174 @@
+"""read → layout → normalize → validate for one report, as a pure function of its bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors as pa_errors
+import yaml
+
+from schemas import models
+from transforms import PARSER_VERSION
+from transforms.grid import Finding
+from transforms.layout import RawTaskRow, build_rows
+from transforms.normalize import TaskRecord, normalize_row
+from transforms.readers import ReadError, read_report
+
+QUALITY_CONFIG = Path(__file__).resolve().parent.parent / "schemas" / "quality.yaml"
+
+
+class RejectedReport(ValueError):
+    """The file is not a task table we can load; nothing from it is loaded."""
+
+
+@cache
+def quality_config() -> dict:
+    return yaml.safe_load(QUALITY_CONFIG.read_text(encoding="utf-8")) or {}
+
+
+@dataclass
+class ParsedReport:
+    format: str
+    records: list[TaskRecord]
+    findings: list[Finding]
+    text: str
+    tables: list[dict] = field(default_factory=list)
+    parser_version: str = PARSER_VERSION
+
+
+def _row_severity(rule: str) -> str:
+    cfg = quality_config()
+    return (cfg.get("row_rules") or {}).get(rule, cfg.get("default_row_severity", "error"))
+
+
+def validate_rows(df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]) -> tuple[set[int], list[Finding]]:
+    """Validate a frame lazily; return the positions of rows to quarantine and a finding per failure."""
+    try:
+        model.validate(df, lazy=True)
+        return set(), []
+    except pa_errors.SchemaErrors as err:
+        cases = err.failure_cases
+    bad: set[int] = set()
+    findings: list[Finding] = []
+    for case in cases.to_dict("records"):
+        column = case.get("column") or model.__name__
+        check = str(case.get("check"))
+        rule_key = f"{model.__name__}.{check if column == model.__name__ else column}"
+        sev = _row_severity(rule_key)
+        idx = case.get("index")
+        table_no = seq = None
+        if idx is not None and not pd.isna(idx):
+            idx = int(idx)
+            table_no, seq = keys[idx]
+            if sev == "error":
+                bad.add(idx)
+        findings.append(
+            Finding(
+                f"{stage}.{rule_key}",
+                sev,
+                f"table {table_no} row {seq}: {column} failed {check} (value {case.get('failure_case')!r})"
+                + ("; the row was quarantined" if sev == "error" and idx is not None else ""),
+                seq=str(seq) if seq is not None else None,
+                table_no=table_no,
+            )
+        )
+    return bad, findings
+
+
+def _dedupe(rows: list[RawTaskRow]) -> tuple[list[RawTaskRow], list[Finding]]:
+    seen: dict[tuple[int, int], RawTaskRow] = {}
+    findings: list[Finding] = []
+    out: list[RawTaskRow] = []
+    for r in rows:
+        key = (r.table_no, r.seq)
+        if key in seen:
+            first = seen[key]
+            findings.append(
+                Finding(
+                    "layout.duplicate_seq",
+                    "error",
+                    f"table {r.table_no}: 序号 {r.seq} appears again at lines {r.line_start}-{r.line_end} "
+                    f"(first at {first.line_start}-{first.line_end}); the repeat was quarantined",
+                    r.line_start,
+                    r.line_end,
+                    seq=str(r.seq),
+                    table_no=r.table_no,
+                )
+            )
+            continue
+        seen[key] = r
+        out.append(r)
+    return out, findings
+
+
+def annotate(record: TaskRecord, as_of: date | None, plan_year: int | None) -> list[Finding]:
+    """Meaning: status, quantities and 序时 for one record (see transforms/status.py)."""
+    from transforms.status import annotate_record
+
+    return annotate_record(record, as_of=as_of, plan_year=plan_year)
+
+
+def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> ParsedReport:
+    """Parse and normalize one report's bytes. Raises RejectedReport when it is not a task table."""
+    try:
+        grid = read_report(data, name)
+    except ReadError as exc:
+        raise RejectedReport(f"{name}: {exc}") from exc
+    layout = build_rows(grid)
+    findings = list(grid.findings) + list(layout.findings)
+    if not grid.tables or not any(t.header for t in grid.tables) and not layout.rows:
+        raise RejectedReport(f"{name}: not a task table: no header row naming 序号/任务/进展 columns was found")
+    if not layout.rows:
+        headers = "; ".join(" | ".join(t.header or []) for t in grid.tables)
+        raise RejectedReport(f"{name}: a table header was found ({headers}) but no task rows under it")
+    rows, dup = _dedupe(layout.rows)
+    findings += dup
+    raw_df = pd.DataFrame(
+        {
+            "table_no": [r.table_no for r in rows],
+            "seq": [r.seq for r in rows],
+            "task_text": [(r.task_text or r.target or r.project or "").strip() for r in rows],
+            "line_start": [r.line_start for r in rows],
+            "line_end": [r.line_end for r in rows],
+        }
+    )
+    keys = [(r.table_no, r.seq) for r in rows]
+    bad, f = validate_rows(raw_df, models.RawTaskRow, "raw", keys)
+    findings += f
+    records: list[TaskRecord] = []
+    for i, r in enumerate(rows):
+        if i in bad:
+            continue
+        rec, f = normalize_row(r)
+        if not rec.task_text:
+            rec.task_text = rec.target_text or rec.project or ""
+        findings += f
+        findings += [
+            replace(x, table_no=x.table_no or rec.table_no, seq=x.seq or str(rec.seq))
+            for x in annotate(rec, as_of, plan_year)
+        ]
+        records.append(rec)
+    rec_df = pd.DataFrame(
+        {
+            "table_no": [r.table_no for r in records],
+            "seq": [r.seq for r in records],
+            "task_text": [r.task_text for r in records],
+            "status": [r.status for r in records],
+            "status_confidence": [r.status_confidence for r in records],
+            "expected_progress": pd.Series([r.expected_progress for r in records], dtype="float64"),
+            "n_leaders": [len(r.leaders) for r in records],
+            "n_units": [len(r.lead_units) + len(r.units) + len(r.co_units) for r in records],
+        }
+    )
+    bad, f = validate_rows(rec_df, models.TaskRecord, "record", [(r.table_no, r.seq) for r in records])
+    findings += f
+    records = [r for i, r in enumerate(records) if i not in bad]
+    tables = [
+        {"table_no": i + 1, "title": t.title, "header": t.header, "roles": roles}
+        for i, (t, roles) in enumerate(zip(grid.tables, layout.roles, strict=True))
+    ]
+    return ParsedReport(format=grid.format, records=records, findings=findings, text=grid.text, tables=tables)

@@ -1,0 +1,387 @@
+"""Reader for text dumps of web pages (what a crawler's text extractor produces).
+
+Layouts handled here:
+- ``pipe``: one table row per line, cells separated by `` | ``; a row may be split over several
+  physical lines (continuations start with ``|`` or carry the rest of a cell).
+- ``cell_per_line``: one cell per line, each line ending with `` |``; a line holding only ``|``
+  (or ``||``) closes a row whose last cell is empty.
+- ``blank_separated``: one cell per line with blank lines between cells, no pipes at all.
+
+Lines before the first header (navigation, titles) and after the last row (site footer) are kept
+out of the tables and reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from transforms.grid import Finding, Grid, GridRow, GridTable
+from transforms.mappings import header_map, squash
+
+SEQ_START = re.compile(r"^\s*(\d{1,4})\s*\|")
+SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*$")
+PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+
+
+def _split_cells(text: str) -> list[str]:
+    return [c.strip() for c in text.split("|")]
+
+
+def _trim_trailing_empty(cells: list[str]) -> list[str]:
+    out = list(cells)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def header_cells(cells: list[str]) -> list[str] | None:
+    """The cells as a table header if most of them name a known column role, else None."""
+    cells = _trim_trailing_empty(cells)
+    nonempty = [c for c in cells if c]
+    if len(nonempty) < 2:
+        return None
+    hm = header_map()
+    roles = [hm.role(c) for c in nonempty]
+    known = [r for r in roles if r]
+    if len(known) >= 2 and len(known) * 2 >= len(nonempty) and (
+        "seq" in known or "task" in known or "progress" in known or "project" in known
+    ):
+        return cells
+    return None
+
+
+def is_heading_text(text: str) -> bool:
+    """A part heading (一、…) or a section heading ((一)…)."""
+    t = text.strip()
+    return bool(PART_RE.match(t) or SECTION_RE.match(t))
+
+
+def detect_layout(lines: list[str]) -> str:
+    """Which text-dump layout the lines follow."""
+    piped = [ln for ln in lines if "|" in ln]
+    if not piped:
+        return "blank_separated"
+    multi = sum(1 for ln in piped if ln.count("|") >= 2 and not re.fullmatch(r"\s*\|+\s*", ln))
+    ending = sum(1 for ln in piped if ln.rstrip().endswith("|") and ln.count("|") == 1)
+    if ending > multi:
+        return "cell_per_line"
+    return "pipe"
+
+
+def read_text(text: str) -> Grid:
+    """Parse a text dump into a grid of tables with line spans."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    layout = detect_layout(lines)
+    if layout == "pipe":
+        grid = _read_pipe(lines)
+    elif layout == "cell_per_line":
+        grid = _read_cells(lines, layout, _cell_per_line_units(lines))
+    else:
+        grid = _read_cells(lines, layout, _blank_separated_units(lines))
+    grid.text = text
+    return grid
+
+
+# --------------------------------------------------------------------------- pipe layout
+
+
+class _Pending:
+    def __init__(self, line_no: int, text: str) -> None:
+        self.start = line_no
+        self.end = line_no
+        self.parts = [text]
+
+    def add(self, line_no: int, text: str) -> None:
+        self.parts.append(text)
+        self.end = line_no
+
+    @property
+    def joined(self) -> str:
+        return "\n".join(self.parts)
+
+    @property
+    def separators(self) -> int:
+        return self.joined.count("|")
+
+
+def _read_pipe(lines: list[str]) -> Grid:
+    grid = Grid(format="text/pipe")
+    table: GridTable | None = None
+    ncols = 0
+    pending: _Pending | None = None
+    outside: list[tuple[int, str]] = []  # non-table lines seen since the last row
+    last_row_line = 0
+    closed_rows = 0
+
+    def flush(reason_eof: bool = False) -> None:
+        nonlocal pending, last_row_line, closed_rows
+        if pending is None or table is None:
+            pending = None
+            return
+        cells = _split_cells(pending.joined)
+        # a row written as `a | b | c |` splits into one trailing empty part
+        if len(cells) > ncols and not any(cells[ncols:]):
+            cells = cells[:ncols]
+        elif len(cells) > ncols:
+            grid.findings.append(
+                Finding(
+                    "reader.extra_cells",
+                    "warning",
+                    f"row at lines {pending.start}-{pending.end} has {len(cells)} cells for "
+                    f"{ncols} columns; the extra text was kept in the last column",
+                    pending.start,
+                    pending.end,
+                )
+            )
+            cells = cells[: ncols - 1] + [" | ".join(c for c in cells[ncols - 1 :] if c)]
+        complete = len(cells) >= ncols
+        if complete and reason_eof and not pending.parts[-1].rstrip().endswith("|") and closed_rows > len(table.rows) // 2:
+            complete = False  # rows here end with `|`; this one stops mid-cell: the file was cut
+        row = GridRow(
+            cells=cells + [""] * (ncols - len(cells)) if complete else cells,
+            line_start=pending.start,
+            line_end=pending.end,
+            physical_lines=len(pending.parts),
+            complete=complete,
+        )
+        if complete:
+            table.rows.append(row)
+            last_row_line = pending.end
+            closed_rows += pending.parts[-1].rstrip().endswith("|")
+        else:
+            seq = cells[0] if cells else "?"
+            where = "at the end of the file" if reason_eof else "before the next row"
+            grid.findings.append(
+                Finding(
+                    "reader.cut_row",
+                    "warning",
+                    f"row {seq} at lines {pending.start}-{pending.end} is cut off {where}: "
+                    f"{len(cells)} of {ncols} cells, the last one unfinished; it was not loaded",
+                    pending.start,
+                    pending.end,
+                    seq=seq,
+                    table_no=len(grid.tables),
+                )
+            )
+        pending = None
+
+    def next_nonempty(i: int) -> str | None:
+        for j in range(i + 1, len(lines)):
+            if lines[j].strip():
+                return lines[j]
+        return None
+
+    for idx, raw in enumerate(lines):
+        line_no = idx + 1
+        line = raw.strip()
+        if not line:
+            continue
+        cells = _split_cells(line)
+        hdr = header_cells(cells) if "|" in line else None
+        if hdr is not None:
+            flush()
+            title = None
+            if outside and outside[-1][0] == line_no - 1 or (outside and not table):
+                title = outside[-1][1]
+                outside.pop()
+            _report_outside(grid, outside, before_table=table is None)
+            outside = []
+            table = GridTable(title=title, header=hdr, header_line=line_no)
+            grid.tables.append(table)
+            ncols = len(hdr)
+            continue
+        if table is None:
+            outside.append((line_no, line))
+            continue
+        if SEQ_START.match(line):
+            flush()
+            pending = _Pending(line_no, line)
+        elif "|" in line and is_heading_text(cells[0]) and not any(cells[1:]):
+            flush()
+            table.rows.append(GridRow(cells=[cells[0]] + [""] * (ncols - 1), line_start=line_no, line_end=line_no))
+            last_row_line = line_no
+        elif pending is not None and (pending.separators < ncols - 1 or "|" in line):
+            pending.add(line_no, line)
+        elif "|" not in line:
+            flush()
+            nxt = next_nonempty(idx)
+            if nxt is not None and header_cells(_split_cells(nxt)) is not None:
+                outside.append((line_no, line))  # the title of the next table
+            elif is_heading_text(line) and nxt is not None and ("|" in nxt):
+                table.rows.append(GridRow(cells=[line] + [""] * (ncols - 1), line_start=line_no, line_end=line_no))
+            else:
+                outside.append((line_no, line))
+            continue
+        else:
+            flush()
+            pending = _Pending(line_no, line)  # a row without 序号 (a sub-row)
+        if pending is not None and pending.separators >= ncols - 1 and line.endswith("|"):
+            flush()
+    flush(reason_eof=True)
+    _report_outside(grid, [o for o in outside if o[0] > last_row_line], before_table=table is None)
+    if table is None:
+        grid.findings.append(
+            Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
+        )
+    return grid
+
+
+def _report_outside(grid: Grid, outside: list[tuple[int, str]], before_table: bool) -> None:
+    if not outside:
+        return
+    first, last = outside[0][0], outside[-1][0]
+    kind = "before the table (title, navigation)" if before_table else "outside the table rows (e.g. site footer)"
+    grid.findings.append(
+        Finding(
+            "reader.dropped_text",
+            "info",
+            f"{len(outside)} line(s) of page text {kind} at lines {first}-{last} were not read as rows",
+            first,
+            last,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- one cell per line
+
+
+def _cell_per_line_units(lines: list[str]) -> list[tuple[int, int, str | None]]:
+    """Cells of a cell-per-line dump as (start, end, text); text None marks an end of row (``|``/``||``).
+
+    A cell ends at a line ending in `` |``; a cell text may continue over several lines.
+    """
+    units: list[tuple[int, int, str | None]] = []
+    buf: list[str] = []
+    start = 0
+    for idx, raw in enumerate(lines):
+        line_no = idx + 1
+        s = raw.strip()
+        if not s and not buf:
+            continue
+        if re.fullmatch(r"\|+", s):
+            if buf:
+                units.append((start, line_no, "\n".join(buf).strip()))
+                buf = []
+            units.append((line_no, line_no, None))
+            continue
+        if not buf:
+            start = line_no
+        if s.endswith("|"):
+            buf.append(s[:-1].strip())
+            units.append((start, line_no, "\n".join(buf).strip()))
+            buf = []
+        else:
+            buf.append(s)
+    if buf:
+        units.append((start, len(lines), "\n".join(buf).strip()))
+    return units
+
+
+def _blank_separated_units(lines: list[str]) -> list[tuple[int, int, str | None]]:
+    """Cells of a dump that puts one cell per line with blank lines between cells."""
+    units: list[tuple[int, int, str | None]] = []
+    for idx, raw in enumerate(lines):
+        s = raw.strip()
+        if s:
+            units.append((idx + 1, idx + 1, s))
+    return units
+
+
+def _read_cells(lines: list[str], layout: str, units: list[tuple[int, int, str | None]]) -> Grid:
+    """Rebuild rows from a stream of single cells: find the header run, then cut rows at 序号 cells."""
+    grid = Grid(format=f"text/{layout}")
+    hm = header_map()
+    # 1. the header: the longest run of consecutive known header cells starting with 序号
+    header: list[str] = []
+    header_start = header_end = -1
+    i = 0
+    while i < len(units):
+        text = units[i][2]
+        if text is not None and hm.role(text) == "seq":
+            j = i
+            run: list[str] = []
+            while j < len(units) and units[j][2] is not None and hm.role(units[j][2] or "") is not None:
+                run.append(units[j][2] or "")
+                j += 1
+            if len(run) >= 3:
+                header, header_start, header_end = run, i, j
+                break
+        i += 1
+    title = None
+    if header:
+        pre = [u for u in units[:header_start] if u[2]]
+        if pre:
+            title = pre[0][2]
+            if len(pre) > 1:
+                grid.findings.append(
+                    Finding(
+                        "reader.dropped_text",
+                        "info",
+                        f"{len(pre) - 1} line(s) of page text before the table at lines "
+                        f"{pre[1][0]}-{pre[-1][1]} were not read as rows",
+                        pre[1][0],
+                        pre[-1][1],
+                    )
+                )
+        body = units[header_end:]
+        header_line = units[header_start][0]
+    else:
+        body = units
+        header_line = None
+    table = GridTable(title=title, header=header or None, header_line=header_line)
+    grid.tables.append(table)
+    ncols = len(header)
+    # 2. rows: a row starts at a cell that is only a number (序号) and runs to the next one
+    rows: list[list[tuple[int, int, str | None]]] = []
+    current: list[tuple[int, int, str | None]] | None = None
+    for u in body:
+        if u[2] is not None and SEQ_ONLY.match(u[2]) and (current is None or len(_cells(current)) >= 2):
+            current = [u]
+            rows.append(current)
+        elif current is not None:
+            current.append(u)
+    for n, row_units in enumerate(rows):
+        cells = _cells(row_units)
+        start, end = row_units[0][0], row_units[-1][1]
+        last = n == len(rows) - 1
+        complete = not ncols or len(cells) >= ncols - 1
+        if last and ncols and len(cells) < ncols and row_units[-1][2] is not None:
+            # the dump is cut: the final row has fewer cells and no row end
+            complete = False
+        if not complete:
+            grid.findings.append(
+                Finding(
+                    "reader.cut_row",
+                    "warning",
+                    f"row {cells[0]} at lines {start}-{end} is cut off at the end of the file: "
+                    f"{len(cells)} of {ncols} cells; it was not loaded",
+                    start,
+                    end,
+                    seq=cells[0],
+                    table_no=1,
+                )
+            )
+            continue
+        table.rows.append(GridRow(cells=cells, line_start=start, line_end=end, physical_lines=end - start + 1))
+    if not header:
+        grid.findings.append(
+            Finding("reader.no_header", "warning", "the table starts without a header row (it starts mid-table)")
+        )
+    return grid
+
+
+def _cells(units: list[tuple[int, int, str | None]]) -> list[str]:
+    """Cell texts of one row; a lone ``||`` line stands for an empty last cell."""
+    out: list[str] = []
+    for _, _, t in units:
+        if t is None:
+            continue
+        out.append(t)
+    ends = sum(1 for _, _, t in units if t is None)
+    out.extend([""] * ends)
+    return out
+
+
+__all__ = ["read_text", "detect_layout", "header_cells", "is_heading_text", "squash"]

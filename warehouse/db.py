@@ -1,0 +1,69 @@
+"""Connection helpers: open the warehouse, create the schema, load SQL files."""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+WAREHOUSE_DIR = Path(__file__).resolve().parent
+DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse's write lock for longer than we were willing to wait."""
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of warehouse/sql/NAME.sql (or a path relative to warehouse/)."""
+    path = WAREHOUSE_DIR / name if "/" in name else WAREHOUSE_DIR / "sql" / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def ddl_files() -> list[Path]:
+    return sorted((WAREHOUSE_DIR / "ddl").glob("*.sql")) + sorted((WAREHOUSE_DIR / "views").glob("*.sql"))
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table, sequence, seed row and view (idempotent)."""
+    for path in ddl_files():
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. A writer waits (with back-off) while another process holds the lock."""
+    path = Path(path)
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"no warehouse at {path}: run `luoshi ingest` first")
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.1
+    while True:
+        try:
+            con = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if not is_lock_error(exc) or time.monotonic() > deadline:
+                if is_lock_error(exc):
+                    raise WarehouseBusy(f"{path} is locked by another process: {exc}") from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    ensure_schema(con)
+    return con
+
+
+def fetch_dicts(con: duckdb.DuckDBPyConnection, query: str, params: Any = None) -> list[dict[str, Any]]:
+    cur = con.execute(query, params) if params is not None else con.execute(query)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]

@@ -1,0 +1,308 @@
+"""The one writer: loads one parsed report into the warehouse in one transaction.
+
+Validate, then publish: the report's rows are written, the error-level warehouse checks run inside
+the same transaction, and any violation rolls the whole report back (earlier reports untouched).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from schemas import models
+from transforms.grid import Finding
+from transforms.normalize import TaskRecord, unit_type
+from warehouse.db import WAREHOUSE_DIR, sql
+
+PARAM = re.compile(r"\$([a-z_]+)")
+CHECKS_DIR = WAREHOUSE_DIR / "checks"
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    """Run every statement of warehouse/sql/NAME.sql with its bound parameters; rows of the last one."""
+    rows: list[tuple] = []
+    text = "\n".join(ln for ln in sql(name).splitlines() if not ln.strip().startswith("--"))
+    for body in (s.strip() for s in text.split(";")):
+        if not body:
+            continue
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in body}
+        cur = con.execute(body, used) if used else con.execute(body)
+        rows = cur.fetchall() if cur.description else []
+    return rows
+
+
+@dataclass
+class ReportLoad:
+    """Everything the loader needs for one report."""
+
+    county: str
+    plan_year: int
+    as_of: date
+    period_type: str
+    sha256: str
+    file_name: str
+    records: list[TaskRecord]
+    findings: list[Finding]
+    province: str | None = None
+    prefecture: str | None = None
+    title: str | None = None
+    source_uri: str | None = None
+    raw_path: str | None = None
+    format: str | None = None
+    parser_version: str | None = None
+    metadata_source: str | None = None
+
+
+@dataclass
+class LoadResult:
+    outcome: str  # loaded | replaced | skipped | rejected
+    report_key: int | None
+    tasks: int = 0
+    message: str = ""
+    violations: list[dict[str, Any]] = field(default_factory=list)
+
+
+class LoadRejected(RuntimeError):
+    """An error-level warehouse check failed; the report's load was rolled back."""
+
+    def __init__(self, message: str, violations: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.violations = violations
+
+
+def staged_frames(load: ReportLoad) -> dict[str, pd.DataFrame]:
+    """The staging frames for one report (pure): tasks, units, leaders, metrics, findings."""
+    tasks, units, leaders, metrics = [], [], [], []
+    for r in load.records:
+        progress_text = "\n".join(f"{p['label']}: {p['text']}" if len(r.progress) > 1 else p["text"] for p in r.progress if p["text"])
+        tasks.append(
+            {
+                "table_no": r.table_no,
+                "seq": r.seq,
+                "table_title": r.table_title,
+                "part": r.part,
+                "section": r.section,
+                "project": r.project,
+                "task_text": r.task_text,
+                "target_text": r.target_text,
+                "deadline": r.deadline,
+                "status": r.status,
+                "status_evidence": r.status_evidence,
+                "status_confidence": r.status_confidence,
+                "status_raw": r.status_raw,
+                "progress_label": r.progress[-1]["label"] if r.progress else None,
+                "progress_text": progress_text or None,
+                "progress_json": json.dumps(r.progress, ensure_ascii=False),
+                "issues": r.issues,
+                "note": r.note,
+                "expected_progress": r.expected_progress,
+                "on_schedule": r.on_schedule,
+                "line_start": r.line_start,
+                "line_end": r.line_end,
+            }
+        )
+        for role, names in (("lead", r.lead_units), ("responsible", r.units), ("co", r.co_units)):
+            for pos, name in enumerate(names, start=1):
+                units.append(
+                    {
+                        "table_no": r.table_no,
+                        "seq": r.seq,
+                        "unit_name": name,
+                        "unit_type": unit_type(name),
+                        "role": role,
+                        "position": pos,
+                        "line_start": r.line_start,
+                        "line_end": r.line_end,
+                    }
+                )
+        for pos, name in enumerate(r.leaders, start=1):
+            leaders.append(
+                {
+                    "table_no": r.table_no,
+                    "seq": r.seq,
+                    "leader_name": name,
+                    "is_role": len(name) > 4,
+                    "position": pos,
+                    "line_start": r.line_start,
+                    "line_end": r.line_end,
+                }
+            )
+        for m in r.metrics:
+            metrics.append({"table_no": r.table_no, "seq": r.seq, "line_start": r.line_start, "line_end": r.line_end, **m})
+    dq = [
+        {
+            "table_no": f.table_no,
+            "seq": f.seq,
+            "line_start": f.line_start,
+            "line_end": f.line_end,
+            "stage": f.rule.split(".", 1)[0],
+            "rule": f.rule,
+            "severity": f.severity,
+            "message": f.message,
+            "mapping_file": f.mapping_file,
+        }
+        for f in load.findings
+    ]
+    metric_cols = [
+        "table_no", "seq", "line_start", "line_end", "metric", "comparator", "target_value", "target_unit",
+        "target_text", "target_base_value", "actual_value", "actual_unit", "actual_text", "actual_base_value",
+        "base_unit", "achievement_ratio", "met",
+    ]
+    frames = {
+        "st_tasks": pd.DataFrame(tasks),
+        "st_units": pd.DataFrame(units, columns=["table_no", "seq", "unit_name", "unit_type", "role", "position", "line_start", "line_end"]),
+        "st_leaders": pd.DataFrame(leaders, columns=["table_no", "seq", "leader_name", "is_role", "position", "line_start", "line_end"]),
+        "st_metrics": pd.DataFrame(metrics, columns=metric_cols),
+        "st_dq": pd.DataFrame(dq, columns=["table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]),
+    }
+    frames["st_metrics"] = frames["st_metrics"].astype(
+        {c: "float64" for c in ("target_value", "target_base_value", "actual_value", "actual_base_value", "achievement_ratio")}
+    )
+    frames["st_dq"] = frames["st_dq"].astype({"table_no": "Int64", "line_start": "Int64", "line_end": "Int64", "seq": "string"})
+    return frames
+
+
+def validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[Finding]:
+    """pandera on the frames about to be loaded; bad unit/leader rows are dropped and reported."""
+    findings: list[Finding] = []
+    for name, model in (("st_units", models.UnitRow), ("st_leaders", models.LeaderRow)):
+        df = frames[name]
+        if df.empty:
+            continue
+        try:
+            model.validate(df, lazy=True)
+        except Exception as err:  # pandera SchemaErrors
+            cases = getattr(err, "failure_cases", None)
+            if cases is None:
+                raise
+            bad = {int(i) for i in cases["index"].dropna()}
+            for case in cases.to_dict("records"):
+                idx = case.get("index")
+                row = df.iloc[int(idx)] if idx is not None and not pd.isna(idx) else None
+                findings.append(
+                    Finding(
+                        f"load.{model.__name__}.{case.get('column')}",
+                        "warning",
+                        f"{case.get('column')} failed {case.get('check')}: {case.get('failure_case')!r}; not loaded",
+                        int(row["line_start"]) if row is not None else None,
+                        int(row["line_end"]) if row is not None else None,
+                        seq=str(row["seq"]) if row is not None else None,
+                        table_no=int(row["table_no"]) if row is not None else None,
+                        mapping_file="schemas/mappings/units.yaml" if name == "st_units" else "schemas/mappings/leaders.yaml",
+                    )
+                )
+            frames[name] = df.drop(index=sorted(bad)).reset_index(drop=True)
+    return findings
+
+
+def check_files() -> list[Path]:
+    return sorted(CHECKS_DIR.glob("*.sql"))
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, severity: str = "error") -> list[dict[str, Any]]:
+    """Run the warehouse invariants (warehouse/checks/*.sql, each must return zero rows)."""
+    violations: list[dict[str, Any]] = []
+    for path in check_files():
+        text = path.read_text(encoding="utf-8")
+        m = re.search(r"--\s*severity:\s*(\w+)", text)
+        sev = m.group(1) if m else "error"
+        if sev != severity:
+            continue
+        cur = con.execute(text)
+        rows = cur.fetchmany(5)
+        if rows:
+            violations.append({"check": path.stem, "severity": sev, "examples": [list(r) for r in rows]})
+    return violations
+
+
+def load_report(con: duckdb.DuckDBPyConnection, load: ReportLoad, run_key: int | None = None) -> LoadResult:
+    """Load one report in one transaction. Same content again → skipped; changed content → replaced."""
+    existing = run_sql(con, "report_by_sha", {"sha256": load.sha256})
+    if existing:
+        return LoadResult("skipped", existing[0][0], message=f"already ingested as report {existing[0][0]}")
+    frames = staged_frames(load)
+    extra = validate_load_frames(frames)
+    if extra:
+        frames["st_dq"] = pd.concat(
+            [frames["st_dq"], staged_frames(ReportLoad(**{**load.__dict__, "records": [], "findings": extra}))["st_dq"]],
+            ignore_index=True,
+        )
+    now = datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        run_sql(con, "upsert_county", {"county": load.county, "province": load.province, "prefecture": load.prefecture})
+        county_key = run_sql(con, "county_key", {"county": load.county})[0][0]
+        ident = {"county_key": county_key, "plan_year": load.plan_year, "as_of": load.as_of, "period_type": load.period_type}
+        prior = run_sql(con, "report_by_identity", ident)
+        meta = {
+            "title": load.title,
+            "source_uri": load.source_uri,
+            "file_name": load.file_name,
+            "sha256": load.sha256,
+            "raw_path": load.raw_path,
+            "format": load.format,
+            "parser_version": load.parser_version,
+            "metadata_source": load.metadata_source,
+            "task_count": len(load.records),
+            "ingested_at": now,
+        }
+        if prior:
+            report_key = prior[0][0]
+            run_sql(con, "delete_report_facts", {"report_key": report_key})
+            run_sql(con, "update_report", {**meta, "report_key": report_key})
+            outcome = "replaced"
+        else:
+            report_key = run_sql(con, "insert_report", {**ident, **meta})[0][0]
+            outcome = "loaded"
+        for name, df in frames.items():
+            con.register(name, df)
+        params = {**ident, "report_key": report_key}
+        if not frames["st_tasks"].empty:
+            run_sql(con, "insert_sections", params)
+            run_sql(con, "insert_tasks", params)
+            run_sql(con, "insert_progress", params)
+            run_sql(con, "insert_units", params)
+            run_sql(con, "insert_leaders", params)
+            run_sql(con, "insert_metrics", params)
+        run_sql(con, "insert_dq", {"run_key": run_key, "report_key": report_key, "source_file": load.file_name, "created_at": now})
+        violations = run_checks(con, "error")
+        if violations:
+            raise LoadRejected(
+                f"{load.file_name}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
+                "the report was not loaded",
+                violations,
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames:
+            try:
+                con.unregister(name)
+            except duckdb.Error:
+                pass
+    return LoadResult(outcome, report_key, tasks=len(load.records))
+
+
+def start_run(con: duckdb.DuckDBPyConnection, flow_name: str, flow_run_id: str | None) -> int:
+    return run_sql(con, "start_run", {"flow_name": flow_name, "flow_run_id": flow_run_id, "started_at": datetime.now()})[0][0]
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_key: int, **counts: Any) -> None:
+    run_sql(con, "finish_run", {"run_key": run_key, "finished_at": datetime.now(), **counts})
+
+
+def record_quarantine(con: duckdb.DuckDBPyConnection, run_key: int | None, source_file: str, sha256: str, raw_path: str | None, reason: str) -> None:
+    run_sql(
+        con,
+        "insert_quarantine",
+        {"run_key": run_key, "source_file": source_file, "sha256": sha256, "raw_path": raw_path, "reason": reason, "created_at": datetime.now()},
+    )

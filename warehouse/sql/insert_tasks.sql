@@ -1,0 +1,15 @@
+-- Tasks of this plan year not yet known, keyed by (county, plan year, table, 序号).
+INSERT INTO dim_task (county_key, plan_year, table_no, seq, section_key, project, task_text, target_text,
+                      deadline, first_report_key)
+SELECT $county_key, $plan_year, s.table_no, s.seq, d.section_key, s.project, s.task_text, s.target_text,
+       s.deadline, $report_key
+FROM st_tasks s
+LEFT JOIN dim_section d
+  ON d.county_key = $county_key AND d.plan_year = $plan_year AND d.table_no = s.table_no
+ AND d.table_title IS NOT DISTINCT FROM s.table_title
+ AND d.part IS NOT DISTINCT FROM s.part
+ AND d.section IS NOT DISTINCT FROM s.section
+WHERE NOT EXISTS (
+    SELECT 1 FROM dim_task t
+    WHERE t.county_key = $county_key AND t.plan_year = $plan_year AND t.table_no = s.table_no AND t.seq = s.seq
+);
