@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup run test lint clean
+.PHONY: setup browser run test lint clean
 
 $(BIN)/luoshi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,7 +22,12 @@ run: setup
 	$(BIN)/luoshi ingest --warehouse $(WAREHOUSE) --manifest samples/sources.yaml samples/jishui-2020-progress.txt
 	$(BIN)/luoshi summary --warehouse $(WAREHOUSE)
 
-test: setup
+# Headless Chromium and CJK fonts for the tests that open generated HTML (Debian packages).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+test: setup browser
 	$(BIN)/ruff check flows transforms schemas warehouse tests
 	$(BIN)/python -m pytest -q
 
