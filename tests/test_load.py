@@ -1,0 +1,126 @@
+"""Loading the reference report into a real DuckDB file: counts, idempotency, replacement."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import REFERENCE
+from transforms.pipeline import parse_report
+from warehouse.db import connect
+from warehouse.loader import LoadRejected, ReportLoad, load_report
+
+TABLES = [
+    "dim_county", "dim_report", "dim_section", "dim_task", "dim_leader", "dim_unit", "dim_status",
+    "fct_task_progress", "fct_task_metric", "bridge_task_unit", "bridge_task_leader", "task_link", "dq_issue",
+]
+
+
+def make_load(data: bytes, name: str = REFERENCE.name) -> ReportLoad:
+    parsed = parse_report(data, name, as_of=date(2020, 11, 30), plan_year=2020)
+    return ReportLoad(
+        county="吉水县", province="江西省", prefecture="吉安市", plan_year=2020, as_of=date(2020, 11, 30),
+        period_type="year_end", sha256=hashlib.sha256(data).hexdigest(), file_name=name,
+        records=parsed.records, findings=parsed.findings, format=parsed.format, parser_version="test",
+    )
+
+
+def table_checksums(path: Path) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent checksum of every table's content."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {}
+        for t in TABLES:
+            cols = [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()]
+            # ingested_at / created_at are the load time; the content is what must not change
+            cols = [c for c in cols if c not in ("ingested_at", "created_at")]
+            n, h = con.execute(
+                f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})), 0)::VARCHAR FROM {t}"
+            ).fetchone()
+            out[t] = (n, h)
+        return out
+    finally:
+        con.close()
+
+
+def test_load_counts(warehouse_path, reference_bytes):
+    con = connect(warehouse_path)
+    res = load_report(con, make_load(reference_bytes))
+    assert res.outcome == "loaded" and res.tasks == 130
+    q = lambda s: con.execute(s).fetchall()  # noqa: E731
+    assert q("SELECT table_no, count(*) FROM dim_task GROUP BY 1 ORDER BY 1") == [(1, 10), (2, 120)]
+    assert q("SELECT count(*) FROM fct_task_progress")[0][0] == 130
+    assert q("SELECT count(*) FROM fct_task_progress WHERE line_start IS NULL OR report_key IS NULL")[0][0] == 0
+    # leaders of 其他 29 through the bridge, in position order
+    assert q(
+        "SELECT list(l.leader_name ORDER BY b.position) FROM bridge_task_leader b JOIN dim_leader l USING (leader_key) "
+        "JOIN dim_task t USING (task_key) WHERE t.table_no = 2 AND t.seq = 29"
+    )[0][0] == ["厉有明", "吴诚"]
+    assert q("SELECT unit_type FROM dim_unit WHERE unit_name = '各乡镇政府'")[0][0] == "collective"
+    assert q("SELECT count(*) FROM dim_unit WHERE unit_name IN ('县卫建委', '县人社委', '科技局')")[0][0] == 0
+    assert q("SELECT count(*) FROM dim_section")[0][0] == 18  # table 1 (no headings) + 17 in table 2
+    assert q("SELECT count(*) FROM dq_issue WHERE rule = 'repair.split_row_rejoined'")[0][0] == 6
+    con.close()
+
+
+def test_reingest_same_file_changes_nothing(warehouse_path, reference_bytes):
+    con = connect(warehouse_path)
+    load_report(con, make_load(reference_bytes))
+    con.close()
+    before = table_checksums(warehouse_path)
+    con = connect(warehouse_path)
+    res = load_report(con, make_load(reference_bytes))
+    con.close()
+    assert res.outcome == "skipped"
+    assert table_checksums(warehouse_path) == before
+
+
+def test_changed_version_replaces_rows(warehouse_path, reference_bytes):
+    con = connect(warehouse_path)
+    first = load_report(con, make_load(reference_bytes))
+    changed = reference_bytes.replace("新增义务教育学位5500个".encode(), "新增义务教育学位5600个".encode())
+    assert changed != reference_bytes
+    second = load_report(con, make_load(changed))
+    assert second.outcome == "replaced" and second.report_key == first.report_key
+    assert con.execute("SELECT count(*) FROM dim_report").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM fct_task_progress").fetchone()[0] == 130
+    assert con.execute("SELECT count(*) FROM dim_task").fetchone()[0] == 130
+    text = con.execute(
+        "SELECT progress_text FROM fct_task_progress f JOIN dim_task t USING (task_key) WHERE t.table_no = 1 AND t.seq = 1"
+    ).fetchone()[0]
+    assert "5600个" in text
+    n_dq = con.execute("SELECT count(*) FROM dq_issue").fetchone()[0]
+    assert n_dq == len(make_load(changed).findings)
+    con.close()
+
+
+def test_error_check_rolls_the_report_back(warehouse_path, reference_bytes, monkeypatch, tmp_path):
+    """An error-level check failing inside the transaction leaves the warehouse as it was."""
+    con = connect(warehouse_path)
+    load_report(con, make_load(reference_bytes))
+    con.close()
+    before = table_checksums(warehouse_path)
+    # a second, different report that violates an invariant added for this test
+    import warehouse.loader as loader
+
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    for p in loader.check_files():
+        (checks / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (checks / "zz_no_task_seven.sql").write_text(
+        "-- severity: error\nSELECT task_key FROM dim_task WHERE plan_year = 2021 AND seq = 7;\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(loader, "CHECKS_DIR", checks)
+    other = make_load(reference_bytes.replace("吴 诚".encode(), "吴诚".encode()))
+    other.plan_year = 2021
+    other.as_of = date(2021, 11, 30)
+    con = connect(warehouse_path)
+    with pytest.raises(LoadRejected) as info:
+        load_report(con, other)
+    con.close()
+    assert "zz_no_task_seven" in str(info.value)
+    assert table_checksums(warehouse_path) == before
