@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(help="luoshi: county work-report task tables → DuckDB warehouse.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 DEFAULT_WH = Path("data/warehouse.duckdb")
