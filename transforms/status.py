@@ -91,8 +91,21 @@ def expected_progress(as_of: date | None, plan_year: int | None) -> float | None
 
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    """The earliest match of any pattern (the longest when two start together)."""
     hits = [m for p in patterns if (m := p.search(text))]
-    return min(hits, key=lambda m: m.start()) if hits else None
+    return min(hits, key=lambda m: (m.start(), -len(m.group(0)))) if hits else None
+
+
+def clause_of(text: str, m: re.Match[str], limit: int = 60) -> str:
+    """The clause of ``text`` around a match: the evidence a reviewer reads (an exact substring)."""
+    start = max((text.rfind(c, 0, m.start()) for c in "，,；;。\n"), default=-1) + 1
+    ends = [i for c in "，,；;。\n" if (i := text.find(c, m.end())) >= 0]
+    end = min(ends) if ends else len(text)
+    clause = text[start:end].strip()
+    if len(clause) > limit:
+        a = max(0, m.start() - start - limit // 2)
+        clause = text[start + a: start + a + limit]
+    return clause if m.group(0) in clause else m.group(0)
 
 
 def classify_explicit(raw: str | None) -> Decision | None:
@@ -167,7 +180,9 @@ def decide_from_numbers(pairs: list[Pair], expected: float | None, n_targets: in
     return Decision("in_progress", ev, "medium", "numbers", ratio)
 
 
-def decide_from_words(task_text: str, text: str, expected: float | None, has_targets: bool = False, has_figures: bool = False) -> Decision:
+def decide_from_words(
+    task_text: str, text: str, expected: float | None, has_targets: bool = False, has_figures: bool = False, figures_clause: str | None = None
+) -> Decision:
     """Rules 5-12 of status.yaml on the latest progress text."""
     r = status_rules()
     exp = expected if expected is not None else 1.0
@@ -183,38 +198,38 @@ def decide_from_words(task_text: str, text: str, expected: float | None, has_tar
             return Decision("behind", ev, top if frac < exp * 0.9 else "medium", "progress_percent", frac)
         lag = _first(r.phrases.get("behind", ()), text) or _first(r.phrases.get("not_started", ()), text)
         if lag:
-            return Decision("behind", lag.group(0), "medium", "progress_percent+behind", frac)
+            return Decision("behind", clause_of(text, lag), "medium", "progress_percent+behind", frac)
         return Decision("in_progress", ev, "medium", "progress_percent", frac)
     ns = _first(r.phrases.get("not_started", ()), text)
     if ns:
         if _first(r.phrases.get("started", ()), text):
-            return Decision("behind", ns.group(0), "medium", "not_started+started")
-        return Decision("not_started", ns.group(0), "medium", "not_started")
+            return Decision("behind", clause_of(text, ns), "medium", "not_started+started")
+        return Decision("not_started", clause_of(text, ns), "medium", "not_started")
     bh = _first(r.phrases.get("behind", ()), text)
     if bh:
-        return Decision("behind", bh.group(0), "medium", "behind")
+        return Decision("behind", clause_of(text, bh), "medium", "behind")
     strong = None if has_targets else standing_opener(task_text, "strong")
     if strong:
         return Decision("ongoing", strong, "medium", "standing_duty")
     if any(w in task_text for w in r.paper_task) and not _first(r.paper_building, text):
         pw = _first(r.paper_only, text)
         if pw:
-            return Decision("not_started", pw.group(0), "low", "paperwork")
+            return Decision("not_started", clause_of(text, pw), "low", "paperwork")
     if r.start_task.search(task_text.strip()):
         st = _first(r.start_progress, text)
         if st:
-            return Decision("completed", st.group(0), "medium", "start_verbs")
+            return Decision("completed", clause_of(text, st), "medium", "start_verbs")
     ip = _first(r.phrases.get("in_progress", ()), text)
     done = _first(r.phrases.get("completed", ()), text)
     if ip:
-        return Decision("in_progress", ip.group(0), "low" if done else "medium", "in_progress")
+        return Decision("in_progress", clause_of(text, ip), "low" if done else "medium", "in_progress")
     if done:
-        return Decision("completed", done.group(0), "medium", "completed")
+        return Decision("completed", clause_of(text, done), "medium", "completed")
     weak = None if has_targets else standing_opener(task_text, "weak")
     if weak:
         return Decision("ongoing", weak, "low", "standing_duty")
     if not has_targets and has_figures:
-        return Decision("ongoing", None, "low", "activities")
+        return Decision("ongoing", figures_clause, "low", "activities")
     return Decision("unknown", None, "low", "nothing")
 
 
@@ -316,7 +331,7 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
         decision = word  # the progress cell is itself a status word (已完成)
     elif numbers is not None and numbers.status == "completed" and numbers.confidence != "high":
         # some targets unmeasured: words that say behind / not started win over a partial count
-        words = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals))
+        words = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals), actuals[0].clause if actuals else None)
         if words.status in ("behind", "not_started"):
             decision = Decision("behind", words.evidence, "low", "numbers+words")
         else:
@@ -326,7 +341,7 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
     elif repeat:
         decision = Decision("unknown", text[:60], "low", "repeats_task")
     else:
-        decision = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals))
+        decision = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals), actuals[0].clause if actuals else None)
 
     record.status = decision.status
     record.status_evidence = decision.evidence
