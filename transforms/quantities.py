@@ -146,7 +146,7 @@ def _strip_name(name: str, rules: UnitRules) -> str:
                 name, changed = name[: -len(w)], True
                 break
     name = re.sub(r"^[、和及与\s]+|[、和及与\s]+$", "", _clean_name(name))
-    return name[-10:]
+    return name[-12:]
 
 
 def _clean_name(name: str) -> str:

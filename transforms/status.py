@@ -358,16 +358,3 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
     else:
         record.on_schedule = None
     return findings
-
-
-def classify_text(task_text: str, progress_text: str, status_raw: str | None = None, expected: float | None = None) -> Decision:
-    """Status of one (task, progress) pair without a record: used by scripts and tests."""
-    rec = TaskRecord(
-        table_no=1, table_title=None, part=None, section=None, seq=1, project=None, task_text=task_text, target_text=None,
-        leaders=[], lead_units=[], units=[], co_units=[], deadline=None,
-        progress=[{"label": "progress", "text": progress_text}] if progress_text else [], status_raw=status_raw,
-        issues=None, note=None, line_start=1, line_end=1,
-    )
-    as_of = date(2000, max(1, min(12, round(expected * 12))), 28) if expected is not None else None
-    annotate_record(rec, as_of, 2000 if as_of else None)
-    return Decision(rec.status, rec.status_evidence, rec.status_confidence, "")
