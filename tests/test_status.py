@@ -118,3 +118,25 @@ def test_agreement_with_labels(reference_parsed):
     assert agree / len(clear) >= 0.9
     wrong_high = [k for k in labels if got[k].status != labels[k]["status"] and got[k].status_confidence == "high"]
     assert wrong_high == []
+
+
+def test_on_schedule_yes_with_finished_text_is_completed():
+    # 崇川 row 26: 是否达序 = 是 and the latest column reports both targets reached
+    r = _record(
+        "新建建筑垃圾中转站8个、建筑垃圾分类池20个。",
+        [("1-10月推进情况", "已建成建筑垃圾中转站3个、分类池10个;其余点位已启动建设流程。"), ("1-11月推进情况", "已建成建筑垃圾中转站8个、分类池20个。")],
+        status_raw="是",
+    )
+    annotate_record(r, date(2023, 11, 30), 2023)
+    assert (r.status, r.on_schedule) == ("completed", True)
+    r.progress[-1]["text"] = "已建成建筑垃圾中转站7个、分类池17个。"
+    annotate_record(r, date(2023, 11, 30), 2023)
+    assert (r.status, r.status_evidence, r.on_schedule) == ("in_progress", "是", True)
+
+
+def test_incomparable_units_finding():
+    r = _record("新增绿化面积387亩。", [("当前进展情况", "新增绿化面积投入387万元。")])
+    found = annotate_record(r, date(2023, 11, 29), 2023)
+    rules = [f.rule for f in found]
+    assert "meaning.incomparable_units" in rules
+    assert all(m["actual_value"] is None for m in r.metrics if m["target_text"] == "387亩")

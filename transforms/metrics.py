@@ -109,7 +109,7 @@ def incomparable(targets: list[Quantity], actuals: list[Quantity], pairs: list[P
             key=lambda a: name_score(p.target.metric, a.metric),  # type: ignore[union-attr]
             default=None,
         )
-        if best is not None and name_score(p.target.metric, best.metric) >= 3:
+        if best is not None and name_score(p.target.metric, best.metric) >= 2:
             out.append((p.target, best))
     return out
 

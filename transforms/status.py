@@ -116,7 +116,8 @@ def classify_explicit(raw: str | None) -> Decision | None:
     for pattern, code in status_rules().explicit:
         m = pattern.search(key)
         if m:
-            return Decision(code, raw.strip(), "high", "explicit")
+            # a long cell (完成成效 with a sentence) is less certain than a one-word verdict
+            return Decision(code, raw.strip(), "high" if len(key) <= 8 else "medium", "explicit")
     return None
 
 
@@ -314,7 +315,15 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
     numbers = decide_from_numbers(pairs, expected, len(targets))
     explicit = classify_explicit(record.status_raw)
     repeat = repeats_task(record.task_text, text) >= float(meaning_config().get("repeat_similarity", 0.6))
-    if explicit is not None:
+    on_flag = status_rules().on_schedule_values.get(squash(record.status_raw or ""))
+    if explicit is not None and on_flag is True and text:
+        # 是否达序 = 是 says "on schedule", not "finished": completed only when the text says so
+        inner = numbers or decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals))
+        if inner.status == "completed":
+            decision = Decision("completed", inner.evidence, "high" if inner.confidence != "low" else "medium", "explicit+text")
+        else:
+            decision = explicit
+    elif explicit is not None:
         decision = explicit
         if numbers is not None and numbers.status != explicit.status and {numbers.status, explicit.status} & {"behind", "completed"}:
             decision = Decision(explicit.status, explicit.evidence, "medium", "explicit")
