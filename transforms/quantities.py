@@ -154,7 +154,7 @@ def _clean_name(name: str) -> str:
     name = re.sub(r"[A-Za-z]+[0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]", "", name)
     if "、" in name:
         name = name.rsplit("、", 1)[-1]
-    return name.strip("、，,：: ")
+    return name.strip("、，,：: -—~")
 
 
 def _suffix_name(text: str) -> str:
@@ -163,7 +163,7 @@ def _suffix_name(text: str) -> str:
     m = re.match(r"[\u4e00-\u9fff]+", text)
     if not m:
         return ""
-    word = re.split(r"已|正|均|全部|获|完成|开工|实现|达|通过|共|被", m.group(0))[0]
+    word = re.split(r"已|正|均|全部|获|完成|开工|实现|达|通过|共|被|和|及|与", m.group(0))[0]
     return word[:8]
 
 
@@ -225,7 +225,8 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
                 comparator = "at_least"
         # metric name: the words since the previous quantity of the clause, else the words after it
         seg_start = max([prev_end_in_clause.get(cs, cs), *(c for c in cuts if cs <= c <= m.start())])
-        name = _strip_name(text[seg_start: m.start()], rules)
+        segment = text[seg_start: m.start()]
+        name = _strip_name(segment, rules)
         if "分别" in clause:
             # 井冈蜜柚、稻渔综合种养面积分别突破13万亩和4.5万亩 → names in order
             items = respectively.setdefault(cs, re.split(r"[、和及与]", clause.split("分别")[0]))
@@ -233,7 +234,13 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
             if len(items) > 1 and idx < len(items):
                 name = _strip_name(items[idx], rules)
         suffix = _suffix_name(text[m.end():])
-        if len(suffix) >= 2 and (len(name) < 2 or name in rules.strip_prefixes or re.search(r"[、等]", name) or name.endswith(("完成", "启动", "建设"))):
+        if len(suffix) >= 2 and (
+            len(name) < 2
+            or name in rules.strip_prefixes
+            or re.search(r"[、等]", name)
+            or re.search(r"[、和及与]\s*$", segment)
+            or name.endswith(("完成", "启动", "建设"))
+        ):
             name = suffix  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows the number
         name = _clean_name(name)
         prev_end_in_clause[cs] = m.end()
