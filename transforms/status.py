@@ -122,22 +122,15 @@ def classify_explicit(raw: str | None) -> Decision | None:
 
 
 def progress_percent(text: str) -> tuple[float, str] | None:
-    """A stated completion percentage (`80%(…)`, 完成60%, 完工率达102.07%, 占比72%) and its text."""
-    best: tuple[int, float, str] | None = None
-    for p in status_rules().progress_percent:
-        for m in p.finditer(text):
-            if best is None or m.start() < best[0]:
-                best = (m.start(), float(m.group(1)), m.group(0))
-    if best is None:
+    """A stated completion percentage (`80%(…)`, 完成60%, 完工率达102.07%, 占比72%) and its text.
+
+    Several stated shares (开工70%, 投资72%): the smallest decides.
+    """
+    hits = [(float(m.group(1)), m.start(), m.group(0)) for p in status_rules().progress_percent for m in p.finditer(text)]
+    if not hits:
         return None
-    values = []
-    for p in status_rules().progress_percent:
-        values += [float(m.group(1)) for m in p.finditer(text)]
-    # several stated shares (开工70%, 投资72%): the smallest decides
-    low = min(values)
-    return low / 100.0, best[2] if low == best[1] else next(
-        m.group(0) for p in status_rules().progress_percent for m in p.finditer(text) if float(m.group(1)) == low
-    )
+    value, _, matched = min(hits)
+    return value / 100.0, matched
 
 
 def standing_opener(task_text: str, strength: str = "any") -> str | None:
