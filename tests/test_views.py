@@ -136,8 +136,14 @@ def test_unit_scorecard_matches_the_records(scenario_wh, reference_parsed):
     edu = got["县教体局"]
     assert (edu["metrics"], edu["metrics_met"], edu["metrics_short"]) == (2, 1, 1)
     assert edu["mean_achievement"] == pytest.approx((1.0 + 0.7167) / 2, abs=1e-4)
-    leaders = rows(scenario_wh, "SELECT * FROM v_scorecard_leader WHERE plan_year = 2020")
-    assert sum(r["behind"] for r in leaders) >= sum(1 for _, s in expected_latest(reference_parsed.records) if s == "behind")
+    want_leaders: dict[str, Counter] = {}
+    for rec, status in expected_latest(reference_parsed.records):
+        for name in dict.fromkeys(rec.leaders):
+            want_leaders.setdefault(name, Counter()).update(["tasks", status])
+    leaders = {r["leader_name"]: r for r in rows(scenario_wh, "SELECT * FROM v_scorecard_leader WHERE plan_year = 2020")}
+    assert set(leaders) == set(want_leaders)
+    for name, c in want_leaders.items():
+        assert [leaders[name][k] for k in ("tasks", "completed", "behind", "unknown")] == [c["tasks"], c["completed"], c["behind"], c["unknown"]]
 
 
 def test_overdue_tasks(scenario_wh, reference_parsed):

@@ -1,5 +1,7 @@
 -- Data dictionary: a COMMENT on every table and column of 001_tables.sql (docs/warehouse.md is generated
 -- from these by `luoshi docs`). Table comments start with "Grain: …." — the generator reads the grain there.
+-- One transaction: a single commit instead of one per statement (this file runs on every connect).
+BEGIN TRANSACTION;
 
 COMMENT ON TABLE dim_county IS 'Grain: one row per county. A county (or district) whose government publishes work-report task tables.';
 COMMENT ON COLUMN dim_county.county_key IS 'Surrogate key.';
@@ -168,3 +170,5 @@ COMMENT ON COLUMN quarantine.sha256 IS 'SHA-256 of the raw file.';
 COMMENT ON COLUMN quarantine.raw_path IS 'Path of the archived raw file.';
 COMMENT ON COLUMN quarantine.reason IS 'Why it was rejected.';
 COMMENT ON COLUMN quarantine.created_at IS 'When it was quarantined.';
+
+COMMIT;

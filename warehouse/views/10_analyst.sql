@@ -2,6 +2,8 @@
 -- overdue tasks, quality per report. Re-created on every connect; every view and column carries a COMMENT.
 -- "Latest" always means the report with the latest as-of date that carries the task (ties: the later
 -- loaded report). Status history, transitions and stalled tasks are in 20_history.sql.
+-- One transaction: a single commit instead of one per statement (this file runs on every connect).
+BEGIN TRANSACTION;
 
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_task_latest AS
@@ -415,3 +417,5 @@ COMMENT ON COLUMN v_report_quality.low_confidence IS 'Tasks whose status has low
 COMMENT ON COLUMN v_report_quality.metrics IS 'Numeric metrics read from the report.';
 COMMENT ON COLUMN v_report_quality.top_rules IS 'The five most frequent rules with their counts, e.g. repair.leader_spacing ×32.';
 COMMENT ON COLUMN v_report_quality.ingested_at IS 'When the report was loaded.';
+
+COMMIT;
