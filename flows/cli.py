@@ -126,7 +126,10 @@ def check_read_only(query: str) -> None:
     for st in statements:
         kind = st.type.name
         if kind not in READ_STATEMENTS:
-            err.print(f"[red]refused:[/red] `luoshi sql` is read-only; a {kind} statement would write or change the session")
+            err.print(
+                f"[red]refused:[/red] `luoshi sql` is read-only: {kind} statements write or change the session "
+                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)"
+            )
             raise typer.Exit(2)
 
 
