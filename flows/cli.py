@@ -195,5 +195,9 @@ def summary(warehouse: WarehouseOpt = DEFAULT_WH) -> None:
     )
 
 
+from flows.cli_report import report  # noqa: E402
+
+app.command()(report)
+
 if __name__ == "__main__":
     app()
