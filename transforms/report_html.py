@@ -79,6 +79,9 @@ def report_summary(report: dict[str, Any], findings: list[dict[str, Any]], statu
     if q_share > float(cfg.get("quarantined_share_fail", 0.05)):
         verdict = "fail"
         reasons.append(f"{q_share:.1%} of rows quarantined (limit {float(cfg.get('quarantined_share_fail', 0.05)):.0%})")
+    elif quarantined_rows:
+        verdict = "warn"
+        reasons.append(f"{quarantined_rows} row(s) quarantined")
     if by_sev.get("error", 0) and not quarantined_rows:
         verdict = "fail"
         reasons.append(f"{by_sev['error']} error-level finding(s)")
@@ -243,7 +246,7 @@ body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFan
 margin:24px auto;max-width:1200px;color:#222;line-height:1.45;padding:0 16px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
 h3{font-size:16px;margin:20px 0 6px}table{border-collapse:collapse;margin:6px 0 12px;font-size:13px;width:100%}
-th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f3f5f7}
+th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f5f7}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:bold}
 .ok{background:#2e7d32}.warn{background:#ef6c00}.fail{background:#c62828}
