@@ -421,7 +421,9 @@ def render_report(data: dict[str, Any]) -> str:
     # run level
     p.append(f"<h2>Warehouse checks and Great Expectations ({len(s['run_level'])})</h2>")
     gx = data.get("gx") or {}
-    if gx:
+    if gx.get("skipped"):
+        p.append('<p class="muted">Not re-run: this run loaded no report, so the warehouse is as the last checks found it.</p>')
+    elif gx:
         p.append(f'<p>Great Expectations: {esc(gx.get("suites", 0))} suite(s), {esc(gx.get("evaluated", 0))} expectations evaluated, '
                  f'{esc(gx.get("failed", 0))} failed. Data Docs: <code>{esc(gx.get("docs_path"))}</code></p>')
     if s["run_level"]:
