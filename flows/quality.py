@@ -101,6 +101,7 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
     prepare_gx_project(gx_root)
     ctx = gx.get_context(mode="file", context_root_dir=str(gx_root))
     ds = ctx.data_sources.add_or_update_pandas("warehouse")
+    run_seconds = 0.0
     findings: list[dict[str, Any]] = []
     evaluated = failed = 0
     result_ids: list[Any] = []
@@ -116,7 +117,9 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
         suite = ctx.suites.get(name)
         vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
         cp = ctx.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[vd], actions=[]))
+        t0 = time.perf_counter()
         result = cp.run(batch_parameters={"dataframe": df})
+        run_seconds += time.perf_counter() - t0
         result_ids += list(result.run_results)
         for vr in result.run_results.values():
             for r in vr.results:
@@ -147,8 +150,8 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
     # render only this run's validation results (older pages stay), then the index
     ctx.build_data_docs(resource_identifiers=result_ids)
     timings = {
-        "checkpoints_seconds": round(checked - started, 3),
-        "per_checkpoint_seconds": round((checked - started) / max(len(frames), 1), 3),
+        "setup_and_checkpoints_seconds": round(checked - started, 3),
+        "per_checkpoint_run_seconds": round(run_seconds / max(len(frames), 1), 3),
         "data_docs_seconds": round(time.perf_counter() - checked, 3),
     }
     docs = gx_root / "uncommitted" / "data_docs" / "local_site" / "index.html"
