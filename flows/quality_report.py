@@ -31,7 +31,7 @@ def data_dir(warehouse: str | Path) -> Path:
 
 
 def report_path(warehouse: str | Path, run_key: int) -> Path:
-    return data_dir(warehouse) / "reports" / f"quality-run-{run_key}.html"
+    return Path(warehouse).parent / "reports" / f"quality-run-{run_key}.html"
 
 
 def latest_run(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -423,9 +423,12 @@ def render_report(data: dict[str, Any]) -> str:
     gx = data.get("gx") or {}
     if gx.get("skipped"):
         p.append('<p class="muted">Not re-run: this run loaded no report, so the warehouse is as the last checks found it.</p>')
-    elif gx:
+    elif "evaluated" in gx:
         p.append(f'<p>Great Expectations: {esc(gx.get("suites", 0))} suite(s), {esc(gx.get("evaluated", 0))} expectations evaluated, '
                  f'{esc(gx.get("failed", 0))} failed. Data Docs: <code>{esc(gx.get("docs_path"))}</code></p>')
+    elif gx.get("docs_path"):
+        p.append(f'<p>Great Expectations failures are listed below as <code>gx.*</code> findings. '
+                 f'Data Docs: <code>{esc(gx["docs_path"])}</code></p>')
     if s["run_level"]:
         p.append(_findings_block(s["run_level"], limit, with_mapping=True))
     else:
