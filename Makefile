@@ -22,6 +22,7 @@ run: setup
 	$(BIN)/luoshi ingest --warehouse $(WAREHOUSE) --manifest samples/sources.yaml samples/jishui-2020-progress.txt
 	$(BIN)/luoshi summary --warehouse $(WAREHOUSE)
 	$(BIN)/luoshi site --warehouse $(WAREHOUSE) --out data/site
+	$(BIN)/luoshi report --warehouse $(WAREHOUSE)
 
 # Headless Chromium and CJK fonts for the tests that open generated HTML (Debian packages).
 browser:

@@ -205,6 +205,9 @@ def summary(warehouse: WarehouseOpt = DEFAULT_WH) -> None:
 from flows.cli_export import register as register_export  # noqa: E402
 
 register_export(app)
+from flows.cli_report import report  # noqa: E402
+
+app.command()(report)
 
 if __name__ == "__main__":
     app()

@@ -254,4 +254,7 @@ def ingest_report(
         key="luoshi-ingest-summary",
         description="What the ingestion run loaded, skipped and rejected",
     )
-    return {"run_key": run_key, "outcome": outcome, "results": results, **counts}
+    from flows.quality import quality
+
+    report = quality(warehouse=warehouse, run_key=run_key)["report_path"]
+    return {"run_key": run_key, "outcome": outcome, "results": results, **counts, "report": report}

@@ -306,3 +306,27 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, run_key: int | None, sourc
         "insert_quarantine",
         {"run_key": run_key, "source_file": source_file, "sha256": sha256, "raw_path": raw_path, "reason": reason, "created_at": datetime.now()},
     )
+
+
+RUN_FINDING_COLUMNS = ["report_key", "table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]
+
+
+def record_run_findings(con: duckdb.DuckDBPyConnection, run_key: int, findings: list[dict[str, Any]]) -> int:
+    """Store the findings of a run's quality step (checks, GX) in dq_issue, replacing earlier ones of the run."""
+    df = pd.DataFrame(findings, columns=RUN_FINDING_COLUMNS).astype(
+        {"report_key": "Int64", "table_no": "Int64", "line_start": "Int64", "line_end": "Int64", "seq": "string"}
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("st_run_dq", df)
+        run_sql(con, "replace_run_findings", {"run_key": run_key, "created_at": datetime.now()})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        try:
+            con.unregister("st_run_dq")
+        except duckdb.Error:
+            pass
+    return len(df)
