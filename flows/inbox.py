@@ -248,7 +248,7 @@ def publish_task(warehouse: str, target: str) -> dict[str, Any]:
 def run_outcome(results: list[dict[str, Any]]) -> tuple[str, dict[str, int]]:
     reports = [r for r in results if not r["file"].startswith("[")]
     counts = {
-        "files_seen": len(reports),
+        "files_seen": sum(r["outcome"] != "missing" for r in reports),
         "reports_loaded": sum(r["outcome"] in ("loaded", "replaced") for r in reports),
         "reports_skipped": sum(r["outcome"] == "skipped" for r in reports),
         "reports_failed": sum(r["outcome"] in ("rejected", "failed") for r in reports),

@@ -302,7 +302,7 @@ def test_a_reader_holding_the_published_copy_does_not_block_ingestion(server, tm
     con.close()
     published = Path(publish_warehouse(warehouse).path)
     # a mid-year progress report (synthetic: the reference bytes plus a trailing line, dated June)
-    data = REFERENCE.read_bytes() + "\n".encode()
+    data = REFERENCE.read_bytes() + b"\n"
     inbox = make_inbox(tmp_path, name="jishui-2020-progress-synthetic-midyear.txt", as_of="2020-06-30", period="monthly", data=data)
 
     stop_file = tmp_path / "stop-reader"
