@@ -49,7 +49,7 @@ from flows.sources import (
 )
 from transforms.metadata import ReportMeta
 from warehouse.db import WarehouseBusy, connect, is_lock_error
-from warehouse.loader import finish_run, start_run
+from warehouse.loader import finish_run, run_sql, start_run
 
 WRITER_LIMIT = "luoshi-warehouse-writer"
 ARTIFACT_KEY = "luoshi-inbox"
@@ -189,14 +189,15 @@ def fetch_url(url: str, raw_dir: str, timeout: float = 60.0) -> ArchivedFile:
     return archive_bytes(data, url, Path(raw_dir))
 
 
+@task(name="known-content", retries=3, retry_delay_seconds=5, retry_condition_fn=_io_failure)
 def known_content(warehouse: str) -> tuple[set[str], dict[str, str]]:
     """sha256 of every report already ingested, and of every quarantined file with its reason."""
     if not Path(warehouse).exists():
         return set(), {}
     con = connect(warehouse)
     try:
-        loaded = {r[0] for r in con.execute("SELECT sha256 FROM dim_report").fetchall()}
-        quarantined = {r[0]: r[1] for r in con.execute("SELECT sha256, reason FROM quarantine").fetchall()}
+        loaded = {r[0] for r in run_sql(con, "inbox_loaded_sha")}
+        quarantined = {r[0]: r[1] for r in run_sql(con, "inbox_quarantined_sha")}
     finally:
         con.close()
     return loaded, quarantined
@@ -266,35 +267,12 @@ def run_outcome(results: list[dict[str, Any]]) -> tuple[str, dict[str, int]]:
     return outcome, counts
 
 
-@flow(name="inbox", log_prints=True)
-def inbox(
-    inbox_dir: str = "data/inbox",
-    warehouse: str = "data/warehouse.duckdb",
-    manifest: str | None = None,
-    publish_to: str | None = None,
-    retry_quarantined: bool = False,
-    post_ingest: bool = True,
-    writer_wait_seconds: float = 3600.0,
-) -> dict[str, Any]:
-    """Ingest what is new in an inbox (folder, manifest files, manifest URLs), then link, check and publish.
-
-    inbox_dir: folder watched for reports; its sources.yaml/manifest.yaml (or `manifest`) may name
-    files elsewhere and URLs to download. publish_to: the analysts' read-only copy (default
-    `<warehouse folder>/published/<warehouse file>`). retry_quarantined: try files quarantined by an
-    earlier run again (after a mapping was fixed). post_ingest: run linking and quality after loads.
-    """
-    logger = get_run_logger()
-    started = time.monotonic()
-    label = f"inbox/{deployment.name}" if deployment.name else "inbox"
+def prepare_sources(sources: list[Source], warehouse: str, lookup: list[dict[str, dict[str, Any]]],
+                    retry_quarantined: bool, results: list[dict[str, Any]]) -> list[Prepared]:
+    """Fetch and archive every source, skip content already ingested or quarantined, parse the rest;
+    the parsed reports come back oldest as-of date first. Skips and failures go to `results`."""
     raw_dir = str(Path(warehouse).parent / "raw")
-    target = publish_to or str(published_path(warehouse))
-
-    sources, results = discover(inbox_dir, manifest)
-    logger.info("%s: %d candidate reports in %s", label, len(sources), inbox_dir)
     loaded_sha, quarantined = known_content(warehouse)
-    lookup = [load_manifest(m)] if (m := inbox_manifest(Path(inbox_dir), manifest)) else []
-
-    # fetch and archive every source; skip what is already in the warehouse
     prepared: list[Prepared] = []
     seen_in_run: dict[str, str] = {}
     for s in sources:
@@ -321,15 +299,58 @@ def inbox(
             prepared.append(Prepared(archived=archived, meta=ReportMeta(), metadata_source="none",
                                      error=f"{archived.file_name}: could not be parsed: {type(exc).__name__}: {exc}"))
     prepared.sort(key=lambda p: (p.meta.as_of or date.max, p.archived.file_name))
+    return prepared
 
-    # everything that writes the warehouse holds the one writer slot
+
+@task(name="start-run", retries=3, retry_delay_seconds=5, retry_condition_fn=_io_failure)
+def record_start(warehouse: str, label: str, flow_run_id: str | None) -> int:
+    con = connect(warehouse)
+    try:
+        return start_run(con, label, flow_run_id)
+    finally:
+        con.close()
+
+
+@task(name="finish-run", retries=3, retry_delay_seconds=5, retry_condition_fn=_io_failure)
+def record_finish(warehouse: str, run_key: int, outcome: str, seconds: float, message: str | None, counts: dict[str, int]) -> None:
+    con = connect(warehouse)
+    try:
+        finish_run(con, run_key, outcome=outcome, seconds=seconds, message=message, **counts)
+    finally:
+        con.close()
+
+
+@flow(name="inbox", log_prints=True)
+def inbox(
+    inbox_dir: str = "data/inbox",
+    warehouse: str = "data/warehouse.duckdb",
+    manifest: str | None = None,
+    publish_to: str | None = None,
+    retry_quarantined: bool = False,
+    post_ingest: bool = True,
+    writer_wait_seconds: float = 3600.0,
+) -> dict[str, Any]:
+    """Ingest what is new in an inbox (folder, manifest files, manifest URLs), then link, check and publish.
+
+    inbox_dir: folder watched for reports; its sources.yaml/manifest.yaml (or `manifest`) may name
+    files elsewhere and URLs to download. publish_to: the analysts' read-only copy (default
+    `<warehouse folder>/published/<warehouse file>`). retry_quarantined: try files quarantined by an
+    earlier run again (after a mapping was fixed). post_ingest: run linking and quality after loads.
+    """
+    logger = get_run_logger()
+    started = time.monotonic()
+    label = f"inbox/{deployment.name}" if deployment.name else "inbox"
+    target = publish_to or str(published_path(warehouse))
+
+    sources, results = discover(inbox_dir, manifest)
+    logger.info("%s: %d candidate reports in %s", label, len(sources), inbox_dir)
+    lookup = [load_manifest(m)] if (m := inbox_manifest(Path(inbox_dir), manifest)) else []
+
+    # the whole run holds the one writer slot: reading what is known, loading, recording, publishing
     ensure_writer_limit()
     with concurrency(WRITER_LIMIT, occupy=1, timeout_seconds=writer_wait_seconds):
-        con = connect(warehouse)
-        try:
-            run_key = start_run(con, label, str(flow_run.id) if flow_run.id else None)
-        finally:
-            con.close()
+        prepared = prepare_sources(sources, warehouse, lookup, retry_quarantined, results)
+        run_key = record_start(warehouse, label, str(flow_run.id) if flow_run.id else None)
         report_keys: list[int] = []
         for p in prepared:
             try:
@@ -365,11 +386,7 @@ def inbox(
 
         outcome, counts = run_outcome(results)
         message = "; ".join(r["message"] for r in results if r["outcome"] in ("rejected", "failed", "missing"))[:2000] or None
-        con = connect(warehouse)
-        try:
-            finish_run(con, run_key, outcome=outcome, seconds=round(time.monotonic() - started, 3), message=message, **counts)
-        finally:
-            con.close()
+        record_finish(warehouse, run_key, outcome, round(time.monotonic() - started, 3), message, counts)
 
         published: dict[str, Any] | None = None
         if outcome != "failed":
@@ -378,11 +395,7 @@ def inbox(
             except Exception as exc:
                 outcome = "failed"
                 message = f"publishing {target} failed: {exc}"
-                con = connect(warehouse)
-                try:
-                    finish_run(con, run_key, outcome=outcome, seconds=round(time.monotonic() - started, 3), message=message, **counts)
-                finally:
-                    con.close()
+                record_finish(warehouse, run_key, outcome, round(time.monotonic() - started, 3), message, counts)
 
     md = [f"## luoshi {label}: {outcome}", "",
           f"inbox `{inbox_dir}` → warehouse `{warehouse}`, etl_run {run_key}, "

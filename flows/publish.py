@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect
+from warehouse.db import connect, sql
 
 PUBLISHED_DIR = "published"
 
@@ -88,10 +88,10 @@ def publish_warehouse(warehouse: str | Path, target: str | Path | None = None, w
         # the copy must open on its own and hold the same reports as the live file
         check = duckdb.connect(tmp, read_only=True)
         try:
-            copied = check.execute("SELECT count(*) FROM dim_report").fetchone()[0]
+            copied = check.execute(sql("count_reports")).fetchone()[0]
         finally:
             check.close()
-        expected = con.execute("SELECT count(*) FROM dim_report").fetchone()[0]
+        expected = con.execute(sql("count_reports")).fetchone()[0]
         if copied != expected:
             raise RuntimeError(f"published copy of {live} holds {copied} reports, the warehouse {expected}; not published")
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
