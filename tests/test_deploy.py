@@ -145,7 +145,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     srv = Server(api=api, env=env, home=home, procs=[])
     proc = srv.start("server", "start", "--host", "127.0.0.1", "--port", str(port), log="server.log")
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 240
         while True:
             if proc.poll() is not None:
                 raise AssertionError(f"prefect server exited:\n{srv.log('server.log')}")
@@ -155,7 +155,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise AssertionError(f"prefect server did not answer within 120 s:\n{srv.log('server.log')}")
+                raise AssertionError(f"prefect server did not answer within 240 s:\n{srv.log('server.log')}")
             time.sleep(0.5)
         srv.cli("work-pool", "create", POOL, "--type", "process")
         srv.cli("--no-prompt", "deploy", "--all")
