@@ -22,6 +22,8 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 DEFAULT_WH = Path("data/warehouse.duckdb")
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
+LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]
 
 
 def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
@@ -62,6 +64,10 @@ def ingest(
     for r in result["results"]:
         table.add_row(Path(r["file"]).name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:120])
     console.print(table)
+    if result["reports_loaded"]:
+        from flows.publish import publish_warehouse
+
+        console.print(f"published: {publish_warehouse(warehouse).path}")
     if result["reports_failed"]:
         for r in result["results"]:
             if r["outcome"] in ("rejected", "failed"):
@@ -154,10 +160,14 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
 @app.command("sql")
 def sql_cmd(
     query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
-    warehouse: WarehouseOpt = DEFAULT_WH,
+    warehouse: ReadOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+    live: LiveOpt = False,
 ) -> None:
-    """Run a read-only query against the warehouse and print the result."""
+    """Run a read-only query against the warehouse (its published copy by default) and print the result."""
+    from flows.publish import reader_path
+
+    warehouse = reader_path(warehouse, live, DEFAULT_WH)
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("--format must be table, csv or json")
     check_read_only(query)
@@ -175,10 +185,12 @@ def sql_cmd(
 
 
 @app.command()
-def summary(warehouse: WarehouseOpt = DEFAULT_WH) -> None:
+def summary(warehouse: ReadOpt = None, live: LiveOpt = False) -> None:
     """Tasks per table and status, data-quality findings, and how to query the warehouse."""
+    from flows.publish import reader_path
     from warehouse.db import fetch_dicts, sql
 
+    warehouse = reader_path(warehouse, live, DEFAULT_WH)
     con = open_read_only(warehouse)
     try:
         for title, name in (
@@ -208,6 +220,11 @@ register_export(app)
 from flows.cli_report import report  # noqa: E402
 
 app.command()(report)
+
+from flows.cli_ops import inbox_cmd, publish_cmd  # noqa: E402
+
+app.command("inbox")(inbox_cmd)
+app.command("publish")(publish_cmd)
 
 if __name__ == "__main__":
     app()
