@@ -25,6 +25,10 @@ READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 
 
 def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
+    from transforms.metadata import PERIOD_TYPES
+
+    if period_type and period_type not in PERIOD_TYPES:
+        raise typer.BadParameter(f"--period-type must be one of {', '.join(PERIOD_TYPES)}, got {period_type!r}")
     if as_of:
         try:
             date.fromisoformat(as_of)
@@ -194,6 +198,11 @@ def summary(warehouse: WarehouseOpt = DEFAULT_WH) -> None:
         f"  duckdb -readonly {warehouse}   (or DBeaver / Python duckdb.connect(..., read_only=True))"
     )
 
+
+from flows import cli_links  # noqa: E402  (sub-commands: links …, backfill)
+
+app.add_typer(cli_links.links_app, name="links")
+app.command("backfill")(cli_links.backfill_cmd)
 
 if __name__ == "__main__":
     app()
