@@ -73,6 +73,18 @@ YEAR = re.compile(r"(20\d{2})年")
 COUNTY = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:县|区|市|旗))(?:人民政府|政府)(?:主办|办公室|网)")
 
 
+PUBLISHED = re.compile(r"(?:发布|发文|印发|成文)(?:时间|日期)\s*[:：]?\s*(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+
+
+def _has_progress_header(text: str) -> bool:
+    """Does a header naming a progress column (schemas/mappings/headers.yaml, role progress) occur?"""
+    from transforms.mappings import _load, squash
+
+    words = (_load("headers").get("roles") or {}).get("progress") or []
+    flat = squash(text)
+    return any(w in flat for w in words) or bool(CUMULATIVE.search(flat))
+
+
 def infer_metadata(text: str) -> ReportMeta:
     """Guess metadata from the report text; every guessed field is listed in ``inferred`` with its evidence."""
     meta = ReportMeta()
@@ -113,6 +125,14 @@ def infer_metadata(text: str) -> ReportMeta:
     if meta.as_of is not None:
         meta.period_type = "year_end" if meta.as_of.month >= 11 else ("quarterly" if meta.as_of.month in (3, 6, 9) else "monthly")
         meta.inferred["period_type"] = f"as-of month {meta.as_of.month}"
+    if meta.as_of is None and not _has_progress_header(text):
+        # a task breakdown without a progress column: a plan, dated when it was published
+        meta.period_type = "plan"
+        meta.inferred["period_type"] = "no progress column (落实情况/进展情况/…) in the text"
+        pm = PUBLISHED.search(text)
+        if pm:
+            meta.as_of = date(int(pm.group(1)), int(pm.group(2)), int(pm.group(3)))
+            meta.inferred["as_of"] = f"publication date {pm.group(0)!r}"
     m = COUNTY.search(text[-2000:]) or COUNTY.search(head)
     if m:
         meta.county = m.group(1)
