@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -57,7 +58,11 @@ def with_statuses(recs: list[TaskRecord], statuses: dict[tuple[int, int], str]) 
 
 @pytest.fixture(scope="module")
 def history_db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("history") / "warehouse.duckdb"
+    return build_history_db(tmp_path_factory.mktemp("history") / "warehouse.duckdb")
+
+
+def build_history_db(path: Path) -> str:
+    """The fixture reports with known statuses, a year-end 2021 report, links from the fixture crosswalk."""
     con = connect(path)
     sep: list[TaskRecord] = []
     for name, year, as_of, period, statuses in REPORTS:

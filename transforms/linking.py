@@ -90,24 +90,21 @@ class SimilarityMatrix:
 
 
 def similarity_matrix(a: Sequence[str], b: Sequence[str]) -> SimilarityMatrix:
-    """All pairs at once: binary n-gram incidence matrices and one matrix product."""
+    """All pairs at once: shared n-gram counts through an inverted index of a's n-grams."""
     grams_a = [ngrams(t) for t in a]
     grams_b = [ngrams(t) for t in b]
-    vocab: dict[str, int] = {}
-    for gs in (*grams_a, *grams_b):
+    postings: dict[str, list[int]] = {}
+    for i, gs in enumerate(grams_a):
         for g in gs:
-            vocab.setdefault(g, len(vocab))
-
-    def incidence(groups: list[frozenset[str]]) -> np.ndarray:
-        m = np.zeros((len(groups), max(len(vocab), 1)), dtype=np.float32)
-        for i, gs in enumerate(groups):
-            if gs:
-                m[i, [vocab[g] for g in gs]] = 1.0
-        return m
-
-    ma, mb = incidence(grams_a), incidence(grams_b)
-    shared = (ma @ mb.T).astype(np.float64)
-    return SimilarityMatrix(shared, ma.sum(axis=1).astype(np.float64), mb.sum(axis=1).astype(np.float64))
+            postings.setdefault(g, []).append(i)
+    shared = np.zeros((len(a), len(b)), dtype=np.float64)
+    for j, gs in enumerate(grams_b):
+        hits = [i for g in gs for i in postings.get(g, ())]
+        if hits:
+            shared[:, j] = np.bincount(hits, minlength=len(a))
+    size_a = np.array([len(g) for g in grams_a], dtype=np.float64)
+    size_b = np.array([len(g) for g in grams_b], dtype=np.float64)
+    return SimilarityMatrix(shared, size_a, size_b)
 
 
 # --------------------------------------------------------------------------- tasks
@@ -299,33 +296,36 @@ def propose_links(prev: Sequence[TaskRef], nxt: Sequence[TaskRef], config: dict[
         one[i], one_back[j] = j, i
 
     links: dict[tuple[int, int], Link] = {}
+    n_prev, n_next = len(prev), len(nxt)
+    one_arr = np.full(n_prev, -1)
+    for i, j in one.items():
+        one_arr[i] = j
+    back_arr = np.full(n_next, -1)
+    for j, i in one_back.items():
+        back_arr[j] = i
+    cols, rows_ = np.arange(n_next)[None, :], np.arange(n_prev)[:, None]
     # merges: several tasks of Y inside one task of Y+1
-    merged_into: dict[int, list[int]] = {}
-    for j in range(len(nxt)):
-        parts = [
-            i
-            for i in range(len(prev))
-            if cov_prev[i, j] >= part_propose
-            and m.size_a[i] >= min_grams
-            and m.size_b[j] >= ratio * m.size_a[i]
-            and (i not in one or one[i] == j)
-        ]
-        if len(parts) >= 2:
-            merged_into[j] = parts
+    merge_mask = (
+        (cov_prev >= part_propose)
+        & (m.size_a[:, None] >= min_grams)
+        & (m.size_b[None, :] >= ratio * m.size_a[:, None])
+        & ((one_arr[:, None] == -1) | (one_arr[:, None] == cols))
+    )
+    merged_into: dict[int, list[int]] = {
+        int(j): [int(i) for i in np.flatnonzero(merge_mask[:, j])] for j in np.flatnonzero(merge_mask.sum(axis=0) >= 2)
+    }
     # splits: several tasks of Y+1 inside one task of Y
-    split_from: dict[int, list[int]] = {}
-    for i in range(len(prev)):
-        parts = [
-            j
-            for j in range(len(nxt))
-            if cov_next[i, j] >= part_propose
-            and m.size_b[j] >= min_grams
-            and m.size_a[i] >= ratio * m.size_b[j]
-            and (j not in one_back or one_back[j] == i)
-            and j not in merged_into
-        ]
-        if len(parts) >= 2:
-            split_from[i] = parts
+    split_mask = (
+        (cov_next >= part_propose)
+        & (m.size_b[None, :] >= min_grams)
+        & (m.size_a[:, None] >= ratio * m.size_b[None, :])
+        & ((back_arr[None, :] == -1) | (back_arr[None, :] == rows_))
+    )
+    if merged_into:
+        split_mask[:, list(merged_into)] = False
+    split_from: dict[int, list[int]] = {
+        int(i): [int(j) for j in np.flatnonzero(split_mask[i, :])] for i in np.flatnonzero(split_mask.sum(axis=1) >= 2)
+    }
     for j, parts in merged_into.items():
         for i in parts:
             if i in one and one[i] != j:
