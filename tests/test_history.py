@@ -288,11 +288,18 @@ def test_earlier_column_never_replaces_a_report_of_its_own(warehouse_path):
     con.close()
 
 
-def test_chongchuan_through_the_reader():
-    """Once the reader parses this layout, its records carry both dated columns with their labels."""
+def test_chongchuan_through_the_reader(warehouse_path):
+    """Once the reader parses this layout: both dated columns kept, two reports, two statuses per task."""
     try:
         parsed = parse_report(CHONGCHUAN.read_bytes(), CHONGCHUAN.name, as_of=date(2023, 11, 30), plan_year=2023)
     except RejectedReport as exc:
         pytest.skip(f"the text reader does not read this layout yet: {exc}")
     labels = {tuple(p["label"] for p in r.progress) for r in parsed.records}
     assert ("1-10月推进情况", "1-11月推进情况") in labels
+    con = connect(warehouse_path)
+    assert load_report(con, chongchuan_load(parsed.records, "chongchuan-read")).outcome == "loaded"
+    per_task = con.execute(
+        "SELECT list(r.as_of_date ORDER BY r.as_of_date) FROM fct_task_progress f JOIN dim_report r USING (report_key) GROUP BY f.task_key"
+    ).fetchall()
+    con.close()
+    assert per_task and all(p[0] == [date(2023, 10, 31), date(2023, 11, 30)] for p in per_task)
