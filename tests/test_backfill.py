@@ -158,3 +158,29 @@ def test_metadata_inferred_and_flagged_or_overridden(prefect_harness, tmp_path):
     assert q(wh, "SELECT count(*) FROM dq_issue d JOIN dim_report r USING (report_key) WHERE r.plan_year = 2021 AND d.rule = 'metadata.inferred'") == [(0,)]
     bad = runner.invoke(app, ["ingest", str(PERIODS / "jishui-2021-synthetic-plan.txt"), "-w", str(wh), "--period-type", "weekly"])
     assert bad.exit_code == 2 and "got 'weekly'" in bad.output and "--period-type must be one of" in bad.output
+
+
+def test_two_dated_columns_through_the_ingest_flow(prefect_harness, tmp_path):
+    """The excerpt's two complete rows, one row per line (a layout the text reader reads), through the
+    real flow: one report per dated column, two statuses per task."""
+    from tests.test_history import chongchuan_records
+
+    header = "序号 | 全年目标任务 | 分管领导 | 牵头单位 | 责任主体与协同单位 | 1-10月推进情况 | 1-11月推进情况 | 是否达序 | 说明 |"
+    lines = ["2023年区政府重点民生实事项目推进情况(1-11月)", header]
+    for r in chongchuan_records():
+        cells = [str(r.seq), r.task_text, *r.leaders, *r.lead_units, "、".join(r.co_units),
+                 r.progress[0]["text"], r.progress[1]["text"], r.status_raw or "", r.note or ""]
+        lines.append(" | ".join(cells) + " |")
+    path = tmp_path / "chongchuan-2023-11-rows-per-line.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    wh = tmp_path / "data" / "warehouse.duckdb"
+    res = ingest_report(paths=[str(path)], warehouse=str(wh),
+                        overrides={"county": "崇川区", "plan_year": 2023, "as_of": "2023-11-30", "period_type": "monthly"})
+    assert res["reports_loaded"] == 1 and "1-10月推进情况 column (2023-10-31)" in res["results"][0]["message"]
+    assert q(wh, "SELECT as_of_date, progress_column FROM dim_report ORDER BY as_of_date") == [
+        (date(2023, 10, 31), "1-10月推进情况"), (date(2023, 11, 30), "1-11月推进情况"),
+    ]
+    assert q(wh, "SELECT seq, count(*), list(explicit_status ORDER BY as_of_date) FROM v_status_history h "
+                 "JOIN fct_task_progress f USING (report_key, task_key) GROUP BY seq ORDER BY seq") == [
+        (24, 2, [None, "是"]), (25, 2, [None, "否"]),
+    ]
