@@ -16,6 +16,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
+from flows.ingest import _io_failure
 from transforms.linking import CROSSWALK, CrosswalkEntry, LinkPlan, TaskRef, parse_crosswalk, plan_links
 from warehouse.db import connect
 from warehouse.links import fetch_tasks, write_links
@@ -38,7 +39,7 @@ def compute_links(tasks: list[TaskRef], crosswalk: list[CrosswalkEntry]) -> Link
     return plan_links(tasks, crosswalk)
 
 
-@task(name="write-links", retries=2, retry_delay_seconds=2)
+@task(name="write-links", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_failure)
 def store_links(warehouse: str, plan: LinkPlan, run_key: int | None) -> dict[str, Any]:
     con = connect(warehouse)
     try:
