@@ -27,6 +27,10 @@ LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/wareho
 
 
 def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
+    from transforms.metadata import PERIOD_TYPES
+
+    if period_type and period_type not in PERIOD_TYPES:
+        raise typer.BadParameter(f"--period-type must be one of {', '.join(PERIOD_TYPES)}, got {period_type!r}")
     if as_of:
         try:
             date.fromisoformat(as_of)
@@ -225,6 +229,10 @@ from flows.cli_ops import inbox_cmd, publish_cmd  # noqa: E402
 
 app.command("inbox")(inbox_cmd)
 app.command("publish")(publish_cmd)
+from flows import cli_links  # noqa: E402  (sub-commands: links …, backfill)
+
+app.add_typer(cli_links.links_app, name="links")
+app.command("backfill")(cli_links.backfill_cmd)
 
 if __name__ == "__main__":
     app()
