@@ -126,24 +126,31 @@ def write_docx(tables: list[GridTable], path: Path) -> None:
         document.add_paragraph(t.title or "")
         table = document.add_table(rows=1 + len(t.rows), cols=ncols)
         table.style = "Table Grid"
+        trs = list(table.rows)  # table.cell() recomputes the whole grid on every call: slow
+
+        def cell(r: int, c: int, trs=trs):  # noqa: ANN202
+            return trs[r].cells[c]
+
         for c, h in enumerate(t.header or []):
-            table.cell(0, c).text = h
+            cell(0, c).text = h
         spans = {c: runs(t.rows, c) for c in MERGE_DOWN}
         skip = {c: covered(spans[c]) for c in MERGE_DOWN}
         for i, row in enumerate(t.rows):
             r = i + 1
             if is_heading(row):
-                table.cell(r, 0).text = row.cells[0]
-                table.cell(r, 0).merge(table.cell(r, ncols - 1))
+                cell(r, 0).text = row.cells[0]
                 continue
             for c, text in enumerate(row.cells[:ncols]):
                 if c in MERGE_DOWN and i in skip[c]:
                     continue
-                table.cell(r, c).text = text
+                cell(r, c).text = text
         for c in MERGE_DOWN:
             for i, n in spans[c].items():
                 if n > 1:
-                    table.cell(i + 1, c).merge(table.cell(i + n, c))
+                    cell(i + 1, c).merge(cell(i + n, c))
+        for i, row in enumerate(t.rows):
+            if is_heading(row):
+                cell(i + 1, 0).merge(cell(i + 1, ncols - 1))
     document.add_paragraph(FOOTER)
     buf = io.BytesIO()
     document.save(buf)
@@ -268,19 +275,20 @@ def write_image_only_docx(path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(out: Path = OUT) -> None:
+    """Write every fixture into ``out`` (tests/fixtures/formats by default)."""
+    out.mkdir(parents=True, exist_ok=True)
     tables = reference_tables()
-    write_html(tables, OUT / "jishui-2020.html")
-    write_docx(tables, OUT / "jishui-2020.docx")
-    write_xlsx(tables, OUT / "jishui-2020.xlsx")
-    write_csv(tables, OUT / "jishui-2020.csv")
-    write_gbk(OUT / "jishui-2020-gbk.txt")
-    write_matrix(OUT / "matrix-district-indicators.html", OUT / "matrix-district-indicators.xlsx")
-    write_image_only_docx(OUT / "image-only.docx")
-    for p in sorted(OUT.iterdir()):
-        print(f"{p.stat().st_size:>9,}  {p.relative_to(ROOT)}")
+    write_html(tables, out / "jishui-2020.html")
+    write_docx(tables, out / "jishui-2020.docx")
+    write_xlsx(tables, out / "jishui-2020.xlsx")
+    write_csv(tables, out / "jishui-2020.csv")
+    write_gbk(out / "jishui-2020-gbk.txt")
+    write_matrix(out / "matrix-district-indicators.html", out / "matrix-district-indicators.xlsx")
+    write_image_only_docx(out / "image-only.docx")
+    for p in sorted(out.iterdir()):
+        print(f"{p.stat().st_size:>9,}  {p}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

@@ -202,7 +202,10 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
         "status": "status_raw",
     }.get(role, role)
     current = getattr(row, attr)
-    if append:
+    if append and attr == "status_raw":
+        if text:  # one status per sub-row, in order
+            setattr(row, attr, f"{current}\n{text}" if current else text)
+    elif append:
         if text and text != current:
             setattr(row, attr, f"{current}\n{text}" if current else text)
     elif not current:

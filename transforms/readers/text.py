@@ -154,13 +154,13 @@ def _read_pipe(lines: list[str]) -> Grid:
             last_row_line = pending.end
             closed_rows += pending.parts[-1].rstrip().endswith("|")
         else:
-            seq = cells[0] if cells else "?"
+            seq = cells[0] if cells and SEQ_ONLY.match(cells[0]) else None
             where = "at the end of the file" if reason_eof else "before the next row"
             grid.findings.append(
                 Finding(
                     "reader.cut_row",
                     "warning",
-                    f"row {seq} at lines {pending.start}-{pending.end} is cut off {where}: "
+                    f"row {seq or '(no 序号: a sub-row)'} at lines {pending.start}-{pending.end} is cut off {where}: "
                     f"{len(cells)} of {ncols} cells, the last one unfinished; it was not loaded",
                     pending.start,
                     pending.end,
@@ -413,9 +413,17 @@ def _read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
         body = units
         header_line = None
     table = GridTable(title=title, header=header or None, header_line=header_line, drops_merged_cells=True, source="text")
-    grid.tables.append(table)
     ncols = len(header)
     groups = _group_rows(body, ncols)
+    if not header:
+        # without a header only rows that start with a 序号 make a table; anything else is prose
+        groups = [g for g in groups if g[0][0][2] and SEQ_ONLY.match(g[0][0][2] or "") and len(g[0]) >= 2]
+        if not groups:
+            grid.findings.append(
+                Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
+            )
+            return grid
+    grid.tables.append(table)
     for n, (row_units, closed) in enumerate(groups):
         row_units = _merge_sub_points(row_units)
         cells = [u[2] or "" for u in row_units]
