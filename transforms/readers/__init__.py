@@ -75,6 +75,25 @@ def declared_charset(data: bytes) -> str | None:
     return "gb18030" if name in GB_NAMES else name
 
 
+PLAIN_CHARS = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u203f\x20-\x7e\s]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without BOM and (Chinese text) without zero bytes: the byte order whose decoding is
+    almost only Chinese characters, punctuation and ASCII (random bytes score about a third)."""
+    sample = data[:4000]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if len(PLAIN_CHARS.findall(text)) >= 0.95 * len(text):
+            return enc
+    return None
+
+
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode report bytes → (text, encoding): UTF-8 with or without BOM, UTF-16 (BOM or not),
     the charset an HTML page declares, GB18030 (covers GBK/GB2312), else charset-normalizer's guess."""
@@ -89,6 +108,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"
+    enc = _utf16_without_bom(data)
+    if enc:
+        return data.decode(enc, errors="replace"), enc
     declared = declared or declared_charset(data)
     for enc in dict.fromkeys([e for e in (declared, "gb18030") if e]):
         text = _strict(data, enc)

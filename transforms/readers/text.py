@@ -121,7 +121,8 @@ def _read_pipe(lines: list[str]) -> Grid:
             pending = None
             return
         cells = _split_cells(pending.joined)
-        # a row written as `a | b | c |` splits into one trailing empty part
+        if pending.parts[-1].rstrip().endswith("|"):
+            cells = cells[:-1]  # `a | b | c |`: the closing pipe is not a cell
         if len(cells) > ncols and not any(cells[ncols:]):
             cells = cells[:ncols]
         elif len(cells) > ncols:
@@ -375,7 +376,7 @@ def _group_rows(body: list[Unit], ncols: int) -> list[tuple[list[Unit], bool]]:
     for u in body:
         if u[2] is None:
             if has_ends:
-                groups.append((current, True))
+                groups.append((current + [u], True))  # the row-end line belongs to the row
                 current = []
             continue
         if current and starts_row(u) and (not has_ends or len([x for x in current if x[2] is not None]) >= ncols):
@@ -425,9 +426,9 @@ def _read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
             return grid
     grid.tables.append(table)
     for n, (row_units, closed) in enumerate(groups):
-        row_units = _merge_sub_points(row_units)
-        cells = [u[2] or "" for u in row_units]
         start, end = row_units[0][0], row_units[-1][1]
+        row_units = _merge_sub_points([u for u in row_units if u[2] is not None])
+        cells = [u[2] or "" for u in row_units]
         last = n == len(groups) - 1
         seq = cells[0] if cells and SEQ_ONLY.match(cells[0]) else None
         if ncols and len(cells) > ncols:
