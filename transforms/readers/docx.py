@@ -20,6 +20,13 @@ from transforms.readers.tabular import SourceTable, build_tables, clean_cell
 TITLE_MAX = 100
 
 
+def _cell_text(cell: object, seen: dict) -> str:
+    tc = cell._tc  # type: ignore[attr-defined]
+    if tc not in seen:
+        seen[tc] = clean_cell(cell.text)  # type: ignore[attr-defined]
+    return seen[tc]
+
+
 def read_docx(data: bytes) -> Grid:
     """Parse a Word document into a grid: one source table per table, titles from the paragraph before."""
     document = docx.Document(io.BytesIO(data))
@@ -40,11 +47,12 @@ def read_docx(data: bytes) -> Grid:
         assert isinstance(item, Table)
         rows: list[GridRow] = []
         above: list = []
+        seen: dict = {}  # <w:tc> → its text: a merged cell is read once
         for row in item.rows:
             line += 1
             cells = list(row.cells)
             tcs = [None] * row.grid_cols_before + [c._tc for c in cells] + [None] * row.grid_cols_after
-            texts = [""] * row.grid_cols_before + [clean_cell(c.text) for c in cells] + [""] * row.grid_cols_after
+            texts = [""] * row.grid_cols_before + [_cell_text(c, seen) for c in cells] + [""] * row.grid_cols_after
             merged: list[str | None] = []
             for j, tc in enumerate(tcs):
                 if tc is not None and j > 0 and tcs[j - 1] is tc:
