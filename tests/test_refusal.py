@@ -133,3 +133,29 @@ def test_the_cli_extract_refuses_and_writes_nothing(tmp_path):
     assert proc.returncode != 0 and proc.stdout.strip() == ""
     stderr = " ".join(proc.stderr.split())
     assert "rejected" in stderr and "not a task table" in stderr and "sheet" in stderr
+
+
+def test_xlsx_with_a_giant_merged_range_is_refused_before_it_is_opened():
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "项目内容", "牵头单位", "进展情况"])
+    ws.merge_cells("A2:B3")
+    small = io.BytesIO()
+    wb.save(small)
+    # the same file with the range widened to 2.6 million cells (openpyxl would build one object per cell)
+    big = io.BytesIO()
+    with zipfile.ZipFile(small) as src, zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b'ref="A2:B3"', b'ref="A2:Z100000"')
+            dst.writestr(item, data)
+    msg = refused(big.getvalue(), "huge.xlsx")
+    assert "readers.max_merged_cells" in msg and "2,599,974 cells" in msg
+
+
+def test_csv_with_an_oversized_field_is_refused():
+    data = ("序号,项目内容,进展情况\n1,\"" + "很长" * 70_000 + "\",已完成\n").encode("utf-8")
+    assert "a CSV file that cannot be parsed" in refused(data, "long.csv")

@@ -46,6 +46,7 @@ def reader_limits() -> dict[str, int]:
         "max_uncompressed_bytes": 200_000_000,
         "max_compression_ratio": 200,
         "max_zip_members": 5000,
+        "max_merged_cells": 1_000_000,
     }
     limits.update({k: int(v) for k, v in (cfg.get("readers") or {}).items()})
     return limits
@@ -153,6 +154,8 @@ def check_zip(zf: zipfile.ZipFile, kind: str) -> None:
             f"a {kind.upper()} file that declares {total:,} bytes unpacked (above readers.max_uncompressed_bytes = "
             f"{lim['max_uncompressed_bytes']:,} in schemas/quality.yaml); refused as a possible zip bomb"
         )
+    if kind == "xlsx":
+        _check_merged_area(zf, lim["max_merged_cells"])
     for i in infos:
         if i.file_size > 1_000_000 and i.file_size > lim["max_compression_ratio"] * max(i.compress_size, 1):
             raise ReadError(
@@ -160,6 +163,30 @@ def check_zip(zf: zipfile.ZipFile, kind: str) -> None:
                 f"(ratio above readers.max_compression_ratio = {lim['max_compression_ratio']} in schemas/quality.yaml); "
                 "refused as a possible zip bomb"
             )
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_merged_area(zf: zipfile.ZipFile, limit: int) -> None:
+    """openpyxl makes one object per cell of a merged range: refuse ranges covering too many cells."""
+    ref = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+    total = 0
+    for name in zf.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        for m in ref.finditer(zf.read(name)):
+            c1, r1, c2, r2 = m.group(1).decode(), int(m.group(2)), m.group(3).decode(), int(m.group(4))
+            total += (abs(_col_number(c2) - _col_number(c1)) + 1) * (abs(r2 - r1) + 1)
+    if total > limit:
+        raise ReadError(
+            f"an XLSX file whose merged ranges cover {total:,} cells (above readers.max_merged_cells = "
+            f"{limit:,} in schemas/quality.yaml); refused"
+        )
 
 
 def _looks_html(text: str) -> bool:
@@ -265,9 +292,14 @@ def _read_decoded(text: str, fmt: str) -> Grid:
         except ParserError as exc:
             raise ReadError(f"an HTML page that cannot be parsed: {exc}") from exc
     if fmt == "csv":
+        import csv as csv_module
+
         from transforms.readers.csv import read_csv
 
-        return read_csv(text)
+        try:
+            return read_csv(text)
+        except csv_module.Error as exc:
+            raise ReadError(f"a CSV file that cannot be parsed: {exc}") from exc
     return read_text(text)
 
 
