@@ -108,3 +108,22 @@ def test_declared_charset_is_used_when_utf8_fails():
     data = '<meta charset="big5"><p>序號 任務</p>'.encode("big5")
     text, enc = decode(data)
     assert enc == "big5" and "序號 任務" in text
+
+
+def test_cell_per_line_header_with_an_unknown_label():
+    text = "\n".join(
+        ["序号 |", "项目内容 |", "牵头单位 |", "责任科室 |", "推进情况 |", "1 |", "新建学校1所。 |", "县教育局 |", "基建股 |", "主体完工。 |", "|"]
+    )
+    p = parse_report(text.encode("utf-8"), "t.txt")
+    assert p.tables[0]["roles"] == ["seq", "task", "lead_unit", None, "progress"]
+    assert p.records[0].progress[0]["text"] == "主体完工。"
+    assert any(f.rule == "layout.unknown_header" and "责任科室" in f.message for f in p.findings)
+
+
+def test_pipe_header_mostly_unknown_is_refused_naming_the_unknown_labels():
+    from transforms.pipeline import RejectedReport
+
+    text = "序号 | 工作事项 | 责任科室 | 办理进度 |\n1 | 新建学校1所。 | 基建股 | 主体完工 |\n"
+    with pytest.raises(RejectedReport) as exc:
+        parse_report(text.encode("utf-8"), "t.txt")
+    assert "not in schemas/mappings/headers.yaml: 工作事项, 责任科室, 办理进度" in str(exc.value)

@@ -357,9 +357,12 @@ def describe_non_task(grid: Grid) -> str:
         return f"not a task table: the {fmt} file holds no text"
     piped = [ln for ln in lines if ln.count("|") >= 2]
     if piped:
+        cells = [squash(c) for c in piped[0].split("|") if c.strip()]
+        unknown = [c for c in cells if header_map().role(c) is None]
+        extra = f"; not in {HEADERS_FILE}: {', '.join(unknown[:8])}" if unknown and len(unknown) < len(cells) else ""
         return (
             f"not a task table: {len(lines)} line(s) of text, {len(piped)} of them with ' | ' cells, but no header "
-            f"naming known columns (first: {piped[0][:80]!r}); {need}"
+            f"naming known columns (first: {piped[0][:80]!r}{extra}); {need}"
         )
     chars = sum(len(ln) for ln in lines)
     return (

@@ -334,17 +334,29 @@ def _merge_sub_points(units: list[Unit]) -> list[Unit]:
 
 
 def _find_header(units: list[Unit]) -> tuple[list[str], int, int]:
-    """The header: the first run of at least three consecutive known header cells starting with 序号."""
+    """The header: from a 序号 cell up to the first 序号-like number (where the rows begin), when
+    those cells are short labels, at least three of them and at least half name known columns.
+    Unknown labels stay in the header (the layout step reports them)."""
     hm = header_map()
     for i, u in enumerate(units):
         if u[2] is None or hm.role(u[2]) != "seq":
             continue
-        j = i
-        while j < len(units) and units[j][2] and hm.role(units[j][2] or "") is not None:
+        j = i + 1
+        while j < len(units) and units[j][2] and not SEQ_ONLY.match(units[j][2] or "") and _label_like(units[j][2] or ""):
             j += 1
-        if j - i >= 3:
-            return [units[k][2] or "" for k in range(i, j)], i, j
+        run = [units[k][2] or "" for k in range(i, j)]
+        known = sum(1 for c in run if hm.role(c))
+        while run and not hm.role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or "")):
+            run.pop()  # a trailing unknown label not followed by the first row is not header
+            j -= 1
+        if len(run) >= 3 and known * 2 >= len(run):
+            return run, i, i + len(run)
     return [], -1, -1
+
+
+def _label_like(text: str) -> bool:
+    """Short text without sentence punctuation: a header label rather than a cell of a row."""
+    return len(squash(text)) <= 16 and not re.search(r"[。，,；;：:%]", text)
 
 
 def _title_from(pre: list[Unit]) -> tuple[str | None, list[Unit]]:
