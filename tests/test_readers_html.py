@@ -94,3 +94,13 @@ def test_colspan_heading_rows_become_parts_and_sections():
     )
     r = parse_report(page, "h.html").records[0]
     assert (r.part, r.section, r.task_text) == ("一、产业发展", "(一)工业", "新增规上企业10家。")
+
+
+def test_header_cell_spanning_two_columns_without_a_second_header_row():
+    page = _page(
+        "<table><tr><th>序号</th><th colspan='2'>工作任务</th><th>牵头单位</th><th>进展情况</th></tr>"
+        "<tr><td>1</td><td>教育</td><td>新建学校1所。</td><td>县教育局</td><td>已完成</td></tr></table>"
+    )
+    p = parse_report(page, "span.html")
+    assert [r.seq for r in p.records] == [1]
+    assert p.records[0].task_text == "教育\n新建学校1所。"  # both cells under the merged header are kept

@@ -93,6 +93,8 @@ def combine_header(top: GridRow, sub: GridRow) -> list[str]:
 def _is_sub_header(top: GridRow, nxt: GridRow) -> bool:
     """The row under a header is its second row when the header has a cell merged across columns,
     or when header cells run down into it (a header cell never spans into task rows)."""
+    if nxt.cells and re.fullmatch(r"\d{1,4}[.、．]?", nxt.cells[0].strip()):
+        return False  # a task row (it has a 序号): the header's merged cell simply spans columns
     return "col" in top.merged or "row" in nxt.merged
 
 
@@ -122,11 +124,11 @@ def _split_table(st: SourceTable, rows: list[GridRow], grid: Grid) -> None:
             if table.rows and _single_text(table.rows[-1]) is not None:
                 # a one-text row right before a header is the next table's title, not a heading
                 pending_title = [table.rows.pop()]
-            elif [squash(h) for h in _visible(row)] == [squash(h) for h in (table.header or [])]:
+            elif [squash(h) for h in row.cells] == [squash(h) for h in (table.header or [])]:
                 i += 1  # the header repeated after a page break
                 continue
         if hdr is not None:
-            header = _visible(row)
+            header = list(row.cells)  # a header cell over two columns names both
             header_line = row.line_start
             if i + 1 < len(rows) and _is_sub_header(row, rows[i + 1]):
                 full_top = GridRow(row.cells, row.line_start, row.line_end, merged=row.merged)
