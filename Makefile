@@ -21,6 +21,7 @@ setup: $(BIN)/luoshi
 run: setup
 	$(BIN)/luoshi ingest --warehouse $(WAREHOUSE) --manifest samples/sources.yaml samples/jishui-2020-progress.txt
 	$(BIN)/luoshi summary --warehouse $(WAREHOUSE)
+	$(BIN)/luoshi site --warehouse $(WAREHOUSE) --out data/site
 
 # Headless Chromium and CJK fonts for the tests that open generated HTML (Debian packages).
 browser:

@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(help="luoshi: county work-report task tables → DuckDB warehouse.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 DEFAULT_WH = Path("data/warehouse.duckdb")
@@ -110,7 +110,11 @@ def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not warehouse.exists():
         err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
         raise typer.Exit(2)
-    return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
+    try:
+        return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
+    except duckdb.IOException as exc:
+        err.print(f"[red]error:[/red] cannot open {warehouse} read-only (is a load running?): {exc}")
+        raise typer.Exit(1) from exc
 
 
 def check_read_only(query: str) -> None:
@@ -122,7 +126,10 @@ def check_read_only(query: str) -> None:
     for st in statements:
         kind = st.type.name
         if kind not in READ_STATEMENTS:
-            err.print(f"[red]refused:[/red] `luoshi sql` is read-only; a {kind} statement would write or change the session")
+            err.print(
+                f"[red]refused:[/red] `luoshi sql` is read-only: {kind} statements write or change the session "
+                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)"
+            )
             raise typer.Exit(2)
 
 
@@ -194,6 +201,10 @@ def summary(warehouse: WarehouseOpt = DEFAULT_WH) -> None:
         f"  duckdb -readonly {warehouse}   (or DBeaver / Python duckdb.connect(..., read_only=True))"
     )
 
+
+from flows.cli_export import register as register_export  # noqa: E402
+
+register_export(app)
 
 if __name__ == "__main__":
     app()
