@@ -254,10 +254,6 @@ def ingest_report(
         key="luoshi-ingest-summary",
         description="What the ingestion run loaded, skipped and rejected",
     )
-    if counts["reports_loaded"]:
-        from flows.link import link_tasks
-
-        link_tasks(warehouse=warehouse)  # attach the new reports' tasks to threads across years
     from flows.quality import quality
 
     report = quality(warehouse=warehouse, run_key=run_key)["report_path"]

@@ -205,7 +205,7 @@ def test_monthly_deployment_ingests_a_new_report_from_the_inbox(server, tmp_path
         ).fetchall()
         assert rep == [("吉水县", "2020-11-30", "year_end", 130)]
         assert con.execute("SELECT count(*) FROM dim_task").fetchone()[0] == 130
-        runs = con.execute("SELECT flow_name, flow_run_id, outcome, reports_loaded, tasks_loaded FROM etl_run").fetchall()
+        runs = con.execute("SELECT flow_name, flow_run_id, outcome, reports_loaded, tasks_loaded FROM etl_run WHERE flow_name <> 'link_tasks'").fetchall()
         assert runs == [("inbox/monthly", run_id, "success", 1, 130)]
     finally:
         con.close()
@@ -266,7 +266,7 @@ def test_monthly_deployment_ingests_a_report_by_url(server, tmp_path):
         raw = Path(con.execute("SELECT raw_path FROM dim_report").fetchone()[0])
         assert raw.read_bytes() == REFERENCE.read_bytes()
         outcome, loaded, failed, message = con.execute(
-            "SELECT outcome, reports_loaded, reports_failed, message FROM etl_run"
+            "SELECT outcome, reports_loaded, reports_failed, message FROM etl_run WHERE flow_name <> 'link_tasks'"
         ).fetchone()
         assert (outcome, loaded, failed) == ("partial", 1, 1) and "gone.txt" in message and "404" in message
     finally:
@@ -323,6 +323,6 @@ def test_a_reader_holding_the_published_copy_does_not_block_ingestion(server, tm
     con = duckdb.connect(str(published), read_only=True)  # a new reader sees the new state
     try:
         assert con.execute("SELECT count(*) FROM dim_report").fetchone()[0] == 2
-        assert con.execute("SELECT outcome FROM etl_run").fetchall() == [("success",)]
+        assert con.execute("SELECT outcome FROM etl_run WHERE flow_name <> 'link_tasks'").fetchall() == [("success",)]
     finally:
         con.close()

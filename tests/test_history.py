@@ -44,7 +44,8 @@ DEC_2021 = {(1, 1): "behind", (1, 2): "not_started", (1, 3): "completed", (1, 5)
 def make_load(name: str, year: int, as_of: date, period: str, recs: list[TaskRecord], sha: str | None = None) -> ReportLoad:
     return ReportLoad(
         county="吉水县", province="江西省", prefecture="吉安市", plan_year=year, as_of=as_of, period_type=period,
-        sha256=sha or hashlib.sha256((PERIODS / name).read_bytes()).hexdigest(), file_name=name,
+        sha256=hashlib.sha256(sha.encode()).hexdigest() if sha else hashlib.sha256((PERIODS / name).read_bytes()).hexdigest(),
+        file_name=name,
         records=recs, findings=[], format="text", parser_version="test",
     )
 
@@ -230,7 +231,7 @@ def chongchuan_records() -> list[TaskRecord]:
 def chongchuan_load(recs: list[TaskRecord], sha: str = "chongchuan-excerpt") -> ReportLoad:
     return ReportLoad(
         county="崇川区", province="江苏省", prefecture="南通市", plan_year=2023, as_of=date(2023, 11, 30),
-        period_type="monthly", sha256=sha, file_name=CHONGCHUAN.name, records=recs, findings=[],
+        period_type="monthly", sha256=hashlib.sha256(sha.encode()).hexdigest(), file_name=CHONGCHUAN.name, records=recs, findings=[],
     )
 
 
@@ -282,8 +283,8 @@ def test_earlier_column_never_replaces_a_report_of_its_own(warehouse_path):
     res = load_report(con, chongchuan_load(chongchuan_records(), "november-file"))
     assert res.outcome == "loaded" and res.message == ""
     assert con.execute("SELECT as_of_date, sha256, progress_column FROM dim_report ORDER BY as_of_date").fetchall() == [
-        (date(2023, 10, 31), "october-on-its-own", None),
-        (date(2023, 11, 30), "november-file", "1-11月推进情况"),
+        (date(2023, 10, 31), hashlib.sha256(b"october-on-its-own").hexdigest(), None),
+        (date(2023, 11, 30), hashlib.sha256(b"november-file").hexdigest(), "1-11月推进情况"),
     ]
     con.close()
 

@@ -35,7 +35,7 @@ COMMENT ON COLUMN dim_section.table_title IS 'Title of the task table, e.g. 二�
 COMMENT ON COLUMN dim_section.part IS 'Part heading inside the table, if any.';
 COMMENT ON COLUMN dim_section.section IS 'Section heading inside the table (e.g. （一）…), if any.';
 
-COMMENT ON TABLE dim_task IS 'Grain: one row per task as stated in one plan year (county × plan year × table × 序号). The promise itself; its progress per report is in fct_task_progress.';
+COMMENT ON TABLE dim_task IS 'Grain: one row per task as stated in one plan year (county × plan year × table × 序号 as first seen; a report that renumbers it is matched to it by text and noted in dq_issue as link.*). The promise itself; its progress per report is in fct_task_progress.';
 COMMENT ON COLUMN dim_task.task_key IS 'Surrogate key.';
 COMMENT ON COLUMN dim_task.county_key IS 'County (dim_county.county_key).';
 COMMENT ON COLUMN dim_task.plan_year IS 'Plan year of the work report.';

@@ -19,7 +19,26 @@ JOIN dim_task t ON t.task_key = f.task_key
 JOIN dim_county c ON c.county_key = t.county_key
 JOIN dim_status s ON s.status_code = f.status_code;
 
-COMMENT ON VIEW v_status_history IS 'One row per task per progress report: the task''s status at that as-of date with its evidence. report_no numbers the progress reports of a county''s plan year (1 = earliest); thread_key follows the task across plan years. Plan breakdowns (no status) are left out.';
+COMMENT ON VIEW v_status_history IS 'Grain: one row per task per progress report (report × task; plan breakdowns, which have no status, are left out). The task''s status at that as-of date with its evidence. report_no numbers the progress reports of a county''s plan year (1 = earliest); thread_key follows the task across plan years. How did a task stand report by report?';
+COMMENT ON COLUMN v_status_history.county IS 'County name.';
+COMMENT ON COLUMN v_status_history.plan_year IS 'Plan year of the task and the report.';
+COMMENT ON COLUMN v_status_history.thread_key IS 'Thread: the chain of the task''s linked versions across plan years; NULL until linked.';
+COMMENT ON COLUMN v_status_history.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_status_history.table_no IS 'Number of the task table within the plan year.';
+COMMENT ON COLUMN v_status_history.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
+COMMENT ON COLUMN v_status_history.task_text IS 'The task as stated.';
+COMMENT ON COLUMN v_status_history.report_key IS 'Progress report (dim_report.report_key).';
+COMMENT ON COLUMN v_status_history.report_no IS 'Position of the report among the progress reports of the county''s plan year, by as-of date (1 = earliest); counts every progress report, not only those carrying the task.';
+COMMENT ON COLUMN v_status_history.as_of_date IS 'Date the report''s progress describes.';
+COMMENT ON COLUMN v_status_history.period_type IS 'Kind of progress report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_status_history.status_code IS 'Status in this report (dim_status.status_code): completed, in_progress, ongoing, behind, not_started or unknown.';
+COMMENT ON COLUMN v_status_history.status_zh IS 'Chinese label of the status, e.g. 已完成.';
+COMMENT ON COLUMN v_status_history.is_final IS 'True when the status is an end state (completed).';
+COMMENT ON COLUMN v_status_history.status_evidence IS 'The phrase of the report that decided the status.';
+COMMENT ON COLUMN v_status_history.status_confidence IS 'Confidence of the status: high, medium or low.';
+COMMENT ON COLUMN v_status_history.expected_progress IS 'Time-elapsed progress (序时进度) at the as-of date: month m → m/12.';
+COMMENT ON COLUMN v_status_history.on_schedule IS 'Whether progress is at or above 序时 (NULL when not judged).';
+COMMENT ON COLUMN v_status_history.progress_text IS 'Progress text of the report for the task.';
 
 CREATE OR REPLACE VIEW v_status_transitions AS
 WITH pairs AS (
@@ -64,7 +83,21 @@ JOIN dim_county c ON c.county_key = p.county_key
 LEFT JOIN status_rank rb ON rb.status_code = x.status_before
 LEFT JOIN status_rank ra ON ra.status_code = x.status_after;
 
-COMMENT ON VIEW v_status_transitions IS 'One row per task per pair of consecutive progress reports of a county''s plan year: status before and after and the transition: improved or declined (by progress rank not_started < behind < in_progress = ongoing < completed), unchanged, new (not in the earlier report), dropped (not in the later report), unclear (one side unknown).';
+COMMENT ON VIEW v_status_transitions IS 'Grain: one row per task per pair of consecutive progress reports of a county''s plan year (earlier report × later report × task, for tasks in either report). The status before and after and the transition: improved or declined by progress rank (not_started < behind < in_progress = ongoing < completed), unchanged, new, dropped or unclear. Which tasks moved forward or slipped between two reports?';
+COMMENT ON COLUMN v_status_transitions.county IS 'County name.';
+COMMENT ON COLUMN v_status_transitions.plan_year IS 'Plan year of the two reports.';
+COMMENT ON COLUMN v_status_transitions.thread_key IS 'Thread: the chain of the task''s linked versions across plan years; NULL until linked.';
+COMMENT ON COLUMN v_status_transitions.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_status_transitions.table_no IS 'Number of the task table within the plan year.';
+COMMENT ON COLUMN v_status_transitions.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
+COMMENT ON COLUMN v_status_transitions.task_text IS 'The task as stated.';
+COMMENT ON COLUMN v_status_transitions.from_report_key IS 'The earlier of the two consecutive progress reports (dim_report.report_key).';
+COMMENT ON COLUMN v_status_transitions.from_as_of IS 'As-of date of the earlier report.';
+COMMENT ON COLUMN v_status_transitions.to_report_key IS 'The later of the two consecutive progress reports (dim_report.report_key).';
+COMMENT ON COLUMN v_status_transitions.to_as_of IS 'As-of date of the later report.';
+COMMENT ON COLUMN v_status_transitions.status_before IS 'Status code in the earlier report; NULL when the task is not in it.';
+COMMENT ON COLUMN v_status_transitions.status_after IS 'Status code in the later report; NULL when the task is not in it.';
+COMMENT ON COLUMN v_status_transitions.transition IS 'improved (higher progress rank after), declined (lower rank after), unchanged (same status, or in_progress ↔ ongoing), new (not in the earlier report), dropped (not in the later report), unclear (one side unknown).';
 
 CREATE OR REPLACE VIEW v_stalled_tasks AS
 WITH h AS (
@@ -82,7 +115,20 @@ runs AS (
 )
 SELECT * FROM runs WHERE reports_in_a_row >= 2;
 
-COMMENT ON VIEW v_stalled_tasks IS 'One row per run of two or more consecutive progress reports of a plan year in which a task kept the same non-final status (behind, not_started, in_progress; unknown and ongoing are not stalls). Filter reports_in_a_row >= N for N reports; is_current: the run reaches the task''s latest report.';
+COMMENT ON VIEW v_stalled_tasks IS 'Grain: one row per run of two or more consecutive progress reports of a plan year in which a task kept the same non-final status (task × status × run). Stalls are behind, not_started or in_progress; unknown and the standing duties ongoing never stall. Filter reports_in_a_row >= N for N reports; is_current: the run reaches the task''s latest report. Which tasks are stuck right now?';
+COMMENT ON COLUMN v_stalled_tasks.county IS 'County name.';
+COMMENT ON COLUMN v_stalled_tasks.plan_year IS 'Plan year of the task and the reports.';
+COMMENT ON COLUMN v_stalled_tasks.thread_key IS 'Thread: the chain of the task''s linked versions across plan years; NULL until linked.';
+COMMENT ON COLUMN v_stalled_tasks.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_stalled_tasks.table_no IS 'Number of the task table within the plan year.';
+COMMENT ON COLUMN v_stalled_tasks.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
+COMMENT ON COLUMN v_stalled_tasks.task_text IS 'The task as stated.';
+COMMENT ON COLUMN v_stalled_tasks.status_code IS 'The status that did not change: behind, not_started or in_progress.';
+COMMENT ON COLUMN v_stalled_tasks.status_zh IS 'Chinese label of the status, e.g. 滞后.';
+COMMENT ON COLUMN v_stalled_tasks.reports_in_a_row IS 'Number of consecutive progress reports (by report_no; a report without the task breaks the run) with this status; at least 2.';
+COMMENT ON COLUMN v_stalled_tasks.since_as_of IS 'As-of date of the first report of the run.';
+COMMENT ON COLUMN v_stalled_tasks.through_as_of IS 'As-of date of the last report of the run.';
+COMMENT ON COLUMN v_stalled_tasks.is_current IS 'True when the run ends with the latest progress report that carries the task, i.e. the task is still stuck.';
 
 CREATE OR REPLACE VIEW v_carried_over AS
 WITH last_status AS (
@@ -103,7 +149,25 @@ JOIN dim_county c ON c.county_key = a.county_key
 LEFT JOIN last_status ls ON ls.task_key = a.task_key AND ls.rn = 1
 WHERE l.decision = 'accepted';
 
-COMMENT ON VIEW v_carried_over IS 'One row per accepted link from a task of one plan year to its continuation in a later plan year (continues, merge or split), with the task''s last status in its own year; unfinished = that status was not final (NULL when unknown or never reported on).';
+COMMENT ON VIEW v_carried_over IS 'Grain: one row per accepted link (task_link) from a task of one plan year to its continuation in a later plan year. The link (continues, merge or split) with the earlier task''s last status in its own year; unfinished = that status was not final. Which unfinished tasks reappear in the next plan?';
+COMMENT ON COLUMN v_carried_over.county IS 'County name.';
+COMMENT ON COLUMN v_carried_over.thread_key IS 'Thread: the chain of linked task versions across plan years that the earlier task (and so the later one) belongs to.';
+COMMENT ON COLUMN v_carried_over.from_year IS 'Plan year of the earlier task.';
+COMMENT ON COLUMN v_carried_over.from_task_key IS 'The earlier task (dim_task.task_key).';
+COMMENT ON COLUMN v_carried_over.from_table_no IS 'Table number of the earlier task within its plan year.';
+COMMENT ON COLUMN v_carried_over.from_seq IS 'Sequence number (序号) of the earlier task in its table.';
+COMMENT ON COLUMN v_carried_over.from_text IS 'The earlier task as stated.';
+COMMENT ON COLUMN v_carried_over.last_as_of IS 'As-of date of the earlier task''s latest progress report in its own plan year; NULL when no progress report carries it.';
+COMMENT ON COLUMN v_carried_over.last_status IS 'Status code of the earlier task in that latest progress report; NULL when never reported on.';
+COMMENT ON COLUMN v_carried_over.unfinished IS 'True when last_status is not final (not completed), false when completed; NULL when last_status is unknown or NULL.';
+COMMENT ON COLUMN v_carried_over.to_year IS 'Plan year of the later task.';
+COMMENT ON COLUMN v_carried_over.to_task_key IS 'The later task, the continuation (dim_task.task_key).';
+COMMENT ON COLUMN v_carried_over.to_table_no IS 'Table number of the later task within its plan year.';
+COMMENT ON COLUMN v_carried_over.to_seq IS 'Sequence number (序号) of the later task in its table.';
+COMMENT ON COLUMN v_carried_over.to_text IS 'The later task as stated.';
+COMMENT ON COLUMN v_carried_over.link_type IS 'continues (one task to one task), merge (several earlier tasks into this later one) or split (one earlier task into several later ones).';
+COMMENT ON COLUMN v_carried_over.method IS 'How the link was found: ngram (character n-gram text similarity) or crosswalk (a reviewer''s decision in schemas/crosswalk.yaml).';
+COMMENT ON COLUMN v_carried_over.score IS 'Similarity of the two texts (0 … 1): the Dice coefficient of their character n-grams for a one-to-one link, the coverage of the part by the whole for a merge or split part found by n-grams.';
 
 CREATE OR REPLACE VIEW v_responsibility_history AS
 WITH appear AS (
@@ -183,4 +247,22 @@ JOIN dim_report ra ON ra.report_key = x.from_report_key
 JOIN dim_report rb ON rb.report_key = x.to_report_key
 WHERE leader_changed OR lead_unit_changed;
 
-COMMENT ON VIEW v_responsibility_history IS 'One row each time a task''s leaders or lead units changed: between consecutive reports on the task (plan breakdowns included) and from a task''s last report to the first report of its continuation next year (accepted links). predecessors = leaders who left, successors = leaders who came; lead units = units in a lead role, or the first 责任单位 where the report does not split lead and co-operating units.';
+COMMENT ON VIEW v_responsibility_history IS 'Grain: one row per step in which a task''s leaders or lead units changed (earlier report × later report × task). Steps are consecutive reports on the task (plan breakdowns included) and, across years, the task''s last report to the first report of its continuation (accepted links). Lead units are the units in a lead role, or the first 责任单位 where the report does not split lead and co-operating units. Who took over which task?';
+COMMENT ON COLUMN v_responsibility_history.county IS 'County name.';
+COMMENT ON COLUMN v_responsibility_history.thread_key IS 'Thread: the chain of linked task versions across plan years that the later task belongs to; NULL until linked.';
+COMMENT ON COLUMN v_responsibility_history.from_task_key IS 'The task before the change (dim_task.task_key); the same as to_task_key within a plan year.';
+COMMENT ON COLUMN v_responsibility_history.to_task_key IS 'The task after the change (dim_task.task_key): the same task, or its continuation in a later plan year.';
+COMMENT ON COLUMN v_responsibility_history.from_year IS 'Plan year of the task before the change.';
+COMMENT ON COLUMN v_responsibility_history.to_year IS 'Plan year of the task after the change.';
+COMMENT ON COLUMN v_responsibility_history.from_as_of IS 'As-of date of the earlier report.';
+COMMENT ON COLUMN v_responsibility_history.to_as_of IS 'As-of date of the later report.';
+COMMENT ON COLUMN v_responsibility_history.from_report_key IS 'The earlier report, the last one before the change (dim_report.report_key).';
+COMMENT ON COLUMN v_responsibility_history.to_report_key IS 'The later report, the first one after the change (dim_report.report_key).';
+COMMENT ON COLUMN v_responsibility_history.change IS 'What changed: leader, lead_unit or leader+lead_unit (compared as sets, ignoring order).';
+COMMENT ON COLUMN v_responsibility_history.leaders_before IS 'Responsible leaders in the earlier report, in report order (empty when none named).';
+COMMENT ON COLUMN v_responsibility_history.leaders_after IS 'Responsible leaders in the later report, in report order (empty when none named).';
+COMMENT ON COLUMN v_responsibility_history.predecessors IS 'Leaders who left: in leaders_before but not in leaders_after.';
+COMMENT ON COLUMN v_responsibility_history.successors IS 'Leaders who came: in leaders_after but not in leaders_before.';
+COMMENT ON COLUMN v_responsibility_history.lead_units_before IS 'Lead units in the earlier report, in report order (empty when none named).';
+COMMENT ON COLUMN v_responsibility_history.lead_units_after IS 'Lead units in the later report, in report order (empty when none named).';
+COMMENT ON COLUMN v_responsibility_history.task_text IS 'The task after the change as stated.';
