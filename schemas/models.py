@@ -1,4 +1,8 @@
-"""pandera contracts for every hand-off (validated lazily: one run reports every bad row)."""
+"""pandera contracts for every hand-off (validated lazily: one run reports every bad row).
+
+A frame-wide check's error text starts with its name and a colon: that name is the rule key in
+schemas/quality.yaml (e.g. ``TaskRecord.someone_responsible``).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ class RawTaskRow(pa.DataFrameModel):
     line_start: Series[int] = pa.Field(ge=1)
     line_end: Series[int] = pa.Field(ge=1)
 
-    @pa.dataframe_check(error="line_end is before line_start")
+    @pa.dataframe_check(error="span_ordered: line_end is before line_start")
     def span_ordered(cls, df):  # noqa: N805
         return df["line_end"] >= df["line_start"]
 
@@ -40,7 +44,7 @@ class TaskRecord(pa.DataFrameModel):
     n_leaders: Series[int] = pa.Field(ge=0)
     n_units: Series[int] = pa.Field(ge=0)
 
-    @pa.dataframe_check(error="a task has no responsible unit and no leader")
+    @pa.dataframe_check(error="someone_responsible: a task has no responsible unit and no leader")
     def someone_responsible(cls, df):  # noqa: N805
         return (df["n_units"] + df["n_leaders"]) > 0
 

@@ -54,12 +54,21 @@ def validate_rows(df: pd.DataFrame, model: type, stage: str, keys: list[tuple[in
         cases = err.failure_cases
     bad: set[int] = set()
     findings: list[Finding] = []
+    seen: set[tuple[str, object]] = set()
     for case in cases.to_dict("records"):
         column = case.get("column") or model.__name__
         check = str(case.get("check"))
-        rule_key = f"{model.__name__}.{check if column == model.__name__ else column}"
-        sev = _row_severity(rule_key)
+        if case.get("schema_context") == "DataFrameSchema":
+            # a frame-wide check is reported once per row, under its own name, not per column
+            name, _, text = check.partition(": ")
+            rule_key, check, column = f"{model.__name__}.{name}", text or name, "row"
+        else:
+            rule_key = f"{model.__name__}.{column}"
         idx = case.get("index")
+        if (rule_key, idx) in seen:
+            continue
+        seen.add((rule_key, idx))
+        sev = _row_severity(rule_key)
         table_no = seq = None
         if idx is not None and not pd.isna(idx):
             idx = int(idx)
