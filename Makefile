@@ -19,7 +19,7 @@ $(BIN)/luoshi: pyproject.toml
 setup: $(BIN)/luoshi
 
 run: setup
-	$(BIN)/luoshi ingest --warehouse $(WAREHOUSE) --manifest samples/sources.yaml samples/jishui-2020-progress.txt
+	$(BIN)/luoshi backfill samples --warehouse $(WAREHOUSE) --manifest samples/sources.yaml
 	$(BIN)/luoshi summary --warehouse $(WAREHOUSE)
 	$(BIN)/luoshi site --warehouse $(WAREHOUSE) --out data/site
 	$(BIN)/luoshi report --warehouse $(WAREHOUSE)

@@ -17,7 +17,7 @@ WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB wa
 DEFAULT_WH = Path("data/warehouse.duckdb")
 
 links_app = typer.Typer(help="Task links across plan years: review proposals, record decisions in the crosswalk.", no_args_is_help=True)
-CrosswalkOpt = Annotated[Path, typer.Option("--crosswalk", help="Crosswalk YAML of reviewed decisions.")]
+CrosswalkOpt = Annotated[Path, typer.Option("--crosswalk", help="Crosswalk YAML of reviewed decisions.", show_default="schemas/crosswalk.yaml")]
 
 
 @links_app.command("pending")
@@ -100,6 +100,9 @@ def run_links(warehouse: Path, crosswalk: Path | None) -> None:
     )
     for f in res["findings"]:
         err.print(f, markup=False, highlight=False)
+    from flows.publish import publish_warehouse
+
+    console.print(f"published: {publish_warehouse(warehouse).path}")
 
 
 @links_app.command("accept")
@@ -155,5 +158,8 @@ def backfill_cmd(
         f"backfill: {ing['reports_loaded']} loaded, {ing['reports_skipped']} skipped, {ing['reports_failed']} rejected; "
         f"links {lk['accepted']} accepted, {lk['pending']} pending, {lk['rejected']} rejected; {lk['threads']} threads"
     )
+    from flows.publish import publish_warehouse
+
+    console.print(f"published: {publish_warehouse(warehouse).path}")
     if ing["reports_failed"]:
         raise typer.Exit(1)

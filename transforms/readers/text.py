@@ -492,7 +492,7 @@ def _read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
                 )
             )
             continue
-        table.rows.append(GridRow(cells=cells, line_start=start, line_end=end, physical_lines=end - start + 1))
+        table.rows.append(GridRow(cells=cells, line_start=start, line_end=end, physical_lines=1))
     if not header:
         grid.findings.append(
             Finding(
