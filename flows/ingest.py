@@ -30,6 +30,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from flows.sources import (
     ArchivedFile,
@@ -326,10 +327,11 @@ def ingest_report(
         window = max(1, workers) + 1
         in_flight: deque[Any] = deque()
         for batch in batches(items, batch_size):
+            # quote(): Prefect would otherwise walk every object of the batch looking for futures
             if runner is None:
-                in_flight.append(parse_batch.submit(batch, overrides))
+                in_flight.append(parse_batch.submit(quote(batch), overrides))
             else:
-                in_flight.append(runner.submit(parse_batch, {"items": batch, "overrides": overrides}))
+                in_flight.append(runner.submit(parse_batch, {"items": quote(batch), "overrides": overrides}))
             if len(in_flight) >= window:
                 results += _load_next(in_flight, warehouse, run_key, logger)
         while in_flight:
@@ -373,7 +375,7 @@ def _known_as_of(entry: dict[str, Any] | None, overrides: dict[str, Any]) -> str
 def _load_next(in_flight: deque[Any], warehouse: str, run_key: int | None, logger: Any) -> list[dict[str, Any]]:
     """Wait for the oldest parse batch and load it."""
     prepared = in_flight.popleft().result()
-    loaded = load_batch(prepared, warehouse, run_key)
+    loaded = load_batch(quote(prepared), warehouse, run_key)
     for res in loaded:
         if res["outcome"] == "rejected":
             logger.warning("rejected %s: %s", res["file"], res["message"])
