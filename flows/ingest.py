@@ -30,7 +30,6 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
-from prefect.utilities.annotations import quote
 
 from flows.sources import (
     ArchivedFile,
@@ -69,6 +68,17 @@ def _io_failure(task: Any, task_run: Any, state: Any) -> bool:
     except Exception:
         return False
     return False
+
+
+class Batch:
+    """A batch handed to a task. A plain object, not a list: Prefect walks lists, dicts and
+    dataclasses passed to tasks looking for futures, which costs seconds for a batch of reports
+    (prefect's own quote() does not survive the trip to a Dask worker)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: list[Any]) -> None:
+        self.value = value
 
 
 @dataclass
@@ -162,8 +172,9 @@ def prepare_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides
 
 
 @task(name="parse_batch", cache_policy=NO_CACHE)
-def parse_batch(items: list[tuple[ArchivedFile, dict[str, Any] | None]], overrides: dict[str, Any]) -> list[Prepared]:
+def parse_batch(items: Batch | list[tuple[ArchivedFile, dict[str, Any] | None]], overrides: dict[str, Any]) -> list[Prepared]:
     """Read, lay out, normalize and validate a batch of archived files (pandera once for the batch)."""
+    items = items.value if isinstance(items, Batch) else items
     prepared: list[Prepared] = []
     pending: list[tuple[Prepared, PendingReport]] = []
     for archived, entry in items:
@@ -201,9 +212,10 @@ def report_load(prepared: Prepared) -> ReportLoad:
 
 
 @task(name="load_batch", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
-def load_batch(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
+def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
     """The one writer: load a batch of parsed reports (each entirely or not at all), or record why a
     file was rejected. Oldest as-of date first within the batch."""
+    prepared = prepared.value if isinstance(prepared, Batch) else prepared
     prepared = sorted(prepared, key=lambda p: (p.meta.as_of or date.max, p.archived.file_name))
     con = connect(warehouse)
     try:
@@ -327,11 +339,11 @@ def ingest_report(
         window = max(1, workers) + 1
         in_flight: deque[Any] = deque()
         for batch in batches(items, batch_size):
-            # quote(): Prefect would otherwise walk every object of the batch looking for futures
+            # Batch(): Prefect would otherwise walk every object of the batch looking for futures
             if runner is None:
-                in_flight.append(parse_batch.submit(quote(batch), overrides))
+                in_flight.append(parse_batch.submit(Batch(batch), overrides))
             else:
-                in_flight.append(runner.submit(parse_batch, {"items": quote(batch), "overrides": overrides}))
+                in_flight.append(runner.submit(parse_batch, {"items": Batch(batch), "overrides": overrides}))
             if len(in_flight) >= window:
                 results += _load_next(in_flight, warehouse, run_key, logger)
         while in_flight:
@@ -375,7 +387,7 @@ def _known_as_of(entry: dict[str, Any] | None, overrides: dict[str, Any]) -> str
 def _load_next(in_flight: deque[Any], warehouse: str, run_key: int | None, logger: Any) -> list[dict[str, Any]]:
     """Wait for the oldest parse batch and load it."""
     prepared = in_flight.popleft().result()
-    loaded = load_batch(quote(prepared), warehouse, run_key)
+    loaded = load_batch(Batch(prepared), warehouse, run_key)
     for res in loaded:
         if res["outcome"] == "rejected":
             logger.warning("rejected %s: %s", res["file"], res["message"])
