@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup browser run test lint clean
+.PHONY: setup browser run test lint clean bench
 
 $(BIN)/luoshi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ browser:
 test: setup browser
 	$(BIN)/ruff check flows transforms schemas warehouse tests
 	$(BIN)/python -m pytest -q
+
+# Benchmark on a synthetic corpus (BENCH_N reports, default 1000); the last line is key=value figures.
+bench: setup
+	$(BIN)/python scripts/bench.py
 
 lint: setup
 	$(BIN)/ruff check flows transforms schemas warehouse tests

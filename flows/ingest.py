@@ -281,6 +281,7 @@ def parse_runner(workers: int, dask_address: str | None) -> Iterator[Any]:
             cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "silence_logs": logging.ERROR}
         )
     with ExitStack() as stack:
+        stack.enter_context(_api_url_for_workers())
         stack.enter_context(runner)
         try:
             yield runner
@@ -288,6 +289,32 @@ def parse_runner(workers: int, dask_address: str | None) -> Iterator[Any]:
             # closing a local cluster logs harmless CommClosedError tracebacks: keep them out of the run log
             for name in ("distributed", "distributed.comm", "distributed.core", "distributed.worker", "distributed.nanny", "tornado"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+@contextmanager
+def _api_url_for_workers() -> Iterator[None]:
+    """Spawned Dask workers must report to this flow's Prefect API; without PREFECT_API_URL each
+    worker process would start a temporary server of its own (many seconds each)."""
+    import os
+
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        url = server.api_url if server.running else None
+    old = os.environ.get("PREFECT_API_URL")
+    if url:
+        os.environ["PREFECT_API_URL"] = url
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = old
 
 
 def batches(items: list[Any], size: int) -> Iterator[list[Any]]:
