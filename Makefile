@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup browser run test lint clean server deploy worker
+.PHONY: setup browser run test lint clean server deploy worker bench
 
 $(BIN)/luoshi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,9 @@ deploy: setup
 	$(BIN)/prefect --no-prompt deploy --all
 worker: setup
 	$(BIN)/prefect worker start --pool luoshi
+# Benchmark on a synthetic corpus (BENCH_N reports, default 1000); the last line is key=value figures.
+bench: setup
+	$(BIN)/python scripts/bench.py
 
 lint: setup
 	$(BIN)/ruff check flows transforms schemas warehouse tests

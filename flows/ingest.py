@@ -1,11 +1,25 @@
-"""Prefect flow `ingest_report`: archive → read → normalize → validate → load, one report at a time.
+"""Prefect flow `ingest_report`: archive → read → normalize → validate → load, in batches.
 
 The flow only sequences tasks; parsing is in transforms/, writing in warehouse/loader.py.
+
+Shape of a run (a task run costs real orchestration time, so tasks work on batches, not files):
+  1. `archive`      one task: read and hash every file, keep its raw bytes by sha256, then ask the
+                    warehouse in ONE query which contents are already in it (those are skipped);
+  2. `parse_batch`  one task per batch of `batch_size` files: read, lay out, normalize, validate
+                    (pandera once per batch). Submitted to the task runner, so with `workers` > 1 (or
+                    `dask_address`) batches are parsed in parallel on a Dask cluster;
+  3. `load_batch`   one task per batch, always in this process: the single writer. Each report is
+                    loaded entirely or not at all (see warehouse.loader.load_reports).
+At most `workers` + 1 parsed batches wait in memory at any time, so the corpus is streamed.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +28,7 @@ from typing import Any
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from flows.sources import (
@@ -27,16 +42,17 @@ from flows.sources import (
 from transforms import PARSER_VERSION
 from transforms.grid import Finding
 from transforms.metadata import ReportMeta, infer_metadata, meta_from_mapping
-from transforms.pipeline import ParsedReport, RejectedReport, parse_report
+from transforms.pipeline import ParsedReport, PendingReport, RejectedReport, prepare_report, validate_reports
 from transforms.readers import decode
 from warehouse.db import WarehouseBusy, connect, is_lock_error
 from warehouse.loader import (
     LoadRejected,
+    LoadResult,
     ReportLoad,
     finish_run,
-    load_report,
+    known_shas,
+    load_reports,
     record_quarantine,
-    run_sql,
     start_run,
 )
 
@@ -54,6 +70,17 @@ def _io_failure(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+class Batch:
+    """A batch handed to a task. A plain object, not a list: Prefect walks lists, dicts and
+    dataclasses passed to tasks looking for futures, which costs seconds for a batch of reports
+    (prefect's own quote() does not survive the trip to a Dask worker)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: list[Any]) -> None:
+        self.value = value
+
+
 @dataclass
 class Prepared:
     """A file archived, its metadata resolved and (unless rejected) parsed."""
@@ -66,11 +93,33 @@ class Prepared:
     findings: list[Finding] = field(default_factory=list)
 
 
-@task(name="archive", retries=2, retry_delay_seconds=1, retry_condition_fn=_io_failure)
 def archive_file(path: str, raw_dir: str) -> ArchivedFile:
     """Read the file's bytes and keep them by sha256 before anything else happens."""
     data = Path(path).read_bytes()
     return archive_bytes(data, path, Path(raw_dir))
+
+
+@task(name="archive", retries=2, retry_delay_seconds=1, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
+def archive_files(paths: list[str], raw_dir: str, warehouse: str) -> tuple[list[ArchivedFile], list[dict[str, Any]]]:
+    """Archive every file; (files to ingest, results for files that cannot be read or are already in).
+
+    The warehouse is asked once for all the hashes, never once per file.
+    """
+    archived: list[ArchivedFile] = []
+    done: list[dict[str, Any]] = []
+    for p in paths:
+        try:
+            archived.append(archive_file(p, raw_dir))
+        except OSError as exc:
+            done.append({"file": p, "outcome": "failed", "message": f"{p}: cannot read: {exc}", "tasks": 0})
+    known = already_ingested(warehouse, [a.sha256 for a in archived])
+    fresh: list[ArchivedFile] = []
+    for a in archived:
+        if a.sha256 in known:
+            done.append({"file": a.source, "outcome": "skipped", "message": "same content already ingested", "tasks": 0})
+        else:
+            fresh.append(a)
+    return fresh, done
 
 
 def resolve_metadata(archived: ArchivedFile, text: str, entry: dict[str, Any] | None, overrides: dict[str, Any]) -> tuple[ReportMeta, str, list[Finding]]:
@@ -88,9 +137,8 @@ def resolve_metadata(archived: ArchivedFile, text: str, entry: dict[str, Any] | 
     return meta, source, findings
 
 
-@task(name="parse")
-def parse_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides: dict[str, Any]) -> Prepared:
-    """Read, lay out, normalize and validate one archived file (pure work on its bytes)."""
+def prepare_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides: dict[str, Any]) -> tuple[Prepared, PendingReport | None]:
+    """Read, lay out and normalize one archived file (pure work on its bytes); validation follows per batch."""
     data = Path(archived.raw_path).read_bytes()
 
     text = decode(data)[0] if not data.startswith(b"PK") else ""
@@ -98,14 +146,14 @@ def parse_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides: 
     meta, source, meta_findings = resolve_metadata(archived, text, entry, overrides)
     prepared = Prepared(archived=archived, meta=meta, metadata_source=source, findings=meta_findings)
     try:
-        parsed = parse_report(data, archived.file_name, as_of=meta.as_of, plan_year=meta.plan_year)
+        pending = prepare_report(data, archived.file_name, as_of=meta.as_of, plan_year=meta.plan_year)
     except RejectedReport as exc:
         prepared.error = str(exc)
-        return prepared
+        return prepared, None
     missing = meta.missing()
     if missing:
         # formats without a text body (DOCX/XLSX) infer from the parsed text instead
-        inferred = infer_metadata(parsed.text) if parsed.text else ReportMeta()
+        inferred = infer_metadata(pending.text) if pending.text else ReportMeta()
         meta = meta.merged(inferred)
         prepared.meta = meta
         prepared.findings += [
@@ -119,66 +167,171 @@ def parse_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides: 
             f"{archived.file_name}: cannot tell the report's {', '.join(missing)}; add an entry to the manifest "
             "(sources.yaml) or pass --county/--plan-year/--as-of/--period-type"
         )
-        return prepared
-    prepared.parsed = parsed
+        return prepared, None
+    return prepared, pending
+
+
+@task(name="parse_batch", cache_policy=NO_CACHE)
+def parse_batch(items: Batch | list[tuple[ArchivedFile, dict[str, Any] | None]], overrides: dict[str, Any]) -> list[Prepared]:
+    """Read, lay out, normalize and validate a batch of archived files (pandera once for the batch)."""
+    items = items.value if isinstance(items, Batch) else items
+    prepared: list[Prepared] = []
+    pending: list[tuple[Prepared, PendingReport]] = []
+    for archived, entry in items:
+        p, pend = prepare_file(archived, entry, overrides)
+        prepared.append(p)
+        if pend is not None:
+            pending.append((p, pend))
+    for (p, _), parsed in zip(pending, validate_reports([x for _, x in pending]), strict=True):
+        p.parsed = parsed
     return prepared
 
 
-@task(name="load", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure)
+def report_load(prepared: Prepared) -> ReportLoad:
+    """What the loader needs for one parsed report."""
+    a, m = prepared.archived, prepared.meta
+    assert prepared.parsed is not None and m.county and m.plan_year and m.as_of and m.period_type
+    return ReportLoad(
+        county=m.county,
+        province=m.province,
+        prefecture=m.prefecture,
+        plan_year=m.plan_year,
+        as_of=m.as_of,
+        period_type=m.period_type,
+        title=m.title,
+        source_uri=m.source_url or a.source,
+        file_name=a.file_name,
+        sha256=a.sha256,
+        raw_path=a.raw_path,
+        format=prepared.parsed.format,
+        parser_version=PARSER_VERSION,
+        metadata_source=prepared.metadata_source,
+        records=prepared.parsed.records,
+        findings=prepared.findings + prepared.parsed.findings,
+    )
+
+
+@task(name="load_batch", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
+def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
+    """The one writer: load a batch of parsed reports (each entirely or not at all), or record why a
+    file was rejected. Oldest as-of date first within the batch."""
+    prepared = prepared.value if isinstance(prepared, Batch) else prepared
+    prepared = sorted(prepared, key=lambda p: (p.meta.as_of or date.max, p.archived.file_name))
+    con = connect(warehouse)
+    try:
+        results: list[dict[str, Any] | None] = [None] * len(prepared)
+        to_load = [i for i, p in enumerate(prepared) if p.parsed is not None]
+        outcomes = load_reports(con, [report_load(prepared[i]) for i in to_load], run_key)
+        for i, out in zip(to_load, outcomes, strict=True):
+            p = prepared[i]
+            if isinstance(out, LoadRejected):
+                p.error = str(out)
+                p.parsed = None
+                continue
+            results[i] = _loaded(p, out)
+        for i, p in enumerate(prepared):
+            if p.parsed is None:
+                a = p.archived
+                record_quarantine(con, run_key, a.source, a.sha256, a.raw_path, p.error or "rejected")
+                results[i] = {"file": a.source, "outcome": "rejected", "message": p.error, "tasks": 0}
+        return [r for r in results if r is not None]
+    finally:
+        con.close()
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides: dict[str, Any]) -> Prepared:
+    """Read, lay out, normalize and validate one archived file (the inbox flow's unit of work)."""
+    return parse_batch.fn([(archived, entry)], overrides)[0]
+
+
+@task(name="load", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
 def load_prepared(prepared: Prepared, warehouse: str, run_key: int | None) -> dict[str, Any]:
-    """The one writer: load a parsed report, or record why a file was rejected."""
-    a = prepared.archived
+    """The one writer for one parsed report: load it, or record why it was rejected."""
+    return load_batch.fn([prepared], warehouse, run_key)[0]
+
+
+def _loaded(p: Prepared, result: LoadResult) -> dict[str, Any]:
+    return {
+        "file": p.archived.source,
+        "outcome": result.outcome,
+        "report_key": result.report_key,
+        "tasks": result.tasks,
+        "message": result.message,
+        "as_of": str(p.meta.as_of),
+        "county": p.meta.county,
+    }
+
+
+def already_ingested(warehouse: str, shas: list[str]) -> set[str]:
+    """The contents among `shas` already loaded: one connection, one query."""
+    if not Path(warehouse).exists() or not shas:
+        return set()
     con = connect(warehouse)
     try:
-        if prepared.parsed is None:
-            record_quarantine(con, run_key, a.source, a.sha256, a.raw_path, prepared.error or "rejected")
-            return {"file": a.source, "outcome": "rejected", "message": prepared.error, "tasks": 0}
-        m = prepared.meta
-        assert m.county and m.plan_year and m.as_of and m.period_type
-        load = ReportLoad(
-            county=m.county,
-            province=m.province,
-            prefecture=m.prefecture,
-            plan_year=m.plan_year,
-            as_of=m.as_of,
-            period_type=m.period_type,
-            title=m.title,
-            source_uri=m.source_url or a.source,
-            file_name=a.file_name,
-            sha256=a.sha256,
-            raw_path=a.raw_path,
-            format=prepared.parsed.format,
-            parser_version=PARSER_VERSION,
-            metadata_source=prepared.metadata_source,
-            records=prepared.parsed.records,
-            findings=prepared.findings + prepared.parsed.findings,
+        return set(known_shas(con, shas))
+    finally:
+        con.close()
+
+
+@contextmanager
+def parse_runner(workers: int, dask_address: str | None) -> Iterator[Any]:
+    """A Dask task runner for the parse tasks when asked for (None: the flow's own runner).
+
+    `dask_address` connects to a running cluster (`dask scheduler` + `dask worker` on other
+    machines); otherwise `workers` > 1 starts a local cluster of that many single-threaded processes.
+    """
+    if not dask_address and workers <= 1:
+        yield None
+        return
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        runner = DaskTaskRunner(address=dask_address)
+    else:
+        runner = DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "silence_logs": logging.ERROR}
         )
+    with ExitStack() as stack:
+        stack.enter_context(_api_url_for_workers())
+        stack.enter_context(runner)
         try:
-            result = load_report(con, load, run_key)
-        except LoadRejected as exc:
-            record_quarantine(con, run_key, a.source, a.sha256, a.raw_path, str(exc))
-            return {"file": a.source, "outcome": "rejected", "message": str(exc), "tasks": 0}
-        return {
-            "file": a.source,
-            "outcome": result.outcome,
-            "report_key": result.report_key,
-            "tasks": result.tasks,
-            "message": result.message,
-            "as_of": str(m.as_of),
-            "county": m.county,
-        }
-    finally:
-        con.close()
+            yield runner
+        finally:
+            # closing a local cluster logs harmless CommClosedError tracebacks: keep them out of the run log
+            for name in ("distributed", "distributed.comm", "distributed.core", "distributed.worker", "distributed.nanny", "tornado"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
-def already_ingested(warehouse: str, sha: str) -> bool:
-    if not Path(warehouse).exists():
-        return False
-    con = connect(warehouse)
+@contextmanager
+def _api_url_for_workers() -> Iterator[None]:
+    """Spawned Dask workers must report to this flow's Prefect API; without PREFECT_API_URL each
+    worker process would start a temporary server of its own (many seconds each)."""
+    import os
+
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer()
+        url = server.api_url if server.running else None
+    old = os.environ.get("PREFECT_API_URL")
+    if url:
+        os.environ["PREFECT_API_URL"] = url
     try:
-        return bool(run_sql(con, "report_by_sha", {"sha256": sha}))
+        yield
     finally:
-        con.close()
+        if old is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = old
+
+
+def batches(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def summary_markdown(results: list[dict[str, Any]]) -> str:
@@ -195,11 +348,16 @@ def ingest_report(
     warehouse: str = "data/warehouse.duckdb",
     manifest: str | None = None,
     overrides: dict[str, Any] | None = None,
+    batch_size: int = 100,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest report files (or folders of them) into the warehouse, oldest as-of date first."""
+    """Ingest report files (or folders of them) into the warehouse, in batches of `batch_size`,
+    parsing on `workers` local Dask processes (or the Dask cluster at `dask_address`)."""
     logger = get_run_logger()
     started = time.monotonic()
     overrides = overrides or {}
+    batch_size = max(1, int(batch_size))
     raw_dir = str(Path(warehouse).parent / "raw")
     files = expand_paths(paths)
     manifests = manifests_for(files, manifest)
@@ -208,25 +366,28 @@ def ingest_report(
         run_key = start_run(con, "ingest_report", str(flow_run.id) if flow_run.id else None)
     finally:
         con.close()
-    results: list[dict[str, Any]] = []
-    prepared: list[Prepared] = []
-    for f in files:
-        try:
-            archived = archive_file(str(f), raw_dir)
-        except OSError as exc:
-            results.append({"file": str(f), "outcome": "failed", "message": f"{f}: cannot read: {exc}", "tasks": 0})
-            continue
-        if already_ingested(warehouse, archived.sha256):
-            results.append({"file": str(f), "outcome": "skipped", "message": "same content already ingested", "tasks": 0})
-            continue
-        entry = find_manifest_entry(archived, manifests)
-        prepared.append(parse_file(archived, entry, overrides))
-    prepared.sort(key=lambda p: (p.meta.as_of or date.max, p.archived.file_name))
-    for p in prepared:
-        res = load_prepared(p, warehouse, run_key)
-        if res["outcome"] == "rejected":
-            logger.warning("rejected %s: %s", res["file"], res["message"])
-        results.append(res)
+
+    # 1. archive and hash everything; one query says what is already in the warehouse
+    fresh, results = archive_files([str(f) for f in files], raw_dir, warehouse)
+    items = [(a, find_manifest_entry(a, manifests)) for a in fresh]
+    # oldest first where the manifest or the overrides tell the date; within a batch by the parsed date
+    items.sort(key=lambda it: (_known_as_of(it[1], overrides), it[0].file_name))
+
+    # 2 + 3. parse batches on the task runner, load each in order here (the single writer)
+    with parse_runner(workers, dask_address) as runner:
+        window = max(1, workers) + 1
+        in_flight: deque[Any] = deque()
+        for batch in batches(items, batch_size):
+            # Batch(): Prefect would otherwise walk every object of the batch looking for futures
+            if runner is None:
+                in_flight.append(parse_batch.submit(Batch(batch), overrides))
+            else:
+                in_flight.append(runner.submit(parse_batch, {"items": Batch(batch), "overrides": overrides}))
+            if len(in_flight) >= window:
+                results += _load_next(in_flight, warehouse, run_key, logger)
+        while in_flight:
+            results += _load_next(in_flight, warehouse, run_key, logger)
+
     counts = {
         "files_seen": len(files),
         "reports_loaded": sum(r["outcome"] in ("loaded", "replaced") for r in results),
@@ -258,3 +419,18 @@ def ingest_report(
 
     report = quality(warehouse=warehouse, run_key=run_key)["report_path"]
     return {"run_key": run_key, "outcome": outcome, "results": results, **counts, "report": report}
+
+
+def _known_as_of(entry: dict[str, Any] | None, overrides: dict[str, Any]) -> str:
+    value = overrides.get("as_of") or (entry or {}).get("as_of") or (entry or {}).get("as_of_date")
+    return str(value) if value else "9999-12-31"
+
+
+def _load_next(in_flight: deque[Any], warehouse: str, run_key: int | None, logger: Any) -> list[dict[str, Any]]:
+    """Wait for the oldest parse batch and load it."""
+    prepared = in_flight.popleft().result()
+    loaded = load_batch(Batch(prepared), warehouse, run_key)
+    for res in loaded:
+        if res["outcome"] == "rejected":
+            logger.warning("rejected %s: %s", res["file"], res["message"])
+    return loaded

@@ -67,7 +67,9 @@ def expand_paths(paths: list[str]) -> list[Path]:
 
 def load_manifest(path: Path) -> dict[str, dict[str, Any]]:
     """A manifest file → {file name or sha256 or url: entry}."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # the C loader (libyaml) when PyYAML has it: ~10x faster on manifests of thousands of entries
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (a safe loader)
     entries = data.get("reports", data if isinstance(data, list) else [])
     out: dict[str, dict[str, Any]] = {}
     for e in entries:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,16 +25,29 @@ def _load(name: str) -> dict[str, Any]:
 
 def squash(text: str) -> str:
     """Remove every kind of white space (including the ideographic space) from text."""
-    return re.sub(r"\s+", "", text.replace("\u3000", " "))
+    # str.split() splits on exactly the characters `\s` matches (U+3000 included), ~5x faster than re.sub
+    return "".join(text.split())
 
 
 @dataclass(frozen=True)
 class HeaderMap:
     exact: dict[str, str]
     patterns: tuple[tuple[re.Pattern[str], str], ...]
+    # readers ask for the role of every cell of every line; the same strings repeat across reports
+    _memo: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def role(self, header: str) -> str | None:
         """The role of a header cell, or None when the mapping does not know it."""
+        try:
+            return self._memo[header]
+        except KeyError:
+            pass
+        role = self._role(header)
+        if len(header) <= 64 and len(self._memo) < 50_000:  # header-sized strings only, bounded
+            self._memo[header] = role
+        return role
+
+    def _role(self, header: str) -> str | None:
         key = squash(header).strip(":：")
         if not key:
             return None

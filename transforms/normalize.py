@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from transforms.grid import Finding
@@ -113,6 +114,26 @@ def split_units(raw: str | None, seq: int | None = None, line: int | None = None
     """Split a unit cell into canonical unit names, with a finding for every repair."""
     if not raw or not raw.strip():
         return [], []
+    # the same unit cells recur in every report of a county: split each distinct cell once
+    names, repairs = _split_units_memo(raw)
+    return list(names), _at(repairs, seq, line)
+
+
+def _at(repairs: tuple[Finding, ...], seq: int | None, line: int | None) -> list[Finding]:
+    """Memoised repairs (made without a position) placed at a row's 序号 and line."""
+    if not repairs:
+        return []
+    seq_s = str(seq) if seq is not None else None
+    return [replace(f, line_start=line, line_end=line, seq=seq_s) for f in repairs]
+
+
+@lru_cache(maxsize=32768)
+def _split_units_memo(raw: str) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
+    names, repairs = _split_units(raw, None, None)
+    return tuple(names), tuple(repairs)
+
+
+def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str], list[Finding]]:
     um = unit_map()
     repairs: list[Finding] = []
     seq_s = str(seq) if seq is not None else None
@@ -155,6 +176,17 @@ def split_leaders(raw: str | None, seq: int | None = None, line: int | None = No
     """Split a leader cell into names; `吴 诚` → `吴诚`; a role (国防科工局挂职领导) stays whole."""
     if not raw or not raw.strip():
         return [], []
+    names, repairs = _split_leaders_memo(raw)
+    return list(names), _at(repairs, seq, line)
+
+
+@lru_cache(maxsize=32768)
+def _split_leaders_memo(raw: str) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
+    names, repairs = _split_leaders(raw, None, None)
+    return tuple(names), tuple(repairs)
+
+
+def _split_leaders(raw: str, seq: int | None, line: int | None) -> tuple[list[str], list[Finding]]:
     lm = leader_map()
     repairs: list[Finding] = []
     seq_s = str(seq) if seq is not None else None
@@ -193,6 +225,8 @@ def split_leaders(raw: str | None, seq: int | None = None, line: int | None = No
 def _clean_text(text: str | None) -> str | None:
     if text is None:
         return None
+    if "\n" not in text:
+        return text.strip() or None  # nothing for the pattern below to join
     t = re.sub(r"[ \t\u3000]*\n[ \t\u3000]*", "\n", text).strip()
     return t or None
 

@@ -47,13 +47,22 @@ def _row_severity(rule: str) -> str:
 
 def validate_rows(df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]) -> tuple[set[int], list[Finding]]:
     """Validate a frame lazily; return the positions of rows to quarantine and a finding per failure."""
+    bad, cases = _validate_cases(df, model, stage, keys)
+    return bad, [f for _, f in cases]
+
+
+def _validate_cases(
+    df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]
+) -> tuple[set[int], list[tuple[int | None, Finding]]]:
+    """pandera on a frame (one report's rows or a whole batch's): bad row positions and, in pandera's
+    order, (row position or None for a frame-wide failure, finding)."""
     try:
         model.validate(df, lazy=True)
         return set(), []
     except pa_errors.SchemaErrors as err:
         cases = err.failure_cases
     bad: set[int] = set()
-    findings: list[Finding] = []
+    out: list[tuple[int | None, Finding]] = []
     seen: set[tuple[str, object]] = set()
     for case in cases.to_dict("records"):
         column = case.get("column") or model.__name__
@@ -75,17 +84,22 @@ def validate_rows(df: pd.DataFrame, model: type, stage: str, keys: list[tuple[in
             table_no, seq = keys[idx]
             if sev == "error":
                 bad.add(idx)
-        findings.append(
-            Finding(
-                f"{stage}.{rule_key}",
-                sev,
-                f"table {table_no} row {seq}: {column} failed {check} (value {case.get('failure_case')!r})"
-                + ("; the row was quarantined" if sev == "error" and idx is not None else ""),
-                seq=str(seq) if seq is not None else None,
-                table_no=table_no,
+        else:
+            idx = None
+        out.append(
+            (
+                idx,
+                Finding(
+                    f"{stage}.{rule_key}",
+                    sev,
+                    f"table {table_no} row {seq}: {column} failed {check} (value {case.get('failure_case')!r})"
+                    + ("; the row was quarantined" if sev == "error" and idx is not None else ""),
+                    seq=str(seq) if seq is not None else None,
+                    table_no=table_no,
+                ),
             )
         )
-    return bad, findings
+    return bad, out
 
 
 def _dedupe(rows: list[RawTaskRow]) -> tuple[list[RawTaskRow], list[Finding]]:
@@ -121,8 +135,26 @@ def annotate(record: TaskRecord, as_of: date | None, plan_year: int | None) -> l
     return annotate_record(record, as_of=as_of, plan_year=plan_year)
 
 
+@dataclass
+class PendingReport:
+    """A report read, laid out and normalized, its rows not yet validated (see validate_reports)."""
+
+    format: str
+    text: str
+    tables: list[dict]
+    findings: list[Finding]  # reader, layout and duplicate findings
+    rows: list[RawTaskRow]
+    records: list[TaskRecord]  # one per row, same order
+    row_findings: list[list[Finding]]  # normalize/annotate findings, one list per row
+
+
 def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> ParsedReport:
     """Parse and normalize one report's bytes. Raises RejectedReport when it is not a task table."""
+    return validate_reports([prepare_report(data, name, as_of=as_of, plan_year=plan_year)])[0]
+
+
+def prepare_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> PendingReport:
+    """read → layout → normalize for one report (no pandera yet). Raises RejectedReport."""
     try:
         grid = read_report(data, name)
     except ReadError as exc:
@@ -136,6 +168,52 @@ def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_ye
         raise RejectedReport(f"{name}: a table header was found ({headers}) but no task rows under it")
     rows, dup = _dedupe(layout.rows)
     findings += dup
+    records: list[TaskRecord] = []
+    row_findings: list[list[Finding]] = []
+    for r in rows:
+        rec, f = normalize_row(r)
+        if not rec.task_text:
+            rec.task_text = rec.target_text or rec.project or ""
+        f = list(f) + [
+            replace(x, table_no=x.table_no or rec.table_no, seq=x.seq or str(rec.seq))
+            for x in annotate(rec, as_of, plan_year)
+        ]
+        records.append(rec)
+        row_findings.append(f)
+    tables = [
+        {"table_no": i + 1, "title": t.title, "header": t.header, "roles": roles}
+        for i, (t, roles) in enumerate(zip(grid.tables, layout.roles, strict=True))
+    ]
+    return PendingReport(grid.format, grid.text, tables, findings, rows, records, row_findings)
+
+
+def _owners(sizes: list[int]) -> list[tuple[int, int]]:
+    """Global row position → (report index, row position within the report)."""
+    return [(i, j) for i, n in enumerate(sizes) for j in range(n)]
+
+
+def _split_cases(
+    cases: list[tuple[int | None, Finding]], owners: list[tuple[int, int]], n_reports: int
+) -> list[list[Finding]]:
+    out: list[list[Finding]] = [[] for _ in range(n_reports)]
+    for idx, f in cases:
+        if idx is None:  # a frame-wide failure concerns every report of the batch
+            for lst in out:
+                lst.append(f)
+        else:
+            out[owners[idx][0]].append(f)
+    return out
+
+
+def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
+    """pandera over a whole batch of reports at once (one validation per model, not per report).
+
+    The result for each report is the same as validating it alone: rows failing RawTaskRow are
+    quarantined before their record is kept, then records failing TaskRecord are quarantined.
+    """
+    if not pending:
+        return []
+    rows = [r for p in pending for r in p.rows]
     raw_df = pd.DataFrame(
         {
             "table_no": [r.table_no for r in rows],
@@ -145,22 +223,18 @@ def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_ye
             "line_end": [r.line_end for r in rows],
         }
     )
-    keys = [(r.table_no, r.seq) for r in rows]
-    bad, f = validate_rows(raw_df, models.RawTaskRow, "raw", keys)
-    findings += f
-    records: list[TaskRecord] = []
-    for i, r in enumerate(rows):
-        if i in bad:
-            continue
-        rec, f = normalize_row(r)
-        if not rec.task_text:
-            rec.task_text = rec.target_text or rec.project or ""
-        findings += f
-        findings += [
-            replace(x, table_no=x.table_no or rec.table_no, seq=x.seq or str(rec.seq))
-            for x in annotate(rec, as_of, plan_year)
-        ]
-        records.append(rec)
+    owners = _owners([len(p.rows) for p in pending])
+    bad, cases = _validate_cases(raw_df, models.RawTaskRow, "raw", [(r.table_no, r.seq) for r in rows])
+    raw_findings = _split_cases(cases, owners, len(pending))
+    kept: list[list[TaskRecord]] = []
+    findings: list[list[Finding]] = []
+    base = 0
+    for i, p in enumerate(pending):
+        keep = [j for j in range(len(p.rows)) if base + j not in bad]
+        base += len(p.rows)
+        kept.append([p.records[j] for j in keep])
+        findings.append(p.findings + raw_findings[i] + [f for j in keep for f in p.row_findings[j]])
+    records = [r for lst in kept for r in lst]
     rec_df = pd.DataFrame(
         {
             "table_no": [r.table_no for r in records],
@@ -173,11 +247,13 @@ def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_ye
             "n_units": [len(r.lead_units) + len(r.units) + len(r.co_units) for r in records],
         }
     )
-    bad, f = validate_rows(rec_df, models.TaskRecord, "record", [(r.table_no, r.seq) for r in records])
-    findings += f
-    records = [r for i, r in enumerate(records) if i not in bad]
-    tables = [
-        {"table_no": i + 1, "title": t.title, "header": t.header, "roles": roles}
-        for i, (t, roles) in enumerate(zip(grid.tables, layout.roles, strict=True))
-    ]
-    return ParsedReport(format=grid.format, records=records, findings=findings, text=grid.text, tables=tables)
+    owners = _owners([len(lst) for lst in kept])
+    bad, cases = _validate_cases(rec_df, models.TaskRecord, "record", [(r.table_no, r.seq) for r in records])
+    rec_findings = _split_cases(cases, owners, len(pending))
+    out: list[ParsedReport] = []
+    base = 0
+    for i, p in enumerate(pending):
+        good = [r for j, r in enumerate(kept[i]) if base + j not in bad]
+        base += len(kept[i])
+        out.append(ParsedReport(format=p.format, records=good, findings=findings[i] + rec_findings[i], text=p.text, tables=p.tables))
+    return out

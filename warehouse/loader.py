@@ -79,8 +79,40 @@ class LoadRejected(RuntimeError):
         self.violations = violations
 
 
-def staged_frames(load: ReportLoad) -> dict[str, pd.DataFrame]:
-    """The staging frames for one report (pure): tasks, units, leaders, metrics, findings."""
+TASK_COLS = [
+    "table_no", "seq", "table_title", "part", "section", "project", "task_text", "target_text", "deadline", "status",
+    "status_evidence", "status_confidence", "status_raw", "progress_label", "progress_text", "progress_json", "issues",
+    "note", "expected_progress", "on_schedule", "line_start", "line_end",
+]
+UNIT_COLS = ["table_no", "seq", "unit_name", "unit_type", "role", "position", "line_start", "line_end"]
+LEADER_COLS = ["table_no", "seq", "leader_name", "is_role", "position", "line_start", "line_end"]
+METRIC_COLS = [
+    "table_no", "seq", "line_start", "line_end", "metric", "comparator", "target_value", "target_unit",
+    "target_text", "target_base_value", "actual_value", "actual_unit", "actual_text", "actual_base_value",
+    "base_unit", "achievement_ratio", "met",
+]
+DQ_COLS = ["table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]
+
+
+def _dq_rows(findings: list[Finding]) -> list[dict[str, Any]]:
+    return [
+        {
+            "table_no": f.table_no,
+            "seq": f.seq,
+            "line_start": f.line_start,
+            "line_end": f.line_end,
+            "stage": f.rule.split(".", 1)[0],
+            "rule": f.rule,
+            "severity": f.severity,
+            "message": f.message,
+            "mapping_file": f.mapping_file,
+        }
+        for f in findings
+    ]
+
+
+def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
+    """The staging rows of one report (pure): tasks, units, leaders, metrics, findings."""
     tasks, units, leaders, metrics = [], [], [], []
     for r in load.records:
         progress_text = "\n".join(f"{p['label']}: {p['text']}" if len(r.progress) > 1 else p["text"] for p in r.progress if p["text"])
@@ -138,31 +170,18 @@ def staged_frames(load: ReportLoad) -> dict[str, pd.DataFrame]:
             )
         for m in r.metrics:
             metrics.append({"table_no": r.table_no, "seq": r.seq, "line_start": r.line_start, "line_end": r.line_end, **m})
-    dq = [
-        {
-            "table_no": f.table_no,
-            "seq": f.seq,
-            "line_start": f.line_start,
-            "line_end": f.line_end,
-            "stage": f.rule.split(".", 1)[0],
-            "rule": f.rule,
-            "severity": f.severity,
-            "message": f.message,
-            "mapping_file": f.mapping_file,
-        }
-        for f in load.findings
-    ]
-    metric_cols = [
-        "table_no", "seq", "line_start", "line_end", "metric", "comparator", "target_value", "target_unit",
-        "target_text", "target_base_value", "actual_value", "actual_unit", "actual_text", "actual_base_value",
-        "base_unit", "achievement_ratio", "met",
-    ]
+    return {"st_tasks": tasks, "st_units": units, "st_leaders": leaders, "st_metrics": metrics, "st_dq": _dq_rows(load.findings)}
+
+
+def _frames(rows: dict[str, list[dict[str, Any]]], extra: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+    """Staging rows → typed frames (extra columns, e.g. the batch ordinal, come first)."""
+    x = list(extra)
     frames = {
-        "st_tasks": pd.DataFrame(tasks),
-        "st_units": pd.DataFrame(units, columns=["table_no", "seq", "unit_name", "unit_type", "role", "position", "line_start", "line_end"]),
-        "st_leaders": pd.DataFrame(leaders, columns=["table_no", "seq", "leader_name", "is_role", "position", "line_start", "line_end"]),
-        "st_metrics": pd.DataFrame(metrics, columns=metric_cols),
-        "st_dq": pd.DataFrame(dq, columns=["table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]),
+        "st_tasks": pd.DataFrame(rows["st_tasks"], columns=x + TASK_COLS),
+        "st_units": pd.DataFrame(rows["st_units"], columns=x + UNIT_COLS),
+        "st_leaders": pd.DataFrame(rows["st_leaders"], columns=x + LEADER_COLS),
+        "st_metrics": pd.DataFrame(rows["st_metrics"], columns=x + METRIC_COLS),
+        "st_dq": pd.DataFrame(rows["st_dq"], columns=x + DQ_COLS),
     }
     frames["st_metrics"] = frames["st_metrics"].astype(
         {c: "float64" for c in ("target_value", "target_base_value", "actual_value", "actual_base_value", "achievement_ratio")}
@@ -171,9 +190,19 @@ def staged_frames(load: ReportLoad) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def staged_frames(load: ReportLoad) -> dict[str, pd.DataFrame]:
+    """The staging frames for one report (pure): tasks, units, leaders, metrics, findings."""
+    return _frames(_staged_rows(load))
+
+
 def validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[Finding]:
     """pandera on the frames about to be loaded; bad unit/leader rows are dropped and reported."""
-    findings: list[Finding] = []
+    return [f for _, f in _validate_load_frames(frames)]
+
+
+def _validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[tuple[int | None, Finding]]:
+    """validate_load_frames for one report or a batch: (batch ordinal of the row or None, finding)."""
+    findings: list[tuple[int | None, Finding]] = []
     for name, model in (("st_units", models.UnitRow), ("st_leaders", models.LeaderRow)):
         df = frames[name]
         if df.empty:
@@ -188,16 +217,20 @@ def validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[Finding]:
             for case in cases.to_dict("records"):
                 idx = case.get("index")
                 row = df.iloc[int(idx)] if idx is not None and not pd.isna(idx) else None
+                owner = int(row["ord"]) if row is not None and "ord" in df.columns else None
                 findings.append(
-                    Finding(
-                        f"load.{model.__name__}.{case.get('column')}",
-                        "warning",
-                        f"{case.get('column')} failed {case.get('check')}: {case.get('failure_case')!r}; not loaded",
-                        int(row["line_start"]) if row is not None else None,
-                        int(row["line_end"]) if row is not None else None,
-                        seq=str(row["seq"]) if row is not None else None,
-                        table_no=int(row["table_no"]) if row is not None else None,
-                        mapping_file="schemas/mappings/units.yaml" if name == "st_units" else "schemas/mappings/leaders.yaml",
+                    (
+                        owner,
+                        Finding(
+                            f"load.{model.__name__}.{case.get('column')}",
+                            "warning",
+                            f"{case.get('column')} failed {case.get('check')}: {case.get('failure_case')!r}; not loaded",
+                            int(row["line_start"]) if row is not None else None,
+                            int(row["line_end"]) if row is not None else None,
+                            seq=str(row["seq"]) if row is not None else None,
+                            table_no=int(row["table_no"]) if row is not None else None,
+                            mapping_file="schemas/mappings/units.yaml" if name == "st_units" else "schemas/mappings/leaders.yaml",
+                        ),
                     )
                 )
             frames[name] = df.drop(index=sorted(bad)).reset_index(drop=True)
@@ -346,6 +379,157 @@ def _write_report(
                 pass
     label = f"{progress_column} column ({load.as_of})" if progress_column else str(load.as_of)
     return LoadResult(outcome, report_key, tasks=len(load.records), message=label)
+
+
+REPORT_COLS = [
+    "ord", "county", "province", "prefecture", "plan_year", "as_of", "period_type", "title", "source_uri",
+    "file_name", "sha256", "raw_path", "format", "parser_version", "metadata_source", "task_count",
+]
+
+
+def batch_frames(loads: list[ReportLoad]) -> dict[str, pd.DataFrame]:
+    """Staging frames for a batch of reports: every row carries `ord` (its report's position in the
+    batch) and `pos` (its position within its report's staging rows)."""
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ("st_tasks", "st_units", "st_leaders", "st_metrics", "st_dq")}
+    reports = []
+    for ord_, load in enumerate(loads):
+        for name, lst in _staged_rows(load).items():
+            rows[name].extend({"ord": ord_, "pos": pos, **r} for pos, r in enumerate(lst))
+        reports.append(
+            {
+                "ord": ord_, "county": load.county, "province": load.province, "prefecture": load.prefecture,
+                "plan_year": load.plan_year, "as_of": load.as_of, "period_type": load.period_type, "title": load.title,
+                "source_uri": load.source_uri, "file_name": load.file_name, "sha256": load.sha256,
+                "raw_path": load.raw_path, "format": load.format, "parser_version": load.parser_version,
+                "metadata_source": load.metadata_source, "task_count": len(load.records),
+            }
+        )
+    frames = _frames(rows, extra=("ord", "pos"))
+    frames["st_reports"] = pd.DataFrame(reports, columns=REPORT_COLS)
+    return frames
+
+
+def known_shas(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, int]:
+    """sha256 → report_key for those of the given contents already in the warehouse (one query)."""
+    if not shas:
+        return {}
+    rows = con.execute("SELECT sha256, report_key FROM dim_report WHERE sha256 IN (SELECT unnest($shas))", {"shas": list(shas)}).fetchall()
+    return {sha: key for sha, key in rows}
+
+
+def _known_identities(con: duckdb.DuckDBPyConnection, counties: list[str]) -> set[tuple[str, int, date, str]]:
+    rows = run_sql(con, "batch_known_identities", {"counties": sorted(set(counties))})
+    return {tuple(r) for r in rows}  # type: ignore[misc]
+
+
+def _known_plan_years(con: duckdb.DuckDBPyConnection, counties: list[str]) -> set[tuple[str, int]]:
+    rows = run_sql(con, "batch_known_plan_years", {"counties": sorted(set(counties))})
+    return {(r[0], r[1]) for r in rows}
+
+
+def load_reports(
+    con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None = None
+) -> list[LoadResult | LoadRejected]:
+    """Load a batch of reports; one result (or the LoadRejected of that report) per load, same order.
+
+    Each report is loaded entirely or not at all. New reports (content and identity not yet in the
+    warehouse, distinct within the batch) are staged together and inserted with set-based SQL in
+    ONE transaction, the error-level checks run once for the batch, and the batch commits. If
+    anything in that transaction fails, it is rolled back and every one of those reports is loaded
+    again on its own (load_report, one transaction each), so a bad report is rejected alone and the
+    good ones still load. Reports of a plan year that already has tasks (matched to them by text),
+    files with several dated progress columns, replacements (a changed file for a known identity), repeats within the
+    batch and reports without rows take the one-by-one path after the batch; contents already
+    ingested are skipped.
+    """
+    results: list[LoadResult | LoadRejected | None] = [None] * len(loads)
+    seen_sha = known_shas(con, [ld.sha256 for ld in loads])
+    known_ids = _known_identities(con, [ld.county for ld in loads])
+    known_years = _known_plan_years(con, [ld.county for ld in loads])
+    batch_years: set[tuple[str, int]] = set()
+    fresh: list[int] = []
+    alone: list[int] = []
+    batch_ids: set[tuple[str, int, date, str]] = set()
+    batch_shas: set[str] = set()
+    for i, ld in enumerate(loads):
+        if ld.sha256 in seen_sha:
+            key = seen_sha[ld.sha256]
+            results[i] = LoadResult("skipped", key, message=f"already ingested as report {key}")
+            continue
+        ident = (ld.county, ld.plan_year, ld.as_of, ld.period_type)
+        year = (ld.county, ld.plan_year)
+        if (
+            not ld.records
+            or ident in known_ids
+            or ident in batch_ids
+            or ld.sha256 in batch_shas
+            # tasks of a known plan year are matched by text, and a file with several dated
+            # progress columns becomes several reports: both need load_report
+            or year in known_years
+            or year in batch_years
+            or len(split_periods(ld.records, ld.as_of, ld.plan_year)) > 1
+        ):
+            alone.append(i)
+            continue
+        batch_years.add(year)
+        batch_ids.add(ident)
+        batch_shas.add(ld.sha256)
+        fresh.append(i)
+    if len(fresh) == 1:
+        alone = sorted(alone + fresh)
+    elif fresh:
+        try:
+            keys = _load_batch(con, [loads[i] for i in fresh], run_key)
+            for i, key in zip(fresh, keys, strict=True):
+                results[i] = LoadResult("loaded", key, tasks=len(loads[i].records))
+        except (LoadRejected, duckdb.Error):
+            alone = sorted(alone + fresh)  # find the culprit: each report on its own
+    for i in alone:
+        try:
+            results[i] = load_report(con, loads[i], run_key)
+        except LoadRejected as exc:
+            results[i] = exc
+    return [r for r in results if r is not None]
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None) -> list[int]:
+    """One transaction for the whole batch (see load_reports); the report keys, in order."""
+    frames = batch_frames(loads)
+    extra = _validate_load_frames(frames)
+    if extra:
+        more = []
+        for owner, f in extra:
+            more.extend({"ord": owner, "pos": 1_000_000 + len(more), **r} for r in _dq_rows([f]))
+        frames["st_dq"] = pd.concat([frames["st_dq"], _frames({**{k: [] for k in frames}, "st_dq": more}, ("ord", "pos"))["st_dq"]], ignore_index=True)
+    now = datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, df in frames.items():
+            con.register(name, df)
+        run_sql(con, "batch_upsert_counties")
+        run_sql(con, "batch_insert_reports", {"ingested_at": now})
+        keys = dict(con.execute("SELECT ord, report_key FROM st_map").fetchall())
+        run_sql(con, "batch_insert_sections")
+        run_sql(con, "batch_insert_tasks")
+        run_sql(con, "batch_insert_facts", {"run_key": run_key, "created_at": now})
+        violations = run_checks(con, "error")
+        if violations:
+            raise LoadRejected(
+                f"a batch of {len(loads)} reports failed error-level warehouse checks "
+                f"({', '.join(v['check'] for v in violations)})",
+                violations,
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in frames:
+            try:
+                con.unregister(name)
+            except duckdb.Error:
+                pass
+    return [keys[i] for i in range(len(loads))]
 
 
 def start_run(con: duckdb.DuckDBPyConnection, flow_name: str, flow_run_id: str | None) -> int:

@@ -1,0 +1,256 @@
+"""Benchmark of the pipeline on a synthetic corpus (scripts/gen_corpus.py); `make bench` runs it.
+
+Environment: BENCH_N (reports, default 1000), BENCH_BATCH (reports per batch, default 100),
+BENCH_DIR (work folder, default data/bench), BENCH_SPEEDUP_N (reports for the 1 → 2 Dask workers
+comparison, default min(N, 1000); 0 skips it), BENCH_PARSE_N (reports timed for parsing, default
+min(N, 1000)).
+
+Phases, each timed on its own:
+  parse     read + normalize (transforms.pipeline.prepare_report), one process, files from disk
+  formats   the same for every other format transforms.readers.read_report supports at run time
+  library   read + normalize + validate + load without Prefect (batches, warehouse.loader.load_reports)
+  flow      the Prefect flow `ingest_report` over the corpus folder (server already started)
+  noop      the same flow again: everything is already in the warehouse
+  views     every view in the warehouse plus the summary queries, 5 runs each, SELECT * to Arrow
+  speedup   the flow with 1 and with 2 Dask worker processes on BENCH_SPEEDUP_N reports
+
+The LAST line printed is `key=value` pairs (see docs/sections/performance.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+from scripts.gen_corpus import FORMATS, REFERENCE, render, synthetic_report, write_corpus  # noqa: E402
+
+SUMMARY_QUERIES = ("summary_status", "summary_reports", "summary_tables", "summary_findings")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.rglob("synthetic-*") if p.is_file())
+
+
+def ensure_corpus(corpus: Path, n: int, batch: int) -> list[Path]:
+    marker = corpus / f".complete-{n}"
+    if not marker.exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        t = time.perf_counter()
+        for start in range(0, n, batch):  # a batch at a time: never the whole corpus in memory
+            write_corpus(corpus, min(batch, n - start), ("text",), seed=0, start=start, per_dir=batch)
+        marker.write_text("ok")
+        log(f"generated {n} synthetic reports in {time.perf_counter() - t:.1f}s")
+    files = corpus_files(corpus)
+    assert len(files) == n, f"{corpus} holds {len(files)} reports, expected {n}"
+    return files
+
+
+def bench_parse(files: list[Path]) -> float:
+    import yaml
+
+    from transforms.pipeline import prepare_report
+
+    metas: dict[str, dict] = {}
+    for d in {f.parent for f in files}:
+        for e in yaml.load((d / "sources.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["reports"]:
+            metas[e["file"]] = e
+    from datetime import date
+
+    prepare_report(files[0].read_bytes(), files[0].name)  # warm up caches and imports
+    t = time.perf_counter()
+    for f in files:
+        e = metas[f.name]
+        prepare_report(f.read_bytes(), f.name, as_of=date.fromisoformat(e["as_of"]), plan_year=e["plan_year"])
+    return len(files) / (time.perf_counter() - t)
+
+
+def bench_reference_ms() -> float:
+    from datetime import date
+
+    from transforms.pipeline import prepare_report
+
+    data = REFERENCE.read_bytes()
+    prepare_report(data, REFERENCE.name)
+    times = []
+    for _ in range(30):
+        t = time.perf_counter()
+        prepare_report(data, REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def bench_formats(n: int) -> dict[str, float]:
+    """reports/s of read + normalize for every non-text format read_report supports now."""
+    from transforms.pipeline import RejectedReport, prepare_report
+
+    out: dict[str, float] = {}
+    for fmt in FORMATS[1:]:
+        first = synthetic_report(0)
+        try:
+            prepare_report(render(first, fmt), first.file_name(fmt), first.as_of, first.plan_year)
+        except RejectedReport as exc:
+            log(f"format {fmt}: not measured ({exc})")
+            continue
+        blobs = [(r, render(r, fmt)) for r in (synthetic_report(i) for i in range(n))]
+        t = time.perf_counter()
+        for r, data in blobs:
+            prepare_report(data, r.file_name(fmt), r.as_of, r.plan_year)
+        out[fmt] = n / (time.perf_counter() - t)
+    return out
+
+
+def bench_library(files: list[Path], warehouse: Path, batch: int) -> float:
+    """read + normalize + validate + load, no Prefect; the manifest gives the metadata."""
+    from datetime import date
+
+    import yaml
+
+    from transforms.pipeline import prepare_report, validate_reports
+    from warehouse.db import connect
+    from warehouse.loader import LoadRejected, ReportLoad, load_reports
+
+    t = time.perf_counter()
+    con = connect(warehouse)
+    loaded = 0
+    metas: dict[str, dict] = {}
+    for start in range(0, len(files), batch):
+        chunk = files[start : start + batch]
+        d = chunk[0].parent
+        if not any(f.name in metas for f in chunk):
+            metas = {e["file"]: e for e in yaml.load((d / "sources.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["reports"]}
+        datas = [f.read_bytes() for f in chunk]
+        ms = [metas[f.name] for f in chunk]
+        pend = [
+            prepare_report(b, f.name, as_of=date.fromisoformat(m["as_of"]), plan_year=m["plan_year"])
+            for f, b, m in zip(chunk, datas, ms, strict=True)
+        ]
+        loads = [
+            ReportLoad(
+                county=m["county"], province=m["province"], prefecture=m["prefecture"], plan_year=m["plan_year"],
+                as_of=date.fromisoformat(m["as_of"]), period_type=m["period_type"], title=m["title"],
+                sha256=hashlib.sha256(b).hexdigest(), file_name=f.name, records=p.records, findings=p.findings,
+                format=p.format, parser_version="bench", source_uri=m["source_url"], metadata_source="manifest",
+            )
+            for f, b, m, p in zip(chunk, datas, ms, validate_reports(pend), strict=True)
+        ]
+        results = load_reports(con, loads)
+        loaded += sum(not isinstance(r, LoadRejected) and r.outcome == "loaded" for r in results)
+    con.close()
+    elapsed = time.perf_counter() - t
+    assert loaded == len(files), f"library path loaded {loaded} of {len(files)}"
+    return len(files) / elapsed
+
+
+def run_flow(paths: list[str], warehouse: Path, batch: int, workers: int = 1) -> tuple[float, dict]:
+    from flows.ingest import ingest_report
+
+    t = time.perf_counter()
+    result = ingest_report(paths=paths, warehouse=str(warehouse), batch_size=batch, workers=workers)
+    return time.perf_counter() - t, result
+
+
+def bench_views(warehouse: Path) -> dict[str, float]:
+    """p95 ms over 5 runs of `SELECT *` (to Arrow) of every view, and of the summary queries."""
+    import duckdb
+
+    from warehouse.db import sql
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY 1").fetchall()]
+    queries = {f"view:{v}": f'SELECT * FROM "{v}"' for v in views}
+    queries |= {f"query:{q}": sql(q).strip().rstrip(";") for q in SUMMARY_QUERIES}
+    out: dict[str, float] = {}
+    for name, q in queries.items():
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            con.sql(q).to_arrow_table()
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        out[name] = times[-1] if len(times) < 20 else times[int(0.95 * len(times))]
+    con.close()
+    return out
+
+
+def main() -> int:
+    n = int(os.environ.get("BENCH_N", "1000"))
+    batch = int(os.environ.get("BENCH_BATCH", "100"))
+    work = Path(os.environ.get("BENCH_DIR", str(ROOT / "data" / "bench")))
+    speedup_n = int(os.environ.get("BENCH_SPEEDUP_N", str(min(n, 1000))))
+    parse_n = int(os.environ.get("BENCH_PARSE_N", str(min(n, 1000))))
+    corpus = work / f"corpus-{n}"
+    files = ensure_corpus(corpus, n, batch)
+    figures: dict[str, object] = {"n": n, "batch_size": batch}
+
+    figures["reference_parse_ms"] = round(bench_reference_ms(), 2)
+    figures["parse_reports_per_s"] = round(bench_parse(files[:parse_n]), 1)
+    log(f"parse: {figures['parse_reports_per_s']} reports/s (reference report {figures['reference_parse_ms']} ms)")
+    for fmt, rate in bench_formats(min(n, 50)).items():
+        figures[f"parse_reports_per_s_{fmt}"] = round(rate, 1)
+
+    for name in ("library.duckdb", "flow.duckdb", "flow-1w.duckdb", "flow-2w.duckdb", "warmup.duckdb"):
+        shutil.rmtree(work / name.replace(".duckdb", ""), ignore_errors=True)
+    lib_rate = bench_library(files, work / "library" / "warehouse.duckdb", batch)
+    figures["library_reports_per_s"] = round(lib_rate, 1)
+    log(f"library: {lib_rate:.1f} reports/s")
+
+    # start the Prefect server before timing anything (a flow run over one report)
+    run_flow([str(files[0])], work / "warmup" / "warehouse.duckdb", batch)
+    flow_wh = work / "flow" / "warehouse.duckdb"
+    secs, result = run_flow([str(corpus)], flow_wh, batch)
+    assert result["reports_loaded"] == n, result["outcome"]
+    figures["flow_reports_per_s"] = round(n / secs, 1)
+    figures["flow_vs_library"] = round((n / secs) / lib_rate, 2)
+    log(f"flow: {n / secs:.1f} reports/s ({secs:.1f}s)")
+
+    secs, result = run_flow([str(corpus)], flow_wh, batch)
+    assert result["outcome"] == "noop" and result["reports_skipped"] == n, result["outcome"]
+    figures["noop_rerun_s"] = round(secs, 2)
+    log(f"no-op re-run: {secs:.2f}s")
+
+    views = bench_views(flow_wh)
+    for name, ms in views.items():
+        log(f"{name}: p95 {ms:.0f} ms")
+    figures["view_p95_ms"] = round(max(views.values()), 1) if views else "n/a"
+    figures["views_measured"] = len(views)
+    figures["slowest_view"] = max(views, key=lambda k: views[k]) if views else "n/a"
+
+    if speedup_n:
+        sub = [str(f) for f in files[:speedup_n]]
+        one, r1 = run_flow(sub, work / "flow-1w" / "warehouse.duckdb", batch, workers=1)
+        two, r2 = run_flow(sub, work / "flow-2w" / "warehouse.duckdb", batch, workers=2)
+        assert r1["reports_loaded"] == r2["reports_loaded"] == speedup_n
+        figures["flow_1_worker_reports_per_s"] = round(speedup_n / one, 1)
+        figures["flow_2_workers_reports_per_s"] = round(speedup_n / two, 1)
+        figures["dask_speedup_1_to_2"] = round(one / two, 2)
+        log(f"speed-up 1 → 2 Dask workers on {speedup_n} reports: {one:.1f}s → {two:.1f}s")
+
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    figures["peak_rss_mb"] = round(self_kb / 1024, 1)
+    figures["peak_rss_child_mb"] = round(child_kb / 1024, 1)
+    figures["cpus"] = os.cpu_count()
+    print(" ".join(f"{k}={v}" for k, v in figures.items()), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

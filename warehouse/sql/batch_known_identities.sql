@@ -1,0 +1,4 @@
+-- Reports already in the warehouse for these counties (identity: county, plan year, as-of, period).
+SELECT c.county_name, r.plan_year, r.as_of_date, r.period_type
+FROM dim_report r JOIN dim_county c USING (county_key)
+WHERE c.county_name IN (SELECT unnest($counties));
