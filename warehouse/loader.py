@@ -448,9 +448,29 @@ def load_reports(
     known_years = _known_plan_years(con, [ld.county for ld in loads])
     batch_years: set[tuple[str, int]] = set()
     fresh: list[int] = []
-    alone: list[int] = []
     batch_ids: set[tuple[str, int, date, str]] = set()
     batch_shas: set[str] = set()
+
+    def load_alone(i: int) -> None:
+        try:
+            results[i] = load_report(con, loads[i], run_key)
+        except LoadRejected as exc:
+            results[i] = exc
+
+    def flush() -> None:
+        """Load the reports gathered so far, so that the batch keeps the order of `loads`."""
+        if len(fresh) > 1:
+            try:
+                keys = _load_batch(con, [loads[i] for i in fresh], run_key)
+                for i, key in zip(fresh, keys, strict=True):
+                    results[i] = LoadResult("loaded", key, tasks=len(loads[i].records))
+                fresh.clear()
+            except (LoadRejected, duckdb.Error):
+                pass  # find the culprit: each report on its own, below
+        for i in fresh:
+            load_alone(i)
+        fresh.clear()
+
     for i, ld in enumerate(loads):
         if ld.sha256 in seen_sha:
             key = seen_sha[ld.sha256]
@@ -469,26 +489,16 @@ def load_reports(
             or year in batch_years
             or len(split_periods(ld.records, ld.as_of, ld.plan_year)) > 1
         ):
-            alone.append(i)
+            flush()
+            load_alone(i)
+            known_years.add(year)
+            known_ids.add(ident)
             continue
         batch_years.add(year)
         batch_ids.add(ident)
         batch_shas.add(ld.sha256)
         fresh.append(i)
-    if len(fresh) == 1:
-        alone = sorted(alone + fresh)
-    elif fresh:
-        try:
-            keys = _load_batch(con, [loads[i] for i in fresh], run_key)
-            for i, key in zip(fresh, keys, strict=True):
-                results[i] = LoadResult("loaded", key, tasks=len(loads[i].records))
-        except (LoadRejected, duckdb.Error):
-            alone = sorted(alone + fresh)  # find the culprit: each report on its own
-    for i in alone:
-        try:
-            results[i] = load_report(con, loads[i], run_key)
-        except LoadRejected as exc:
-            results[i] = exc
+    flush()
     return [r for r in results if r is not None]
 
 
