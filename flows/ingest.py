@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
+from flows.faults import fault_point
 from flows.sources import (
     ArchivedFile,
     archive_bytes,
@@ -237,6 +238,7 @@ def ingest_report(
     outcome = "failed" if counts["reports_failed"] and not counts["reports_loaded"] and not counts["reports_skipped"] else (
         "partial" if counts["reports_failed"] else ("noop" if not counts["reports_loaded"] else "success")
     )
+    fault_point("before-finish")
     con = connect(warehouse)
     try:
         finish_run(

@@ -167,6 +167,9 @@ def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_ye
     bad, f = validate_rows(rec_df, models.TaskRecord, "record", [(r.table_no, r.seq) for r in records])
     findings += f
     records = [r for i, r in enumerate(records) if i not in bad]
+    if not records:  # loading it would record (or replace a good version with) a report of no tasks
+        errors = "; ".join(x.message for x in findings if x.severity == "error")
+        raise RejectedReport(f"{name}: none of the {len(layout.rows)} row(s) under the header could be loaded: {errors[:400]}")
     tables = [
         {"table_no": i + 1, "title": t.title, "header": t.header, "roles": roles}
         for i, (t, roles) in enumerate(zip(grid.tables, layout.roles, strict=True))

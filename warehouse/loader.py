@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from flows.faults import fault_point
 from schemas import models
 from transforms.grid import Finding
 from transforms.normalize import TaskRecord, unit_type
@@ -219,6 +220,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, severity: str = "error") -> list[
         rows = cur.fetchmany(5)
         if rows:
             violations.append({"check": path.stem, "severity": sev, "examples": [list(r) for r in rows]})
+        fault_point("checks")
     return violations
 
 
@@ -272,6 +274,7 @@ def load_report(con: duckdb.DuckDBPyConnection, load: ReportLoad, run_key: int |
             run_sql(con, "insert_leaders", params)
             run_sql(con, "insert_metrics", params)
         run_sql(con, "insert_dq", {"run_key": run_key, "report_key": report_key, "source_file": load.file_name, "created_at": now})
+        fault_point("mid-load")
         violations = run_checks(con, "error")
         if violations:
             raise LoadRejected(

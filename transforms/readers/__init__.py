@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from transforms.grid import Grid
+from transforms.readers.limits import archive_problem
 from transforms.readers.text import read_text
 
 
@@ -55,6 +56,8 @@ def read_report(data: bytes, name: str = "") -> Grid:
     if not data.strip():
         raise ReadError("the file is empty")
     fmt = sniff_format(data, name)
+    if fmt in ("docx", "xlsx", "zip") and (problem := archive_problem(data)):
+        raise ReadError(problem)
     if fmt == "text":
         text, encoding = decode(data)
         grid = read_text(text)
