@@ -7,8 +7,9 @@
    that point. Then, as the next run would, the warehouse is opened and checked: every invariant
    in warehouse/checks/*.sql returns zero rows, every report present is exactly one complete
    version of it (compared row by row with a clean reference run), every archived raw file matches
-   its sha256. Finally the same ingestion runs again without the fault and must end with the same
-   content as the clean run; `rows_lost` counts reference rows missing afterwards.
+   its sha256. Finally the same ingestion runs again without the fault (the same flow, in this
+   process) and must end with the same content as a clean run; `rows_lost` counts the rows of the
+   clean run missing afterwards.
 2. Concurrency. Two ingestions started together on one warehouse (overlapping files); a reader
    holding the warehouse open while they start; a reader of the published copy (flows/publish.py)
    during an ingestion, when that module exists.
@@ -28,6 +29,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -286,23 +288,6 @@ class Golden:
         return out
 
 
-def build_golden(corpus: Path, manifest: Path, work: Path, api_url: str | None) -> Golden:
-    wh_dir = work / "golden"
-    wh = wh_dir / "warehouse.duckdb"
-    proc = run_ingest([corpus / f for f in MAIN], wh, manifest, api_url)
-    if proc.returncode != 0:
-        raise SystemExit(f"the clean reference run failed:\n{proc.stdout}\n{proc.stderr}")
-    main = read_state(wh)
-    if state_problems(main) or len(main.reports) != 3:
-        raise SystemExit(f"the clean reference run left a bad warehouse: {state_problems(main)}")
-    shutil.copytree(wh_dir, work / "golden-main")
-    proc = run_ingest([corpus / REVISED], wh, manifest, api_url)
-    if proc.returncode != 0:
-        raise SystemExit(f"the clean revised run failed:\n{proc.stdout}\n{proc.stderr}")
-    revised = read_state(wh).reports
-    return Golden(main.reports, revised, work / "golden-main")
-
-
 def build_golden_in_process(corpus: Path, manifest: Path, work: Path) -> Golden:
     """The same clean runs through the flow in this process (tests: under the Prefect test harness)."""
     from flows.ingest import ingest_report
@@ -348,6 +333,19 @@ def kill_scenarios(n_checks: int, quick: bool = False) -> list[KillScenario]:
     return every
 
 
+def next_run(files: list[Path], warehouse: Path, manifest: Path) -> str | None:
+    """Run the ingest flow in this process (under the driver's Prefect server); a problem or None."""
+    from flows.ingest import ingest_report
+
+    try:
+        result = ingest_report(paths=[str(f) for f in files], warehouse=str(warehouse), manifest=str(manifest))
+    except Exception as exc:  # a crash of the next run is exactly what this harness looks for
+        return f"{type(exc).__name__}: {exc}"
+    if result["reports_failed"]:
+        return f"{result['reports_failed']} report(s) failed: {result['results']}"
+    return None
+
+
 def run_kill(sc: KillScenario, corpus: Path, manifest: Path, golden: Golden, work: Path, api_url: str | None) -> Outcome:
     started = time.monotonic()
     wh_dir = work / f"kill-{sc.point.replace('@', '-')}{'-rev' if sc.start_from_golden else ''}"
@@ -372,10 +370,10 @@ def run_kill(sc: KillScenario, corpus: Path, manifest: Path, golden: Golden, wor
     if after.quarantined:
         out.problems.append(f"after the kill: good reports were quarantined: {after.quarantined}")
     present = sorted(i.split("/")[2] for i in after.reports)
-    # the next run completes the work
-    again = run_ingest(files, wh, manifest, api_url)
-    if again.returncode != 0:
-        out.problems.append(f"the next run failed (exit status {again.returncode}): {again.stderr[-800:]}")
+    # the next run (the same flow, in this process) completes the work
+    problem = next_run(files, wh, manifest)
+    if problem:
+        out.problems.append(f"the next run failed: {problem}")
     final = read_state(wh)
     expected = golden.revised if sc.start_from_golden else golden.main
     out.problems += [f"after the next run: {p}" for p in state_problems(final)]
@@ -643,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--api-url", default=os.environ.get("PREFECT_API_URL"), help="an existing Prefect API (default: start one)")
     args = ap.parse_args(argv)
     os.environ.pop("LUOSHI_FAULT", None)  # faults are for the children only
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the Prefect server and clean up on TERM
     from warehouse.loader import check_files
 
     started = time.monotonic()
@@ -658,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
             corpus = work / "corpus"
             manifest = write_corpus(corpus)
             say("chaos: a clean run of the corpus (3 reports, then a revision of the last)")
-            golden = timed("clean runs", lambda: build_golden(corpus, manifest, work, api_url))
+            golden = timed("clean runs", lambda: build_golden_in_process(corpus, manifest, work))
             scenarios = kill_scenarios(len(check_files()), quick=args.quick)
             say(f"chaos: {len(scenarios)} kill scenarios (SIGKILL at a named point, then the next run)")
             for sc in scenarios:
