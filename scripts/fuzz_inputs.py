@@ -103,6 +103,26 @@ def structured_table(draw: st.DrawFn) -> bytes:
 
 
 @st.composite
+def plausible_table(draw: st.DrawFn) -> bytes:
+    """A table a county could publish: 序号 and known headers, numbered rows of random (mostly
+    Chinese) text with leaders, units, percentages and figures; exercises layout, normalization,
+    status and the loader rather than the rejection paths."""
+    roles = draw(st.lists(st.sampled_from(known_headers()), min_size=2, max_size=7, unique=True))
+    header = ["序号", *roles]
+    words = st.one_of(CJK.map(lambda c: c * 2), st.sampled_from(["县发改委", "各乡镇政府", "张三", "李 四", "已完成", "正常推进", "滞后", "80%", "完成投资3.5亿元", "新增学位500个", "（一）", "1.", "②"]))
+    cell = st.lists(st.one_of(words, CJK), min_size=1, max_size=12).map("".join)
+    rows = []
+    for i in range(1, draw(st.integers(1, 12)) + 1):
+        seq = str(i) if draw(st.integers(0, 9)) else draw(st.sampled_from(["", str(i - 1), "一"]))
+        cells = draw(st.lists(cell, min_size=len(roles) - 1, max_size=len(roles) + 1))
+        rows.append(" | ".join([seq, *cells]) + " |")
+        if draw(st.integers(0, 5)) == 0:
+            rows.append(draw(st.sampled_from(["（二）重点工作 | | |", "二、民生实事", "续行文字 |", "| |"])))
+    text = "\n".join(["一、重点工作任务分解表", " | ".join(header) + " |", *rows])
+    return _encode(text, draw(st.sampled_from(["utf-8", "gb18030", "utf-16"])))
+
+
+@st.composite
 def mutated_reference(draw: st.DrawFn) -> bytes:
     """The reference report with random cuts, repeats, insertions and flipped bytes."""
     data = bytearray(reference_bytes())
@@ -166,6 +186,8 @@ def report_inputs() -> st.SearchStrategy[tuple[bytes, str]]:
         st.binary(max_size=4096),
         token_soup(),
         structured_table(),
+        plausible_table(),
+        plausible_table(),
         mutated_reference(),
         html_soup(),
         zip_soup(),
