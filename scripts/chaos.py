@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -299,6 +300,15 @@ def build_golden_in_process(corpus: Path, manifest: Path, work: Path) -> Golden:
     shutil.copytree(wh_dir, work / "golden-main")
     ingest_report(paths=[str(corpus / REVISED)], warehouse=str(wh), manifest=str(manifest))
     return Golden(main.reports, read_state(wh).reports, work / "golden-main")
+
+
+@cache
+def golden_once(root: str) -> tuple[Path, Path, Golden]:
+    """The corpus and its clean runs under `root`, built once per process (the tests share it)."""
+    base = Path(root)
+    corpus = base / "corpus"
+    manifest = write_corpus(corpus)
+    return corpus, manifest, build_golden_in_process(corpus, manifest, base)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -23,18 +22,10 @@ from tests.conftest import ROOT
 from warehouse.loader import check_files
 
 
-@cache
-def _golden(root: str) -> tuple[Path, Path, chaos.Golden]:
-    base = Path(root)
-    corpus = base / "corpus"
-    manifest = chaos.write_corpus(corpus)
-    return corpus, manifest, chaos.build_golden_in_process(corpus, manifest, base)
-
-
 @pytest.fixture(scope="session")
 def golden(prefect_harness, tmp_path_factory) -> tuple[Path, Path, chaos.Golden]:
     """The chaos corpus and what clean runs of it leave (shared with tests/test_concurrency.py)."""
-    return _golden(str(tmp_path_factory.getbasetemp() / "chaos-golden"))
+    return chaos.golden_once(str(tmp_path_factory.getbasetemp() / "chaos-golden"))
 
 
 @pytest.fixture(scope="session")
