@@ -16,6 +16,14 @@ MAX_RATIO = 200  # declared : compressed, for members over RATIO_FLOOR bytes
 RATIO_FLOOR = 10 * 1024 * 1024
 
 
+def _size(n: int) -> str:
+    if n >= 2**20:
+        return f"{n / 2**20:,.0f} MB"
+    if n >= 2**10:
+        return f"{n / 2**10:,.0f} KB"
+    return f"{n} bytes"
+
+
 def archive_problem(data: bytes) -> str | None:
     """Why this zip archive must not be opened (a message), or None when it is safe to read."""
     try:
@@ -28,13 +36,13 @@ def archive_problem(data: bytes) -> str | None:
     total = sum(i.file_size for i in infos)
     if total > MAX_TOTAL_BYTES:
         return (
-            f"the archive's members declare {total / 2**20:,.0f} MB uncompressed (at most {MAX_TOTAL_BYTES / 2**20:,.0f} MB "
-            f"are read) from {len(data) / 2**20:,.1f} MB; refused as a possible zip bomb"
+            f"the archive's members declare {_size(total)} uncompressed (at most {_size(MAX_TOTAL_BYTES)} are read) "
+            f"in a file of {_size(len(data))}; refused as a possible zip bomb"
         )
     for i in infos:
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             return (
-                f"{i.filename} declares {i.file_size / 2**20:,.0f} MB from {i.compress_size / 2**10:,.0f} KB "
+                f"{i.filename} declares {_size(i.file_size)} from {_size(i.compress_size)} "
                 f"(more than {MAX_RATIO}:1); refused as a possible zip bomb"
             )
     return None
