@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: setup browser run test lint clean
+.PHONY: setup browser run test lint clean server deploy worker
 
 $(BIN)/luoshi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,8 @@ setup: $(BIN)/luoshi
 run: setup
 	$(BIN)/luoshi ingest --warehouse $(WAREHOUSE) --manifest samples/sources.yaml samples/jishui-2020-progress.txt
 	$(BIN)/luoshi summary --warehouse $(WAREHOUSE)
+	$(BIN)/luoshi site --warehouse $(WAREHOUSE) --out data/site
+	$(BIN)/luoshi report --warehouse $(WAREHOUSE)
 
 # Headless Chromium and CJK fonts for the tests that open generated HTML (Debian packages).
 browser:
@@ -30,6 +32,20 @@ browser:
 test: setup browser
 	$(BIN)/ruff check flows transforms schemas warehouse tests
 	$(BIN)/python -m pytest -q
+
+# Scheduled operation (docs/sections/operations.md): a local Prefect server, the deployments in
+# prefect.yaml, and a worker on the `luoshi` process pool.
+PREFECT_PORT ?= 4200
+server deploy worker: export PREFECT_API_URL := http://127.0.0.1:$(PREFECT_PORT)/api
+server: setup
+	$(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT)
+deploy: setup
+	mkdir -p data/inbox/yearly data/inbox/monthly
+	$(BIN)/prefect work-pool inspect luoshi >/dev/null 2>&1 || $(BIN)/prefect work-pool create luoshi --type process
+	$(BIN)/prefect gcl inspect luoshi-warehouse-writer >/dev/null 2>&1 || $(BIN)/prefect gcl create luoshi-warehouse-writer --limit 1
+	$(BIN)/prefect --no-prompt deploy --all
+worker: setup
+	$(BIN)/prefect worker start --pool luoshi
 
 lint: setup
 	$(BIN)/ruff check flows transforms schemas warehouse tests

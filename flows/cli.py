@@ -16,15 +16,21 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(help="luoshi: county work-report task tables → DuckDB warehouse.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 DEFAULT_WH = Path("data/warehouse.duckdb")
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
+LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]
 
 
 def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
+    from transforms.metadata import PERIOD_TYPES
+
+    if period_type and period_type not in PERIOD_TYPES:
+        raise typer.BadParameter(f"--period-type must be one of {', '.join(PERIOD_TYPES)}, got {period_type!r}")
     if as_of:
         try:
             date.fromisoformat(as_of)
@@ -62,6 +68,10 @@ def ingest(
     for r in result["results"]:
         table.add_row(Path(r["file"]).name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:120])
     console.print(table)
+    if result["reports_loaded"]:
+        from flows.publish import publish_warehouse
+
+        console.print(f"published: {publish_warehouse(warehouse).path}")
     if result["reports_failed"]:
         for r in result["results"]:
             if r["outcome"] in ("rejected", "failed"):
@@ -110,7 +120,11 @@ def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not warehouse.exists():
         err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
         raise typer.Exit(2)
-    return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
+    try:
+        return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
+    except duckdb.IOException as exc:
+        err.print(f"[red]error:[/red] cannot open {warehouse} read-only (is a load running?): {exc}")
+        raise typer.Exit(1) from exc
 
 
 def check_read_only(query: str) -> None:
@@ -122,7 +136,10 @@ def check_read_only(query: str) -> None:
     for st in statements:
         kind = st.type.name
         if kind not in READ_STATEMENTS:
-            err.print(f"[red]refused:[/red] `luoshi sql` is read-only; a {kind} statement would write or change the session")
+            err.print(
+                f"[red]refused:[/red] `luoshi sql` is read-only: {kind} statements write or change the session "
+                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)"
+            )
             raise typer.Exit(2)
 
 
@@ -147,10 +164,14 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
 @app.command("sql")
 def sql_cmd(
     query: Annotated[str, typer.Argument(help="A read-only SQL query.")],
-    warehouse: WarehouseOpt = DEFAULT_WH,
+    warehouse: ReadOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+    live: LiveOpt = False,
 ) -> None:
-    """Run a read-only query against the warehouse and print the result."""
+    """Run a read-only query against the warehouse (its published copy by default) and print the result."""
+    from flows.publish import reader_path
+
+    warehouse = reader_path(warehouse, live, DEFAULT_WH)
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("--format must be table, csv or json")
     check_read_only(query)
@@ -168,10 +189,12 @@ def sql_cmd(
 
 
 @app.command()
-def summary(warehouse: WarehouseOpt = DEFAULT_WH) -> None:
+def summary(warehouse: ReadOpt = None, live: LiveOpt = False) -> None:
     """Tasks per table and status, data-quality findings, and how to query the warehouse."""
+    from flows.publish import reader_path
     from warehouse.db import fetch_dicts, sql
 
+    warehouse = reader_path(warehouse, live, DEFAULT_WH)
     con = open_read_only(warehouse)
     try:
         for title, name in (
@@ -194,6 +217,22 @@ def summary(warehouse: WarehouseOpt = DEFAULT_WH) -> None:
         f"  duckdb -readonly {warehouse}   (or DBeaver / Python duckdb.connect(..., read_only=True))"
     )
 
+
+from flows.cli_export import register as register_export  # noqa: E402
+
+register_export(app)
+from flows.cli_report import report  # noqa: E402
+
+app.command()(report)
+
+from flows.cli_ops import inbox_cmd, publish_cmd  # noqa: E402
+
+app.command("inbox")(inbox_cmd)
+app.command("publish")(publish_cmd)
+from flows import cli_links  # noqa: E402  (sub-commands: links …, backfill)
+
+app.add_typer(cli_links.links_app, name="links")
+app.command("backfill")(cli_links.backfill_cmd)
 
 if __name__ == "__main__":
     app()

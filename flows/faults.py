@@ -7,8 +7,8 @@ the point is reached in this process (default: the first), e.g. ``LUOSHI_FAULT=m
 
 Named points: ``archive`` (raw bytes written, not yet renamed into the archive), ``mid-load``
 (inside a report's transaction, facts inserted, before the checks and COMMIT), ``checks`` (inside
-the warehouse checks, after the first one ran), ``before-finish`` (every report handled, the run
-not yet recorded as finished).
+the warehouse checks, after each check file), ``before-finish`` (every report handled, the run
+not yet recorded as finished), ``quality`` (the quality flow's findings written, not yet committed).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import signal
 from collections import Counter
 
 ENV = "LUOSHI_FAULT"
-POINTS = ("archive", "mid-load", "checks", "before-finish")
+POINTS = ("archive", "mid-load", "checks", "before-finish", "quality")
 
 _hits: Counter[str] = Counter()
 

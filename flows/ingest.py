@@ -256,4 +256,11 @@ def ingest_report(
         key="luoshi-ingest-summary",
         description="What the ingestion run loaded, skipped and rejected",
     )
-    return {"run_key": run_key, "outcome": outcome, "results": results, **counts}
+    if counts["reports_loaded"]:
+        from flows.link import link_tasks
+
+        link_tasks(warehouse=warehouse)  # attach the new reports' tasks to threads across years
+    from flows.quality import quality
+
+    report = quality(warehouse=warehouse, run_key=run_key)["report_path"]
+    return {"run_key": run_key, "outcome": outcome, "results": results, **counts, "report": report}

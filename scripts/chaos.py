@@ -335,11 +335,12 @@ def kill_scenarios(n_checks: int, quick: bool = False) -> list[KillScenario]:
         KillScenario(f"checks@{n_checks + 2}", main, note="during the second report's warehouse checks"),
         KillScenario(f"checks@{2 * n_checks + n_checks}", main, note="after the third report's last check, before COMMIT"),
         KillScenario("before-finish@1", main, note="every report committed, the run not yet recorded"),
+        KillScenario("quality@1", main, note="the quality flow's findings written, not yet committed"),
         KillScenario("mid-load@1", (REVISED,), True, note="replacing a loaded report with its revision"),
         KillScenario(f"checks@{n_checks}", (REVISED,), True, note="revision: after its last check, before COMMIT"),
     ]
     if quick:
-        return [every[3], every[9]]
+        return [every[3], every[10]]
     return every
 
 

@@ -28,6 +28,14 @@ class GridRow:
     line_end: int
     physical_lines: int = 1
     complete: bool = True
+    # per cell, where a copied value came from: None (the cell's own text), "row" (a merged cell
+    # continued from the row above: rowspan) or "col" (continued from the cell to the left: colspan).
+    # Empty when the reader knows nothing about merged cells.
+    merged: list[str | None] = field(default_factory=list)
+
+    def merged_at(self, i: int) -> str | None:
+        """How cell i was filled: None (its own text), "row" or "col" (copied from a merged cell)."""
+        return self.merged[i] if i < len(self.merged) else None
 
 
 @dataclass
@@ -38,6 +46,10 @@ class GridTable:
     header: list[str] | None
     rows: list[GridRow] = field(default_factory=list)
     header_line: int | None = None
+    # True when the source silently drops merged cells (text dumps): a row with fewer cells than
+    # the header is then re-aligned by the layout step (see transforms/layout.py, align_short_row).
+    drops_merged_cells: bool = False
+    source: str | None = None  # where the table sits: "sheet 进度表", "table 2 of the page", ...
 
 
 @dataclass

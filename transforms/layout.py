@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+
+import yaml
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
-from transforms.mappings import header_map, squash
+from transforms.mappings import header_map, mapping_path, squash
 from transforms.readers.text import PART_RE, SECTION_RE
 
 SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
@@ -18,6 +21,7 @@ SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 # roles whose text is appended when a sub-row continues a task
 TEXT_ROLES = ("project", "task", "target", "deadline", "issues", "note")
 UNIT_ROLES = ("lead_unit", "units", "co_units")
+HEADERS_FILE = "schemas/mappings/headers.yaml"
 
 
 @dataclass
@@ -109,8 +113,15 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     part: str | None = None
     section: str | None = None
     out: list[RawTaskRow] = []
+    above: GridRow | None = None  # the last data row, full width: merged cells continue from it
     for grow in table.rows:
+        grow = _blank_column_copies(grow)
         heading = _heading_text(grow, seq_col)
+        if heading is None and table.drops_merged_cells and header and _lost_cells(grow, roles, seq_col):
+            grow, f = realign_row(grow, roles, header, above, table_no)
+            findings.append(f)
+        if heading is None and len(grow.cells) >= len(header):
+            above = grow
         if heading is not None:
             if PART_RE.match(heading):
                 part, section = heading, None
@@ -121,7 +132,9 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
             continue
         seq_text = grow.cells[seq_col].strip() if seq_col is not None and seq_col < len(grow.cells) else ""
         m = SEQ_RE.match(seq_text)
-        if m:
+        if m and seq_col is not None and grow.merged_at(seq_col) == "row" and out and out[-1].table_no == table_no:
+            _attach_sub_row(out[-1], grow, roles, header)  # 序号 merged over sub-rows
+        elif m:
             out.append(_new_row(grow, roles, header, table, table_no, part, section, int(m.group(1))))
         elif out and out[-1].table_no == table_no:
             _attach_sub_row(out[-1], grow, roles, header)
@@ -189,7 +202,10 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
         "status": "status_raw",
     }.get(role, role)
     current = getattr(row, attr)
-    if append:
+    if append and attr == "status_raw":
+        if text:  # one status per sub-row, in order
+            setattr(row, attr, f"{current}\n{text}" if current else text)
+    elif append:
         if text and text != current:
             setattr(row, attr, f"{current}\n{text}" if current else text)
     elif not current:
@@ -203,8 +219,165 @@ def _attach_sub_row(parent: RawTaskRow, grow: GridRow, roles: list[str | None], 
     """A row without 序号 continues the task above (merged 序号/title cells in the source)."""
     for i, role in enumerate(roles):
         text = _cell(grow, i)
-        if not text:
-            continue
+        if not text or grow.merged_at(i) is not None:
+            continue  # a merged cell repeats the parent's own value
         _assign(parent, role, squash(header[i]) if i < len(header) else "", text, append=True)
     parent.line_end = max(parent.line_end, grow.line_end)
     parent.sub_rows += 1
+
+
+# --------------------------------------------------------------------------- merged cells
+
+
+@dataclass(frozen=True)
+class _Hints:
+    seq: re.Pattern[str]
+    leader: re.Pattern[str]
+    unit: re.Pattern[str]
+    status: re.Pattern[str]
+    percent: re.Pattern[str]
+    merge_cost: dict[str, float]
+    default_merge_cost: float
+
+
+@cache
+def _hints() -> _Hints:
+    data = yaml.safe_load(mapping_path("headers").read_text(encoding="utf-8")) or {}
+    h = data.get("content_hints") or {}
+    return _Hints(
+        seq=re.compile(h.get("seq", r"^\d{1,4}$")),
+        leader=re.compile(h.get("leader", r"^$")),
+        unit=re.compile(h.get("unit", r"^$")),
+        status=re.compile(h.get("status", r"^$")),
+        percent=re.compile(h.get("percent", r"^\d+%")),
+        merge_cost={k: float(v) for k, v in (data.get("merge_cost") or {}).items()},
+        default_merge_cost=float(data.get("default_merge_cost", 3)),
+    )
+
+
+def _blank_column_copies(grow: GridRow) -> GridRow:
+    """A colspan copy repeats its left neighbour's text: keep the text once (in the first cell)."""
+    if "col" not in grow.merged:
+        return grow
+    cells = ["" if grow.merged_at(i) == "col" else c for i, c in enumerate(grow.cells)]
+    return GridRow(cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, list(grow.merged))
+
+
+def _lost_cells(grow: GridRow, roles: list[str | None], seq_col: int | None) -> bool:
+    """Did the text dump drop merged cells from this row? (fewer cells than the header, or a row
+    whose 序号 column holds text: a sub-row whose 序号 and title cells were merged away)."""
+    if len(grow.cells) < len(roles):
+        return True
+    if seq_col is None or not grow.cells:
+        return False
+    first = grow.cells[seq_col].strip()
+    return bool(first) and not SEQ_RE.match(first) and _hints().seq.match(first) is None
+
+
+def cell_fit(text: str, role: str | None) -> float:
+    """How badly a cell's text fits a column role (negative = a telling fit), by content_hints."""
+    h = _hints()
+    t = text.strip()
+    if not t:
+        return 0.0
+    is_seq = bool(h.seq.match(t))
+    if role == "seq":
+        return -5.0 if is_seq else 5.0
+    is_status = bool(h.status.match(t))
+    is_pct = bool(h.percent.match(t))
+    is_unit = bool(h.unit.search(t)) and len(t) <= 60 and "。" not in t
+    is_leader = bool(h.leader.match(t)) and not is_unit and not is_status
+    long = len(t) > 12
+    cost = 2.0 if is_seq else 0.0
+    if role is None:
+        return cost + 0.5
+    if role == "leader":
+        return cost + (-1.0 if is_leader else 1.5 if long or is_unit else 0.5)
+    if role in UNIT_ROLES:
+        return cost + (-1.0 if is_unit else 1.5 if is_leader or is_status or is_pct else 1.0)
+    if role == "status":
+        return cost + (-1.0 if is_status else -0.5 if is_pct else 1.5 if long or is_leader else 0.5)
+    if role == "progress":
+        return cost + (-0.5 if is_pct else 1.5 if is_leader or is_unit else 0.0)
+    # text roles: project, task, target, deadline, issues, note
+    if is_leader or (is_unit and not long):
+        return cost + 1.5
+    if is_status:
+        return cost + (0.5 if role in ("note", "issues") else 1.5)
+    if role == "project" and t.endswith("。"):
+        return cost + 1.0
+    return cost
+
+
+def merge_cost(role: str | None, roles: list[str | None]) -> float:
+    """The cost of assuming a column's cell was merged away (see merge_cost in headers.yaml)."""
+    h = _hints()
+    if role is None:
+        return 1.0
+    if role == "task" and "target" not in roles:
+        return max(h.merge_cost.get("task", 0.5), 2.0)
+    return h.merge_cost.get(role, h.default_merge_cost)
+
+
+def align_short_row(cells: list[str], roles: list[str | None]) -> list[int]:
+    """The column of each cell of a row that lost merged cells: the order-preserving placement with
+    the lowest total of cell_fit (placed cells) and merge_cost (columns left out)."""
+    k, n = len(cells), len(roles)
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    took = [[False] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for j in range(1, n + 1):
+        best[0][j] = best[0][j - 1] + merge_cost(roles[j - 1], roles)
+    for i in range(1, k + 1):
+        for j in range(i, n + 1):
+            skip = best[i][j - 1] + merge_cost(roles[j - 1], roles) if j - 1 >= i else inf
+            take = best[i - 1][j - 1] + cell_fit(cells[i - 1], roles[j - 1])
+            if take <= skip:  # on a tie the cell stays right, the merged column goes left
+                best[i][j], took[i][j] = take, True
+            else:
+                best[i][j] = skip
+    placement: list[int] = []
+    i, j = k, n
+    while i > 0:
+        if took[i][j]:
+            placement.append(j - 1)
+            i -= 1
+        j -= 1
+    return placement[::-1]
+
+
+def realign_row(
+    grow: GridRow, roles: list[str | None], header: list[str], above: GridRow | None, table_no: int
+) -> tuple[GridRow, Finding]:
+    """Put a short row's cells under their columns; a column left out continues the merged cell of
+    the row above (its value is copied and marked ``merged="row"``), or stays empty at the top."""
+    n = len(roles)
+    cells = list(grow.cells)
+    if len(cells) >= n:  # a sub-row written with empty cells at the end: those are not real cells
+        while cells and not cells[-1].strip():
+            cells.pop()
+    placement = align_short_row(cells, roles)
+    full = [""] * n
+    merged: list[str | None] = [None] * n
+    for text, col in zip(cells, placement, strict=True):
+        full[col] = text
+    filled: list[str] = []
+    for j in range(n):
+        if j in placement:
+            continue
+        merged[j] = "row"
+        value = above.cells[j] if above is not None and j < len(above.cells) else ""
+        full[j] = value
+        filled.append(f"{squash(header[j])}{'' if value.strip() else ' (no row above: empty)'}")
+    finding = Finding(
+        "layout.merged_cells",
+        "info",
+        f"table {table_no}: the row at lines {grow.line_start}-{grow.line_end} has {len(cells)} cells for {n} "
+        f"columns (merged cells dropped by the text dump); taken as merged with the row above: {', '.join(filled)}",
+        grow.line_start,
+        grow.line_end,
+        table_no=table_no,
+        mapping_file=HEADERS_FILE,
+    )
+    return GridRow(full, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, merged), finding

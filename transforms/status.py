@@ -1,11 +1,82 @@
-"""Status of a task record (DESIGN.md "Status"). Until phrase rules exist every status is unknown."""
+"""Status of a task record (DESIGN.md "Status"): targets, results, metrics, status, 序时.
+
+The phrase rules and their order are in ``schemas/mappings/status.yaml``; thresholds of the
+meaning-based quality rules are in ``schemas/quality.yaml`` (key ``meaning``).
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
 from transforms.grid import Finding
+from transforms.mappings import _load, squash
+from transforms.metrics import Pair, incomparable, metric_rows, pair
 from transforms.normalize import TaskRecord
+from transforms.quantities import Quantity, extract
+
+STATUS_FILE = "schemas/mappings/status.yaml"
+QUALITY_FILE = "schemas/quality.yaml"
+PCT_CONTEXT = re.compile(r"(完成|完工|进度|完成率|完工率)[^，,。；;]{0,6}$")
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    evidence: str | None
+    confidence: str  # high | medium | low
+    rule: str  # which rule of status.yaml decided
+    fraction: float | None = None  # measured share of the target, when one was measured
+
+
+@dataclass(frozen=True)
+class StatusRules:
+    explicit: tuple[tuple[re.Pattern[str], str], ...]
+    on_schedule_values: dict[str, bool]
+    progress_percent: tuple[re.Pattern[str], ...]
+    phrases: dict[str, tuple[re.Pattern[str], ...]]
+    standing_strong: tuple[str, ...]
+    standing_weak: tuple[str, ...]
+    standing_unless: tuple[str, ...]
+    paper_task: tuple[str, ...]
+    paper_only: tuple[re.Pattern[str], ...]
+    paper_building: tuple[re.Pattern[str], ...]
+    start_task: re.Pattern[str]
+    start_progress: tuple[re.Pattern[str], ...]
+
+
+@cache
+def status_rules() -> StatusRules:
+    d = _load("status")
+    ph = d.get("phrases") or {}
+    sd = d.get("standing_duty") or {}
+    pw = d.get("paperwork") or {}
+    sv = d.get("start_verbs") or {}
+    return StatusRules(
+        explicit=tuple((re.compile(e["pattern"]), e["status"]) for e in d.get("explicit") or []),
+        on_schedule_values={str(k): bool(v) for k, v in (d.get("on_schedule_values") or {}).items()},
+        progress_percent=tuple(re.compile(p) for p in d.get("progress_percent") or []),
+        phrases={k: tuple(re.compile(p) for p in v or []) for k, v in ph.items()},
+        standing_strong=tuple(sd.get("strong") or []),
+        standing_weak=tuple(sd.get("weak") or []),
+        standing_unless=tuple(sd.get("unless_task_has") or []),
+        paper_task=tuple(pw.get("task_requires") or []),
+        paper_only=tuple(re.compile(p) for p in pw.get("progress_only") or []),
+        paper_building=tuple(re.compile(p) for p in pw.get("building_words") or []),
+        start_task=re.compile(sv.get("task") or "(?!)"),
+        start_progress=tuple(re.compile(p) for p in sv.get("progress") or []),
+    )
+
+
+@cache
+def meaning_config() -> dict[str, Any]:
+    from transforms.pipeline import quality_config
+
+    return quality_config().get("meaning") or {}
 
 
 def expected_progress(as_of: date | None, plan_year: int | None) -> float | None:
@@ -19,9 +90,273 @@ def expected_progress(as_of: date | None, plan_year: int | None) -> float | None
     return round(as_of.month / 12, 4)
 
 
+def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    """The earliest match of any pattern (the longest when two start together)."""
+    hits = [m for p in patterns if (m := p.search(text))]
+    return min(hits, key=lambda m: (m.start(), -len(m.group(0)))) if hits else None
+
+
+def clause_of(text: str, m: re.Match[str], limit: int = 60) -> str:
+    """The clause of ``text`` around a match: the evidence a reviewer reads (an exact substring)."""
+    start = max((text.rfind(c, 0, m.start()) for c in "，,；;。\n"), default=-1) + 1
+    ends = [i for c in "，,；;。\n" if (i := text.find(c, m.end())) >= 0]
+    end = min(ends) if ends else len(text)
+    clause = text[start:end].strip()
+    if len(clause) > limit:
+        a = max(0, m.start() - start - limit // 2)
+        clause = text[start + a: start + a + limit]
+    return clause if m.group(0) in clause else m.group(0)
+
+
+def classify_explicit(raw: str | None) -> Decision | None:
+    """An explicit status column value (已完成, 正常推进, 滞后, 是否达序 是/否) → a decision."""
+    if not raw or not raw.strip():
+        return None
+    key = squash(raw)
+    for pattern, code in status_rules().explicit:
+        m = pattern.search(key)
+        if m:
+            # a long cell (完成成效 with a sentence) is less certain than a one-word verdict
+            return Decision(code, raw.strip(), "high" if len(key) <= 8 else "medium", "explicit")
+    return None
+
+
+def progress_percent(text: str) -> tuple[float, str] | None:
+    """A stated completion percentage (`80%(…)`, 完成60%, 完工率达102.07%, 占比72%) and its text.
+
+    Several stated shares (开工70%, 投资72%): the smallest decides.
+    """
+    hits = [(float(m.group(1)), m.start(), m.group(0)) for p in status_rules().progress_percent for m in p.finditer(text)]
+    if not hits:
+        return None
+    value, _, matched = min(hits)
+    return value / 100.0, matched
+
+
+def standing_opener(task_text: str, strength: str = "any") -> str | None:
+    """The standing-duty opener of a task (坚持, 持续 …), or None when it asks to build something."""
+    r = status_rules()
+    t = task_text.strip()
+    if any(w in t for w in r.standing_unless):
+        return None
+    words = {"strong": r.standing_strong, "weak": r.standing_weak}.get(strength, r.standing_strong + r.standing_weak)
+    return next((w for w in words if t.startswith(w)), None)
+
+
+def is_standing_duty(task_text: str) -> bool:
+    return standing_opener(task_text) is not None
+
+
+def _on_schedule(fraction: float | None, expected: float | None) -> bool | None:
+    if fraction is None or expected is None:
+        return None
+    return fraction >= expected - 1e-9
+
+
+def decide_from_numbers(pairs: list[Pair], expected: float | None, n_targets: int) -> Decision | None:
+    """Numbers outrank words: all paired targets met → completed; one below 序时 → behind."""
+    paired = [p for p in pairs if p.target is not None and p.actual is not None]
+    if not paired:
+        return None
+    exp = expected if expected is not None else 1.0
+    unmet = [p for p in paired if p.met is False]
+    strong = all(not p.weak for p in paired) and len(paired) == n_targets
+    if not unmet:
+        ev = paired[0].actual.clause  # type: ignore[union-attr]
+        return Decision("completed", ev, "high" if strong else "medium", "numbers", 1.0)
+    worst = min(unmet, key=lambda p: p.ratio if p.ratio is not None else 0.0)
+    ratio = worst.ratio or 0.0
+    ev = worst.actual.clause  # type: ignore[union-attr]
+    if worst.target is not None and worst.target.comparator == "at_most":
+        return Decision("behind", ev, "medium", "numbers", None)
+    if ratio < exp:
+        return Decision("behind", ev, "high" if strong and ratio < exp * 0.9 else "medium", "numbers", ratio)
+    return Decision("in_progress", ev, "medium", "numbers", ratio)
+
+
+def decide_from_words(
+    task_text: str, text: str, expected: float | None, has_targets: bool = False, has_figures: bool = False, figures_clause: str | None = None
+) -> Decision:
+    """Rules 5-12 of status.yaml on the latest progress text."""
+    r = status_rules()
+    exp = expected if expected is not None else 1.0
+    pct = progress_percent(text)
+    if pct is not None:
+        frac, ev = pct
+        # a bare percentage cell (80%, 95%(…)) is the task's own progress; one inside a sentence
+        # may be about a part of the task, so it decides with medium confidence at most
+        top = "high" if text.startswith(ev) else "medium"
+        if frac >= 1.0:
+            return Decision("completed", ev, top, "progress_percent", frac)
+        if frac < exp:
+            return Decision("behind", ev, top if frac < exp * 0.9 else "medium", "progress_percent", frac)
+        lag = _first(r.phrases.get("behind", ()), text) or _first(r.phrases.get("not_started", ()), text)
+        if lag:
+            return Decision("behind", clause_of(text, lag), "medium", "progress_percent+behind", frac)
+        return Decision("in_progress", ev, "medium", "progress_percent", frac)
+    ns = _first(r.phrases.get("not_started", ()), text)
+    if ns:
+        if _first(r.phrases.get("started", ()), text):
+            return Decision("behind", clause_of(text, ns), "medium", "not_started+started")
+        return Decision("not_started", clause_of(text, ns), "medium", "not_started")
+    bh = _first(r.phrases.get("behind", ()), text)
+    if bh:
+        return Decision("behind", clause_of(text, bh), "medium", "behind")
+    strong = None if has_targets else standing_opener(task_text, "strong")
+    if strong:
+        return Decision("ongoing", strong, "medium", "standing_duty")
+    if any(w in task_text for w in r.paper_task) and not _first(r.paper_building, text):
+        pw = _first(r.paper_only, text)
+        if pw:
+            return Decision("not_started", clause_of(text, pw), "low", "paperwork")
+    if r.start_task.search(task_text.strip()):
+        st = _first(r.start_progress, text)
+        if st:
+            return Decision("completed", clause_of(text, st), "medium", "start_verbs")
+    ip = _first(r.phrases.get("in_progress", ()), text)
+    done = _first(r.phrases.get("completed", ()), text)
+    if ip:
+        return Decision("in_progress", clause_of(text, ip), "low" if done else "medium", "in_progress")
+    if done:
+        return Decision("completed", clause_of(text, done), "medium", "completed")
+    weak = None if has_targets else standing_opener(task_text, "weak")
+    if weak:
+        return Decision("ongoing", weak, "low", "standing_duty")
+    if not has_targets and has_figures:
+        return Decision("ongoing", figures_clause, "low", "activities")
+    return Decision("unknown", None, "low", "nothing")
+
+
+def repeats_task(task_text: str, text: str) -> float:
+    """Similarity 0..1 of the progress text to the task text."""
+    a, b = re.sub(r"\W", "", task_text), re.sub(r"\W", "", text)
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def latest_progress(record: TaskRecord) -> str:
+    """The last non-empty progress column (reports may carry several dated ones)."""
+    for p in reversed(record.progress):
+        if p.get("text") and p["text"].strip():
+            return p["text"].strip()
+    return ""
+
+
+def _finding(record: TaskRecord, rule: str, message: str, mapping_file: str | None = None) -> Finding:
+    sev = (meaning_config().get("severities") or {}).get(rule, "warning")
+    return Finding(
+        rule, sev, f"table {record.table_no} row {record.seq}: {message}", record.line_start, record.line_end,
+        seq=str(record.seq), table_no=record.table_no, mapping_file=mapping_file,
+    )
+
+
+def quality_findings(record: TaskRecord, targets: list[Quantity], actuals: list[Quantity], pairs: list[Pair], text: str) -> list[Finding]:
+    """Quality rules that use meaning: magnitude, completion > 100 %, repeats, incomparable units."""
+    cfg = meaning_config()
+    limits = {str(k): float(v) for k, v in (cfg.get("max_base_value") or {}).items()}
+    out: list[Finding] = []
+    for q in [*targets, *actuals]:
+        lim = limits.get(q.base_unit)
+        if lim is not None and q.base_value > lim:
+            out.append(
+                _finding(
+                    record, "meaning.implausible_magnitude",
+                    f"{q.text} ({q.base_value:.4g} {q.base_unit}) is above the plausible maximum {lim:.4g} {q.base_unit} "
+                    f"for a county figure, in {q.clause!r}",
+                    QUALITY_FILE,
+                )
+            )
+    cap = float(cfg.get("completion_max_percent", 100))
+    for q in actuals:
+        if q.base_unit == "%" and q.value > cap and PCT_CONTEXT.search(text[: q.start]):
+            out.append(_finding(record, "meaning.completion_over_100", f"completion {q.text} is above {cap:g} % in {q.clause!r}", QUALITY_FILE))
+    sim = repeats_task(record.task_text, text)
+    measured = any(p.target is not None and p.actual is not None for p in pairs)
+    if text and not measured and sim >= float(cfg.get("repeat_similarity", 0.6)):
+        out.append(
+            _finding(record, "meaning.progress_repeats_task", f"the progress text only repeats the task text (similarity {sim:.2f})", QUALITY_FILE)
+        )
+    for t, a in incomparable(targets, actuals, pairs):
+        out.append(
+            _finding(
+                record, "meaning.incomparable_units",
+                f"target {t.text} ({t.metric}) and result {a.text} ({a.metric}) have units that cannot be compared "
+                f"({t.base_unit} vs {a.base_unit}); add a conversion to schemas/mappings/quantity_units.yaml if they can",
+                "schemas/mappings/quantity_units.yaml",
+            )
+        )
+    return out
+
+
 def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | None) -> list[Finding]:
-    record.expected_progress = expected_progress(as_of, plan_year)
-    record.status = "unknown"
-    record.status_evidence = None
-    record.status_confidence = "low"
-    return []
+    """Fill targets, actuals, metrics, status (+ evidence, confidence), 序时 and on-schedule flag."""
+    expected = expected_progress(as_of, plan_year)
+    record.expected_progress = expected
+    task = record.task_text or ""
+    if record.target_text and record.target_text != task:
+        task = f"{task}\n{record.target_text}"
+    text = latest_progress(record)
+    targets = extract(task)
+    actuals = [q for q in extract(text) if not q.forecast]
+    pairs = pair(targets, actuals)
+    record.targets = [q.as_record() for q in targets]
+    record.actuals = [q.as_record() for q in actuals]
+    record.metrics = metric_rows(pairs)
+    findings = quality_findings(record, targets, actuals, pairs, text)
+
+    numbers = decide_from_numbers(pairs, expected, len(targets))
+    explicit = classify_explicit(record.status_raw)
+    repeat = repeats_task(record.task_text, text) >= float(meaning_config().get("repeat_similarity", 0.6))
+    on_flag = status_rules().on_schedule_values.get(squash(record.status_raw or ""))
+    if explicit is not None and on_flag is True and text:
+        # 是否达序 = 是 says "on schedule", not "finished": completed only when the text says so
+        inner = numbers or decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals))
+        if inner.status == "completed":
+            decision = Decision("completed", inner.evidence, "high" if inner.confidence != "low" else "medium", "explicit+text")
+        else:
+            decision = explicit
+    elif explicit is not None:
+        decision = explicit
+        if numbers is not None and numbers.status != explicit.status and {numbers.status, explicit.status} & {"behind", "completed"}:
+            decision = Decision(explicit.status, explicit.evidence, "medium", "explicit")
+            findings.append(
+                _finding(
+                    record, "meaning.status_contradicts_numbers",
+                    f"the status column says {record.status_raw!r} but the figures say {numbers.status} ({numbers.evidence!r})",
+                    STATUS_FILE,
+                )
+            )
+    elif not text:
+        decision = Decision("unknown", None, "high", "no_progress")
+    elif len(squash(text)) <= 8 and (word := classify_explicit(text.strip("。;；"))) is not None:
+        decision = word  # the progress cell is itself a status word (已完成)
+    elif numbers is not None and numbers.status == "completed" and numbers.confidence != "high":
+        # some targets unmeasured: words that say behind / not started win over a partial count
+        words = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals), actuals[0].clause if actuals else None)
+        if words.status in ("behind", "not_started"):
+            decision = Decision("behind", words.evidence, "low", "numbers+words")
+        else:
+            decision = numbers
+    elif numbers is not None:
+        decision = numbers
+    elif repeat:
+        decision = Decision("unknown", text[:60], "low", "repeats_task")
+    else:
+        decision = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals), actuals[0].clause if actuals else None)
+
+    record.status = decision.status
+    record.status_evidence = decision.evidence
+    record.status_confidence = decision.confidence
+    onsched = (record.status_raw or "").strip()
+    if onsched in status_rules().on_schedule_values:
+        record.on_schedule = status_rules().on_schedule_values[onsched]
+    elif decision.status == "completed":
+        record.on_schedule = True
+    elif decision.status in ("behind", "not_started"):
+        record.on_schedule = False if expected else None
+    elif decision.status == "in_progress":
+        record.on_schedule = _on_schedule(decision.fraction, expected)
+    else:
+        record.on_schedule = None
+    return findings

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,8 @@ import pandas as pd
 from flows.faults import fault_point
 from schemas import models
 from transforms.grid import Finding
+from transforms.linking import TaskRef, match_within_year, record_text
+from transforms.metadata import period_type_for, split_periods
 from transforms.normalize import TaskRecord, unit_type
 from warehouse.db import WAREHOUSE_DIR, sql
 
@@ -225,55 +227,31 @@ def run_checks(con: duckdb.DuckDBPyConnection, severity: str = "error") -> list[
 
 
 def load_report(con: duckdb.DuckDBPyConnection, load: ReportLoad, run_key: int | None = None) -> LoadResult:
-    """Load one report in one transaction. Same content again → skipped; changed content → replaced."""
+    """Load one report in one transaction. Same content again → skipped; changed content → replaced.
+
+    A report with several dated progress columns (1-10月推进情况, 1-11月推进情况) is loaded as one
+    report per column in the same transaction (see transforms.metadata.split_periods); an earlier
+    column never replaces a report published for that period on its own. Each report's rows are
+    matched to the plan year's known tasks by transforms.linking.match_within_year.
+    """
     existing = run_sql(con, "report_by_sha", {"sha256": load.sha256})
     if existing:
         return LoadResult("skipped", existing[0][0], message=f"already ingested as report {existing[0][0]}")
-    frames = staged_frames(load)
-    extra = validate_load_frames(frames)
-    if extra:
-        frames["st_dq"] = pd.concat(
-            [frames["st_dq"], staged_frames(ReportLoad(**{**load.__dict__, "records": [], "findings": extra}))["st_dq"]],
-            ignore_index=True,
-        )
+    periods = split_periods(load.records, load.as_of, load.plan_year)
     now = datetime.now()
     con.execute("BEGIN TRANSACTION")
     try:
         run_sql(con, "upsert_county", {"county": load.county, "province": load.province, "prefecture": load.prefecture})
         county_key = run_sql(con, "county_key", {"county": load.county})[0][0]
-        ident = {"county_key": county_key, "plan_year": load.plan_year, "as_of": load.as_of, "period_type": load.period_type}
-        prior = run_sql(con, "report_by_identity", ident)
-        meta = {
-            "title": load.title,
-            "source_uri": load.source_uri,
-            "file_name": load.file_name,
-            "sha256": load.sha256,
-            "raw_path": load.raw_path,
-            "format": load.format,
-            "parser_version": load.parser_version,
-            "metadata_source": load.metadata_source,
-            "task_count": len(load.records),
-            "ingested_at": now,
-        }
-        if prior:
-            report_key = prior[0][0]
-            run_sql(con, "delete_report_facts", {"report_key": report_key})
-            run_sql(con, "update_report", {**meta, "report_key": report_key})
-            outcome = "replaced"
-        else:
-            report_key = run_sql(con, "insert_report", {**ident, **meta})[0][0]
-            outcome = "loaded"
-        for name, df in frames.items():
-            con.register(name, df)
-        params = {**ident, "report_key": report_key}
-        if not frames["st_tasks"].empty:
-            run_sql(con, "insert_sections", params)
-            run_sql(con, "insert_tasks", params)
-            run_sql(con, "insert_progress", params)
-            run_sql(con, "insert_units", params)
-            run_sql(con, "insert_leaders", params)
-            run_sql(con, "insert_metrics", params)
-        run_sql(con, "insert_dq", {"run_key": run_key, "report_key": report_key, "source_file": load.file_name, "created_at": now})
+        results: list[LoadResult] = []
+        for p in periods:
+            if p.primary:
+                sub = replace(load, as_of=p.as_of, records=p.records)
+            else:
+                sub = replace(load, as_of=p.as_of, records=p.records, period_type=period_type_for(p.as_of), findings=[])
+            res = _write_report(con, sub, run_key, now, county_key, p.label if len(periods) > 1 else None, p.primary)
+            if res is not None:
+                results.append(res)
         fault_point("mid-load")
         violations = run_checks(con, "error")
         if violations:
@@ -286,13 +264,91 @@ def load_report(con: duckdb.DuckDBPyConnection, load: ReportLoad, run_key: int |
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    main = results[-1]
+    if len(results) > 1:
+        main.message = "also loaded " + ", ".join(f"the {r.message} as report {r.report_key}" for r in results[:-1])
+    else:
+        main.message = ""
+    return main
+
+
+def _write_report(
+    con: duckdb.DuckDBPyConnection,
+    load: ReportLoad,
+    run_key: int | None,
+    now: datetime,
+    county_key: int,
+    progress_column: str | None,
+    primary: bool,
+) -> LoadResult | None:
+    """Write one report (inside the caller's transaction). None: an earlier column of a multi-period
+    report whose period already has a report of its own."""
+    ident = {"county_key": county_key, "plan_year": load.plan_year, "as_of": load.as_of, "period_type": load.period_type}
+    prior = run_sql(con, "report_by_identity", ident)
+    if prior and not primary and run_sql(con, "link_report_column", {"report_key": prior[0][0]})[0][0] is None:
+        return None
+    frames = staged_frames(load)
+    extra = validate_load_frames(frames)
+    meta = {
+        "title": load.title,
+        "source_uri": load.source_uri,
+        "file_name": load.file_name,
+        "sha256": load.sha256,
+        "raw_path": load.raw_path,
+        "format": load.format,
+        "parser_version": load.parser_version,
+        "metadata_source": load.metadata_source,
+        "task_count": len(load.records),
+        "ingested_at": now,
+    }
+    if prior:
+        report_key = prior[0][0]
+        run_sql(con, "delete_report_facts", {"report_key": report_key})
+        run_sql(con, "update_report", {**meta, "report_key": report_key})
+        outcome = "replaced"
+    else:
+        report_key = run_sql(con, "insert_report", {**ident, **meta})[0][0]
+        outcome = "loaded"
+    run_sql(con, "link_set_report_column", {"report_key": report_key, "progress_column": progress_column})
+    # which known task of the plan year each row is (transforms.linking.match_within_year)
+    known = [
+        TaskRef(k, t, s, record_text(text, project))
+        for k, t, s, text, project in run_sql(con, "link_year_tasks", {"county_key": county_key, "plan_year": load.plan_year})
+    ]
+    matches, match_findings = match_within_year(known, [(r.table_no, r.seq, record_text(r.task_text, r.project)) for r in load.records])
+    new_rows = [m.index for m in matches if m.task_key is None]
+    new_keys = [row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()]
+    keys = [m.task_key for m in matches]
+    for i, k in zip(new_rows, new_keys, strict=True):
+        keys[i] = k
+    if not frames["st_tasks"].empty:
+        frames["st_tasks"]["task_key"] = pd.array(keys, dtype="Int64")
+        frames["st_tasks"]["is_new"] = [m.task_key is None for m in matches]
+    if extra or match_findings:
+        frames["st_dq"] = pd.concat(
+            [frames["st_dq"], staged_frames(replace(load, records=[], findings=extra + match_findings))["st_dq"]],
+            ignore_index=True,
+        )
+    for name, df in frames.items():
+        con.register(name, df)
+    try:
+        params = {**ident, "report_key": report_key}
+        if not frames["st_tasks"].empty:
+            run_sql(con, "insert_sections", params)
+            run_sql(con, "insert_tasks", params)
+            run_sql(con, "insert_progress", params)
+            run_sql(con, "insert_units", params)
+            run_sql(con, "insert_leaders", params)
+            run_sql(con, "insert_metrics", params)
+        run_sql(con, "insert_dq", {"run_key": run_key, "report_key": report_key, "source_file": load.file_name, "created_at": now})
     finally:
         for name in frames:
             try:
                 con.unregister(name)
             except duckdb.Error:
                 pass
-    return LoadResult(outcome, report_key, tasks=len(load.records))
+    label = f"{progress_column} column ({load.as_of})" if progress_column else str(load.as_of)
+    return LoadResult(outcome, report_key, tasks=len(load.records), message=label)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, flow_name: str, flow_run_id: str | None) -> int:
@@ -309,3 +365,28 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, run_key: int | None, sourc
         "insert_quarantine",
         {"run_key": run_key, "source_file": source_file, "sha256": sha256, "raw_path": raw_path, "reason": reason, "created_at": datetime.now()},
     )
+
+
+RUN_FINDING_COLUMNS = ["report_key", "table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]
+
+
+def record_run_findings(con: duckdb.DuckDBPyConnection, run_key: int, findings: list[dict[str, Any]]) -> int:
+    """Store the findings of a run's quality step (checks, GX) in dq_issue, replacing earlier ones of the run."""
+    df = pd.DataFrame(findings, columns=RUN_FINDING_COLUMNS).astype(
+        {"report_key": "Int64", "table_no": "Int64", "line_start": "Int64", "line_end": "Int64", "seq": "string"}
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("st_run_dq", df)
+        run_sql(con, "replace_run_findings", {"run_key": run_key, "created_at": datetime.now()})
+        fault_point("quality")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        try:
+            con.unregister("st_run_dq")
+        except duckdb.Error:
+            pass
+    return len(df)

@@ -1,20 +1,103 @@
-"""Format readers: bytes of one report → a cell grid. The format is chosen by content."""
+"""Format readers: bytes of one report → a cell grid. The format is chosen by content.
+
+Entry points: ``read_report(data, name) -> Grid`` and ``decode(data) -> (text, encoding)``.
+A file that is not a task table raises ``ReadError`` with a message saying what was found.
+"""
 
 from __future__ import annotations
 
 import codecs
+import io
+import re
+import zipfile
+from functools import cache
+from pathlib import Path
 
-from transforms.grid import Grid
-from transforms.readers.limits import archive_problem
+import yaml
+
+from transforms.grid import Finding, Grid
+from transforms.mappings import header_map, squash
 from transforms.readers.text import read_text
+
+QUALITY_FILE = Path(__file__).resolve().parents[2] / "schemas" / "quality.yaml"
+HEADERS_FILE = "schemas/mappings/headers.yaml"
+TASK_ROLES = {"task", "project", "target", "progress"}  # a task table says what, or how far
+IMAGE_MAGIC = {
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"BM": "BMP",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+}
+GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
 
 class ReadError(ValueError):
     """The input cannot be read as a task table; the message says what was found."""
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode report bytes: UTF-8 (with or without BOM), UTF-16 (BOM or not), else GB18030."""
+@cache
+def reader_limits() -> dict[str, int]:
+    """The `readers:` limits of schemas/quality.yaml."""
+    cfg = yaml.safe_load(QUALITY_FILE.read_text(encoding="utf-8")) or {}
+    limits = {
+        "max_input_bytes": 50_000_000,
+        "max_uncompressed_bytes": 200_000_000,
+        "max_compression_ratio": 200,
+        "max_zip_members": 5000,
+        "max_merged_cells": 1_000_000,
+    }
+    limits.update({k: int(v) for k, v in (cfg.get("readers") or {}).items()})
+    return limits
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    """Decode strictly; a file cut inside its last character loses only that character."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:
+            try:
+                return data[: exc.start].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+        return None
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML/XML head declares (``<meta charset=gbk>``, ``encoding="GB2312"``)."""
+    m = re.search(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_\-]+)""", data[:4096], re.I)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii").lower()
+    return "gb18030" if name in GB_NAMES else name
+
+
+PLAIN_CHARS = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u203f\x20-\x7e\s]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without BOM and (Chinese text) without zero bytes: the byte order whose decoding is
+    almost only Chinese characters, punctuation and ASCII (random bytes score about a third)."""
+    sample = data[:4000]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if len(PLAIN_CHARS.findall(text)) >= 0.95 * len(text):
+            return enc
+    return None
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode report bytes → (text, encoding): UTF-8 with or without BOM, UTF-16 (BOM or not),
+    the charset an HTML page declares, GB18030 (covers GBK/GB2312), else charset-normalizer's guess."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -23,44 +106,266 @@ def decode(data: bytes) -> tuple[str, str]:
     if sample and sample.count(b"\x00") * 4 > len(sample):
         enc = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
         return data.decode(enc, errors="replace"), enc
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    enc = _utf16_without_bom(data)
+    if enc:
+        return data.decode(enc, errors="replace"), enc
+    declared = declared or declared_charset(data)
+    for enc in dict.fromkeys([e for e in (declared, "gb18030") if e]):
+        text = _strict(data, enc)
+        if text is not None:
+            return text, enc
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best), best.encoding
+    return data.decode("utf-8", errors="replace"), "utf-8 (with replacement characters)"
+
+
+def _zip_kind(data: bytes) -> tuple[str, zipfile.ZipFile | None, str]:
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3:  # a UTF-8 file cut inside its last character
-            return data[: exc.start].decode("utf-8"), "utf-8 (cut inside a character)"
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), "utf-8 (with replacement characters)"
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        return "zip", None, f"a damaged zip archive ({exc})"
+    names = zf.namelist()
+    if "word/document.xml" in names:
+        return "docx", zf, ""
+    if "xl/workbook.xml" in names:
+        return "xlsx", zf, ""
+    shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    return "zip", zf, f"a zip archive of {len(names)} file(s) ({shown}) that is neither a Word (.docx) nor an Excel (.xlsx) file"
+
+
+def check_zip(zf: zipfile.ZipFile, kind: str) -> None:
+    """Refuse an archive whose declared sizes are beyond the limits in schemas/quality.yaml."""
+    lim = reader_limits()
+    infos = zf.infolist()
+    if len(infos) > lim["max_zip_members"]:
+        raise ReadError(
+            f"a {kind.upper()} file with {len(infos)} members (above readers.max_zip_members = "
+            f"{lim['max_zip_members']} in schemas/quality.yaml); refused as a possible zip bomb"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > lim["max_uncompressed_bytes"]:
+        raise ReadError(
+            f"a {kind.upper()} file that declares {total:,} bytes unpacked (above readers.max_uncompressed_bytes = "
+            f"{lim['max_uncompressed_bytes']:,} in schemas/quality.yaml); refused as a possible zip bomb"
+        )
+    if kind == "xlsx":
+        _check_merged_area(zf, lim["max_merged_cells"])
+    for i in infos:
+        if i.file_size > 1_000_000 and i.file_size > lim["max_compression_ratio"] * max(i.compress_size, 1):
+            raise ReadError(
+                f"a {kind.upper()} file whose member {i.filename} unpacks {i.file_size:,} bytes from {i.compress_size:,} "
+                f"(ratio above readers.max_compression_ratio = {lim['max_compression_ratio']} in schemas/quality.yaml); "
+                "refused as a possible zip bomb"
+            )
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_merged_area(zf: zipfile.ZipFile, limit: int) -> None:
+    """openpyxl makes one object per cell of a merged range: refuse ranges covering too many cells."""
+    ref = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+    total = 0
+    for name in zf.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        for m in ref.finditer(zf.read(name)):
+            c1, r1, c2, r2 = m.group(1).decode(), int(m.group(2)), m.group(3).decode(), int(m.group(4))
+            total += (abs(_col_number(c2) - _col_number(c1)) + 1) * (abs(r2 - r1) + 1)
+    if total > limit:
+        raise ReadError(
+            f"an XLSX file whose merged ranges cover {total:,} cells (above readers.max_merged_cells = "
+            f"{limit:,} in schemas/quality.yaml); refused"
+        )
+
+
+def _looks_html(text: str) -> bool:
+    head = text.lstrip()[:1024].lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")):
+        return True
+    sample = text[:200_000]
+    if re.search(r"<table\b", sample, re.I):
+        return True
+    return len(re.findall(r"</?(?:p|div|br|span|td|tr|body|img|h[1-6])\b[^>]*>", sample, re.I)) >= 3
 
 
 def sniff_format(data: bytes, name: str = "") -> str:
-    """text | html | docx | xlsx | csv, decided by content first and by extension second."""
-    head = data[:2048].lstrip()
-    if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data[:65536] or name.lower().endswith(".docx"):
-            return "docx"
-        if b"xl/" in data[:65536] or name.lower().endswith(".xlsx"):
-            return "xlsx"
-        return "zip"
-    lowered = head[:1024].lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<table" in data[:200000].lower():
+    """text | html | docx | xlsx | csv (or zip, ole2, pdf, image: not readable), decided by content;
+    the extension only breaks the tie between CSV and a text dump."""
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(data)[0]
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole2"
+    if data.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if any(data.startswith(m) for m in IMAGE_MAGIC):
+        return "image"
+    text = decode(data[:262_144])[0]
+    return _sniff_text(text, name)
+
+
+def _sniff_text(text: str, name: str) -> str:
+    if _looks_html(text):
         return "html"
-    if name.lower().endswith(".csv"):
+    from transforms.readers.csv import sniff_delimiter
+
+    lowered = name.lower()
+    if " | " not in text[:20000] and (sniff_delimiter(text[:20000]) or lowered.endswith((".csv", ".tsv"))):
         return "csv"
     return "text"
 
 
 def read_report(data: bytes, name: str = "") -> Grid:
-    """Read one report's bytes into a grid, whatever its format."""
-    if not data.strip():
-        raise ReadError("the file is empty")
-    fmt = sniff_format(data, name)
-    if fmt in ("docx", "xlsx", "zip") and (problem := archive_problem(data)):
-        raise ReadError(problem)
-    if fmt == "text":
+    """Read one report's bytes into a grid, whatever its format; keep only task tables.
+
+    Raises ReadError, saying what was found, when the file is not a task table."""
+    lim = reader_limits()
+    if not data:
+        raise ReadError("the file is empty (0 bytes)")
+    if len(data) > lim["max_input_bytes"]:
+        raise ReadError(f"the file is {len(data):,} bytes, above readers.max_input_bytes in schemas/quality.yaml")
+    if not data.strip() or not data.replace(b"\x00", b"").strip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
+        raise ReadError(f"the file holds only white space ({len(data)} bytes)")
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind, zf, what = _zip_kind(data)
+        if zf is None or kind == "zip":
+            raise ReadError(f"{what}; luoshi reads text dumps, HTML, DOCX, XLSX and CSV")
+        check_zip(zf, kind)
+        grid = _read_office(data, kind)
+    else:
+        fmt = sniff_format(data, name)
+        if fmt == "ole2":
+            raise ReadError("a legacy Office 97-2003 file (.doc or .xls) was found; save it as .docx or .xlsx")
+        if fmt == "pdf":
+            raise ReadError("a PDF document was found; luoshi reads text dumps, HTML, DOCX, XLSX and CSV")
+        if fmt == "image":
+            kind = next(v for k, v in IMAGE_MAGIC.items() if data.startswith(k))
+            raise ReadError(f"an image ({kind}) was found, not a table: a scanned report cannot be read")
         text, encoding = decode(data)
-        grid = read_text(text)
+        if not text.strip():
+            raise ReadError(f"the file holds no text once decoded as {encoding}")
+        fmt = _sniff_text(text, name)
+        grid = _read_decoded(text, fmt)
         grid.format = f"{grid.format};{encoding}"
+    return keep_task_tables(grid)
+
+
+def _read_office(data: bytes, kind: str) -> Grid:
+    try:
+        if kind == "docx":
+            from transforms.readers.docx import read_docx
+
+            return read_docx(data)
+        from transforms.readers.xlsx import read_xlsx
+
+        return read_xlsx(data)
+    except ReadError:
+        raise
+    except ValueError as exc:
+        if str(exc).startswith(("a Word document", "a workbook")):
+            raise ReadError(str(exc)) from exc
+        raise ReadError(f"a {kind.upper()} file that cannot be opened: {exc}") from exc
+    except Exception as exc:  # a damaged or hostile file: say so instead of a traceback
+        raise ReadError(f"a {kind.upper()} file that cannot be opened: {type(exc).__name__}: {exc}") from exc
+
+
+def _read_decoded(text: str, fmt: str) -> Grid:
+    if fmt == "html":
+        from lxml.etree import ParserError
+
+        from transforms.readers.html import HtmlEmpty, read_html
+
+        try:
+            return read_html(text)
+        except HtmlEmpty as exc:
+            raise ReadError(str(exc)) from exc
+        except ParserError as exc:
+            raise ReadError(f"an HTML page that cannot be parsed: {exc}") from exc
+    if fmt == "csv":
+        import csv as csv_module
+
+        from transforms.readers.csv import read_csv
+
+        try:
+            return read_csv(text)
+        except csv_module.Error as exc:
+            raise ReadError(f"a CSV file that cannot be parsed: {exc}") from exc
+    return read_text(text)
+
+
+def _roles(header: list[str] | None) -> list[str | None]:
+    hm = header_map()
+    return [hm.role(h) for h in header or []]
+
+
+def keep_task_tables(grid: Grid) -> Grid:
+    """Drop tables that are not task tables (reported); refuse the file when none is left."""
+    keep = [t for t in grid.tables if t.header and TASK_ROLES & set(_roles(t.header))]
+    if keep:
+        for t in grid.tables:
+            if t not in keep:
+                grid.findings.append(
+                    Finding(
+                        "reader.not_task_table",
+                        "warning",
+                        f"{_describe_table(t)} is not a task table and was skipped",
+                        t.header_line or (t.rows[0].line_start if t.rows else None),
+                        t.rows[-1].line_end if t.rows else None,
+                        mapping_file=HEADERS_FILE,
+                    )
+                )
+        grid.tables = keep
         return grid
-    raise ReadError(f"format {fmt!r} is not supported by this version of luoshi")
+    raise ReadError(describe_non_task(grid))
+
+
+def _describe_table(t: object) -> str:
+    rows = getattr(t, "rows", [])
+    header = getattr(t, "header", None)
+    width = len(header) if header else max((len(r.cells) for r in rows), default=0)
+    where = getattr(t, "source", None) or "a table"
+    if where == "text":
+        where = "a table"
+    first = header or (rows[0].cells if rows else [])
+    shown = " | ".join(squash(c) for c in first if c.strip())[:100]
+    label = "header" if header else "first row"
+    unknown = [squash(h) for h in (header or []) if h.strip() and header_map().role(h) is None]
+    extra = f"; headers not in {HEADERS_FILE}: {', '.join(unknown)}" if unknown else ""
+    return f"{where} of {len(rows)} row(s) × {width} column(s) ({label}: {shown}){extra}"
+
+
+def describe_non_task(grid: Grid) -> str:
+    """What a file that is not a task table holds, for the refusal message."""
+    need = f"a task table needs a header naming its columns (序号, 任务/项目, 进展 …), see {HEADERS_FILE}"
+    fmt = grid.format.split(";")[0]
+    if grid.tables:
+        parts = [_describe_table(t) for t in grid.tables]
+        kind = "with a header" if any(t.header for t in grid.tables) else "without a header naming known columns"
+        return f"not a task table: {len(grid.tables)} table(s) {kind} found: " + "; ".join(parts) + f"; {need}"
+    lines = [ln.strip() for ln in grid.text.splitlines() if ln.strip()]
+    if not lines:
+        return f"not a task table: the {fmt} file holds no text"
+    piped = [ln for ln in lines if ln.count("|") >= 2]
+    if piped:
+        cells = [squash(c) for c in piped[0].split("|") if c.strip()]
+        unknown = [c for c in cells if header_map().role(c) is None]
+        extra = f"; not in {HEADERS_FILE}: {', '.join(unknown[:8])}" if unknown and len(unknown) < len(cells) else ""
+        return (
+            f"not a task table: {len(lines)} line(s) of text, {len(piped)} of them with ' | ' cells, but no header "
+            f"naming known columns (first: {piped[0][:80]!r}{extra}); {need}"
+        )
+    chars = sum(len(ln) for ln in lines)
+    return (
+        f"not a task table: no table was found, only {len(lines)} line(s) of prose ({chars} characters; "
+        f"first: {lines[0][:60]!r}); {need}"
+    )

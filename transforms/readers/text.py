@@ -121,7 +121,8 @@ def _read_pipe(lines: list[str]) -> Grid:
             pending = None
             return
         cells = _split_cells(pending.joined)
-        # a row written as `a | b | c |` splits into one trailing empty part
+        if pending.parts[-1].rstrip().endswith("|"):
+            cells = cells[:-1]  # `a | b | c |`: the closing pipe is not a cell
         if len(cells) > ncols and not any(cells[ncols:]):
             cells = cells[:ncols]
         elif len(cells) > ncols:
@@ -136,11 +137,14 @@ def _read_pipe(lines: list[str]) -> Grid:
                 )
             )
             cells = cells[: ncols - 1] + [" | ".join(c for c in cells[ncols - 1 :] if c)]
-        complete = len(cells) >= ncols
+        closed = pending.parts[-1].rstrip().endswith("|")
+        # a row closed with `|` but short of cells lost merged cells (the layout re-aligns it);
+        # an unclosed short row stops mid-cell
+        complete = len(cells) >= ncols or (closed and len(_trim_trailing_empty(cells)) * 2 >= ncols)
         if complete and reason_eof and not pending.parts[-1].rstrip().endswith("|") and closed_rows > len(table.rows) // 2:
             complete = False  # rows here end with `|`; this one stops mid-cell: the file was cut
         row = GridRow(
-            cells=cells + [""] * (ncols - len(cells)) if complete else cells,
+            cells=cells,
             line_start=pending.start,
             line_end=pending.end,
             physical_lines=len(pending.parts),
@@ -151,13 +155,13 @@ def _read_pipe(lines: list[str]) -> Grid:
             last_row_line = pending.end
             closed_rows += pending.parts[-1].rstrip().endswith("|")
         else:
-            seq = cells[0] if cells else "?"
+            seq = cells[0] if cells and SEQ_ONLY.match(cells[0]) else None
             where = "at the end of the file" if reason_eof else "before the next row"
             grid.findings.append(
                 Finding(
                     "reader.cut_row",
                     "warning",
-                    f"row {seq} at lines {pending.start}-{pending.end} is cut off {where}: "
+                    f"row {seq or '(no 序号: a sub-row)'} at lines {pending.start}-{pending.end} is cut off {where}: "
                     f"{len(cells)} of {ncols} cells, the last one unfinished; it was not loaded",
                     pending.start,
                     pending.end,
@@ -188,7 +192,9 @@ def _read_pipe(lines: list[str]) -> Grid:
                 outside.pop()
             _report_outside(grid, outside, before_table=table is None)
             outside = []
-            table = GridTable(title=title, header=hdr, header_line=line_no)
+            if title is not None:
+                title = _clean_title(title)
+            table = GridTable(title=title, header=hdr, header_line=line_no, drops_merged_cells=True, source="text")
             grid.tables.append(table)
             ncols = len(hdr)
             continue
@@ -228,6 +234,11 @@ def _read_pipe(lines: list[str]) -> Grid:
     return grid
 
 
+def _clean_title(text: str) -> str:
+    """A title line without the empty cells a crawler wrote after it (`标题 | ||||||||`)."""
+    return re.sub(r"[\s|]+$", "", text).strip()
+
+
 def _report_outside(grid: Grid, outside: list[tuple[int, str]], before_table: bool) -> None:
     if not outside:
         return
@@ -246,29 +257,41 @@ def _report_outside(grid: Grid, outside: list[tuple[int, str]], before_table: bo
 
 # --------------------------------------------------------------------------- one cell per line
 
+Unit = tuple[int, int, str | None]  # (first line, last line, cell text); text None marks a row end
 
-def _cell_per_line_units(lines: list[str]) -> list[tuple[int, int, str | None]]:
-    """Cells of a cell-per-line dump as (start, end, text); text None marks an end of row (``|``/``||``).
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+SUB_POINT = re.compile(r"^\s*(?:(\d{1,2})[.、．)）](?!\d)|([" + CIRCLED + r"]))")
 
-    A cell ends at a line ending in `` |``; a cell text may continue over several lines.
-    """
-    units: list[tuple[int, int, str | None]] = []
+
+def _cell_per_line_units(lines: list[str]) -> list[Unit]:
+    """Cells of a cell-per-line dump. A cell ends at a line ending in `` |`` (its text may run over
+    several lines); a line of m pipes holds m-1 empty cells and ends the row (``|`` ends a row whose
+    last cell was written, ``||`` a row whose last cell is empty). Lines before the first cell are
+    page text (titles, navigation) and stay separate units."""
+    units: list[Unit] = []
     buf: list[str] = []
     start = 0
+    seen_cell = False
     for idx, raw in enumerate(lines):
         line_no = idx + 1
         s = raw.strip()
         if not s and not buf:
             continue
-        if re.fullmatch(r"\|+", s):
+        if s and re.fullmatch(r"\|+", s):
             if buf:
                 units.append((start, line_no, "\n".join(buf).strip()))
                 buf = []
+            units.extend([(line_no, line_no, "")] * (len(s) - 1))
             units.append((line_no, line_no, None))
+            seen_cell = True
+            continue
+        if not seen_cell and not s.endswith("|"):
+            units.append((line_no, line_no, s))  # page text before the table
             continue
         if not buf:
             start = line_no
         if s.endswith("|"):
+            seen_cell = True
             buf.append(s[:-1].strip())
             units.append((start, line_no, "\n".join(buf).strip()))
             buf = []
@@ -279,9 +302,9 @@ def _cell_per_line_units(lines: list[str]) -> list[tuple[int, int, str | None]]:
     return units
 
 
-def _blank_separated_units(lines: list[str]) -> list[tuple[int, int, str | None]]:
+def _blank_separated_units(lines: list[str]) -> list[Unit]:
     """Cells of a dump that puts one cell per line with blank lines between cells."""
-    units: list[tuple[int, int, str | None]] = []
+    units: list[Unit] = []
     for idx, raw in enumerate(lines):
         s = raw.strip()
         if s:
@@ -289,77 +312,182 @@ def _blank_separated_units(lines: list[str]) -> list[tuple[int, int, str | None]
     return units
 
 
-def _read_cells(lines: list[str], layout: str, units: list[tuple[int, int, str | None]]) -> Grid:
-    """Rebuild rows from a stream of single cells: find the header run, then cut rows at 序号 cells."""
-    grid = Grid(format=f"text/{layout}")
+def _sub_point_no(text: str) -> int | None:
+    m = SUB_POINT.match(text)
+    if not m:
+        return None
+    return int(m.group(1)) if m.group(1) else CIRCLED.index(m.group(2)) + 1
+
+
+def _merge_sub_points(units: list[Unit]) -> list[Unit]:
+    """`1.… 2.…` or ①②③ points written as separate cells belong to one cell: rejoin them."""
+    out: list[Unit] = []
+    for u in units:
+        n = _sub_point_no(u[2] or "")
+        if n and n > 1 and out and out[-1][2]:
+            prev_points = [_sub_point_no(p) for p in (out[-1][2] or "").split("\n")]
+            if n - 1 in prev_points:
+                out[-1] = (out[-1][0], u[1], f"{out[-1][2]}\n{u[2]}")
+                continue
+        out.append(u)
+    return out
+
+
+def _find_header(units: list[Unit]) -> tuple[list[str], int, int]:
+    """The header: from a 序号 cell up to the first 序号-like number (where the rows begin), when
+    those cells are short labels, at least three of them and at least half name known columns.
+    Unknown labels stay in the header (the layout step reports them)."""
     hm = header_map()
-    # 1. the header: the longest run of consecutive known header cells starting with 序号
-    header: list[str] = []
-    header_start = header_end = -1
-    i = 0
-    while i < len(units):
-        text = units[i][2]
-        if text is not None and hm.role(text) == "seq":
-            j = i
-            run: list[str] = []
-            while j < len(units) and units[j][2] is not None and hm.role(units[j][2] or "") is not None:
-                run.append(units[j][2] or "")
-                j += 1
-            if len(run) >= 3:
-                header, header_start, header_end = run, i, j
-                break
-        i += 1
+    for i, u in enumerate(units):
+        if u[2] is None or hm.role(u[2]) != "seq":
+            continue
+        j = i + 1
+        while j < len(units) and units[j][2] and not SEQ_ONLY.match(units[j][2] or "") and _label_like(units[j][2] or ""):
+            j += 1
+        run = [units[k][2] or "" for k in range(i, j)]
+        known = sum(1 for c in run if hm.role(c))
+        while run and not hm.role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or "")):
+            run.pop()  # a trailing unknown label not followed by the first row is not header
+            j -= 1
+        if len(run) >= 3 and known * 2 >= len(run):
+            return run, i, i + len(run)
+    return [], -1, -1
+
+
+def _label_like(text: str) -> bool:
+    """Short text without sentence punctuation: a header label rather than a cell of a row."""
+    return len(squash(text)) <= 16 and not re.search(r"[。，,；;：:%]", text)
+
+
+def _title_from(pre: list[Unit]) -> tuple[str | None, list[Unit]]:
+    """The table title among the page text before the header: the last line that is not navigation."""
+    candidates = [u for u in pre if u[2] and not re.match(r"^[•·*\-]", u[2]) and not re.search(r"[:：]", u[2])]
+    if not candidates:
+        return None, pre
+    title = candidates[-1]
+    return _clean_title(title[2] or ""), [u for u in pre if u is not title]
+
+
+def _group_rows(body: list[Unit], ncols: int) -> list[tuple[list[Unit], bool]]:
+    """Rows as (units, closed). With row-end marks rows end there; without, a row starts at a 序号 cell
+    (the next number, or any number once the row has all but one of its cells)."""
+    has_ends = any(u[2] is None for u in body)
+    groups: list[tuple[list[Unit], bool]] = []
+    current: list[Unit] = []
+    last_seq: int | None = None
+
+    def starts_row(u: Unit) -> bool:
+        if u[2] is None or not SEQ_ONLY.match(u[2]):
+            return False
+        n = int(u[2])
+        cells = [x for x in current if x[2] is not None]
+        if not cells:
+            return True
+        return (last_seq is not None and n == last_seq + 1) or (bool(ncols) and len(cells) >= ncols - 1)
+
+    for u in body:
+        if u[2] is None:
+            if has_ends:
+                groups.append((current + [u], True))  # the row-end line belongs to the row
+                current = []
+            continue
+        if current and starts_row(u) and (not has_ends or len([x for x in current if x[2] is not None]) >= ncols):
+            groups.append((current, not has_ends))
+            current = []
+        if not current and u[2] is not None and SEQ_ONLY.match(u[2]):
+            last_seq = int(u[2])
+        current.append(u)
+    if current:
+        groups.append((current, False))
+    return [g for g in groups if g[0]]
+
+
+def _read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
+    """Rebuild rows from a stream of single cells: find the header run, then cut rows."""
+    grid = Grid(format=f"text/{layout}")
+    header, header_start, header_end = _find_header(units)
     title = None
     if header:
-        pre = [u for u in units[:header_start] if u[2]]
+        title, pre = _title_from([u for u in units[:header_start] if u[2]])
         if pre:
-            title = pre[0][2]
-            if len(pre) > 1:
-                grid.findings.append(
-                    Finding(
-                        "reader.dropped_text",
-                        "info",
-                        f"{len(pre) - 1} line(s) of page text before the table at lines "
-                        f"{pre[1][0]}-{pre[-1][1]} were not read as rows",
-                        pre[1][0],
-                        pre[-1][1],
-                    )
+            grid.findings.append(
+                Finding(
+                    "reader.dropped_text",
+                    "info",
+                    f"{len(pre)} line(s) of page text before the table (title, navigation) at lines "
+                    f"{pre[0][0]}-{pre[-1][1]} were not read as rows",
+                    pre[0][0],
+                    pre[-1][1],
                 )
+            )
         body = units[header_end:]
         header_line = units[header_start][0]
     else:
         body = units
         header_line = None
-    table = GridTable(title=title, header=header or None, header_line=header_line)
-    grid.tables.append(table)
+    table = GridTable(title=title, header=header or None, header_line=header_line, drops_merged_cells=True, source="text")
     ncols = len(header)
-    # 2. rows: a row starts at a cell that is only a number (序号) and runs to the next one
-    rows: list[list[tuple[int, int, str | None]]] = []
-    current: list[tuple[int, int, str | None]] | None = None
-    for u in body:
-        if u[2] is not None and SEQ_ONLY.match(u[2]) and (current is None or len(_cells(current)) >= 2):
-            current = [u]
-            rows.append(current)
-        elif current is not None:
-            current.append(u)
-    for n, row_units in enumerate(rows):
-        cells = _cells(row_units)
+    groups = _group_rows(body, ncols)
+    if not header:
+        # without a header only rows that start with a 序号 make a table; anything else is prose
+        groups = [g for g in groups if g[0][0][2] and SEQ_ONLY.match(g[0][0][2] or "") and len(g[0]) >= 2]
+        if not groups:
+            grid.findings.append(
+                Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
+            )
+            return grid
+    grid.tables.append(table)
+    for n, (row_units, closed) in enumerate(groups):
         start, end = row_units[0][0], row_units[-1][1]
-        last = n == len(rows) - 1
-        complete = not ncols or len(cells) >= ncols - 1
-        if last and ncols and len(cells) < ncols and row_units[-1][2] is not None:
-            # the dump is cut: the final row has fewer cells and no row end
+        row_units = _merge_sub_points([u for u in row_units if u[2] is not None])
+        cells = [u[2] or "" for u in row_units]
+        last = n == len(groups) - 1
+        seq = cells[0] if cells and SEQ_ONLY.match(cells[0]) else None
+        if ncols and len(cells) > ncols:
+            extra = row_units[ncols:]
+            if last:
+                grid.findings.append(
+                    Finding(
+                        "reader.dropped_text",
+                        "info",
+                        f"{len(extra)} line(s) of page text after the table at lines {extra[0][0]}-{extra[-1][1]} "
+                        "were not read as rows",
+                        extra[0][0],
+                        extra[-1][1],
+                    )
+                )
+                row_units, cells = row_units[:ncols], cells[:ncols]
+                end = row_units[-1][1]
+            else:
+                grid.findings.append(
+                    Finding(
+                        "reader.extra_cells",
+                        "warning",
+                        f"row at lines {start}-{end} has {len(cells)} cells for {ncols} columns; "
+                        "the extra text was kept in the last column",
+                        start,
+                        end,
+                    )
+                )
+                cells = cells[: ncols - 1] + ["\n".join(c for c in cells[ncols - 1 :] if c)]
+        if closed:
+            complete = True
+        else:
+            # without a row-end mark only the last row can be cut, and only when cells are missing
+            complete = not (last and ncols and len(cells) < ncols)
+        if complete and ncols and len([c for c in cells if c]) * 2 < ncols and len(cells) < ncols:
             complete = False
         if not complete:
+            what = "is cut off at the end of the file" if last else "has too few cells"
             grid.findings.append(
                 Finding(
                     "reader.cut_row",
                     "warning",
-                    f"row {cells[0]} at lines {start}-{end} is cut off at the end of the file: "
-                    f"{len(cells)} of {ncols} cells; it was not loaded",
+                    f"row {seq or '(no 序号)'} at lines {start}-{end} {what}: {len(cells)} of {ncols} cells"
+                    f"{', and no row end' if last and not closed else ''}; it was not loaded",
                     start,
                     end,
-                    seq=cells[0],
+                    seq=seq,
                     table_no=1,
                 )
             )
@@ -367,21 +495,14 @@ def _read_cells(lines: list[str], layout: str, units: list[tuple[int, int, str |
         table.rows.append(GridRow(cells=cells, line_start=start, line_end=end, physical_lines=end - start + 1))
     if not header:
         grid.findings.append(
-            Finding("reader.no_header", "warning", "the table starts without a header row (it starts mid-table)")
+            Finding(
+                "reader.no_header",
+                "warning",
+                "the table starts without a header row (it starts mid-table); see schemas/mappings/headers.yaml",
+                mapping_file="schemas/mappings/headers.yaml",
+            )
         )
     return grid
-
-
-def _cells(units: list[tuple[int, int, str | None]]) -> list[str]:
-    """Cell texts of one row; a lone ``||`` line stands for an empty last cell."""
-    out: list[str] = []
-    for _, _, t in units:
-        if t is None:
-            continue
-        out.append(t)
-    ends = sum(1 for _, _, t in units if t is None)
-    out.extend([""] * ends)
-    return out
 
 
 __all__ = ["read_text", "detect_layout", "header_cells", "is_heading_text", "squash"]

@@ -58,8 +58,7 @@ CREATE TABLE IF NOT EXISTS dim_task (
     target_text     VARCHAR,
     deadline        VARCHAR,
     thread_key      INTEGER,
-    first_report_key INTEGER,
-    UNIQUE (county_key, plan_year, table_no, seq)
+    first_report_key INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS dim_leader (

@@ -1,9 +1,7 @@
 INSERT INTO fct_task_progress (report_key, task_key, status_code, status_evidence, status_confidence,
                                explicit_status, progress_label, progress_text, progress_json, issues_text,
                                note_text, expected_progress, on_schedule, line_start, line_end)
-SELECT $report_key, t.task_key, s.status, s.status_evidence, s.status_confidence, s.status_raw,
+SELECT $report_key, s.task_key, s.status, s.status_evidence, s.status_confidence, s.status_raw,
        s.progress_label, s.progress_text, s.progress_json, s.issues, s.note, s.expected_progress,
        s.on_schedule, s.line_start, s.line_end
-FROM st_tasks s
-JOIN dim_task t
-  ON t.county_key = $county_key AND t.plan_year = $plan_year AND t.table_no = s.table_no AND t.seq = s.seq;
+FROM st_tasks s;

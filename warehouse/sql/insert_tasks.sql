@@ -1,7 +1,8 @@
--- Tasks of this plan year not yet known, keyed by (county, plan year, table, 序号).
-INSERT INTO dim_task (county_key, plan_year, table_no, seq, section_key, project, task_text, target_text,
+-- The report's rows that are new tasks of this plan year, with the keys the loader assigned
+-- (transforms.linking.match_within_year decided which rows are known tasks).
+INSERT INTO dim_task (task_key, county_key, plan_year, table_no, seq, section_key, project, task_text, target_text,
                       deadline, first_report_key)
-SELECT $county_key, $plan_year, s.table_no, s.seq, d.section_key, s.project, s.task_text, s.target_text,
+SELECT s.task_key, $county_key, $plan_year, s.table_no, s.seq, d.section_key, s.project, s.task_text, s.target_text,
        s.deadline, $report_key
 FROM st_tasks s
 LEFT JOIN dim_section d
@@ -9,7 +10,4 @@ LEFT JOIN dim_section d
  AND d.table_title IS NOT DISTINCT FROM s.table_title
  AND d.part IS NOT DISTINCT FROM s.part
  AND d.section IS NOT DISTINCT FROM s.section
-WHERE NOT EXISTS (
-    SELECT 1 FROM dim_task t
-    WHERE t.county_key = $county_key AND t.plan_year = $plan_year AND t.table_no = s.table_no AND t.seq = s.seq
-);
+WHERE s.is_new;

@@ -1,0 +1,159 @@
+"""`luoshi links …` (cross-year task links and the crosswalk) and `luoshi backfill FOLDER`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from transforms.linking import CROSSWALK, crosswalk_with_decision, parse_ref
+
+# flows/cli.py imports this module at its end, so nothing is imported from it at module level
+console = Console()
+err = Console(stderr=True)
+WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
+DEFAULT_WH = Path("data/warehouse.duckdb")
+
+links_app = typer.Typer(help="Task links across plan years: review proposals, record decisions in the crosswalk.", no_args_is_help=True)
+CrosswalkOpt = Annotated[Path, typer.Option("--crosswalk", help="Crosswalk YAML of reviewed decisions.")]
+
+
+@links_app.command("pending")
+def pending(
+    warehouse: WarehouseOpt = DEFAULT_WH,
+    county: Annotated[str | None, typer.Option(help="Only this county.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
+) -> None:
+    """Links proposed by similarity that need a decision (`links accept|reject FROM TO`)."""
+    from flows.cli import open_read_only, print_rows
+    from warehouse.db import sql
+
+    con = open_read_only(warehouse)
+    try:
+        cur = con.execute(sql("link_pending"), {"county": county})
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    finally:
+        con.close()
+    if not rows:
+        console.print("no pending links")
+        return
+    keep = ["from_ref", "to_ref", "link_type", "score", "from_text", "to_text"]
+    idx = [cols.index(c) for c in keep]
+    print_rows(keep, [tuple(r[i] for i in idx) for r in rows], fmt)
+    if fmt == "table":
+        console.print(f"{len(rows)} pending; decide with: luoshi links accept|reject FROM TO")
+
+
+def resolve(ref: str, warehouse: Path) -> tuple[str, str | None]:
+    """A task reference COUNTY:YEAR:TABLE:SEQ, or a task key looked up in the warehouse → (ref, text)."""
+    if ref.strip().isdigit():
+        from flows.cli import open_read_only
+        from warehouse.loader import run_sql
+
+        con = open_read_only(warehouse)
+        try:
+            rows = run_sql(con, "link_task_ref", {"task_key": int(ref)})
+        finally:
+            con.close()
+        if not rows:
+            err.print(f"[red]error:[/red] no task with key {ref} in {warehouse}")
+            raise typer.Exit(2)
+        return rows[0][0], rows[0][1]
+    try:
+        parse_ref(ref)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    return ref.strip(), None
+
+
+def decide(decision: str, a: str, b: str, crosswalk: Path, warehouse: Path, apply: bool, note: str | None) -> None:
+    ref_a, _ = resolve(a, warehouse)
+    ref_b, _ = resolve(b, warehouse)
+    text = crosswalk.read_text(encoding="utf-8") if crosswalk.exists() else "decisions: []\n"
+    try:
+        new = crosswalk_with_decision(text, decision, ref_a, ref_b, note)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {crosswalk}: {exc}")
+        raise typer.Exit(2) from exc
+    tmp = crosswalk.with_suffix(crosswalk.suffix + ".tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(crosswalk)
+    console.print(f"{decision}: {ref_a} → {ref_b} written to {crosswalk}")
+    if apply:
+        run_links(warehouse, crosswalk)
+
+
+def run_links(warehouse: Path, crosswalk: Path | None) -> None:
+    from flows.link import link_tasks
+
+    if not warehouse.exists():
+        console.print(f"no warehouse at {warehouse} yet; the decision applies at the next link run")
+        return
+    res = link_tasks(warehouse=str(warehouse), crosswalk=str(crosswalk) if crosswalk else None)
+    console.print(
+        f"links: {res['accepted']} accepted, {res['pending']} pending, {res['rejected']} rejected; "
+        f"{res['threads']} threads of two or more tasks"
+    )
+    for f in res["findings"]:
+        err.print(f, markup=False, highlight=False)
+
+
+@links_app.command("accept")
+def accept(
+    from_task: Annotated[str, typer.Argument(metavar="FROM", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
+    to_task: Annotated[str, typer.Argument(metavar="TO", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
+    crosswalk: CrosswalkOpt = CROSSWALK,
+    warehouse: WarehouseOpt = DEFAULT_WH,
+    apply: Annotated[bool, typer.Option("--apply/--no-apply", help="Re-run linking afterwards.")] = True,
+    note: Annotated[str | None, typer.Option(help="Why (kept in the crosswalk).")] = None,
+) -> None:
+    """Accept the link FROM → TO: written to the crosswalk, then applied."""
+    decide("accept", from_task, to_task, crosswalk, warehouse, apply, note)
+
+
+@links_app.command("reject")
+def reject(
+    from_task: Annotated[str, typer.Argument(metavar="FROM", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
+    to_task: Annotated[str, typer.Argument(metavar="TO", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
+    crosswalk: CrosswalkOpt = CROSSWALK,
+    warehouse: WarehouseOpt = DEFAULT_WH,
+    apply: Annotated[bool, typer.Option("--apply/--no-apply", help="Re-run linking afterwards.")] = True,
+    note: Annotated[str | None, typer.Option(help="Why (kept in the crosswalk).")] = None,
+) -> None:
+    """Reject the link FROM → TO (even an auto-accepted one): written to the crosswalk, then applied."""
+    decide("reject", from_task, to_task, crosswalk, warehouse, apply, note)
+
+
+@links_app.command("run")
+def run(crosswalk: CrosswalkOpt = CROSSWALK, warehouse: WarehouseOpt = DEFAULT_WH) -> None:
+    """Propose and apply links now (Prefect flow `link_tasks`)."""
+    run_links(warehouse, crosswalk)
+
+
+def backfill_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder of reports (with a sources.yaml manifest beside them).")],
+    warehouse: WarehouseOpt = DEFAULT_WH,
+    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml beside each file).")] = None,
+    crosswalk: CrosswalkOpt = CROSSWALK,
+) -> None:
+    """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
+    from flows.backfill import backfill
+    from flows.cli import print_rows
+
+    if not folder.is_dir():
+        err.print(f"[red]error:[/red] {folder}: not a folder")
+        raise typer.Exit(2)
+    res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk))
+    ing, lk = res["ingest"], res["links"]
+    rows = [(Path(r["file"]).name, r.get("as_of") or "", r["outcome"], r.get("tasks", 0), (r.get("message") or "")[:100]) for r in ing["results"]]
+    print_rows(["file", "as_of", "outcome", "tasks", "message"], rows, "table")
+    console.print(
+        f"backfill: {ing['reports_loaded']} loaded, {ing['reports_skipped']} skipped, {ing['reports_failed']} rejected; "
+        f"links {lk['accepted']} accepted, {lk['pending']} pending, {lk['rejected']} rejected; {lk['threads']} threads"
+    )
+    if ing["reports_failed"]:
+        raise typer.Exit(1)

@@ -1,0 +1,66 @@
+"""Operations commands of the `luoshi` CLI: run the inbox flow once by hand, publish the read-only copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+
+
+def inbox_cmd(
+    inbox_dir: Annotated[Path, typer.Argument(help="Inbox folder (reports, and a sources.yaml naming files or URLs).")],
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
+    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml in the inbox).")] = None,
+    retry_quarantined: Annotated[bool, typer.Option(help="Try files quarantined by an earlier run again.")] = False,
+) -> None:
+    """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
+    oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""
+    from rich.markup import escape
+
+    from flows.inbox import InboxError, inbox
+
+    if not inbox_dir.is_dir():
+        err.print(f"[red]error:[/red] {escape(str(inbox_dir))}: no such folder")
+        raise typer.Exit(2)
+    try:
+        result = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse),
+                       manifest=str(manifest) if manifest else None, retry_quarantined=retry_quarantined)
+    except InboxError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    except RuntimeError as exc:
+        err.print(f"[red]failed:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    table = Table(title=f"inbox: {result['outcome']} (etl_run {result['run_key']})")
+    for col in ("source", "outcome", "tasks", "message"):
+        table.add_column(col, overflow="fold")
+    for r in result["results"]:
+        name = r["file"] if r["file"].startswith(("http", "[")) else Path(r["file"]).name
+        table.add_row(escape(name), r["outcome"], str(r.get("tasks", 0)), escape((r.get("message") or "")[:160]))
+    console.print(table)
+    if result["published"]:
+        console.print(f"published: {result['published']['path']} ({result['published']['reports']} reports)")
+    if result["reports_failed"]:
+        raise typer.Exit(1)
+
+
+def publish_cmd(
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="Live DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
+    to: Annotated[Path | None, typer.Option(help="Where to publish [default: published/ beside the warehouse].")] = None,
+) -> None:
+    """Publish the read-only copy analysts open (checkpoint, copy, atomic rename)."""
+    from flows.publish import publish_warehouse
+    from warehouse.db import WarehouseBusy
+
+    try:
+        p = publish_warehouse(warehouse, to)
+    except (FileNotFoundError, WarehouseBusy) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"published: {p.path} ({p.reports} reports, {p.size / 1e6:.1f} MB, {p.seconds:.2f} s)")

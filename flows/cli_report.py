@@ -1,0 +1,30 @@
+"""`luoshi report`: regenerate a run's data-quality report (HTML) from the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+err = Console(stderr=True)
+
+
+def report(
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
+    run: Annotated[int | None, typer.Option("--run", help="Run key (etl_run); default: the latest run.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write (default data/reports/quality-run-N.html).")] = None,
+) -> None:
+    """Regenerate the data-quality report of a run from the warehouse and print its path."""
+    from flows.quality_report import write_report
+
+    if not warehouse.exists():
+        err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
+        raise typer.Exit(2)
+    try:
+        path, _ = write_report(warehouse, run, out)
+    except LookupError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    print(f"quality report: {path}")

@@ -1,0 +1,83 @@
+"""Prefect flow `link_tasks`: task identity across plan years, after ingestion.
+
+Reads every task, proposes cross-year links by n-gram similarity, applies the reviewed crosswalk
+(schemas/crosswalk.yaml), forms threads and writes them (warehouse/links.py). Re-running with no
+new reports and no new decisions changes nothing. The matching within a plan year happens while
+each report is loaded (warehouse/loader.py).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+
+from flows.ingest import _io_failure
+from transforms.linking import CROSSWALK, CrosswalkEntry, LinkPlan, TaskRef, parse_crosswalk, plan_links
+from warehouse.db import connect
+from warehouse.links import fetch_tasks, write_links
+from warehouse.loader import finish_run, start_run
+
+
+def read_crosswalk(path: str | Path | None) -> list[CrosswalkEntry]:
+    """The crosswalk's decisions; a missing file means no decisions, a broken one is an error naming it."""
+    p = Path(path) if path else CROSSWALK
+    if not p.exists():
+        if path:
+            raise FileNotFoundError(f"{p}: no such crosswalk file")
+        return []
+    return parse_crosswalk(p.read_text(encoding="utf-8"), str(path or "schemas/crosswalk.yaml"))
+
+
+@task(name="plan-links")
+def compute_links(tasks: list[TaskRef], crosswalk: list[CrosswalkEntry]) -> LinkPlan:
+    """Pure: proposals, crosswalk decisions, threads."""
+    return plan_links(tasks, crosswalk)
+
+
+@task(name="write-links", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_failure)
+def store_links(warehouse: str, plan: LinkPlan, run_key: int | None) -> dict[str, Any]:
+    con = connect(warehouse)
+    try:
+        return write_links(con, plan.links, plan.thread_of, plan.findings, run_key)
+    finally:
+        con.close()
+
+
+@flow(name="link_tasks", log_prints=True)
+def link_tasks(warehouse: str = "data/warehouse.duckdb", crosswalk: str | None = None) -> dict[str, Any]:
+    """Link tasks across plan years and form threads; returns counts by decision."""
+    started = time.monotonic()
+    entries = read_crosswalk(crosswalk)
+    con = connect(warehouse)
+    try:
+        run_key = start_run(con, "link_tasks", str(flow_run.id) if flow_run.id else None)
+        tasks = fetch_tasks(con)
+    finally:
+        con.close()
+    plan = compute_links(tasks, entries)
+    written = store_links(warehouse, plan, run_key)
+    counts = plan.counts()
+    con = connect(warehouse)
+    try:
+        finish_run(
+            con, run_key, outcome="success", files_seen=0, reports_loaded=0, reports_skipped=0, reports_failed=0,
+            tasks_loaded=0, seconds=round(time.monotonic() - started, 3),
+            message=f"links accepted {counts['accepted']}, pending {counts['pending']}, rejected {counts['rejected']}; threads {counts['threads']}",
+        )
+    finally:
+        con.close()
+    create_markdown_artifact(
+        markdown=(
+            "## luoshi links\n\n| accepted | pending | rejected | threads |\n|---|---|---|---|\n"
+            f"| {counts['accepted']} | {counts['pending']} | {counts['rejected']} | {counts['threads']} |\n\n"
+            + "\n".join(f"- {f.severity}: {f.message}" for f in plan.findings)
+        ),
+        key="luoshi-links-summary",
+        description="Cross-year task links by decision",
+    )
+    return {"run_key": run_key, "tasks": len(tasks), **counts, **written, "findings": [f.message for f in plan.findings]}

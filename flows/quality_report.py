@@ -1,0 +1,90 @@
+"""The run's quality report from the warehouse: read the rows (report_*.sql), render, write the file.
+
+Read-only on the warehouse and free of Prefect, so `luoshi report` starts quickly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from transforms.report_html import render_report
+from warehouse.db import fetch_dicts, sql
+
+ROOT = Path(__file__).resolve().parent.parent
+QUALITY_CONFIG = ROOT / "schemas" / "quality.yaml"
+
+
+@cache
+def quality_config() -> dict[str, Any]:
+    return yaml.safe_load(QUALITY_CONFIG.read_text(encoding="utf-8")) or {}
+
+
+def data_dir(warehouse: str | Path) -> Path:
+    """Everything generated lives beside the warehouse file (data/ by default)."""
+    return Path(warehouse).resolve().parent
+
+
+def report_path(warehouse: str | Path, run_key: int) -> Path:
+    return Path(warehouse).parent / "reports" / f"quality-run-{run_key}.html"
+
+
+def latest_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    row = con.execute(sql("report_latest_run")).fetchone()
+    return row[0] if row else None
+
+
+def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the HTML report shows, read from the warehouse (read-only)."""
+    cfg = quality_config().get("report") or {}
+    run_rows = fetch_dicts(con, sql("report_run"), {"run_key": run_key})
+    if not run_rows:
+        raise LookupError(f"no run {run_key} in the warehouse (etl_run)")
+    params = {"run_key": run_key, "all_reports": False}
+    reports = fetch_dicts(con, sql("report_reports"), params)
+    all_reports = not reports
+    if all_reports:
+        params["all_reports"] = True
+        reports = fetch_dicts(con, sql("report_reports"), params)
+    limit = {"limit": int(cfg.get("history_runs", 30))}
+    return {
+        "generated_at": datetime.now(),
+        "run": run_rows[0],
+        "all_reports": all_reports,
+        "reports": reports,
+        "findings": fetch_dicts(con, sql("report_findings"), params),
+        "status": fetch_dicts(con, sql("report_status"), params),
+        "status_labels": dict(con.execute("SELECT status_code, label_zh FROM dim_status").fetchall()),
+        "quarantine": fetch_dicts(con, sql("report_quarantine"), {"run_key": run_key, "all_reports": all_reports}),
+        "history": fetch_dicts(con, sql("report_history"), limit),
+        "rule_history": fetch_dicts(con, sql("report_rule_history"), limit),
+        "config": cfg,
+        "gx": gx or {},
+    }
+
+
+def write_report(
+    warehouse: str | Path, run_key: int | None = None, out: str | Path | None = None, gx: dict[str, Any] | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """Render the report of a run (default: the latest) from the warehouse and write it. Read-only."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        run_key = run_key if run_key is not None else latest_run(con)
+        if run_key is None:
+            raise LookupError(f"{warehouse}: no run recorded yet; run `luoshi ingest` first")
+        gx_docs = data_dir(warehouse) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+        gx_info = gx if gx is not None else ({"docs_path": str(gx_docs)} if gx_docs.exists() else {})
+        data = report_data(con, run_key, gx_info)
+    finally:
+        con.close()
+    path = Path(out) if out else report_path(warehouse, run_key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(render_report(data), encoding="utf-8")
+    tmp.replace(path)
+    return path, data

@@ -1,0 +1,222 @@
+"""The `inbox` flow on the real sample report (test harness server, real DuckDB file)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+from pathlib import Path
+
+import duckdb
+import pytest
+from prefect import flow
+from prefect.states import Failed
+
+from flows.inbox import (
+    InboxError,
+    _fetch_failure,
+    discover,
+    inbox,
+    is_io_error,
+    post_ingest_steps,
+    register_post_ingest_step,
+)
+from tests.conftest import REFERENCE
+from warehouse.db import WarehouseBusy
+
+ENTRY = """  - file: {name}
+    county: 吉水县
+    province: 江西省
+    prefecture: 吉安市
+    plan_year: 2020
+    as_of: {as_of}
+    period_type: {period}
+"""
+
+
+def write_inbox(root: Path) -> Path:
+    """The year-end reference report, a synthetic mid-year copy, a prose notice, a file whose
+    manifest entry is wrong; the mid-year copy is listed by a path outside the inbox."""
+    inbox_dir = root / "inbox"
+    elsewhere = root / "elsewhere"
+    inbox_dir.mkdir()
+    elsewhere.mkdir()
+    shutil.copy(REFERENCE, inbox_dir / REFERENCE.name)
+    (elsewhere / "jishui-2020-progress-synthetic-midyear.txt").write_bytes(REFERENCE.read_bytes() + b"\n")
+    (inbox_dir / "notice.txt").write_text("关于做好2020年政府工作报告落实的通知\n请认真落实。\n", encoding="utf-8")
+    (inbox_dir / "bad-entry.txt").write_bytes(REFERENCE.read_bytes() + b"\n\n")
+    (inbox_dir / "sources.yaml").write_text(
+        "reports:\n"
+        + ENTRY.format(name=REFERENCE.name, as_of="2020-11-30", period="year_end")
+        + ENTRY.format(name="../elsewhere/jishui-2020-progress-synthetic-midyear.txt", as_of="2020-06-30", period="monthly")
+        + ENTRY.format(name="bad-entry.txt", as_of="2020-10-31", period="weekly")
+        + ENTRY.format(name="not-arrived-yet.txt", as_of="2020-12-31", period="year_end"),
+        encoding="utf-8",
+    )
+    return inbox_dir
+
+
+def test_discover_finds_folder_files_manifest_files_and_urls(tmp_path):
+    inbox_dir = write_inbox(tmp_path)
+    with (inbox_dir / "sources.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("  - url: ftp://example.invalid/report.txt\n  - url: https://example.invalid/a.txt\n    county: 吉水县\n")
+    sources, missing = discover(str(inbox_dir))
+    got = [(s.kind, Path(s.location).name if s.kind == "file" else s.location, bool(s.entry)) for s in sources]
+    assert got == [
+        ("file", REFERENCE.name, True),
+        ("file", "jishui-2020-progress-synthetic-midyear.txt", True),
+        ("file", "bad-entry.txt", True),
+        ("url", "https://example.invalid/a.txt", True),
+        ("file", "notice.txt", False),  # in the folder, not in the manifest
+    ]
+    assert [(Path(m["file"]).name, m["outcome"]) for m in missing] == [("not-arrived-yet.txt", "missing"), ("report.txt", "failed")]
+    assert "only http(s)" in missing[1]["message"]
+    with pytest.raises(InboxError, match="nowhere"):
+        discover(str(tmp_path / "nowhere"))
+    (inbox_dir / "sources.yaml").write_text("reports: {file: x}\n", encoding="utf-8")
+    with pytest.raises(InboxError, match="sources.yaml"):
+        discover(str(inbox_dir))
+
+
+def test_retries_only_on_io_failures():
+    def retried(exc: BaseException) -> bool:
+        return _fetch_failure(None, None, Failed(data=exc))
+
+    assert retried(urllib.error.HTTPError("http://x", 503, "busy", {}, None))  # type: ignore[arg-type]
+    assert retried(urllib.error.HTTPError("http://x", 429, "slow down", {}, None))  # type: ignore[arg-type]
+    assert not retried(urllib.error.HTTPError("http://x", 404, "gone", {}, None))  # type: ignore[arg-type]
+    assert retried(urllib.error.URLError("connection refused"))
+    assert retried(duckdb.IOException('IO Error: Could not set lock on file "w.duckdb": Conflicting lock is held'))
+    assert retried(WarehouseBusy("w.duckdb is locked"))
+    assert not retried(ValueError("period_type 'weekly' is not one of ..."))
+    assert not retried(FileNotFoundError("gone.txt"))
+    assert is_io_error(duckdb.IOException("Could not set lock on file"))
+    assert not is_io_error(duckdb.IOException("Corrupt database file"))
+    assert not is_io_error(KeyError("x"))
+
+
+HOOK_CALLS: list[dict] = []
+
+
+@flow(name="test-post-ingest")
+def recording_step(warehouse: str, reports: list[int]) -> None:
+    con = duckdb.connect(warehouse, read_only=True)
+    try:
+        loaded = [r[0] for r in con.execute("SELECT report_key FROM dim_report ORDER BY report_key").fetchall()]
+    finally:
+        con.close()
+    HOOK_CALLS.append({"warehouse": warehouse, "reports": reports, "loaded_when_called": loaded})
+
+
+@pytest.fixture()
+def hook():
+    HOOK_CALLS.clear()
+    register_post_ingest_step("recorder", recording_step)
+    yield HOOK_CALLS
+    register_post_ingest_step("recorder", None)
+
+
+def test_inbox_loads_new_reports_oldest_first_quarantines_bad_ones_and_publishes(prefect_harness, hook, tmp_path):
+    inbox_dir = write_inbox(tmp_path)
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    result = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse))
+    by_file = {Path(r["file"]).name: r for r in result["results"]}
+    assert result["outcome"] == "partial"
+    assert (result["reports_loaded"], result["reports_failed"], result["tasks_loaded"]) == (2, 2, 260)
+    assert by_file["notice.txt"]["outcome"] == "rejected" and "not a task table" in by_file["notice.txt"]["message"]
+    assert by_file["bad-entry.txt"]["outcome"] == "rejected" and "weekly" in by_file["bad-entry.txt"]["message"]
+    assert by_file["not-arrived-yet.txt"]["outcome"] == "missing"
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        # loaded in as-of order: the mid-year report first although the year-end one was listed first
+        assert con.execute("SELECT as_of_date::VARCHAR, file_name FROM dim_report ORDER BY report_key").fetchall() == [
+            ("2020-06-30", "jishui-2020-progress-synthetic-midyear.txt"),
+            ("2020-11-30", REFERENCE.name),
+        ]
+        assert sorted(Path(r[0]).name for r in con.execute("SELECT source_file FROM quarantine").fetchall()) == [
+            "bad-entry.txt", "notice.txt"
+        ]
+        run = con.execute("SELECT flow_name, outcome, files_seen, reports_loaded, reports_failed, message FROM etl_run").fetchone()
+        assert run[:5] == ("inbox", "partial", 4, 2, 2)
+        assert "notice.txt" in run[5] and "not-arrived-yet.txt" in run[5]
+        keys = [r[0] for r in con.execute("SELECT report_key FROM dim_report ORDER BY report_key").fetchall()]
+    finally:
+        con.close()
+    # post-ingest steps ran after the loads, with what they accept
+    assert hook == [{"warehouse": str(warehouse), "reports": keys, "loaded_when_called": keys}]
+    assert [name for name, _ in post_ingest_steps()] == ["link", "quality", "recorder"]
+    # the analysts' copy holds the whole run
+    assert result["published"]["reports"] == 2
+    pub = duckdb.connect(result["published"]["path"], read_only=True)
+    try:
+        assert pub.execute("SELECT outcome FROM etl_run").fetchall() == [("partial",)]
+    finally:
+        pub.close()
+
+    # the same inbox again: nothing new, quarantined files are not retried, nothing called
+    hook.clear()
+    again = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse))
+    assert again["outcome"] == "noop" and again["reports_skipped"] == 4 and hook == []
+    assert "quarantined earlier" in {Path(r["file"]).name: r for r in again["results"]}["notice.txt"]["message"]
+
+
+def test_inbox_outcome_is_a_prefect_artifact(prefect_harness, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    inbox_dir = tmp_path / "inbox"
+    inbox_dir.mkdir()
+    shutil.copy(REFERENCE, inbox_dir / "report.txt")
+    state = inbox(inbox_dir=str(inbox_dir), warehouse=str(tmp_path / "w" / "warehouse.duckdb"), return_state=True)
+    assert state.is_completed()
+    with get_client(sync_client=True) as client:
+        arts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["luoshi-inbox"])))
+    (art,) = [a for a in arts if a.flow_run_id == state.state_details.flow_run_id]
+    assert "inbox: success" in art.data and "report.txt" in art.data and "| loaded | 130 |" in art.data
+
+
+def test_a_run_where_every_file_fails_is_a_failed_flow_run(prefect_harness, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    inbox_dir.mkdir()
+    (inbox_dir / "notice.txt").write_text("通知\n", encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    state = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse), return_state=True)
+    assert state.is_failed() and "notice.txt" in state.message
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT outcome, reports_failed FROM etl_run").fetchall() == [("failed", 1)]
+        assert con.execute("SELECT count(*) FROM dim_report").fetchone()[0] == 0
+    finally:
+        con.close()
+    assert not (tmp_path / "published").exists()  # nothing published from a failed run
+
+
+HOLD_LOCK = r"""
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def test_inbox_waits_for_another_writer_instead_of_failing(prefect_harness, tmp_path):
+    inbox_dir = tmp_path / "inbox"
+    inbox_dir.mkdir()
+    shutil.copy(REFERENCE, inbox_dir / REFERENCE.name)
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    warehouse.parent.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(warehouse), "3"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        t0 = time.monotonic()
+        result = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse), post_ingest=False)
+        waited = time.monotonic() - t0
+    finally:
+        holder.wait(timeout=30)
+    assert holder.returncode == 0
+    assert result["outcome"] == "success" and result["tasks_loaded"] == 130
+    assert waited > 1.0  # it really had to wait for the lock

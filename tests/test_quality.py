@@ -1,0 +1,191 @@
+"""The `quality` flow end to end: a broken fixture's findings, rollback on an error-level check, the
+HTML report in headless Chromium, `luoshi report`, the Prefect artifact and GX Data Docs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests import browser
+from tests.conftest import FIXTURES
+from tests.test_load import TABLES, make_load
+
+BROKEN_DIR = FIXTURES / "quality"
+BROKEN = BROKEN_DIR / "broken-report.txt"
+ALL_TABLES = [*TABLES, "etl_run", "quarantine"]
+CONTENT_TABLES = [t for t in TABLES if t != "dq_issue"]
+
+
+def checksums(path: Path, tables: list[str]) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent hash of every column of each table."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {}
+        for t in tables:
+            cols = [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()]
+            out[t] = con.execute(f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})), 0)::VARCHAR FROM {t}").fetchone()
+        return out
+    finally:
+        con.close()
+
+
+def force_error_check(monkeypatch: pytest.MonkeyPatch, tmp: Path, sql_text: str) -> None:
+    """Add an error-level invariant (a copy of warehouse/checks plus one more) for one test."""
+    import warehouse.loader as loader
+
+    checks = tmp / "checks"
+    checks.mkdir(exist_ok=True)
+    for p in loader.check_files():
+        shutil.copyfile(p, checks / p.name)
+    (checks / "zz_forced.sql").write_text(f"-- severity: error\n{sql_text}\n", encoding="utf-8")
+    monkeypatch.setattr(loader, "CHECKS_DIR", checks)
+
+
+@pytest.fixture(scope="module")
+def runs(prefect_harness, tmp_path_factory):
+    """Two ingestion runs into one warehouse: the broken fixture; then a changed copy of it that an
+    error-level check refuses (warehouse checksummed around it)."""
+    from flows.ingest import ingest_report
+
+    tmp = tmp_path_factory.mktemp("quality")
+    wh = tmp / "data" / "warehouse.duckdb"
+    inbox = tmp / "inbox"
+    shutil.copytree(BROKEN_DIR, inbox)
+    first = ingest_report(paths=[str(inbox / BROKEN.name)], warehouse=str(wh))
+    changed = inbox / "broken-report-v2.txt"
+    changed.write_text(BROKEN.read_text(encoding="utf-8").replace("改善养老服务", "改善养老服务（第二版）"), encoding="utf-8")
+    before = checksums(wh, CONTENT_TABLES)
+    mp = pytest.MonkeyPatch()
+    try:
+        force_error_check(mp, tmp, "SELECT report_key FROM dim_report WHERE as_of_date = DATE '2021-01-31';")
+        second = ingest_report(
+            paths=[str(changed)], warehouse=str(wh),
+            overrides={"county": "吉水县", "plan_year": 2020, "as_of": "2021-01-31", "period_type": "monthly"},
+        )
+    finally:
+        mp.undo()
+    after = checksums(wh, CONTENT_TABLES)
+    return {"wh": wh, "runs": [first, second], "before": before, "after": after}
+
+
+def rows(wh: Path, query: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_broken_fixture_produces_the_expected_findings(runs):
+    wh = runs["wh"]
+    second = runs["runs"][0]
+    assert second["outcome"] == "success" and second["tasks_loaded"] == 9  # 10 rows: 序号 3 repeated, 5 without task text
+    found = rows(wh, "SELECT rule, severity, seq, mapping_file, message FROM dq_issue WHERE run_key = ? ORDER BY rule, seq",
+                 [second["run_key"]])
+    by_rule: dict[str, list[tuple]] = {}
+    for f in found:
+        by_rule.setdefault(f[0], []).append(f)
+    assert [(f[1], f[2]) for f in by_rule["layout.duplicate_seq"]] == [("error", "3")]
+    assert [(f[1], f[2]) for f in by_rule["raw.RawTaskRow.task_text"]] == [("error", "5")]
+    header = by_rule["layout.unknown_header"]
+    assert len(header) == 1 and header[0][3] == "schemas/mappings/headers.yaml" and "督办意见" in header[0][4]
+    units = {f[4] for f in by_rule["check.unit_type_unknown"] if f[3] == "schemas/mappings/units.yaml"}
+    assert any("蓝天志愿者协会" in m for m in units)
+    assert any("<script>alert(1)<" in m for m in units)  # the planted cell reached the warehouse as text
+    assert by_rule["repair.leader_spacing"]  # 吴 诚 in rows 7 and 8
+
+
+def test_error_level_failure_leaves_the_warehouse_as_before(runs):
+    third = runs["runs"][1]
+    assert third["outcome"] == "failed" and third["reports_failed"] == 1
+    assert "zz_forced" in third["results"][0]["message"]
+    assert runs["after"] == runs["before"]  # every content table, checksummed
+    q = rows(runs["wh"], "SELECT source_file, reason FROM quarantine WHERE run_key = ?", [third["run_key"]])
+    assert len(q) == 1 and q[0][0].endswith("broken-report-v2.txt") and "zz_forced" in q[0][1]
+
+
+def test_error_check_rolls_back_every_table_at_the_loader(warehouse_path, reference_bytes, monkeypatch, tmp_path):
+    """Loader level: nothing at all changes, bookkeeping tables included."""
+    from warehouse.db import connect
+    from warehouse.loader import LoadRejected, load_report
+
+    con = connect(warehouse_path)
+    load_report(con, make_load(reference_bytes))
+    con.close()
+    before = checksums(warehouse_path, ALL_TABLES)
+    force_error_check(monkeypatch, tmp_path, "SELECT report_key FROM dim_report WHERE as_of_date = DATE '2020-12-31';")
+    other = make_load(BROKEN.read_bytes(), BROKEN.name)
+    other.as_of = date(2020, 12, 31)
+    con = connect(warehouse_path)
+    with pytest.raises(LoadRejected):
+        load_report(con, other)
+    con.close()
+    assert checksums(warehouse_path, ALL_TABLES) == before
+
+
+def test_html_report_lists_what_a_reviewer_acts_on(runs):
+    path = Path(runs["runs"][0]["report"])
+    assert path.exists() and path.parent == runs["wh"].parent / "reports"
+    page = path.read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;" in page
+    for text in ("吉水县", "Rows quarantined (not loaded) (2)", "layout.duplicate_seq", "raw.RawTaskRow.task_text",
+                 "schemas/mappings/headers.yaml", "schemas/mappings/units.yaml", "蓝天志愿者协会", "Repairs made",
+                 "repair.leader_spacing", "History across runs", "Data Docs"):
+        assert text in page, text
+    # the failed run lists the rejected file and its reason
+    third = Path(runs["runs"][1]["report"]).read_text(encoding="utf-8")
+    assert "Rejected files (1)" in third and "broken-report-v2.txt" in third and "zz_forced" in third
+    # history covers both runs
+    assert all(f"run {k}" in third for k in (1, 2))
+
+
+def test_great_expectations_ran_and_built_data_docs(runs):
+    gx_root = runs["wh"].parent / "gx"
+    assert (gx_root / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
+    validations = list((gx_root / "uncommitted" / "validations").rglob("*.json"))
+    assert len(validations) == 5  # five suites, one run that loaded a report (the refused one changed nothing)
+    assert not (Path(__file__).resolve().parent.parent / "schemas" / "gx" / "uncommitted").exists()
+
+
+def test_artifact_of_the_run(runs):
+    from prefect.artifacts import Artifact
+
+    art = Artifact.get("luoshi-quality-report")
+    assert art is not None and re.fullmatch(r"[a-z0-9-]+", art.key)
+    assert "quality-run-2.html" in str(art.data)
+
+
+def test_luoshi_report_regenerates_from_the_warehouse(runs, tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    out = tmp_path / "again.html"
+    res = CliRunner().invoke(app, ["report", "--warehouse", str(runs["wh"]), "--run", "1", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert str(out) in res.output
+    page = out.read_text(encoding="utf-8")
+    assert "蓝天志愿者协会" in page and "&lt;script&gt;alert(1)&lt;" in page
+    res = CliRunner().invoke(app, ["report", "--warehouse", str(tmp_path / "none.duckdb")])
+    assert res.exit_code == 2
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(browser.chromium() is None, reason="chromium is not installed (make test installs it)")
+def test_flow_report_in_chromium(runs, tmp_path):
+    page = Path(runs["runs"][0]["report"])
+    dom = browser.dump_dom(page)
+    assert "<script" not in dom.lower()
+    assert "&lt;script&gt;alert(1)&lt;" in dom
+    title = re.search(r"<title>(.*?)</title>", dom, re.S).group(1)
+    assert "数据质量报告" in title
+    for text in ("吉水县", "蓝天志愿者协会", "Status distribution per report", "无法判断"):
+        assert text in dom
+    png = browser.screenshot(page, tmp_path / "flow.png")
+    assert browser.non_blank_fraction(png) > 0.03

@@ -1,0 +1,141 @@
+"""Pair the targets of a task with the results in its progress text (→ fct_task_metric rows).
+
+A target and a result pair when they have the same base unit (万亩 and 亩 do, 个 and 所 do not)
+and their metric names share words (character bigrams). When exactly one target and one result
+share a base unit they pair even without shared words. Rules that forbid a pairing
+(a 新增 target is not measured by a 余额 result) live in schemas/mappings/quantity_units.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from transforms.mappings import _load
+from transforms.quantities import Quantity
+
+METRIC_COLUMNS = [
+    "metric", "comparator", "target_value", "target_unit", "target_text", "target_base_value", "actual_value",
+    "actual_unit", "actual_text", "actual_base_value", "base_unit", "achievement_ratio", "met",
+]
+
+
+@dataclass(frozen=True)
+class Pair:
+    target: Quantity | None
+    actual: Quantity | None
+    score: float = 0.0
+    weak: bool = False  # paired on the unit alone
+
+    @property
+    def ratio(self) -> float | None:
+        if self.target is None or self.actual is None or not self.target.base_value:
+            return None
+        return round(self.actual.base_value / self.target.base_value, 4)
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None or self.actual is None:
+            return None
+        t, a = self.target.base_value, self.actual.base_value
+        if self.target.comparator == "at_most":
+            return a <= t
+        return a >= t
+
+
+@cache
+def _exclusive() -> tuple[tuple[str, str], ...]:
+    data = _load("quantity_units")
+    return tuple((str(a), str(b)) for a, b in (data.get("pairing_exclusions") or []))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i: i + 2] for i in range(len(text) - 1)}
+
+
+def name_score(a: str, b: str) -> float:
+    """Shared character bigrams plus a quarter point per shared character."""
+    if not a or not b:
+        return 0.0
+    return len(_bigrams(a) & _bigrams(b)) + 0.25 * len(set(a) & set(b))
+
+
+def _forbidden(t: Quantity, a: Quantity) -> bool:
+    """A 新增 target is not measured by a 余额 result (pairing_exclusions)."""
+    return any(x in t.clause and y in a.metric for x, y in _exclusive())
+
+
+def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
+    """Targets and results paired one to one (best names first); the rest stay unpaired."""
+    cands: list[tuple[float, int, int, int]] = []
+    for i, t in enumerate(targets):
+        for j, a in enumerate(actuals):
+            if t.base_unit != a.base_unit or _forbidden(t, a):
+                continue
+            s = name_score(t.metric, a.metric)
+            cands.append((s, abs(i - j), i, j))
+    cands.sort(key=lambda c: (-c[0], c[1]))
+    used_t: set[int] = set()
+    used_a: set[int] = set()
+    pairs: dict[int, Pair] = {}
+    for s, _, i, j in cands:
+        if i in used_t or j in used_a:
+            continue
+        if s < 1.0:
+            same_t = [k for k, t in enumerate(targets) if t.base_unit == targets[i].base_unit]
+            same_a = [k for k, a in enumerate(actuals) if a.base_unit == targets[i].base_unit and not _forbidden(targets[i], a)]
+            if len(same_t) != 1 or len(same_a) != 1:
+                continue
+            pairs[i] = Pair(targets[i], actuals[j], s, weak=True)
+        else:
+            pairs[i] = Pair(targets[i], actuals[j], s)
+        used_t.add(i)
+        used_a.add(j)
+    out = [pairs.get(i, Pair(t, None)) for i, t in enumerate(targets)]
+    out += [Pair(None, a) for j, a in enumerate(actuals) if j not in used_a]
+    return out
+
+
+def incomparable(targets: list[Quantity], actuals: list[Quantity], pairs: list[Pair]) -> list[tuple[Quantity, Quantity]]:
+    """Unpaired targets whose best-named result has a unit that cannot be compared with theirs."""
+    paired_a = {id(p.actual) for p in pairs if p.actual is not None and p.target is not None}
+    out: list[tuple[Quantity, Quantity]] = []
+    for p in pairs:
+        if p.target is None or p.actual is not None:
+            continue
+        best = max(
+            (a for a in actuals if id(a) not in paired_a and a.base_unit != p.target.base_unit),
+            key=lambda a: name_score(p.target.metric, a.metric),  # type: ignore[union-attr]
+            default=None,
+        )
+        if best is not None and name_score(p.target.metric, best.metric) >= 2:
+            out.append((p.target, best))
+    return out
+
+
+def metric_rows(pairs: list[Pair]) -> list[dict[str, Any]]:
+    """fct_task_metric rows (without keys) for paired and unpaired quantities."""
+    rows = []
+    for p in pairs:
+        t, a = p.target, p.actual
+        q = t or a
+        assert q is not None
+        rows.append(
+            {
+                "metric": (t.metric if t and t.metric else (a.metric if a else "")) or q.unit,
+                "comparator": t.comparator if t else None,
+                "target_value": t.value if t else None,
+                "target_unit": t.unit if t else None,
+                "target_text": t.text if t else None,
+                "target_base_value": t.base_value if t else None,
+                "actual_value": a.value if a else None,
+                "actual_unit": a.unit if a else None,
+                "actual_text": a.text if a else None,
+                "actual_base_value": a.base_value if a else None,
+                "base_unit": q.base_unit,
+                "achievement_ratio": p.ratio,
+                "met": p.met,
+            }
+        )
+    return rows

@@ -1,0 +1,267 @@
+"""Quantities in task and progress texts: value, unit, base-unit value, comparator, metric name.
+
+Rules (units, multipliers, comparators, what is not a quantity) live in
+``schemas/mappings/quantity_units.yaml``; this module only applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import cn2an
+
+from transforms.mappings import _load, mapping_path
+
+MAPPING = "quantity_units"
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?\n]")
+QUOTES = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,60}》|「[^」]{0,40}」")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity as written: ``text`` is the exact source substring (start..end)."""
+
+    value: float
+    unit: str  # as written, with its multiplier: 万亩, 亿元, 个, %
+    base_value: float
+    base_unit: str
+    comparator: str | None  # at_least | at_most | range | None
+    text: str
+    start: int
+    end: int
+    metric: str
+    clause: str
+    forecast: bool = False
+    approx: bool = False
+    value_high: float | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        """The `extract --jsonl` form: {metric, value, unit, comparator, text}."""
+        return {"metric": self.metric, "value": self.value, "unit": self.unit, "comparator": self.comparator, "text": self.text}
+
+
+@dataclass(frozen=True)
+class UnitRules:
+    units: dict[str, tuple[str, float]]
+    multipliers: dict[str, float]
+    pattern: re.Pattern[str]
+    at_least_after: tuple[str, ...]
+    at_most_after: tuple[str, ...]
+    at_least_before: tuple[str, ...]
+    at_most_before: tuple[str, ...]
+    not_quantity: tuple[re.Pattern[str], ...]
+    scope_words: tuple[str, ...]
+    rhetorical: frozenset[str]
+    forecast_markers: tuple[str, ...]
+    strip_prefixes: tuple[str, ...]
+
+
+@cache
+def unit_rules() -> UnitRules:
+    data = _load(MAPPING)
+    units: dict[str, tuple[str, float]] = {}
+    for text, spec in (data.get("units") or {}).items():
+        units[str(text)] = (str(spec["base"]), float(spec.get("factor", 1)))
+    for c in data.get("classifiers") or []:
+        units.setdefault(str(c), (str(c), 1.0))
+    multipliers = {str(k): float(v) for k, v in (data.get("multipliers") or {}).items()}
+    comp = data.get("comparators") or {}
+    after = sorted(
+        [*(comp.get("at_least", {}).get("after") or []), *(comp.get("at_most", {}).get("after") or [])], key=len, reverse=True
+    )
+    unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    seps = "|".join(re.escape(s) for s in data.get("range_separators") or ["-"])
+    approx_pre = "|".join(re.escape(s) for s in sorted(data.get("approx_prefix") or [], key=len, reverse=True)) or "(?!)"
+    approx_in = "|".join(re.escape(s) for s in data.get("approx_infix") or []) or "(?!)"
+    mult = "|".join(re.escape(m) for m in ("万", "亿"))
+    num = rf"\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?|[{CN_DIGITS}]*[零〇一二两三四五六七八九十][{CN_DIGITS}]*"
+    pattern = re.compile(
+        rf"(?P<pre>{approx_pre})?(?P<num>{num})(?:\s*(?:{seps})\s*(?P<num2>{num}))?"
+        rf"(?P<ap1>{approx_in})?(?P<mult>{mult})?(?P<ap2>{approx_in})?\s?(?P<unit>{unit_alt})"
+        rf"(?P<after>{'|'.join(re.escape(a) for a in after)})?"
+    )
+    return UnitRules(
+        units=units,
+        multipliers=multipliers,
+        pattern=pattern,
+        at_least_after=tuple(comp.get("at_least", {}).get("after") or []),
+        at_most_after=tuple(comp.get("at_most", {}).get("after") or []),
+        at_least_before=tuple(comp.get("at_least", {}).get("before") or []),
+        at_most_before=tuple(comp.get("at_most", {}).get("before") or []),
+        not_quantity=tuple(re.compile(p) for p in data.get("not_quantity_patterns") or []),
+        scope_words=tuple(data.get("scope_words") or []),
+        rhetorical=frozenset(data.get("rhetorical_numerals") or []),
+        forecast_markers=tuple(data.get("forecast_markers") or []),
+        strip_prefixes=tuple(sorted(data.get("metric_strip_prefixes") or [], key=len, reverse=True)),
+    )
+
+
+def mapping_file() -> str:
+    """The file a reviewer edits to teach a new unit or exclusion."""
+    return f"schemas/mappings/{mapping_path(MAPPING).name}"
+
+
+def parse_number(token: str) -> float | None:
+    """'5,000' → 5000; '2702.08' → 2702.08; '二十四' → 24; None when it is not a number."""
+    t = token.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", t):
+        return float(t)
+    try:
+        return float(cn2an.cn2an(t, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in CLAUSE_SPLIT.finditer(text, 0, pos):
+        start = m.end()
+    m = CLAUSE_SPLIT.search(text, pos)
+    return start, (m.start() if m else len(text))
+
+
+def _excluded_spans(text: str, rules: UnitRules) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in QUOTES.finditer(text)]
+    for p in rules.not_quantity:
+        spans += [(m.start(), m.end()) for m in p.finditer(text)]
+    return spans
+
+
+def _strip_name(name: str, rules: UnitRules) -> str:
+    name = re.sub(r"^[、和及与并且\s:：（(）)“”\"]+|[、和及与\s（(“”\"]+$", "", name)
+    changed = True
+    while changed and name:
+        changed = False
+        for p in rules.strip_prefixes:
+            if name.startswith(p) and len(name) > len(p):
+                name, changed = name[len(p):], True
+                break
+        for w in (*rules.at_least_before, *rules.at_most_before, "分别", "达到", "达", "为", "至", "约", "共", "了"):
+            if name.endswith(w) and len(name) > len(w):
+                name, changed = name[: -len(w)], True
+                break
+    name = re.sub(r"^[、和及与\s]+|[、和及与\s]+$", "", _clean_name(name))
+    return name[-12:]
+
+
+def _clean_name(name: str) -> str:
+    """Drop codes, digits, brackets and a leading list fragment from a metric name."""
+    name = re.sub(r"[A-Za-z]+[0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]", "", name)
+    if "、" in name:
+        name = name.rsplit("、", 1)[-1]
+    return name.strip("、，,：: -—~")
+
+
+def _suffix_name(text: str) -> str:
+    """Name written after the number: 建成100个农村互助养老之家 → 农村互助养老之家."""
+    text = re.sub(r"^(以上|以下|以内|的)", "", text)
+    m = re.match(r"[\u4e00-\u9fff]+", text)
+    if not m:
+        return ""
+    word = re.split(r"已|正|均|全部|获|完成|开工|实现|达|通过|共|被|和|及|与", m.group(0))[0]
+    return word[:8]
+
+
+def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
+    """Every quantity in ``text`` in order. ``forecasts=False`` drops those in forecast clauses."""
+    if not text:
+        return []
+    rules = unit_rules()
+    excluded = _excluded_spans(text, rules)
+    raw: list[tuple[re.Match[str], float, float | None]] = []
+    cuts: list[int] = []  # ends of skipped scopes/qualifiers: a metric name starts after them
+    for m in rules.pattern.finditer(text):
+        ns, ne = m.start("num"), m.end("num")
+        if any(s < ne and ns < e for s, e in excluded):
+            continue
+        if m.group("num") in rules.rhetorical:
+            continue
+        if ns > 0 and re.match(r"[\dA-Za-z.]", text[ns - 1]):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        value2 = parse_number(m.group("num2")) if m.group("num2") else None
+        rest = text[m.end():]
+        scope = next((w for w in rules.scope_words if rest.startswith(w)), None)
+        if scope:
+            cuts.append(m.end() + len(scope) + (1 if rest[len(scope):].startswith("内") else 0))
+            continue
+        unit_text = m.group("unit")
+        if re.fullmatch(r"[A-Za-z]\w*", unit_text) and re.match(r"[A-Za-z0-9]", rest[:1] or " "):
+            continue  # "3km" only when the unit word ends there
+        if m.group("after") and rest[:1] and CJK.match(rest[0]):
+            continue  # 20亿元以上项目, 5万元以下的村: a qualifier in a definition, not a figure
+        raw.append((m, value, value2))
+    out: list[Quantity] = []
+    prev_end_in_clause: dict[int, int] = {}
+    respectively: dict[int, list[str]] = {}
+    for m, value, value2 in raw:
+        cs, ce = _clause_bounds(text, m.start())
+        clause = text[cs:ce]
+        unit_text = m.group("unit")
+        base_unit, factor = rules.units[unit_text]
+        mult = rules.multipliers.get(m.group("mult") or "", 1.0)
+        unit = (m.group("mult") or "") + unit_text
+        after = m.group("after") or ""
+        before = text[cs: m.start()]
+        comparator: str | None = None
+        if value2 is not None and value2 > value:
+            comparator = "range"
+        elif after in rules.at_least_after:
+            comparator = "at_least"
+        elif after in rules.at_most_after:
+            comparator = "at_most"
+        else:
+            tail = before[-8:]
+            if any(w in tail for w in rules.at_most_before):
+                comparator = "at_most"
+            elif any(w in tail for w in rules.at_least_before):
+                comparator = "at_least"
+        # metric name: the words since the previous quantity of the clause, else the words after it
+        seg_start = max([prev_end_in_clause.get(cs, cs), *(c for c in cuts if cs <= c <= m.start())])
+        segment = text[seg_start: m.start()]
+        name = _strip_name(segment, rules)
+        if "分别" in clause:
+            # 井冈蜜柚、稻渔综合种养面积分别突破13万亩和4.5万亩 → names in order
+            items = respectively.setdefault(cs, re.split(r"[、和及与]", clause.split("分别")[0]))
+            idx = sum(1 for q in out if q.clause == clause and q.start >= cs)
+            if len(items) > 1 and idx < len(items):
+                name = _strip_name(items[idx], rules)
+        suffix = _suffix_name(text[m.end():])
+        if len(suffix) >= 2 and (
+            len(name) < 2
+            or name in rules.strip_prefixes
+            or re.search(r"[、等]", name)
+            or re.search(r"[、和及与]\s*$", segment)
+            or name.endswith(("完成", "启动", "建设"))
+        ):
+            name = suffix  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows the number
+        name = _clean_name(name)
+        prev_end_in_clause[cs] = m.end()
+        forecast = any(w in clause for w in rules.forecast_markers)
+        out.append(
+            Quantity(
+                value=value,
+                unit=unit,
+                base_value=value * mult * factor,
+                base_unit=base_unit,
+                comparator=comparator,
+                text=m.group(0),
+                start=m.start(),
+                end=m.end(),
+                metric=name,
+                clause=clause,
+                forecast=forecast,
+                approx=bool(m.group("pre") or m.group("ap1") or m.group("ap2")),
+                value_high=value2 if comparator == "range" else None,
+            )
+        )
+    if not forecasts:
+        out = [q for q in out if not q.forecast]
+    return out

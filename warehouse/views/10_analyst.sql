@@ -1,0 +1,421 @@
+-- Analyst views (DESIGN.md "Warehouse"): latest status, status counts, scorecards, target vs actual,
+-- overdue tasks, quality per report. Re-created on every connect; every view and column carries a COMMENT.
+-- "Latest" always means the report with the latest as-of date that carries the task (ties: the later
+-- loaded report). Status history, transitions and stalled tasks are in 20_history.sql.
+-- One transaction: a single commit instead of one per statement (this file runs on every connect).
+BEGIN TRANSACTION;
+
+-- ---------------------------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW v_task_latest AS
+WITH ranked AS (
+    SELECT f.*, r.as_of_date, r.period_type, r.file_name, r.title AS report_title,
+           row_number() OVER (PARTITION BY f.task_key ORDER BY r.as_of_date DESC, f.report_key DESC) AS rn,
+           count(*) OVER (PARTITION BY f.task_key) AS reports_seen
+    FROM fct_task_progress f
+    JOIN dim_report r USING (report_key)
+),
+latest AS (SELECT * FROM ranked WHERE rn = 1),
+units AS (
+    SELECT b.task_key, b.report_key,
+           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'lead') AS lead_units,
+           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'responsible') AS responsible_units,
+           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'co') AS co_units
+    FROM bridge_task_unit b
+    JOIN dim_unit u USING (unit_key)
+    GROUP BY b.task_key, b.report_key
+),
+leaders AS (
+    SELECT b.task_key, b.report_key, string_agg(l.leader_name, '、' ORDER BY b.position) AS leaders
+    FROM bridge_task_leader b
+    JOIN dim_leader l USING (leader_key)
+    GROUP BY b.task_key, b.report_key
+)
+SELECT t.task_key, t.county_key, c.county_name, t.plan_year, t.table_no, s.table_title, s.part, s.section,
+       t.seq, t.project, t.task_text, t.target_text, t.deadline, t.thread_key,
+       l.report_key, l.as_of_date, l.period_type, l.file_name, l.report_title, l.reports_seen,
+       l.status_code, st.label_zh AS status_label_zh, st.sort_order AS status_order,
+       l.status_evidence, l.status_confidence, l.explicit_status,
+       l.progress_label, l.progress_text, l.issues_text, l.note_text, l.expected_progress, l.on_schedule,
+       ld.leaders, un.lead_units, un.responsible_units, un.co_units,
+       l.line_start, l.line_end
+FROM dim_task t
+JOIN dim_county c USING (county_key)
+LEFT JOIN dim_section s ON s.section_key = t.section_key
+LEFT JOIN latest l ON l.task_key = t.task_key
+LEFT JOIN dim_status st ON st.status_code = l.status_code
+LEFT JOIN units un ON un.task_key = t.task_key AND un.report_key = l.report_key
+LEFT JOIN leaders ld ON ld.task_key = t.task_key AND ld.report_key = l.report_key;
+
+COMMENT ON VIEW v_task_latest IS 'Grain: one row per task (dim_task). The task with its status, evidence and progress from the latest report that carries it, and the leaders and units that report names. Which tasks are behind right now, and who answers for them?';
+COMMENT ON COLUMN v_task_latest.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_task_latest.county_key IS 'County (dim_county.county_key).';
+COMMENT ON COLUMN v_task_latest.county_name IS 'County name, e.g. 吉水县.';
+COMMENT ON COLUMN v_task_latest.plan_year IS 'Plan year of the work report the task comes from.';
+COMMENT ON COLUMN v_task_latest.table_no IS 'Number of the task table within the plan year (1 = first table of the report).';
+COMMENT ON COLUMN v_task_latest.table_title IS 'Title of the task table, e.g. 一、10件民生实事任务分解表.';
+COMMENT ON COLUMN v_task_latest.part IS 'Part heading above the task inside its table, if any.';
+COMMENT ON COLUMN v_task_latest.section IS 'Section heading above the task inside its table, if any.';
+COMMENT ON COLUMN v_task_latest.seq IS 'Sequence number (序号) of the task in its table.';
+COMMENT ON COLUMN v_task_latest.project IS 'Short project title (项目名称) beside the task text, if the table has one.';
+COMMENT ON COLUMN v_task_latest.task_text IS 'The task as stated in the plan (具体工作任务和要求 …).';
+COMMENT ON COLUMN v_task_latest.target_text IS 'The separate target column (全年目标任务 …), if the table has one.';
+COMMENT ON COLUMN v_task_latest.deadline IS 'Deadline as written (完成时限), if the table has one.';
+COMMENT ON COLUMN v_task_latest.thread_key IS 'Thread of linked tasks across plan years, when linking has assigned one.';
+COMMENT ON COLUMN v_task_latest.report_key IS 'Latest report that carries the task (dim_report.report_key); NULL if no report does any more.';
+COMMENT ON COLUMN v_task_latest.as_of_date IS 'As-of date of that latest report.';
+COMMENT ON COLUMN v_task_latest.period_type IS 'Period type of that latest report: plan, monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_latest.file_name IS 'File name of that latest report.';
+COMMENT ON COLUMN v_task_latest.report_title IS 'Title of that latest report.';
+COMMENT ON COLUMN v_task_latest.reports_seen IS 'Number of reports that carry the task.';
+COMMENT ON COLUMN v_task_latest.status_code IS 'Latest status code (dim_status): completed, in_progress, ongoing, behind, not_started, unknown.';
+COMMENT ON COLUMN v_task_latest.status_label_zh IS 'Chinese label of the latest status, e.g. 已完成.';
+COMMENT ON COLUMN v_task_latest.status_order IS 'Display order of the status (dim_status.sort_order).';
+COMMENT ON COLUMN v_task_latest.status_evidence IS 'The phrase of the report that decided the status.';
+COMMENT ON COLUMN v_task_latest.status_confidence IS 'Confidence of the status: high, medium or low.';
+COMMENT ON COLUMN v_task_latest.explicit_status IS 'The report''s own status cell (进度评价, 是否达序 …) as written, if it has one.';
+COMMENT ON COLUMN v_task_latest.progress_label IS 'Header of the progress column the text comes from (落实情况, 进展情况 …).';
+COMMENT ON COLUMN v_task_latest.progress_text IS 'Progress text of the latest report.';
+COMMENT ON COLUMN v_task_latest.issues_text IS 'Problems column (存在问题) of the latest report, if any.';
+COMMENT ON COLUMN v_task_latest.note_text IS 'Remarks column (备注, 说明) of the latest report, if any.';
+COMMENT ON COLUMN v_task_latest.expected_progress IS 'Time-elapsed progress (序时进度) at the latest as-of date, 0–1.';
+COMMENT ON COLUMN v_task_latest.on_schedule IS 'Whether the latest report shows the task at or above 序时 progress (NULL when not judged).';
+COMMENT ON COLUMN v_task_latest.leaders IS 'Responsible leaders in the latest report, in report order, joined by 、.';
+COMMENT ON COLUMN v_task_latest.lead_units IS 'Lead units (牵头单位) in the latest report, joined by 、.';
+COMMENT ON COLUMN v_task_latest.responsible_units IS 'Responsible units (责任单位, no lead/co split) in the latest report, joined by 、.';
+COMMENT ON COLUMN v_task_latest.co_units IS 'Co-operating units (配合单位) in the latest report, joined by 、.';
+COMMENT ON COLUMN v_task_latest.line_start IS 'First source line of the task in the latest report.';
+COMMENT ON COLUMN v_task_latest.line_end IS 'Last source line of the task in the latest report.';
+
+-- ---------------------------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW v_status_counts AS
+WITH years AS (
+    SELECT DISTINCT county_key, county_name, plan_year FROM v_task_latest
+),
+counted AS (
+    SELECT county_key, plan_year, coalesce(status_code, 'unknown') AS status_code, count(*) AS tasks
+    FROM v_task_latest
+    GROUP BY ALL
+)
+SELECT y.county_key, y.county_name, y.plan_year, s.status_code, s.label_zh, s.label_en, s.sort_order,
+       coalesce(c.tasks, 0) AS tasks,
+       coalesce(c.tasks, 0) / sum(coalesce(c.tasks, 0)) OVER (PARTITION BY y.county_key, y.plan_year) AS share
+FROM years y
+CROSS JOIN dim_status s
+LEFT JOIN counted c ON c.county_key = y.county_key AND c.plan_year = y.plan_year AND c.status_code = s.status_code;
+
+COMMENT ON VIEW v_status_counts IS 'Grain: one row per county × plan year × status code (zero rows included). How many of a year''s tasks are in each latest status — the figures of the tracker''s status chart.';
+COMMENT ON COLUMN v_status_counts.county_key IS 'County (dim_county.county_key).';
+COMMENT ON COLUMN v_status_counts.county_name IS 'County name.';
+COMMENT ON COLUMN v_status_counts.plan_year IS 'Plan year.';
+COMMENT ON COLUMN v_status_counts.status_code IS 'Status code (dim_status); tasks no report carries any more count as unknown.';
+COMMENT ON COLUMN v_status_counts.label_zh IS 'Chinese label of the status.';
+COMMENT ON COLUMN v_status_counts.label_en IS 'English label of the status.';
+COMMENT ON COLUMN v_status_counts.sort_order IS 'Display order of the status.';
+COMMENT ON COLUMN v_status_counts.tasks IS 'Tasks of the county and plan year whose latest status is this one.';
+COMMENT ON COLUMN v_status_counts.share IS 'Those tasks as a share of all tasks of the county and plan year, 0–1.';
+
+-- ---------------------------------------------------------------------------------------------------
+-- Numeric targets per metric, in every report; is_latest marks the metrics of each task's latest report.
+CREATE OR REPLACE VIEW v_target_actual AS
+SELECT m.metric_key, m.report_key, r.as_of_date, r.period_type,
+       (m.report_key = lt.report_key) AS is_latest,
+       m.task_key, lt.county_name, lt.plan_year, lt.table_no, lt.seq, lt.task_text,
+       m.metric, m.comparator, m.target_value, m.target_unit, m.actual_value, m.actual_unit,
+       m.target_base_value, m.actual_base_value, m.base_unit, m.achievement_ratio, m.met,
+       CASE
+           WHEN m.actual_value IS NULL AND m.actual_base_value IS NULL THEN 'no_actual'
+           WHEN m.met THEN 'met'
+           WHEN NOT m.met THEN 'short'
+           ELSE 'not_comparable'
+       END AS outcome,
+       m.actual_base_value - m.target_base_value AS gap_base,
+       f.status_code, m.target_text, m.actual_text, m.line_start, m.line_end
+FROM fct_task_metric m
+JOIN dim_report r USING (report_key)
+JOIN v_task_latest lt USING (task_key)
+LEFT JOIN fct_task_progress f ON f.report_key = m.report_key AND f.task_key = m.task_key;
+
+COMMENT ON VIEW v_target_actual IS 'Grain: one row per numeric metric of a task in a report (fct_task_metric). The target beside the actual, its achievement and whether it was met; is_latest picks the task''s latest report. Which targets fell short?';
+COMMENT ON COLUMN v_target_actual.metric_key IS 'Metric row (fct_task_metric.metric_key).';
+COMMENT ON COLUMN v_target_actual.report_key IS 'Report the actual comes from (dim_report.report_key).';
+COMMENT ON COLUMN v_target_actual.as_of_date IS 'As-of date of that report.';
+COMMENT ON COLUMN v_target_actual.period_type IS 'Period type of that report.';
+COMMENT ON COLUMN v_target_actual.is_latest IS 'True when the report is the task''s latest report (use it to avoid counting a metric once per report).';
+COMMENT ON COLUMN v_target_actual.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_target_actual.county_name IS 'County name.';
+COMMENT ON COLUMN v_target_actual.plan_year IS 'Plan year of the task.';
+COMMENT ON COLUMN v_target_actual.table_no IS 'Table number of the task.';
+COMMENT ON COLUMN v_target_actual.seq IS 'Sequence number (序号) of the task.';
+COMMENT ON COLUMN v_target_actual.task_text IS 'The task as stated in the plan.';
+COMMENT ON COLUMN v_target_actual.metric IS 'What is counted, e.g. 义务教育学位.';
+COMMENT ON COLUMN v_target_actual.comparator IS 'How the target reads: eq, ge (以上, 不低于), le (以内, 不超过) …';
+COMMENT ON COLUMN v_target_actual.target_value IS 'Target value as written in the task.';
+COMMENT ON COLUMN v_target_actual.target_unit IS 'Unit of the target as written, e.g. 个, 万元, %.';
+COMMENT ON COLUMN v_target_actual.actual_value IS 'Actual value reported in the progress text.';
+COMMENT ON COLUMN v_target_actual.actual_unit IS 'Unit of the actual as written.';
+COMMENT ON COLUMN v_target_actual.target_base_value IS 'Target converted to the base unit.';
+COMMENT ON COLUMN v_target_actual.actual_base_value IS 'Actual converted to the base unit.';
+COMMENT ON COLUMN v_target_actual.base_unit IS 'Base unit both values are converted to.';
+COMMENT ON COLUMN v_target_actual.achievement_ratio IS 'Actual / target in the base unit (1.0 = exactly met).';
+COMMENT ON COLUMN v_target_actual.met IS 'Whether the target was met given its comparator.';
+COMMENT ON COLUMN v_target_actual.outcome IS 'met, short (not met), no_actual (no actual reported) or not_comparable.';
+COMMENT ON COLUMN v_target_actual.gap_base IS 'Actual minus target in the base unit; negative means the target fell short by that much.';
+COMMENT ON COLUMN v_target_actual.status_code IS 'Status of the task in the same report.';
+COMMENT ON COLUMN v_target_actual.target_text IS 'Phrase of the task text the target was read from.';
+COMMENT ON COLUMN v_target_actual.actual_text IS 'Phrase of the progress text the actual was read from.';
+COMMENT ON COLUMN v_target_actual.line_start IS 'First source line of the task in that report.';
+COMMENT ON COLUMN v_target_actual.line_end IS 'Last source line of the task in that report.';
+
+-- ---------------------------------------------------------------------------------------------------
+-- Per task of its latest report: metric counts, used by both scorecards.
+CREATE OR REPLACE VIEW v_task_metric_summary AS
+SELECT task_key,
+       count(*) AS metrics,
+       count(*) FILTER (WHERE outcome <> 'no_actual') AS metrics_with_actual,
+       count(*) FILTER (WHERE outcome = 'met') AS metrics_met,
+       count(*) FILTER (WHERE outcome = 'short') AS metrics_short,
+       sum(least(achievement_ratio, 1.0)) AS achievement_sum,
+       count(achievement_ratio) AS achievement_n
+FROM v_target_actual
+WHERE is_latest
+GROUP BY task_key;
+
+COMMENT ON VIEW v_task_metric_summary IS 'Grain: one row per task with numeric metrics in its latest report. Counts of its targets met and short, and the sum of capped achievement ratios; the building block of the scorecards.';
+COMMENT ON COLUMN v_task_metric_summary.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_task_metric_summary.metrics IS 'Numeric metrics of the task in its latest report.';
+COMMENT ON COLUMN v_task_metric_summary.metrics_with_actual IS 'Of those, metrics with a reported actual.';
+COMMENT ON COLUMN v_task_metric_summary.metrics_met IS 'Of those, metrics whose target was met.';
+COMMENT ON COLUMN v_task_metric_summary.metrics_short IS 'Of those, metrics whose target fell short.';
+COMMENT ON COLUMN v_task_metric_summary.achievement_sum IS 'Sum of achievement ratios capped at 1.0 (one overshoot cannot hide a shortfall).';
+COMMENT ON COLUMN v_task_metric_summary.achievement_n IS 'Number of metrics with an achievement ratio.';
+
+-- ---------------------------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW v_scorecard_unit AS
+WITH task_units AS (
+    SELECT DISTINCT lt.task_key, lt.county_name, lt.plan_year, lt.status_code, b.unit_key,
+           bool_or(b.role = 'lead') OVER (PARTITION BY lt.task_key, b.unit_key) AS is_lead
+    FROM v_task_latest lt
+    JOIN bridge_task_unit b ON b.task_key = lt.task_key AND b.report_key = lt.report_key
+)
+SELECT tu.county_name, tu.plan_year, u.unit_key, u.unit_name, u.unit_type,
+       count(*) AS tasks,
+       count(*) FILTER (WHERE tu.is_lead) AS lead_tasks,
+       count(*) FILTER (WHERE tu.status_code = 'completed') AS completed,
+       count(*) FILTER (WHERE tu.status_code = 'in_progress') AS in_progress,
+       count(*) FILTER (WHERE tu.status_code = 'ongoing') AS ongoing,
+       count(*) FILTER (WHERE tu.status_code = 'behind') AS behind,
+       count(*) FILTER (WHERE tu.status_code = 'not_started') AS not_started,
+       count(*) FILTER (WHERE tu.status_code = 'unknown') AS unknown,
+       round(count(*) FILTER (WHERE tu.status_code = 'completed') / count(*), 4) AS completed_share,
+       CAST(coalesce(sum(ms.metrics), 0) AS BIGINT) AS metrics,
+       CAST(coalesce(sum(ms.metrics_met), 0) AS BIGINT) AS metrics_met,
+       CAST(coalesce(sum(ms.metrics_short), 0) AS BIGINT) AS metrics_short,
+       round(sum(ms.achievement_sum) / nullif(sum(ms.achievement_n), 0), 4) AS mean_achievement
+FROM task_units tu
+JOIN dim_unit u USING (unit_key)
+LEFT JOIN v_task_metric_summary ms USING (task_key)
+GROUP BY tu.county_name, tu.plan_year, u.unit_key, u.unit_name, u.unit_type;
+
+COMMENT ON VIEW v_scorecard_unit IS 'Grain: one row per county × plan year × responsible unit. The unit''s tasks (any role, as named by each task''s latest report) by latest status, and how its numeric targets fared. Which units had the most tasks behind?';
+COMMENT ON COLUMN v_scorecard_unit.county_name IS 'County name.';
+COMMENT ON COLUMN v_scorecard_unit.plan_year IS 'Plan year.';
+COMMENT ON COLUMN v_scorecard_unit.unit_key IS 'Unit (dim_unit.unit_key).';
+COMMENT ON COLUMN v_scorecard_unit.unit_name IS 'Canonical unit name, e.g. 县农业农村局.';
+COMMENT ON COLUMN v_scorecard_unit.unit_type IS 'department, township, collective (e.g. 各乡镇政府), enterprise or other.';
+COMMENT ON COLUMN v_scorecard_unit.tasks IS 'Tasks the unit answers for in any role (lead, responsible, co).';
+COMMENT ON COLUMN v_scorecard_unit.lead_tasks IS 'Of those, tasks where the unit is the lead unit (牵头单位).';
+COMMENT ON COLUMN v_scorecard_unit.completed IS 'Tasks whose latest status is completed.';
+COMMENT ON COLUMN v_scorecard_unit.in_progress IS 'Tasks whose latest status is in_progress.';
+COMMENT ON COLUMN v_scorecard_unit.ongoing IS 'Tasks whose latest status is ongoing (standing duties).';
+COMMENT ON COLUMN v_scorecard_unit.behind IS 'Tasks whose latest status is behind.';
+COMMENT ON COLUMN v_scorecard_unit.not_started IS 'Tasks whose latest status is not_started.';
+COMMENT ON COLUMN v_scorecard_unit.unknown IS 'Tasks whose latest status is unknown.';
+COMMENT ON COLUMN v_scorecard_unit.completed_share IS 'completed / tasks, 0–1.';
+COMMENT ON COLUMN v_scorecard_unit.metrics IS 'Numeric targets of those tasks in their latest reports.';
+COMMENT ON COLUMN v_scorecard_unit.metrics_met IS 'Numeric targets met.';
+COMMENT ON COLUMN v_scorecard_unit.metrics_short IS 'Numeric targets that fell short.';
+COMMENT ON COLUMN v_scorecard_unit.mean_achievement IS 'Mean achievement ratio of the numeric targets, each capped at 1.0; NULL without any.';
+
+-- ---------------------------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW v_scorecard_leader AS
+WITH task_leaders AS (
+    SELECT DISTINCT lt.task_key, lt.county_name, lt.plan_year, lt.status_code, b.leader_key
+    FROM v_task_latest lt
+    JOIN bridge_task_leader b ON b.task_key = lt.task_key AND b.report_key = lt.report_key
+)
+SELECT tl.county_name, tl.plan_year, l.leader_key, l.leader_name, l.is_role,
+       count(*) AS tasks,
+       count(*) FILTER (WHERE tl.status_code = 'completed') AS completed,
+       count(*) FILTER (WHERE tl.status_code = 'in_progress') AS in_progress,
+       count(*) FILTER (WHERE tl.status_code = 'ongoing') AS ongoing,
+       count(*) FILTER (WHERE tl.status_code = 'behind') AS behind,
+       count(*) FILTER (WHERE tl.status_code = 'not_started') AS not_started,
+       count(*) FILTER (WHERE tl.status_code = 'unknown') AS unknown,
+       round(count(*) FILTER (WHERE tl.status_code = 'completed') / count(*), 4) AS completed_share,
+       CAST(coalesce(sum(ms.metrics), 0) AS BIGINT) AS metrics,
+       CAST(coalesce(sum(ms.metrics_met), 0) AS BIGINT) AS metrics_met,
+       CAST(coalesce(sum(ms.metrics_short), 0) AS BIGINT) AS metrics_short,
+       round(sum(ms.achievement_sum) / nullif(sum(ms.achievement_n), 0), 4) AS mean_achievement
+FROM task_leaders tl
+JOIN dim_leader l USING (leader_key)
+LEFT JOIN v_task_metric_summary ms USING (task_key)
+GROUP BY tl.county_name, tl.plan_year, l.leader_key, l.leader_name, l.is_role;
+
+COMMENT ON VIEW v_scorecard_leader IS 'Grain: one row per county × plan year × responsible leader. The leader''s tasks (as named by each task''s latest report) by latest status, and how their numeric targets fared.';
+COMMENT ON COLUMN v_scorecard_leader.county_name IS 'County name.';
+COMMENT ON COLUMN v_scorecard_leader.plan_year IS 'Plan year.';
+COMMENT ON COLUMN v_scorecard_leader.leader_key IS 'Leader (dim_leader.leader_key).';
+COMMENT ON COLUMN v_scorecard_leader.leader_name IS 'Canonical leader name (a person, or a role such as 国防科工局挂职领导).';
+COMMENT ON COLUMN v_scorecard_leader.is_role IS 'True when the name is a role rather than a person.';
+COMMENT ON COLUMN v_scorecard_leader.tasks IS 'Tasks the leader answers for.';
+COMMENT ON COLUMN v_scorecard_leader.completed IS 'Tasks whose latest status is completed.';
+COMMENT ON COLUMN v_scorecard_leader.in_progress IS 'Tasks whose latest status is in_progress.';
+COMMENT ON COLUMN v_scorecard_leader.ongoing IS 'Tasks whose latest status is ongoing (standing duties).';
+COMMENT ON COLUMN v_scorecard_leader.behind IS 'Tasks whose latest status is behind.';
+COMMENT ON COLUMN v_scorecard_leader.not_started IS 'Tasks whose latest status is not_started.';
+COMMENT ON COLUMN v_scorecard_leader.unknown IS 'Tasks whose latest status is unknown.';
+COMMENT ON COLUMN v_scorecard_leader.completed_share IS 'completed / tasks, 0–1.';
+COMMENT ON COLUMN v_scorecard_leader.metrics IS 'Numeric targets of those tasks in their latest reports.';
+COMMENT ON COLUMN v_scorecard_leader.metrics_met IS 'Numeric targets met.';
+COMMENT ON COLUMN v_scorecard_leader.metrics_short IS 'Numeric targets that fell short.';
+COMMENT ON COLUMN v_scorecard_leader.mean_achievement IS 'Mean achievement ratio of the numeric targets, each capped at 1.0; NULL without any.';
+
+-- ---------------------------------------------------------------------------------------------------
+-- Due date: year and month read from the deadline text (年底/四季度 → December, 上半年/二季度 → June,
+-- 一季度 → March, 三季度 → September); without a readable deadline, the end of the plan year.
+CREATE OR REPLACE VIEW v_task_overdue AS
+WITH due AS (
+    SELECT lt.*,
+           coalesce(try_cast(nullif(regexp_extract(lt.deadline, '(20[0-9]{2})\s*年', 1), '') AS INTEGER), lt.plan_year) AS due_year,
+           CASE
+               WHEN regexp_matches(coalesce(lt.deadline, ''), '(1[0-2]|[1-9])\s*月')
+                   THEN CAST(regexp_extract(lt.deadline, '(1[0-2]|[1-9])\s*月', 1) AS INTEGER)
+               WHEN regexp_matches(coalesce(lt.deadline, ''), '一季度') THEN 3
+               WHEN regexp_matches(coalesce(lt.deadline, ''), '上半年|二季度') THEN 6
+               WHEN regexp_matches(coalesce(lt.deadline, ''), '三季度') THEN 9
+               ELSE 12
+           END AS due_month,
+           regexp_matches(coalesce(lt.deadline, ''), '20[0-9]{2}\s*年|[0-9]{1,2}\s*月|季度|上半年|年底|年末|年内') AS deadline_read
+    FROM v_task_latest lt
+),
+dated AS (
+    SELECT *, last_day(make_date(due_year, due_month, 1)) AS due_date FROM due
+)
+SELECT task_key, county_name, plan_year, table_no, seq, project, task_text, deadline,
+       due_date,
+       CASE WHEN deadline_read THEN 'deadline' ELSE 'plan_year_end' END AS due_basis,
+       coalesce(status_code, 'unknown') AS status_code, status_label_zh, status_evidence,
+       as_of_date AS last_as_of_date, report_key AS last_report_key,
+       (as_of_date > due_date) AS past_due_at_last_report,
+       current_date - due_date AS days_overdue,
+       leaders, lead_units, responsible_units, co_units
+FROM dated
+WHERE coalesce(status_code, 'unknown') <> 'completed'
+  AND due_date < current_date;
+
+COMMENT ON VIEW v_task_overdue IS 'Grain: one row per task not completed in its latest report whose due date has passed (today). Due date from the deadline text, else the end of the plan year; past_due_at_last_report marks tasks the latest report already shows as late. Which promises ran out of time?';
+COMMENT ON COLUMN v_task_overdue.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_task_overdue.county_name IS 'County name.';
+COMMENT ON COLUMN v_task_overdue.plan_year IS 'Plan year of the task.';
+COMMENT ON COLUMN v_task_overdue.table_no IS 'Table number of the task.';
+COMMENT ON COLUMN v_task_overdue.seq IS 'Sequence number (序号) of the task.';
+COMMENT ON COLUMN v_task_overdue.project IS 'Short project title, if any.';
+COMMENT ON COLUMN v_task_overdue.task_text IS 'The task as stated in the plan.';
+COMMENT ON COLUMN v_task_overdue.deadline IS 'Deadline as written (完成时限), if any.';
+COMMENT ON COLUMN v_task_overdue.due_date IS 'Last day of the month the deadline names (年底 = December), or 31 December of the plan year.';
+COMMENT ON COLUMN v_task_overdue.due_basis IS 'deadline (read from the deadline text) or plan_year_end (no readable deadline).';
+COMMENT ON COLUMN v_task_overdue.status_code IS 'Latest status (never completed here; unknown when not judged).';
+COMMENT ON COLUMN v_task_overdue.status_label_zh IS 'Chinese label of the latest status.';
+COMMENT ON COLUMN v_task_overdue.status_evidence IS 'The phrase that decided the latest status.';
+COMMENT ON COLUMN v_task_overdue.last_as_of_date IS 'As-of date of the latest report that carries the task.';
+COMMENT ON COLUMN v_task_overdue.last_report_key IS 'That latest report (dim_report.report_key).';
+COMMENT ON COLUMN v_task_overdue.past_due_at_last_report IS 'True when the latest report is dated after the due date (late by the report''s own account).';
+COMMENT ON COLUMN v_task_overdue.days_overdue IS 'Days from the due date to today.';
+COMMENT ON COLUMN v_task_overdue.leaders IS 'Responsible leaders in the latest report.';
+COMMENT ON COLUMN v_task_overdue.lead_units IS 'Lead units in the latest report.';
+COMMENT ON COLUMN v_task_overdue.responsible_units IS 'Responsible units in the latest report.';
+COMMENT ON COLUMN v_task_overdue.co_units IS 'Co-operating units in the latest report.';
+
+-- ---------------------------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW v_report_quality AS
+WITH findings AS (
+    SELECT report_key,
+           count(*) AS findings,
+           count(*) FILTER (WHERE severity = 'error') AS errors,
+           count(*) FILTER (WHERE severity = 'warning') AS warnings,
+           count(*) FILTER (WHERE severity = 'info') AS infos,
+           count(*) FILTER (WHERE stage = 'repair') AS repairs,
+           count(DISTINCT rule) AS rules,
+           count(DISTINCT (table_no, seq)) FILTER (WHERE seq IS NOT NULL) AS tasks_with_findings
+    FROM dq_issue
+    WHERE report_key IS NOT NULL
+    GROUP BY report_key
+),
+rule_counts AS (
+    SELECT report_key, rule, count(*) AS n FROM dq_issue WHERE report_key IS NOT NULL GROUP BY ALL
+),
+top_rules AS (
+    SELECT report_key, string_agg(rule || ' ×' || n, ', ' ORDER BY n DESC, rule) AS top_rules
+    FROM (SELECT *, row_number() OVER (PARTITION BY report_key ORDER BY n DESC, rule) AS rn FROM rule_counts)
+    WHERE rn <= 5
+    GROUP BY report_key
+),
+statuses AS (
+    SELECT report_key, count(*) AS tasks,
+           count(*) FILTER (WHERE status_code = 'unknown') AS unknown_status,
+           count(*) FILTER (WHERE status_confidence = 'low') AS low_confidence
+    FROM fct_task_progress
+    GROUP BY report_key
+),
+metrics AS (
+    SELECT report_key, count(*) AS metrics FROM fct_task_metric GROUP BY report_key
+)
+SELECT r.report_key, c.county_name, r.plan_year, r.as_of_date, r.period_type, r.file_name, r.format,
+       r.metadata_source, coalesce(r.metadata_source LIKE '%inferred%', false) AS metadata_inferred,
+       coalesce(s.tasks, 0) AS tasks,
+       coalesce(f.findings, 0) AS findings,
+       coalesce(f.errors, 0) AS errors,
+       coalesce(f.warnings, 0) AS warnings,
+       coalesce(f.infos, 0) AS infos,
+       coalesce(f.repairs, 0) AS repairs,
+       coalesce(f.rules, 0) AS rules,
+       coalesce(f.tasks_with_findings, 0) AS tasks_with_findings,
+       coalesce(s.unknown_status, 0) AS unknown_status,
+       round(coalesce(s.unknown_status, 0) / nullif(s.tasks, 0), 4) AS unknown_status_share,
+       coalesce(s.low_confidence, 0) AS low_confidence,
+       coalesce(m.metrics, 0) AS metrics,
+       t.top_rules,
+       r.ingested_at
+FROM dim_report r
+JOIN dim_county c USING (county_key)
+LEFT JOIN findings f USING (report_key)
+LEFT JOIN statuses s USING (report_key)
+LEFT JOIN metrics m USING (report_key)
+LEFT JOIN top_rules t USING (report_key);
+
+COMMENT ON VIEW v_report_quality IS 'Grain: one row per ingested report (dim_report). How clean the report was: data-quality findings by severity, repairs, tasks touched, statuses that could not be judged, and its most frequent rules. Which reports need a reviewer first?';
+COMMENT ON COLUMN v_report_quality.report_key IS 'Report (dim_report.report_key).';
+COMMENT ON COLUMN v_report_quality.county_name IS 'County name.';
+COMMENT ON COLUMN v_report_quality.plan_year IS 'Plan year of the report.';
+COMMENT ON COLUMN v_report_quality.as_of_date IS 'As-of date of the report.';
+COMMENT ON COLUMN v_report_quality.period_type IS 'Period type: plan, monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_report_quality.file_name IS 'File name the report was ingested from.';
+COMMENT ON COLUMN v_report_quality.format IS 'Source format (text, html, docx, xlsx, csv).';
+COMMENT ON COLUMN v_report_quality.metadata_source IS 'Where county, year and as-of date came from: manifest, override, inferred (or +inferred).';
+COMMENT ON COLUMN v_report_quality.metadata_inferred IS 'True when some metadata was guessed from the text (check it).';
+COMMENT ON COLUMN v_report_quality.tasks IS 'Tasks loaded from the report.';
+COMMENT ON COLUMN v_report_quality.findings IS 'Data-quality findings of the report (dq_issue).';
+COMMENT ON COLUMN v_report_quality.errors IS 'Findings of severity error.';
+COMMENT ON COLUMN v_report_quality.warnings IS 'Findings of severity warning.';
+COMMENT ON COLUMN v_report_quality.infos IS 'Findings of severity info.';
+COMMENT ON COLUMN v_report_quality.repairs IS 'Findings of stage repair (text changed to read the table: rejoined rows, canonical names …).';
+COMMENT ON COLUMN v_report_quality.rules IS 'Distinct rules that fired.';
+COMMENT ON COLUMN v_report_quality.tasks_with_findings IS 'Distinct tasks (table, 序号) with at least one finding.';
+COMMENT ON COLUMN v_report_quality.unknown_status IS 'Tasks whose status could not be judged (unknown).';
+COMMENT ON COLUMN v_report_quality.unknown_status_share IS 'unknown_status / tasks, 0–1.';
+COMMENT ON COLUMN v_report_quality.low_confidence IS 'Tasks whose status has low confidence.';
+COMMENT ON COLUMN v_report_quality.metrics IS 'Numeric metrics read from the report.';
+COMMENT ON COLUMN v_report_quality.top_rules IS 'The five most frequent rules with their counts, e.g. repair.leader_spacing ×32.';
+COMMENT ON COLUMN v_report_quality.ingested_at IS 'When the report was loaded.';
+
+COMMIT;
