@@ -25,7 +25,7 @@ from tests.conftest import FIXTURES, REFERENCE
 from tests.test_load import make_load, table_checksums
 from transforms.pipeline import parse_report
 from warehouse.db import connect
-from warehouse.loader import ReportLoad, load_report
+from warehouse.loader import ReportLoad, finish_run, load_report, start_run
 
 PLANTED = FIXTURES / "nasty" / "formula-and-script-cells.txt"
 SCRIPT = "<script>alert('luoshi')</script>"
@@ -39,13 +39,15 @@ def warehouse(tmp_path_factory) -> Path:
     """The reference report and a report whose cells hold HTML and spreadsheet formulas."""
     wh = tmp_path_factory.mktemp("lp") / "data" / "warehouse.duckdb"
     con = connect(wh)
-    load_report(con, make_load(REFERENCE.read_bytes()))
+    run_key = start_run(con, "test", None)
+    load_report(con, make_load(REFERENCE.read_bytes()), run_key)
     data = PLANTED.read_bytes()
     parsed = parse_report(data, PLANTED.name, as_of=date(2020, 6, 30), plan_year=2020)
     load_report(con, ReportLoad(
         county="测试县", plan_year=2020, as_of=date(2020, 6, 30), period_type="monthly", sha256=hashlib.sha256(data).hexdigest(),
-        file_name=PLANTED.name, records=parsed.records, findings=parsed.findings, format=parsed.format, parser_version="test",
-    ))
+        file_name=f"{SCRIPT}.txt", title=f"测试县 {IMG} 报告", records=parsed.records, findings=parsed.findings, format=parsed.format, parser_version="test",
+    ), run_key)
+    finish_run(con, run_key, outcome="success", files_seen=2, reports_loaded=2, reports_skipped=0, reports_failed=0, tasks_loaded=133, seconds=1.0, message=None)
     texts = [r[0] for r in con.execute("SELECT task_text FROM dim_task").fetchall()]
     con.close()
     assert any(SCRIPT in t for t in texts) and any(t.startswith("=HYPERLINK") for t in texts)
@@ -165,8 +167,10 @@ def _invoke_generic(name: str, wh: Path, out: Path, extra: list[str] | None = No
     return res
 
 
-def _files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes]
+def _files(root: Path, suffixes: tuple[str, ...], any_suffix: bool = False) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return [p for p in root.rglob("*") if p.is_file() and (any_suffix or p.suffix.lower() in suffixes)]
 
 
 @pytest.mark.parametrize("command", ["report", "site"])
@@ -174,11 +178,13 @@ def test_html_outputs_escape_report_text(warehouse, tmp_path, command):
     _command(command)
     out = tmp_path / "out"
     res = _invoke_generic(command, warehouse, out)
-    pages = _files(out, (".html", ".htm")) + _files(warehouse.parent, (".html", ".htm"))
-    pages += [Path(t) for t in res.output.split() if t.endswith((".html", ".htm")) and Path(t).is_file()]
-    if not pages:
+    # `--out` may name a file (the report) or a folder (the site); printed paths count too
+    candidates = ([out] if out.is_file() else _files(out, ("",), any_suffix=True)) + _files(warehouse.parent, (".html", ".htm"))
+    candidates += [Path(t) for t in res.output.split() if t.endswith((".html", ".htm")) and Path(t).is_file()]
+    bodies = {p: p.read_text(encoding="utf-8", errors="replace") for p in set(candidates)}
+    bodies = {p: b for p, b in bodies.items() if "<html" in b[:2000].lower()}
+    if not bodies:
         pytest.skip(f"`luoshi {command}` wrote no HTML where this test looks")
-    bodies = {p: p.read_text(encoding="utf-8", errors="replace") for p in set(pages)}
     for page, body in bodies.items():
         assert SCRIPT not in body and IMG not in body, f"{page} carries report text as live HTML"
     assert any("&lt;script&gt;" in b or "&lt;img" in b or "\\u003cscript" in b for b in bodies.values()), (
@@ -186,14 +192,16 @@ def test_html_outputs_escape_report_text(warehouse, tmp_path, command):
     )
 
 
-def _cells(path: Path) -> list[str]:
+def _cells(path: Path) -> list[tuple[str, bool]]:
+    """(text, would a spreadsheet run it as a formula) for every cell of a CSV or XLSX file."""
     if path.suffix.lower() == ".csv":
         text = path.read_text(encoding="utf-8-sig", errors="replace")
-        return [c for row in csv.reader(io.StringIO(text)) for c in row]
+        return [(c, c[:1] in ("=", "+", "-", "@", "\t", "\r")) for row in csv.reader(io.StringIO(text)) for c in row]
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True)
-    return [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    wb = load_workbook(path)
+    # in XLSX only a cell stored as a formula runs; text cells (type "s") never do
+    return [(str(c.value), c.data_type == "f") for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -214,10 +222,10 @@ def test_exports_neutralize_spreadsheet_formulas(warehouse, tmp_path, fmt):
     if not files:
         pytest.skip(f"`luoshi export` wrote no .{fmt} file where this test looks")
     cells = [c for f in files for c in _cells(f)]
-    planted = [c for c in cells if any(marker in c for marker in ("HYPERLINK", "+1+1", "@SUM", "-2+3", "cmd|"))]
+    planted = [(c, live) for c, live in cells if any(marker in c for marker in ("HYPERLINK", "+1+1", "@SUM", "-2+3", "cmd|"))]
     if not planted:
         pytest.skip("the export does not include the planted task text")
-    live = [c for c in planted if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    live = [c for c, is_live in planted if is_live]
     assert not live, f"cells a spreadsheet would run as formulas: {live}"
 
 
