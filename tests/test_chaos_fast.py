@@ -19,7 +19,6 @@ import pytest
 from flows.faults import POINTS, fault_point
 from scripts import chaos
 from tests.conftest import ROOT
-from warehouse.loader import check_files
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +81,7 @@ def test_kill_during_the_checks_of_a_revision_keeps_the_earlier_version(golden, 
     shutil.copytree(gold.warehouse_dir, wh_dir)
     wh = wh_dir / "warehouse.duckdb"
     # after the last warehouse check of the revised report, before its COMMIT
-    proc = chaos.run_ingest([corpus / chaos.REVISED], wh, manifest, api_url, fault=f"checks@{len(check_files())}")
+    proc = chaos.run_ingest([corpus / chaos.REVISED], wh, manifest, api_url, fault=f"checks@{chaos.n_error_checks()}")
     assert proc.returncode == -9, proc.stderr[-2000:]
 
     after = chaos.read_state(wh)
