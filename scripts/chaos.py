@@ -444,8 +444,8 @@ def run_concurrent_writers(corpus: Path, manifest: Path, golden: Golden, work: P
     con = duckdb.connect(str(wh), read_only=True)
     try:
         n_reports = con.execute("SELECT count(*) FROM dim_report").fetchone()[0]
-        runs = con.execute("SELECT outcome, reports_loaded, reports_skipped FROM etl_run ORDER BY run_key").fetchall()
-        starts = [r[0] for r in con.execute("SELECT started_at FROM etl_run ORDER BY run_key").fetchall()]
+        runs = con.execute("SELECT outcome, reports_loaded, reports_skipped FROM etl_run WHERE flow_name = 'ingest_report' ORDER BY run_key").fetchall()
+        starts = [r[0] for r in con.execute("SELECT started_at FROM etl_run WHERE flow_name = 'ingest_report' ORDER BY run_key").fetchall()]
     finally:
         con.close()
     if released is not None and any(s < released for s in starts[1:]):

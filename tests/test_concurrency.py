@@ -44,7 +44,7 @@ def test_two_writers_and_a_reader_of_the_live_warehouse(golden, api_url, tmp_pat
     assert chaos.state_problems(final) == []
     assert final.reports == gold.main  # every report exactly once, same rows as a clean run
     con = duckdb.connect(str(wh), read_only=True)
-    runs = con.execute("SELECT started_at, outcome, reports_loaded, reports_skipped FROM etl_run ORDER BY run_key").fetchall()
+    runs = con.execute("SELECT started_at, outcome, reports_loaded, reports_skipped FROM etl_run WHERE flow_name = 'ingest_report' ORDER BY run_key").fetchall()
     n_reports = con.execute("SELECT count(*) FROM dim_report").fetchone()[0]
     con.close()
     assert n_reports == 3
