@@ -55,3 +55,8 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) .prefect data .pytest_cache
+
+# Crash safety, concurrency and bad input (scripts/chaos.py); the last line sums it up.
+.PHONY: chaos
+chaos: setup
+	$(BIN)/python -m scripts.chaos

@@ -31,6 +31,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.faults import fault_point
 from flows.sources import (
     ArchivedFile,
     archive_bytes,
@@ -42,7 +43,14 @@ from flows.sources import (
 from transforms import PARSER_VERSION
 from transforms.grid import Finding
 from transforms.metadata import ReportMeta, infer_metadata, meta_from_mapping
-from transforms.pipeline import ParsedReport, PendingReport, RejectedReport, prepare_report, validate_reports
+from transforms.pipeline import (
+    ParsedReport,
+    PendingReport,
+    RejectedReport,
+    prepare_report,
+    require_rows,
+    validate_reports,
+)
 from transforms.readers import decode
 from warehouse.db import WarehouseBusy, connect, is_lock_error
 from warehouse.loader import (
@@ -183,7 +191,10 @@ def parse_batch(items: Batch | list[tuple[ArchivedFile, dict[str, Any] | None]],
         if pend is not None:
             pending.append((p, pend))
     for (p, _), parsed in zip(pending, validate_reports([x for _, x in pending]), strict=True):
-        p.parsed = parsed
+        try:
+            p.parsed = require_rows(parsed, p.archived.file_name)
+        except RejectedReport as exc:
+            p.error = str(exc)
     return prepared
 
 
@@ -398,6 +409,7 @@ def ingest_report(
     outcome = "failed" if counts["reports_failed"] and not counts["reports_loaded"] and not counts["reports_skipped"] else (
         "partial" if counts["reports_failed"] else ("noop" if not counts["reports_loaded"] else "success")
     )
+    fault_point("before-finish")
     con = connect(warehouse)
     try:
         finish_run(

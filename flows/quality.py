@@ -159,7 +159,7 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
 
 
 def loaded_reports(warehouse: str, run_key: int) -> int:
-    con = duckdb.connect(warehouse, read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         run = fetch_dicts(con, sql("report_run"), {"run_key": run_key})
     finally:
@@ -169,7 +169,7 @@ def loaded_reports(warehouse: str, run_key: int) -> int:
 
 @task(name="warehouse-checks")
 def run_warehouse_checks(warehouse: str) -> list[dict[str, Any]]:
-    con = duckdb.connect(warehouse, read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         return check_findings(con, int((quality_config().get("checks") or {}).get("max_rows_recorded", 200)))
     finally:
@@ -178,7 +178,7 @@ def run_warehouse_checks(warehouse: str) -> list[dict[str, Any]]:
 
 @task(name="great-expectations")
 def run_expectations(warehouse: str, run_key: int) -> dict[str, Any]:
-    con = duckdb.connect(warehouse, read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         params = {"run_key": run_key, "all_reports": False}
         keys = [r["report_key"] for r in fetch_dicts(con, sql("report_reports"), params)]
@@ -223,7 +223,7 @@ def render(warehouse: str, run_key: int, gx: dict[str, Any]) -> str:
 def quality(warehouse: str = "data/warehouse.duckdb", run_key: int | None = None) -> dict[str, Any]:
     """Checks and expectations over the warehouse, their findings recorded, the run's HTML report written."""
     if run_key is None:
-        con = duckdb.connect(warehouse, read_only=True)
+        con = connect(warehouse, read_only=True)
         try:
             run_key = latest_run(con)
         finally:

@@ -14,7 +14,7 @@ import duckdb
 import yaml
 
 from transforms.report_html import render_report
-from warehouse.db import fetch_dicts, sql
+from warehouse.db import connect, fetch_dicts, sql
 
 ROOT = Path(__file__).resolve().parent.parent
 QUALITY_CONFIG = ROOT / "schemas" / "quality.yaml"
@@ -72,7 +72,7 @@ def write_report(
     warehouse: str | Path, run_key: int | None = None, out: str | Path | None = None, gx: dict[str, Any] | None = None
 ) -> tuple[Path, dict[str, Any]]:
     """Render the report of a run (default: the latest) from the warehouse and write it. Read-only."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         run_key = run_key if run_key is not None else latest_run(con)
         if run_key is None:

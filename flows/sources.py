@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from flows.faults import fault_point
 from transforms.metadata import ReportMeta, meta_from_mapping
 
 REPORT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".xlsx", ".csv", ".shtml", ""}
@@ -44,6 +45,7 @@ def archive_bytes(data: bytes, source: str, raw_dir: Path) -> ArchivedFile:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            fault_point("archive")
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):

@@ -150,7 +150,16 @@ class PendingReport:
 
 def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> ParsedReport:
     """Parse and normalize one report's bytes. Raises RejectedReport when it is not a task table."""
-    return validate_reports([prepare_report(data, name, as_of=as_of, plan_year=plan_year)])[0]
+    return require_rows(validate_reports([prepare_report(data, name, as_of=as_of, plan_year=plan_year)])[0], name)
+
+
+def require_rows(parsed: ParsedReport, name: str) -> ParsedReport:
+    """A report none of whose rows survived validation is rejected: loading it would record (or
+    replace a good earlier version with) a report of no tasks."""
+    if not parsed.records:
+        errors = "; ".join(x.message for x in parsed.findings if x.severity == "error")
+        raise RejectedReport(f"{name}: none of the rows under the header could be loaded: {errors[:400]}")
+    return parsed
 
 
 def prepare_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> PendingReport:

@@ -41,16 +41,17 @@ def is_lock_error(exc: BaseException) -> bool:
 def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. A writer waits (with back-off) while another process holds the lock."""
     path = Path(path)
-    if read_only:
-        if not path.exists():
-            raise FileNotFoundError(f"no warehouse at {path}: run `luoshi ingest` first")
-        return duckdb.connect(str(path), read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `luoshi ingest` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait_seconds
     delay = 0.1
     while True:
         try:
-            con = duckdb.connect(str(path))
+            con = duckdb.connect(str(path), read_only=read_only)  # readers wait for a writer's lock too
+            if read_only:
+                return con
             break
         except duckdb.IOException as exc:
             if not is_lock_error(exc) or time.monotonic() > deadline:

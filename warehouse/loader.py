@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from flows.faults import fault_point
 from schemas import models
 from transforms.grid import Finding
 from transforms.linking import TaskRef, match_within_year, record_text
@@ -254,6 +255,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, severity: str = "error") -> list[
         rows = cur.fetchmany(5)
         if rows:
             violations.append({"check": path.stem, "severity": sev, "examples": [list(r) for r in rows]})
+        fault_point("checks")
     return violations
 
 
@@ -283,6 +285,7 @@ def load_report(con: duckdb.DuckDBPyConnection, load: ReportLoad, run_key: int |
             res = _write_report(con, sub, run_key, now, county_key, p.label if len(periods) > 1 else None, p.primary)
             if res is not None:
                 results.append(res)
+        fault_point("mid-load")
         violations = run_checks(con, "error")
         if violations:
             raise LoadRejected(
@@ -570,6 +573,7 @@ def record_run_findings(con: duckdb.DuckDBPyConnection, run_key: int, findings: 
     try:
         con.register("st_run_dq", df)
         run_sql(con, "replace_run_findings", {"run_key": run_key, "created_at": datetime.now()})
+        fault_point("quality")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -289,7 +289,7 @@ def _read_decoded(text: str, fmt: str) -> Grid:
             return read_html(text)
         except HtmlEmpty as exc:
             raise ReadError(str(exc)) from exc
-        except ParserError as exc:
+        except (ParserError, ValueError) as exc:  # lxml: control characters it cannot hold (found by the fuzzer)
             raise ReadError(f"an HTML page that cannot be parsed: {exc}") from exc
     if fmt == "csv":
         import csv as csv_module

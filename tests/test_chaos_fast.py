@@ -1,0 +1,97 @@
+"""Crash safety, the fast subset of `make chaos`: the real CLI killed with SIGKILL at two points.
+
+Each kill runs `python -m flows.cli ingest` in a child process with LUOSHI_FAULT set (the child
+kills itself at that point, see flows/faults.py) against the session's Prefect test server. Then
+the warehouse must pass every check in warehouse/checks/, hold each report entirely or not at all,
+and the next run (the real flow, in this process) must end with exactly what a clean run leaves.
+`make chaos` runs eleven kill points, concurrency and the full fuzzer (scripts/chaos.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.faults import POINTS, fault_point
+from scripts import chaos
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="session")
+def golden(prefect_harness, tmp_path_factory) -> tuple[Path, Path, chaos.Golden]:
+    """The chaos corpus and what clean runs of it leave (shared with tests/test_concurrency.py)."""
+    return chaos.golden_once(str(tmp_path_factory.getbasetemp() / "chaos-golden"))
+
+
+@pytest.fixture(scope="session")
+def api_url(prefect_harness) -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return str(PREFECT_API_URL.value())
+
+
+def run_child(code: str, fault: str | None) -> int:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=chaos.child_env(None, fault), timeout=60).returncode
+
+
+def test_fault_point_is_inert_unless_named(monkeypatch):
+    monkeypatch.delenv("LUOSHI_FAULT", raising=False)
+    for p in POINTS:
+        fault_point(p)  # no variable: nothing happens
+    monkeypatch.setenv("LUOSHI_FAULT", "some-other-point")
+    fault_point("mid-load")
+    code = "from flows.faults import fault_point\nfor i in range(3):\n    print(i, flush=True)\n    fault_point('mid-load')\n"
+    assert run_child(code, None) == 0
+    assert run_child(code, "mid-load") == -9  # SIGKILL on the first hit
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=chaos.child_env(None, "archive,mid-load@3"), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == -9 and proc.stdout.split() == ["0", "1", "2"]  # the third hit, not before
+
+
+def test_kill_inside_the_second_reports_transaction(golden, api_url, tmp_path):
+    corpus, manifest, gold = golden
+    wh = tmp_path / "data" / "warehouse.duckdb"
+    files = [corpus / f for f in chaos.MAIN[:2]]
+    proc = chaos.run_ingest(files, wh, manifest, api_url, fault="mid-load@2")
+    assert proc.returncode == -9, proc.stderr[-2000:]
+
+    after = chaos.read_state(wh)
+    assert chaos.state_problems(after) == []
+    first, second = (i for i in gold.main if "2020-09-30" in i), (i for i in gold.main if "2020-10-31" in i)
+    first, second = next(first), next(second)
+    assert after.reports == {first: gold.main[first]}  # the first whole, the second not at all
+    assert after.quarantined == [] and after.interrupted_runs == 1
+
+    from flows.ingest import ingest_report
+
+    result = ingest_report(paths=[str(f) for f in files], warehouse=str(wh), manifest=str(manifest))
+    assert [r["outcome"] for r in result["results"]] == ["skipped", "loaded"]
+    final = chaos.read_state(wh)
+    assert chaos.state_problems(final) == []
+    assert final.reports == {first: gold.main[first], second: gold.main[second]}
+    assert chaos.rows_missing({k: gold.main[k] for k in (first, second)}, final.reports) == 0
+
+
+def test_kill_during_the_checks_of_a_revision_keeps_the_earlier_version(golden, api_url, tmp_path):
+    corpus, manifest, gold = golden
+    wh_dir = tmp_path / "data"
+    shutil.copytree(gold.warehouse_dir, wh_dir)
+    wh = wh_dir / "warehouse.duckdb"
+    # after the last warehouse check of the revised report, before its COMMIT
+    proc = chaos.run_ingest([corpus / chaos.REVISED], wh, manifest, api_url, fault=f"checks@{chaos.n_error_checks()}")
+    assert proc.returncode == -9, proc.stderr[-2000:]
+
+    after = chaos.read_state(wh)
+    assert chaos.state_problems(after) == []
+    assert after.reports == gold.main  # the earlier version of 2020-11-30 is still there, entirely
+
+    from flows.ingest import ingest_report
+
+    result = ingest_report(paths=[str(corpus / chaos.REVISED)], warehouse=str(wh), manifest=str(manifest))
+    assert [r["outcome"] for r in result["results"]] == ["replaced"]
+    final = chaos.read_state(wh)
+    assert chaos.state_problems(final) == []
+    assert final.reports == gold.revised and gold.revised != gold.main
