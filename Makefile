@@ -33,7 +33,7 @@ test: setup browser
 	$(BIN)/ruff check flows transforms schemas warehouse tests
 	$(BIN)/python -m pytest -q
 
-# Scheduled operation (docs/sections/operations.md): a local Prefect server, the deployments in
+# Scheduled operation (README.md, "Operations"): a local Prefect server, the deployments in
 # prefect.yaml, and a worker on the `luoshi` process pool.
 PREFECT_PORT ?= 4200
 server deploy worker: export PREFECT_API_URL := http://127.0.0.1:$(PREFECT_PORT)/api

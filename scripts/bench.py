@@ -14,7 +14,7 @@ Phases, each timed on its own:
   views     every view in the warehouse plus the summary queries, 5 runs each, SELECT * to Arrow
   speedup   the flow with 1 and with 2 Dask worker processes on BENCH_SPEEDUP_N reports
 
-The LAST line printed is `key=value` pairs (see docs/sections/performance.md).
+The LAST line printed is `key=value` pairs (see README.md, "Performance at scale").
 """
 
 from __future__ import annotations
