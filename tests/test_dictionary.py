@@ -22,7 +22,7 @@ from warehouse.dictionary import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "warehouse.md"
-ANALYSTS = ROOT / "docs" / "sections" / "analysts.md"
+ANALYSTS = ROOT / "README.md"
 runner = CliRunner()
 
 
