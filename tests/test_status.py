@@ -140,3 +140,17 @@ def test_incomparable_units_finding():
     rules = [f.rule for f in found]
     assert "meaning.incomparable_units" in rules
     assert all(m["actual_value"] is None for m in r.metrics if m["target_text"] == "387亩")
+
+
+def test_explicit_verdicts_of_sub_items_take_the_least_advanced():
+    """汶上 task 1: seven sub-items, five 已完成 and two 正常推进 → the task is still in progress."""
+    from datetime import date
+
+    from tests.conftest import EXCERPTS
+    from transforms.pipeline import parse_report
+
+    name = "wenshang-2023-livelihood-progress.txt"
+    parsed = parse_report((EXCERPTS / name).read_bytes(), name, as_of=date(2023, 11, 29), plan_year=2023)
+    task = parsed.records[0]
+    assert task.status_raw.count("已完成") == 5 and task.status_raw.count("正常推进") == 2
+    assert task.status == "in_progress" and task.status_evidence == "正常推进"

@@ -112,6 +112,15 @@ def classify_explicit(raw: str | None) -> Decision | None:
     """An explicit status column value (已完成, 正常推进, 滞后, 是否达序 是/否) → a decision."""
     if not raw or not raw.strip():
         return None
+    lines = [ln.strip() for ln in raw.splitlines() if ln.strip()]
+    if len(lines) > 1:
+        # one verdict per sub-item (merged 序号 rows): the task is only as far as its least advanced item
+        parts = [d for d in (classify_explicit(ln) for ln in lines) if d is not None]
+        if parts:
+            order = ("behind", "not_started", "in_progress", "ongoing", "unknown", "completed")
+            worst = min(parts, key=lambda d: order.index(d.status) if d.status in order else len(order))
+            return Decision(worst.status, worst.evidence, "high" if len(parts) == len(lines) else "medium", "explicit")
+        return None
     key = squash(raw)
     for pattern, code in status_rules().explicit:
         m = pattern.search(key)
