@@ -26,15 +26,10 @@ WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB wa
 
 
 def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse with file access from SQL disabled."""
-    if not warehouse.exists():
-        err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
-        raise typer.Exit(2)
-    try:
-        return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
-    except duckdb.IOException as exc:
-        err.print(f"[red]error:[/red] cannot open {warehouse} read-only (is a load running?): {exc}")
-        raise typer.Exit(1) from exc
+    """A read-only connection to the warehouse with file access from SQL disabled (see `luoshi sql`)."""
+    from flows.cli import open_read_only  # the CLI module registers this one: import it late
+
+    return open_read_only(warehouse)
 
 
 def current_umask() -> int:
