@@ -74,3 +74,17 @@ def test_two_row_header_combination():
     header = combine_header(top, sub)
     assert header == ["序号", "责任领导", "责任单位", "1-10月推进情况", "1-11月推进情况"]
     assert column_roles(header) == ["seq", "leader", "units", "progress", "progress"]
+
+
+def test_short_heading_row_before_the_seq_column_is_a_heading_not_a_crash():
+    """Found by the fuzzer: a row with fewer cells than the header's 序号 column index."""
+    from transforms.grid import Grid, GridRow, GridTable
+    from transforms.layout import build_rows
+
+    table = GridTable(title=None, header=["具体工作任务和要求", "序号", "落实情况"], header_line=1)
+    table.rows = [
+        GridRow(cells=["一、以产业优为导向"], line_start=2, line_end=2),
+        GridRow(cells=["建设学校", "1", "已完成"], line_start=3, line_end=3),
+    ]
+    layout = build_rows(Grid(format="test", tables=[table]))
+    assert [(r.seq, r.part, r.task_text) for r in layout.rows] == [(1, "一、以产业优为导向", "建设学校")]

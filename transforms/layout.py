@@ -71,7 +71,8 @@ def _heading_text(row: GridRow, seq_col: int | None) -> str | None:
     text = distinct.pop()
     if SEQ_RE.match(text):
         return None
-    if seq_col is not None and row.cells[seq_col].strip() and row.cells[seq_col].strip() != text:
+    seq_cell = row.cells[seq_col].strip() if seq_col is not None and seq_col < len(row.cells) else ""
+    if seq_cell and seq_cell != text:
         return None
     first_nonempty = next(c for c in row.cells if c.strip())
     if first_nonempty.strip() != text:
