@@ -7,6 +7,7 @@ Rules (units, multipliers, comparators, what is not a quantity) live in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -78,6 +79,9 @@ class UnitRules:
     prefixes_by_first: dict[str, tuple[str, ...]]
     tails_by_last: dict[str, tuple[str, ...]]
     exclusions: tuple[re.Pattern[str], ...]
+    scope_re: re.Pattern[str]  # scope_words, first in rule order at a position
+    at_most_before_re: re.Pattern[str]
+    at_least_before_re: re.Pattern[str]
 
 
 @cache
@@ -130,7 +134,15 @@ def unit_rules() -> UnitRules:
         prefixes_by_first={k: tuple(v) for k, v in by_first.items()},
         tails_by_last={k: tuple(v) for k, v in by_last.items()},
         exclusions=(QUOTES, *not_quantity),
+        scope_re=_alternation(data.get("scope_words") or []),
+        at_most_before_re=_alternation(at_most_before),
+        at_least_before_re=_alternation(at_least_before),
     )
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """The words as one regex, tried in their order (none: never matches)."""
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
 
 
 def mapping_file() -> str:
@@ -149,12 +161,12 @@ def parse_number(token: str) -> float | None:
         return None
 
 
-def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in CLAUSE_SPLIT.finditer(text, 0, pos):
-        start = m.end()
-    m = CLAUSE_SPLIT.search(text, pos)
-    return start, (m.start() if m else len(text))
+def _clause_bounds(text: str, pos: int, splits: list[int] | None = None) -> tuple[int, int]:
+    """The clause (between 。，； … marks) around ``pos``; ``splits``: the marks' positions in text."""
+    if splits is None:
+        splits = [m.start() for m in CLAUSE_SPLIT.finditer(text)]
+    k = bisect_left(splits, pos)
+    return (splits[k - 1] + 1 if k else 0), (splits[k] if k < len(splits) else len(text))
 
 
 def _excluded_spans(text: str, rules: UnitRules) -> list[tuple[int, int]]:
@@ -227,8 +239,9 @@ def _extract(text: str) -> tuple[Quantity, ...]:
             continue
         value2 = parse_number(m.group("num2")) if m.group("num2") else None
         rest = text[m.end():]
-        scope = next((w for w in rules.scope_words if rest.startswith(w)), None)
-        if scope:
+        sm = rules.scope_re.match(text, m.end())
+        if sm:
+            scope = sm.group(0)
             cuts.append(m.end() + len(scope) + (1 if rest[len(scope):].startswith("内") else 0))
             continue
         unit_text = m.group("unit")
@@ -240,8 +253,10 @@ def _extract(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
     prev_end_in_clause: dict[int, int] = {}
     respectively: dict[int, list[str]] = {}
+    splits = [c.start() for c in CLAUSE_SPLIT.finditer(text)] if raw else []
+    forecast_in: dict[int, bool] = {}
     for m, value, value2 in raw:
-        cs, ce = _clause_bounds(text, m.start())
+        cs, ce = _clause_bounds(text, m.start(), splits)
         clause = text[cs:ce]
         unit_text = m.group("unit")
         base_unit, factor = rules.units[unit_text]
@@ -258,9 +273,9 @@ def _extract(text: str) -> tuple[Quantity, ...]:
             comparator = "at_most"
         else:
             tail = before[-8:]
-            if any(w in tail for w in rules.at_most_before):
+            if rules.at_most_before_re.search(tail):
                 comparator = "at_most"
-            elif any(w in tail for w in rules.at_least_before):
+            elif rules.at_least_before_re.search(tail):
                 comparator = "at_least"
         # metric name: the words since the previous quantity of the clause, else the words after it
         seg_start = max([prev_end_in_clause.get(cs, cs), *(c for c in cuts if cs <= c <= m.start())])
@@ -283,7 +298,9 @@ def _extract(text: str) -> tuple[Quantity, ...]:
             name = suffix  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows the number
         name = _clean_name(name)
         prev_end_in_clause[cs] = m.end()
-        forecast = any(w in clause for w in rules.forecast_markers)
+        forecast = forecast_in.get(cs)
+        if forecast is None:
+            forecast = forecast_in[cs] = any(w in clause for w in rules.forecast_markers)
         out.append(
             Quantity(
                 value=value,
