@@ -123,11 +123,13 @@ def extract(
 
 def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection with file system access disabled (no reading or writing outside it)."""
+    from warehouse.db import duckdb_config
+
     if not warehouse.exists():
         err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
         raise typer.Exit(2)
     try:
-        return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
+        return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False, **duckdb_config()})
     except duckdb.IOException as exc:
         err.print(f"[red]error:[/red] cannot open {warehouse} read-only (is a load running?): {exc}")
         raise typer.Exit(1) from exc

@@ -247,9 +247,9 @@ def bench_views(warehouse: Path) -> dict[str, float]:
     """p95 ms over 5 runs of `SELECT *` (to Arrow) of every view, and of the summary queries."""
     import duckdb
 
-    from warehouse.db import sql
+    from warehouse.db import duckdb_config, sql
 
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
     views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY 1").fetchall()]
     queries = {f"view:{v}": f'SELECT * FROM "{v}"' for v in views}
     queries |= {f"query:{q}": sql(q).strip().rstrip(";") for q in SUMMARY_QUERIES}

@@ -124,3 +124,24 @@ def test_error_check_rolls_the_report_back(warehouse_path, reference_bytes, monk
     con.close()
     assert "zz_no_task_seven" in str(info.value)
     assert table_checksums(warehouse_path) == before
+
+
+def test_the_schema_files_run_again_only_when_they_change(tmp_path, monkeypatch):
+    import warehouse.db as db
+
+    wh = tmp_path / "w.duckdb"
+    db.connect(wh).close()
+    con = duckdb.connect(str(wh))
+    assert con.execute("SELECT fingerprint FROM schema_version").fetchall() == [(db.schema_fingerprint(),)]
+    con.execute("DROP VIEW v_report_quality")  # a leaf view
+    con.close()
+    db.connect(wh).close()  # same files: the DDL is not run again, so the view stays dropped
+    con = duckdb.connect(str(wh))
+    assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'v_report_quality'").fetchone()[0] == 0
+    con.close()
+    monkeypatch.setattr(db, "schema_fingerprint", lambda: "changed files")
+    db.connect(wh).close()  # changed files: everything runs again
+    con = duckdb.connect(str(wh))
+    assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'v_report_quality'").fetchone()[0] == 1
+    assert con.execute("SELECT fingerprint FROM schema_version").fetchall() == [("changed files",)]
+    con.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from functools import cache
 from pathlib import Path
@@ -28,10 +30,39 @@ def ddl_files() -> list[Path]:
     return sorted((WAREHOUSE_DIR / "ddl").glob("*.sql")) + sorted((WAREHOUSE_DIR / "views").glob("*.sql"))
 
 
+@cache
+def schema_fingerprint() -> str:
+    """sha256 over the names and contents of the schema files, in the order they run."""
+    h = hashlib.sha256()
+    for path in ddl_files():
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table, sequence, seed row and view (idempotent)."""
+    """Create every table, sequence, seed row and view (idempotent). Skipped when the warehouse
+    records that it was built from exactly these files (table schema_version)."""
+    fingerprint = schema_fingerprint()
+    try:
+        if con.execute("SELECT fingerprint FROM schema_version").fetchall() == [(fingerprint,)]:
+            return
+    except duckdb.CatalogException:
+        pass  # a new warehouse, or one built before schema_version existed
     for path in ddl_files():
         con.execute(path.read_text(encoding="utf-8"))
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM schema_version")
+    con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [fingerprint])
+    con.execute("COMMIT")
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every connection to the warehouse. DuckDB would otherwise cache up to 80 % of
+    the machine's memory; a batch pipeline running beside other work keeps it bounded.
+    LUOSHI_DUCKDB_MEMORY (DuckDB size syntax, default 512MB) is the buffer memory of one connection;
+    larger work spills to DuckDB's temporary directory."""
+    return {"memory_limit": os.environ.get("LUOSHI_DUCKDB_MEMORY", "512MB")}
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -49,7 +80,8 @@ def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.
     delay = 0.1
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)  # readers wait for a writer's lock too
+            # readers wait for a writer's lock too
+            con = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
             if read_only:
                 return con
             break
