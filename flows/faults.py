@@ -6,7 +6,8 @@ one or more comma-separated points, each optionally followed by ``@N`` to fire a
 the point is reached in this process (default: the first), e.g. ``LUOSHI_FAULT=mid-load@2``.
 
 Named points: ``archive`` (raw bytes written, not yet renamed into the archive), ``mid-load``
-(inside a report's transaction, facts inserted, before the checks and COMMIT), ``checks`` (inside
+(inside a report's transaction, facts inserted, before the checks and COMMIT), ``mid-batch`` (the
+same inside a batch's transaction, see warehouse.loader.load_reports), ``checks`` (inside
 the warehouse checks, after each check file), ``before-finish`` (every report handled, the run
 not yet recorded as finished), ``quality`` (the quality flow's findings written, not yet committed).
 """
@@ -18,7 +19,7 @@ import signal
 from collections import Counter
 
 ENV = "LUOSHI_FAULT"
-POINTS = ("archive", "mid-load", "checks", "before-finish", "quality")
+POINTS = ("archive", "mid-load", "mid-batch", "checks", "before-finish", "quality")
 
 _hits: Counter[str] = Counter()
 

@@ -22,7 +22,7 @@ from prefect.artifacts import create_markdown_artifact
 from flows.quality_report import data_dir, latest_run, quality_config, write_report
 from transforms.report_html import render_markdown
 from warehouse.db import connect, fetch_dicts, sql
-from warehouse.loader import check_files, record_run_findings
+from warehouse.loader import check_files, check_params, record_run_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 GX_SOURCE = ROOT / "schemas" / "gx"
@@ -39,7 +39,8 @@ def check_findings(con: duckdb.DuckDBPyConnection, max_rows: int = 200) -> list[
     for path in check_files():
         text = path.read_text(encoding="utf-8")
         head = dict(HEADER.findall(text))
-        cur = con.execute(text)
+        params = check_params(text)  # the whole warehouse
+        cur = con.execute(text, params) if params else con.execute(text)
         cols = [d[0] for d in cur.description]
         rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchmany(max_rows)]
         for row in rows:

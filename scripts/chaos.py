@@ -98,17 +98,21 @@ def child_env(api_url: str | None, fault: str | None = None) -> dict[str, str]:
     return env
 
 
-def ingest_cmd(files: list[Path], warehouse: Path, manifest: Path | None) -> list[str]:
-    cmd = [sys.executable, "-m", "flows.cli", "ingest", "--warehouse", str(warehouse)]
+def ingest_cmd(files: list[Path], warehouse: Path, manifest: Path | None, batch_size: int = 1) -> list[str]:
+    """The CLI ingestion; batch size 1 by default, so each report has a transaction of its own and
+    the kill points can fall between two reports."""
+    cmd = [sys.executable, "-m", "flows.cli", "ingest", "--warehouse", str(warehouse), "--batch-size", str(batch_size)]
     if manifest:
         cmd += ["--manifest", str(manifest)]
     return cmd + [str(f) for f in files]
 
 
-def run_ingest(files: list[Path], warehouse: Path, manifest: Path | None, api_url: str | None, fault: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_ingest(
+    files: list[Path], warehouse: Path, manifest: Path | None, api_url: str | None, fault: str | None = None, batch_size: int = 1
+) -> subprocess.CompletedProcess[str]:
     """The real CLI in a child process (killed by itself when `fault` names a point it reaches)."""
     return subprocess.run(
-        ingest_cmd(files, warehouse, manifest), cwd=ROOT, env=child_env(api_url, fault), capture_output=True, text=True, timeout=CHILD_TIMEOUT
+        ingest_cmd(files, warehouse, manifest, batch_size), cwd=ROOT, env=child_env(api_url, fault), capture_output=True, text=True, timeout=CHILD_TIMEOUT
     )
 
 
@@ -323,6 +327,7 @@ class KillScenario:
     files: tuple[str, ...]
     start_from_golden: bool = False  # begin with the three reports loaded (a revision run)
     note: str = ""
+    batch_size: int = 1  # 1: a transaction per report; more: the reports share a batch transaction
 
     @property
     def name(self) -> str:
@@ -344,6 +349,7 @@ def kill_scenarios(n_checks: int, quick: bool = False) -> list[KillScenario]:
         KillScenario("quality@1", main, note="the quality flow's findings written, not yet committed"),
         KillScenario("mid-load@1", (REVISED,), True, note="replacing a loaded report with its revision"),
         KillScenario(f"checks@{n_checks}", (REVISED,), True, note="revision: after its last check, before COMMIT"),
+        KillScenario("mid-batch@1", main, note="inside the one transaction of a batch holding every report", batch_size=100),
     ]
     if quick:
         return [every[3], every[10]]
@@ -370,7 +376,7 @@ def run_kill(sc: KillScenario, corpus: Path, manifest: Path, golden: Golden, wor
         shutil.copytree(golden.warehouse_dir, wh_dir)
     wh = wh_dir / "warehouse.duckdb"
     files = [corpus / f for f in sc.files]
-    proc = run_ingest(files, wh, manifest, api_url, fault=sc.point)
+    proc = run_ingest(files, wh, manifest, api_url, fault=sc.point, batch_size=sc.batch_size)
     out = Outcome(sc.name, injected=proc.returncode == -9)
     if not out.injected:
         out.problems.append(f"the fault {sc.point} did not fire (exit status {proc.returncode}): {proc.stderr[-500:]}")

@@ -75,6 +75,24 @@ def test_kill_inside_the_second_reports_transaction(golden, api_url, tmp_path):
     assert chaos.rows_missing({k: gold.main[k] for k in (first, second)}, final.reports) == 0
 
 
+def test_kill_inside_a_batch_transaction_loses_the_whole_batch_and_the_next_run_loads_it(golden, api_url, tmp_path):
+    corpus, manifest, gold = golden
+    wh = tmp_path / "data" / "warehouse.duckdb"
+    files = [corpus / f for f in chaos.MAIN]
+    proc = chaos.run_ingest(files, wh, manifest, api_url, fault="mid-batch@1", batch_size=100)
+    assert proc.returncode == -9, proc.stderr[-2000:]
+    after = chaos.read_state(wh)
+    assert chaos.state_problems(after) == []
+    assert after.reports == {}  # one transaction for the batch: nothing of it committed
+
+    from flows.ingest import ingest_report
+
+    result = ingest_report(paths=[str(f) for f in files], warehouse=str(wh), manifest=str(manifest))
+    assert [r["outcome"] for r in result["results"]] == ["loaded"] * len(files)
+    final = chaos.read_state(wh)
+    assert chaos.state_problems(final) == [] and final.reports == gold.main
+
+
 def test_kill_during_the_checks_of_a_revision_keeps_the_earlier_version(golden, api_url, tmp_path):
     corpus, manifest, gold = golden
     wh_dir = tmp_path / "data"

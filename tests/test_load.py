@@ -145,3 +145,30 @@ def test_the_schema_files_run_again_only_when_they_change(tmp_path, monkeypatch)
     assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'v_report_quality'").fetchone()[0] == 1
     assert con.execute("SELECT fingerprint FROM schema_version").fetchall() == [("changed files",)]
     con.close()
+
+
+def test_checks_after_a_load_look_at_that_loads_reports_and_still_catch_their_faults(warehouse_path, reference_bytes):
+    from warehouse.loader import run_checks
+
+    con = connect(warehouse_path)
+    key = load_report(con, make_load(reference_bytes)).report_key
+    assert run_checks(con, "error", [key]) == [] and run_checks(con, "error") == []
+    # plant what a loader bug could do: a task of the report without its progress row, a leader
+    # bridge row pointing at no leader
+    con.execute("BEGIN TRANSACTION")
+    task = con.execute("SELECT min(task_key) FROM fct_task_progress WHERE report_key = ?", [key]).fetchone()[0]
+    con.execute("DELETE FROM fct_task_progress WHERE report_key = ? AND task_key = ?", [key, task])
+    con.execute(
+        "INSERT INTO bridge_task_leader (report_key, task_key, leader_key, role, position, line_start, line_end) "
+        "VALUES (?, ?, 999999, 'responsible', 9, 1, 1)",
+        [key, task],
+    )
+    scoped = {v["check"] for v in run_checks(con, "error", [key])}
+    other = {v["check"] for v in run_checks(con, "error", [key + 1000])}
+    everything = {v["check"] for v in run_checks(con, "error")}
+    con.execute("ROLLBACK")
+    con.close()
+    planted = {"one_progress_per_task", "fk_bridges"}
+    assert planted <= scoped
+    assert not planted & other  # another report's rows are not looked at
+    assert planted <= everything
