@@ -7,26 +7,34 @@ BEGIN TRANSACTION;
 
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_task_latest AS
-WITH ranked AS (
-    SELECT f.*, r.as_of_date, r.period_type, r.file_name, r.title AS report_title,
-           row_number() OVER (PARTITION BY f.task_key ORDER BY r.as_of_date DESC, f.report_key DESC) AS rn,
-           count(*) OVER (PARTITION BY f.task_key) AS reports_seen
+-- The latest report per task is found on the two key columns alone; only those rows of the fact
+-- table and of the bridges are read in full (at 10,000 reports: 108,000 of 1.3 million).
+WITH latest_key AS (
+    SELECT f.task_key, arg_max(f.report_key, (r.as_of_date, f.report_key)) AS report_key, count(*) AS reports_seen
     FROM fct_task_progress f
     JOIN dim_report r USING (report_key)
+    GROUP BY f.task_key
 ),
-latest AS (SELECT * FROM ranked WHERE rn = 1),
+latest AS (
+    SELECT f.*, r.as_of_date, r.period_type, r.file_name, r.title AS report_title, k.reports_seen
+    FROM latest_key k
+    JOIN fct_task_progress f ON f.task_key = k.task_key AND f.report_key = k.report_key
+    JOIN dim_report r ON r.report_key = k.report_key
+),
 units AS (
     SELECT b.task_key, b.report_key,
            string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'lead') AS lead_units,
            string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'responsible') AS responsible_units,
            string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'co') AS co_units
-    FROM bridge_task_unit b
+    FROM latest_key k
+    JOIN bridge_task_unit b ON b.task_key = k.task_key AND b.report_key = k.report_key
     JOIN dim_unit u USING (unit_key)
     GROUP BY b.task_key, b.report_key
 ),
 leaders AS (
     SELECT b.task_key, b.report_key, string_agg(l.leader_name, '、' ORDER BY b.position) AS leaders
-    FROM bridge_task_leader b
+    FROM latest_key k
+    JOIN bridge_task_leader b ON b.task_key = k.task_key AND b.report_key = k.report_key
     JOIN dim_leader l USING (leader_key)
     GROUP BY b.task_key, b.report_key
 )
@@ -88,12 +96,15 @@ COMMENT ON COLUMN v_task_latest.line_end IS 'Last source line of the task in the
 
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_status_counts AS
-WITH years AS (
-    SELECT DISTINCT county_key, county_name, plan_year FROM v_task_latest
+WITH latest AS MATERIALIZED (
+    SELECT county_key, county_name, plan_year, coalesce(status_code, 'unknown') AS status_code FROM v_task_latest
+),
+years AS (
+    SELECT DISTINCT county_key, county_name, plan_year FROM latest
 ),
 counted AS (
-    SELECT county_key, plan_year, coalesce(status_code, 'unknown') AS status_code, count(*) AS tasks
-    FROM v_task_latest
+    SELECT county_key, plan_year, status_code, count(*) AS tasks
+    FROM latest
     GROUP BY ALL
 )
 SELECT y.county_key, y.county_name, y.plan_year, s.status_code, s.label_zh, s.label_en, s.sort_order,

@@ -100,20 +100,34 @@ COMMENT ON COLUMN v_status_transitions.status_after IS 'Status code in the later
 COMMENT ON COLUMN v_status_transitions.transition IS 'improved (higher progress rank after), declined (lower rank after), unchanged (same status, or in_progress ↔ ongoing), new (not in the earlier report), dropped (not in the later report), unclear (one side unknown).';
 
 CREATE OR REPLACE VIEW v_stalled_tasks AS
+-- Runs are found on the key columns alone, among the reports with a status that can stall (a filter
+-- on the status keeps or drops a task's whole status partition, so the runs are the same); the
+-- task's texts are joined to the runs afterwards.
 WITH h AS (
-    SELECT *, report_no - row_number() OVER (PARTITION BY task_key, status_code ORDER BY report_no) AS run_id,
-           max(report_no) OVER (PARTITION BY task_key) AS task_last_report_no
+    SELECT task_key, status_code, report_no, as_of_date,
+           report_no - row_number() OVER (PARTITION BY task_key, status_code ORDER BY report_no) AS run_id
     FROM v_status_history
+    WHERE NOT is_final AND status_code NOT IN ('unknown', 'ongoing')
+),
+task_last AS (
+    SELECT task_key, max(report_no) AS task_last_report_no FROM v_status_history GROUP BY task_key
 ),
 runs AS (
-    SELECT county, plan_year, thread_key, task_key, table_no, seq, task_text, status_code, status_zh,
-           count(*) AS reports_in_a_row, min(as_of_date) AS since_as_of, max(as_of_date) AS through_as_of,
-           max(report_no) = max(task_last_report_no) AS is_current
+    SELECT h.task_key, h.status_code,
+           count(*) AS reports_in_a_row, min(h.as_of_date) AS since_as_of, max(h.as_of_date) AS through_as_of,
+           max(h.report_no) AS run_last_report_no
     FROM h
-    WHERE NOT is_final AND status_code NOT IN ('unknown', 'ongoing')
-    GROUP BY county, plan_year, thread_key, task_key, table_no, seq, task_text, status_code, status_zh, run_id
+    GROUP BY h.task_key, h.status_code, h.run_id
+    HAVING count(*) >= 2
 )
-SELECT * FROM runs WHERE reports_in_a_row >= 2;
+SELECT c.county_name AS county, t.plan_year, t.thread_key, r.task_key, t.table_no, t.seq, t.task_text,
+       r.status_code, s.label_zh AS status_zh, r.reports_in_a_row, r.since_as_of, r.through_as_of,
+       r.run_last_report_no = tl.task_last_report_no AS is_current
+FROM runs r
+JOIN task_last tl ON tl.task_key = r.task_key
+JOIN dim_task t ON t.task_key = r.task_key
+JOIN dim_county c ON c.county_key = t.county_key
+JOIN dim_status s ON s.status_code = r.status_code;
 
 COMMENT ON VIEW v_stalled_tasks IS 'Grain: one row per run of two or more consecutive progress reports of a plan year in which a task kept the same non-final status (task × status × run). Stalls are behind, not_started or in_progress; unknown and the standing duties ongoing never stall. Filter reports_in_a_row >= N for N reports; is_current: the run reaches the task''s latest report. Which tasks are stuck right now?';
 COMMENT ON COLUMN v_stalled_tasks.county IS 'County name.';
@@ -135,6 +149,7 @@ WITH last_status AS (
     SELECT task_key, status_code, is_final, as_of_date,
            row_number() OVER (PARTITION BY task_key ORDER BY report_no DESC) AS rn
     FROM v_status_history
+    WHERE task_key IN (SELECT from_task_key FROM task_link WHERE decision = 'accepted')
 )
 SELECT c.county_name AS county, a.thread_key,
        a.plan_year AS from_year, a.task_key AS from_task_key, a.table_no AS from_table_no, a.seq AS from_seq,
@@ -170,13 +185,49 @@ COMMENT ON COLUMN v_carried_over.method IS 'How the link was found: ngram (chara
 COMMENT ON COLUMN v_carried_over.score IS 'Similarity of the two texts (0 … 1): the Dice coefficient of their character n-grams for a one-to-one link, the coverage of the part by the whole for a merge or split part found by n-grams.';
 
 CREATE OR REPLACE VIEW v_responsibility_history AS
-WITH appear AS (
+-- Only some tasks can have a step to report: those whose leaders or lead units are not the same in
+-- every report that carries them (found by counting: a name in fewer reports than the task), those
+-- with bridge rows outside the reports that carry them, and the linked ones. The lists are built
+-- and compared for those tasks alone.
+WITH appearances AS (
+    SELECT task_key, count(*) AS n FROM fct_task_progress GROUP BY task_key
+),
+lead_unit_rows AS NOT MATERIALIZED (
+    SELECT report_key, task_key, unit_key, role FROM bridge_task_unit
+    WHERE role = 'lead' OR (role = 'responsible' AND position = 1)
+),
+member_counts AS (
+    SELECT task_key, count(*) AS n FROM bridge_task_leader GROUP BY task_key, leader_key
+    UNION ALL
+    SELECT task_key, count(*) FROM lead_unit_rows WHERE role = 'responsible' GROUP BY task_key, unit_key
+),
+outside AS (
+    SELECT b.task_key
+    FROM (SELECT report_key::BIGINT * 4294967296 + task_key AS k, task_key FROM bridge_task_leader
+          UNION ALL
+          SELECT report_key::BIGINT * 4294967296 + task_key, task_key FROM lead_unit_rows) b
+    ANTI JOIN (SELECT report_key::BIGINT * 4294967296 + task_key AS k FROM fct_task_progress) f ON f.k = b.k
+),
+relevant AS (
+    SELECT m.task_key FROM member_counts m JOIN appearances a ON a.task_key = m.task_key WHERE m.n <> a.n
+    UNION
+    SELECT task_key FROM lead_unit_rows WHERE role = 'lead'
+    UNION
+    SELECT task_key FROM outside
+    UNION
+    SELECT from_task_key FROM task_link WHERE decision = 'accepted'
+    UNION
+    SELECT to_task_key FROM task_link WHERE decision = 'accepted'
+),
+appear AS (
     SELECT f.task_key, f.report_key, r.as_of_date
     FROM fct_task_progress f JOIN dim_report r ON r.report_key = f.report_key
+    WHERE f.task_key IN (SELECT task_key FROM relevant)
 ),
 leaders AS (
     SELECT b.report_key, b.task_key, list(l.leader_name ORDER BY b.position) AS leaders
     FROM bridge_task_leader b JOIN dim_leader l ON l.leader_key = b.leader_key
+    WHERE b.task_key IN (SELECT task_key FROM relevant)
     GROUP BY b.report_key, b.task_key
 ),
 -- lead units: those in a lead role; a report with one undivided 责任单位 column → its first unit
@@ -187,6 +238,7 @@ units AS (
                 ELSE list(u.unit_name ORDER BY b.position) FILTER (WHERE b.role = 'responsible' AND b.position = 1)
            END AS lead_units
     FROM bridge_task_unit b JOIN dim_unit u ON u.unit_key = b.unit_key
+    WHERE b.task_key IN (SELECT task_key FROM relevant)
     GROUP BY b.report_key, b.task_key
 ),
 state AS (
