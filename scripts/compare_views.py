@@ -6,7 +6,8 @@
 The warehouse is copied to a temporary folder (the original is never written). On the copy, the
 views of GIT_REF (default: the merge base of HEAD and main) are created and each view's rows are
 kept in a temporary table; then the views of the working tree are created and compared with
-EXCEPT ALL in both directions, and their column names and types with DESCRIBE. Prints one line per
+EXCEPT ALL in both directions, and their column names and types with DESCRIBE (not the
+nullability DESCRIBE infers from the base tables). Prints one line per
 view and exits 1 if any view differs. --test-warehouses builds the warehouses of the view tests
 (tests/analyst_helpers.py: the analyst scenario with metrics and links; tests/test_history.py: the
 period fixtures with known statuses and fixture links) in a temporary folder and compares on them. Used to check that a rewrite of a view for speed returns
@@ -66,7 +67,7 @@ def compare(warehouse: Path, ref: str) -> int:
         old_views = views(con)
         old_cols = {}
         for v in old_views:
-            old_cols[v] = con.execute(f'DESCRIBE "{v}"').fetchall()
+            old_cols[v] = [c[:2] for c in con.execute(f'DESCRIBE "{v}"').fetchall()]  # name, type
             con.execute(f'CREATE TEMP TABLE "old__{v}" AS SELECT * FROM "{v}"')
         for text in view_sql_here():
             con.execute(text)
@@ -78,7 +79,7 @@ def compare(warehouse: Path, ref: str) -> int:
                 failed += v not in new_views  # a new view is not a difference; a dropped one is
                 continue
             t = time.perf_counter()
-            cols = con.execute(f'DESCRIBE "{v}"').fetchall()
+            cols = [c[:2] for c in con.execute(f'DESCRIBE "{v}"').fetchall()]
             rows = con.execute(f'SELECT count(*) FROM "old__{v}"').fetchone()[0]
             only_old = con.execute(f'SELECT count(*) FROM (SELECT * FROM "old__{v}" EXCEPT ALL SELECT * FROM "{v}")').fetchone()[0]
             only_new = con.execute(f'SELECT count(*) FROM (SELECT * FROM "{v}" EXCEPT ALL SELECT * FROM "old__{v}")').fetchone()[0]
