@@ -2,6 +2,7 @@
 
     python scripts/compare_views.py WAREHOUSE... [--ref GIT_REF]
     python scripts/compare_views.py --test-warehouses [--ref GIT_REF]
+    python scripts/compare_views.py --mutate WAREHOUSE   (first edits the copy: scripts/view_mutations.sql)
 
 The warehouse is copied to a temporary folder (the original is never written). On the copy, the
 views of GIT_REF (default: the merge base of HEAD and main) are created and each view's rows are
@@ -56,12 +57,14 @@ def close_enough(con: duckdb.DuckDBPyConnection, view: str, cols: list) -> bool:
     return n == 0
 
 
-def compare(warehouse: Path, ref: str) -> int:
+def compare(warehouse: Path, ref: str, mutate: bool = False) -> int:
     old_sql = view_sql_at(ref)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "warehouse.duckdb"
         shutil.copyfile(warehouse, copy)
         con = duckdb.connect(str(copy))
+        if mutate:
+            con.execute((ROOT / "scripts" / "view_mutations.sql").read_text(encoding="utf-8"))
         for text in old_sql:
             con.execute(text)
         old_views = views(con)
@@ -120,14 +123,15 @@ def main() -> int:
     ap.add_argument("warehouse", type=Path, nargs="*")
     ap.add_argument("--ref", default=None, help="git ref of the views to compare with (default: merge base of HEAD and main)")
     ap.add_argument("--test-warehouses", action="store_true", help="also build and compare the view tests' warehouses")
+    ap.add_argument("--mutate", action="store_true", help="first apply scripts/view_mutations.sql to the copy")
     a = ap.parse_args()
     ref = a.ref or git("merge-base", "HEAD", "main").strip()
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         paths = list(a.warehouse) + (test_warehouses(Path(tmp)) if a.test_warehouses else [])
         for path in paths:
-            print(f"views of {ref[:12]} vs working tree on {path}")
-            failed += compare(path, ref)
+            print(f"views of {ref[:12]} vs working tree on {path}{' (mutated)' if a.mutate else ''}")
+            failed += compare(path, ref, a.mutate)
     return 1 if failed else 0
 
 
