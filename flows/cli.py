@@ -48,6 +48,9 @@ def ingest(
     plan_year: Annotated[int | None, typer.Option(help="Plan year, overrides the manifest.")] = None,
     as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD, overrides the manifest.")] = None,
     period_type: Annotated[str | None, typer.Option(help="plan | monthly | quarterly | year_end.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
+    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
+    dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
 ) -> None:
     """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""
     from flows.ingest import ingest_report
@@ -61,6 +64,9 @@ def ingest(
         warehouse=str(warehouse),
         manifest=str(manifest) if manifest else None,
         overrides=overrides_dict(county, plan_year, as_of, period_type),
+        batch_size=batch_size,
+        workers=workers,
+        dask_address=dask_address,
     )
     table = Table(title=f"ingest: {result['outcome']}")
     for col in ("file", "outcome", "tasks", "message"):

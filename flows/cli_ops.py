@@ -18,6 +18,9 @@ def inbox_cmd(
     warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
     manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml in the inbox).")] = None,
     retry_quarantined: Annotated[bool, typer.Option(help="Try files quarantined by an earlier run again.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
+    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
+    dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
 ) -> None:
     """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
     oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""
@@ -30,7 +33,8 @@ def inbox_cmd(
         raise typer.Exit(2)
     try:
         result = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse),
-                       manifest=str(manifest) if manifest else None, retry_quarantined=retry_quarantined)
+                       manifest=str(manifest) if manifest else None, retry_quarantined=retry_quarantined,
+                       batch_size=batch_size, workers=workers, dask_address=dask_address)
     except InboxError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc

@@ -1,8 +1,8 @@
 """Prefect flow `inbox`: the unattended run behind the `yearly` and `monthly` deployments.
 
 One run: find the reports waiting in an inbox folder, in its manifest (entries with `file:` or
-`url:`), download the URLs, skip content already ingested (sha256), load the new ones oldest as-of
-date first, run the post-ingest steps (task linking, quality), record the outcome in `etl_run` and as
+`url:`), download the URLs, skip content already ingested (sha256), parse the new ones in batches
+(on a Dask cluster if asked) and load them batch by batch, oldest as-of date first, run the post-ingest steps (task linking, quality), record the outcome in `etl_run` and as
 a Prefect artifact, and publish a read-only copy of the warehouse for analysts.
 
 Writing happens inside the global concurrency limit `luoshi-warehouse-writer` (one slot), so two
@@ -31,11 +31,14 @@ from prefect.concurrency.sync import concurrency
 from prefect.runtime import deployment, flow_run
 
 from flows.ingest import (
+    Batch,
     Prepared,
     _io_failure,
+    _known_as_of,
     archive_file,
+    load_batch,
     load_prepared,
-    parse_file,
+    parse_and_load,
     summary_markdown,
 )
 from flows.publish import publish_warehouse, published_path
@@ -45,9 +48,8 @@ from flows.sources import (
     archive_bytes,
     expand_paths,
     find_manifest_entry,
-    load_manifest,
+    manifests_for,
 )
-from transforms.metadata import ReportMeta
 from warehouse.db import WarehouseBusy, connect, is_lock_error
 from warehouse.loader import finish_run, run_sql, start_run
 
@@ -267,13 +269,14 @@ def run_outcome(results: list[dict[str, Any]]) -> tuple[str, dict[str, int]]:
     return outcome, counts
 
 
-def prepare_sources(sources: list[Source], warehouse: str, lookup: list[dict[str, dict[str, Any]]],
-                    retry_quarantined: bool, results: list[dict[str, Any]]) -> list[Prepared]:
-    """Fetch and archive every source, skip content already ingested or quarantined, parse the rest;
-    the parsed reports come back oldest as-of date first. Skips and failures go to `results`."""
+def collect_sources(sources: list[Source], warehouse: str, lookup: list[dict[str, dict[str, Any]]],
+                    retry_quarantined: bool, results: list[dict[str, Any]]) -> list[tuple[ArchivedFile, dict[str, Any] | None]]:
+    """Fetch and archive every source, skip content already ingested or quarantined; the rest come
+    back with their manifest entries, oldest as-of date first where the manifest tells it (within
+    a parse batch, by the date parsed). Skips and failures go to `results`."""
     raw_dir = str(Path(warehouse).parent / "raw")
     loaded_sha, quarantined = known_content(warehouse)
-    prepared: list[Prepared] = []
+    items: list[tuple[ArchivedFile, dict[str, Any] | None]] = []
     seen_in_run: dict[str, str] = {}
     for s in sources:
         try:
@@ -292,14 +295,39 @@ def prepare_sources(sources: list[Source], warehouse: str, lookup: list[dict[str
             results.append({"file": s.location, "outcome": "skipped", "tasks": 0,
                             "message": f"quarantined earlier ({quarantined[archived.sha256][:120]}); run with retry_quarantined=true after fixing"})
             continue
-        entry = s.entry or find_manifest_entry(archived, lookup)
+        items.append((archived, s.entry or find_manifest_entry(archived, lookup)))
+    items.sort(key=lambda it: (_known_as_of(it[1], {}), it[0].file_name))
+    return items
+
+
+def load_or_quarantine(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
+    """Load a parsed batch (the single writer). When the warehouse cannot be written (I/O, lock,
+    after the task's retries) the batch's files are reported failed and tried again next run;
+    any other failure falls back to one report at a time, so only the report that fails is
+    quarantined."""
+    try:
+        return load_batch(Batch(prepared), warehouse, run_key)
+    except Exception as exc:
+        if is_io_error(exc):
+            return [{"file": p.archived.source, "outcome": "failed", "tasks": 0,
+                     "message": f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}"} for p in prepared]
+    out: list[dict[str, Any]] = []
+    for p in sorted(prepared, key=lambda p: (p.meta.as_of or date.max, p.archived.file_name)):
         try:
-            prepared.append(parse_file(archived, entry, {}))
-        except Exception as exc:  # a reader bug or a bad manifest entry: quarantine this file only
-            prepared.append(Prepared(archived=archived, meta=ReportMeta(), metadata_source="none",
-                                     error=f"{archived.file_name}: could not be parsed: {type(exc).__name__}: {exc}"))
-    prepared.sort(key=lambda p: (p.meta.as_of or date.max, p.archived.file_name))
-    return prepared
+            res = load_prepared(p, warehouse, run_key)
+        except Exception as exc:
+            if is_io_error(exc):
+                res = {"file": p.archived.source, "outcome": "failed", "tasks": 0,
+                       "message": f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}"}
+            else:
+                bad = Prepared(archived=p.archived, meta=p.meta, metadata_source=p.metadata_source,
+                               error=f"{p.archived.file_name}: could not be loaded: {type(exc).__name__}: {exc}")
+                try:
+                    res = load_prepared(bad, warehouse, run_key)
+                except Exception as exc2:
+                    res = {"file": p.archived.source, "outcome": "failed", "tasks": 0, "message": f"{bad.error}; not quarantined: {exc2}"}
+        out.append(res)
+    return out
 
 
 @task(name="start-run", retries=3, retry_delay_seconds=5, retry_condition_fn=_io_failure)
@@ -329,6 +357,9 @@ def inbox(
     retry_quarantined: bool = False,
     post_ingest: bool = True,
     writer_wait_seconds: float = 3600.0,
+    batch_size: int = 100,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Ingest what is new in an inbox (folder, manifest files, manifest URLs), then link, check and publish.
 
@@ -336,6 +367,9 @@ def inbox(
     files elsewhere and URLs to download. publish_to: the analysts' read-only copy (default
     `<warehouse folder>/published/<warehouse file>`). retry_quarantined: try files quarantined by an
     earlier run again (after a mapping was fixed). post_ingest: run linking and quality after loads.
+    batch_size, workers, dask_address: reports are parsed and loaded in batches of `batch_size`;
+    parsing runs on `workers` local Dask processes or on the Dask cluster at `dask_address`
+    (loading always stays in this run: the single writer).
     """
     logger = get_run_logger()
     started = time.monotonic()
@@ -344,33 +378,18 @@ def inbox(
 
     sources, results = discover(inbox_dir, manifest)
     logger.info("%s: %d candidate reports in %s", label, len(sources), inbox_dir)
-    lookup = [load_manifest(m)] if (m := inbox_manifest(Path(inbox_dir), manifest)) else []
+    # the inbox's manifest first, then a sources.yaml beside files in sub-folders
+    top = inbox_manifest(Path(inbox_dir), manifest)
+    lookup = manifests_for([Path(s.location) for s in sources if s.kind == "file"], str(top) if top else None)
 
     # the whole run holds the one writer slot: reading what is known, loading, recording, publishing
     ensure_writer_limit()
     with concurrency(WRITER_LIMIT, occupy=1, timeout_seconds=writer_wait_seconds):
-        prepared = prepare_sources(sources, warehouse, lookup, retry_quarantined, results)
+        items = collect_sources(sources, warehouse, lookup, retry_quarantined, results)
         run_key = record_start(warehouse, label, str(flow_run.id) if flow_run.id else None)
-        report_keys: list[int] = []
-        for p in prepared:
-            try:
-                res = load_prepared(p, warehouse, run_key)
-            except Exception as exc:
-                if is_io_error(exc):
-                    res = {"file": p.archived.source, "outcome": "failed", "tasks": 0,
-                           "message": f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}"}
-                else:
-                    bad = Prepared(archived=p.archived, meta=p.meta, metadata_source=p.metadata_source,
-                                   error=f"{p.archived.file_name}: could not be loaded: {type(exc).__name__}: {exc}")
-                    try:
-                        res = load_prepared(bad, warehouse, run_key)
-                    except Exception as exc2:
-                        res = {"file": p.archived.source, "outcome": "failed", "tasks": 0, "message": f"{bad.error}; not quarantined: {exc2}"}
-            if res["outcome"] == "rejected":
-                logger.warning("quarantined %s: %s", res["file"], res["message"])
-            if res.get("report_key") is not None and res["outcome"] in ("loaded", "replaced"):
-                report_keys.append(res["report_key"])
-            results.append(res)
+        loaded = parse_and_load(items, warehouse, run_key, {}, batch_size, workers, dask_address, load=load_or_quarantine)
+        report_keys = [r["report_key"] for r in loaded if r.get("report_key") is not None and r["outcome"] in ("loaded", "replaced")]
+        results += loaded
 
         if post_ingest and report_keys:
             available = {"warehouse": warehouse, "run_key": run_key, "reports": report_keys}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -186,7 +186,11 @@ def parse_batch(items: Batch | list[tuple[ArchivedFile, dict[str, Any] | None]],
     prepared: list[Prepared] = []
     pending: list[tuple[Prepared, PendingReport]] = []
     for archived, entry in items:
-        p, pend = prepare_file(archived, entry, overrides)
+        try:
+            p, pend = prepare_file(archived, entry, overrides)
+        except Exception as exc:  # a reader bug or a bad manifest entry: this file only is rejected
+            p, pend = Prepared(archived=archived, meta=ReportMeta(), metadata_source="none",
+                               error=f"{archived.file_name}: could not be parsed: {type(exc).__name__}: {exc}"), None
         prepared.append(p)
         if pend is not None:
             pending.append((p, pend))
@@ -250,15 +254,10 @@ def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | 
         con.close()
 
 
-@task(name="parse", cache_policy=NO_CACHE)
-def parse_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides: dict[str, Any]) -> Prepared:
-    """Read, lay out, normalize and validate one archived file (the inbox flow's unit of work)."""
-    return parse_batch.fn([(archived, entry)], overrides)[0]
-
-
 @task(name="load", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
 def load_prepared(prepared: Prepared, warehouse: str, run_key: int | None) -> dict[str, Any]:
-    """The one writer for one parsed report: load it, or record why it was rejected."""
+    """The one writer for one parsed report: load it, or record why it was rejected (the inbox's
+    fallback when a batch cannot be loaded as a whole)."""
     return load_batch.fn([prepared], warehouse, run_key)[0]
 
 
@@ -365,7 +364,6 @@ def ingest_report(
 ) -> dict[str, Any]:
     """Ingest report files (or folders of them) into the warehouse, in batches of `batch_size`,
     parsing on `workers` local Dask processes (or the Dask cluster at `dask_address`)."""
-    logger = get_run_logger()
     started = time.monotonic()
     overrides = overrides or {}
     batch_size = max(1, int(batch_size))
@@ -385,19 +383,7 @@ def ingest_report(
     items.sort(key=lambda it: (_known_as_of(it[1], overrides), it[0].file_name))
 
     # 2 + 3. parse batches on the task runner, load each in order here (the single writer)
-    with parse_runner(workers, dask_address) as runner:
-        window = max(1, workers) + 1
-        in_flight: deque[Any] = deque()
-        for batch in batches(items, batch_size):
-            # Batch(): Prefect would otherwise walk every object of the batch looking for futures
-            if runner is None:
-                in_flight.append(parse_batch.submit(Batch(batch), overrides))
-            else:
-                in_flight.append(runner.submit(parse_batch, {"items": Batch(batch), "overrides": overrides}))
-            if len(in_flight) >= window:
-                results += _load_next(in_flight, warehouse, run_key, logger)
-        while in_flight:
-            results += _load_next(in_flight, warehouse, run_key, logger)
+    results += parse_and_load(items, warehouse, run_key, overrides, batch_size, workers, dask_address)
 
     counts = {
         "files_seen": len(files),
@@ -438,10 +424,49 @@ def _known_as_of(entry: dict[str, Any] | None, overrides: dict[str, Any]) -> str
     return str(value) if value else "9999-12-31"
 
 
-def _load_next(in_flight: deque[Any], warehouse: str, run_key: int | None, logger: Any) -> list[dict[str, Any]]:
+LoadFn = Callable[[list[Prepared], str, "int | None"], list[dict[str, Any]]]
+
+
+def _load(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
+    return load_batch(Batch(prepared), warehouse, run_key)
+
+
+def parse_and_load(
+    items: list[tuple[ArchivedFile, dict[str, Any] | None]],
+    warehouse: str,
+    run_key: int | None,
+    overrides: dict[str, Any] | None = None,
+    batch_size: int = 100,
+    workers: int = 1,
+    dask_address: str | None = None,
+    load: LoadFn = _load,
+) -> list[dict[str, Any]]:
+    """Parse archived files in batches on the task runner (a Dask cluster when `workers` > 1 or
+    `dask_address`) and load each batch, in order, in this process: the single writer. At most
+    `workers` + 1 parsed batches wait in memory. Inside a flow; one result per file."""
+    logger = get_run_logger()
+    overrides = overrides or {}
+    results: list[dict[str, Any]] = []
+    with parse_runner(workers, dask_address) as runner:
+        window = max(1, workers) + 1
+        in_flight: deque[Any] = deque()
+        for batch in batches(items, max(1, int(batch_size))):
+            # Batch(): Prefect would otherwise walk every object of the batch looking for futures
+            if runner is None:
+                in_flight.append(parse_batch.submit(Batch(batch), overrides))
+            else:
+                in_flight.append(runner.submit(parse_batch, {"items": Batch(batch), "overrides": overrides}))
+            if len(in_flight) >= window:
+                results += _load_next(in_flight, warehouse, run_key, logger, load)
+        while in_flight:
+            results += _load_next(in_flight, warehouse, run_key, logger, load)
+    return results
+
+
+def _load_next(in_flight: deque[Any], warehouse: str, run_key: int | None, logger: Any, load: LoadFn) -> list[dict[str, Any]]:
     """Wait for the oldest parse batch and load it."""
     prepared = in_flight.popleft().result()
-    loaded = load_batch(Batch(prepared), warehouse, run_key)
+    loaded = load(prepared, warehouse, run_key)
     for res in loaded:
         if res["outcome"] == "rejected":
             logger.warning("rejected %s: %s", res["file"], res["message"])

@@ -156,3 +156,67 @@ def test_batch_size_does_not_change_what_is_loaded(tmp_path, size):
         load_reports(con, loads[i : i + size])
     con.close()
     assert len(natural_content(wh)["progress"]) == 3 * 130
+
+
+def test_batch_matches_a_plan_years_renumbered_and_reworded_tasks_like_one_by_one(tmp_path):
+    """Reports of one plan year in one batch: each report's rows are matched to the tasks the
+    earlier ones defined (renumbered, reworded, new, absent) exactly as loading them one by one."""
+    import yaml
+
+    periods = Path(__file__).parent / "fixtures" / "periods"
+    entries = yaml.safe_load((periods / "sources.yaml").read_text(encoding="utf-8"))["reports"]
+
+    def loads() -> list[ReportLoad]:
+        out = []
+        for e in entries:
+            data = (periods / e["file"]).read_bytes()
+            p = parse_report(data, e["file"], e["as_of"], e["plan_year"])
+            out.append(
+                ReportLoad(
+                    county=e["county"], province=e["province"], plan_year=e["plan_year"], as_of=e["as_of"],
+                    period_type=e["period_type"], sha256=hashlib.sha256(data).hexdigest(), file_name=e["file"],
+                    records=p.records, findings=p.findings, format=p.format,
+                )
+            )
+        return out
+
+    batch_wh, seq_wh = tmp_path / "batch.duckdb", tmp_path / "seq.duckdb"
+    con = connect(batch_wh)
+    results = load_reports(con, loads())
+    con.close()
+    assert [r.outcome for r in results] == ["loaded"] * len(entries)
+    con = connect(seq_wh)
+    for ld in loads():
+        load_report(con, ld)
+    con.close()
+    a, b = natural_content(batch_wh), natural_content(seq_wh)
+    assert a == b
+    rules = {row[1] for row in a["dq"]}
+    assert {"link.renumbered", "link.new_task", "link.task_absent"} <= rules, rules
+    con = duckdb.connect(str(batch_wh), read_only=True)
+    # one transaction for the four reports (not the one-by-one fallback): one ingestion time
+    assert con.execute("SELECT count(DISTINCT ingested_at), count(*) FROM dim_report").fetchone() == (1, len(entries))
+    # a renumbered task keeps its key: fewer tasks than rows in the plan year
+    tasks_2020, rows_2020 = con.execute(
+        "SELECT count(DISTINCT f.task_key), count(*) FROM fct_task_progress f JOIN dim_report r USING (report_key) WHERE r.plan_year = 2020"
+    ).fetchone()
+    con.close()
+    assert tasks_2020 < rows_2020
+
+
+def test_inbox_parsing_on_two_dask_workers_loads_what_one_process_loads(prefect_harness, tmp_path):
+    """workers=2: the parse batches run on a local Dask cluster, the flow's process loads them."""
+    from flows.inbox import inbox
+
+    corpus = tmp_path / "inbox"
+    write_corpus(corpus, 6, ("text",), per_dir=3)  # two sub-folders, each with its own sources.yaml
+    plain, dask = tmp_path / "plain" / "w.duckdb", tmp_path / "dask" / "w.duckdb"
+    one = inbox(inbox_dir=str(corpus), warehouse=str(plain), batch_size=2, post_ingest=False)
+    two = inbox(inbox_dir=str(corpus), warehouse=str(dask), batch_size=2, workers=2, post_ingest=False)
+    assert one["reports_loaded"] == two["reports_loaded"] == 6 and two["outcome"] == "success"
+    a, b = natural_content(plain), natural_content(dask)
+    assert len(a["progress"]) == 6 * 130 and a == b
+    # metadata came from the manifests in the sub-folders, not from inference
+    con = duckdb.connect(str(dask), read_only=True)
+    assert con.execute("SELECT DISTINCT metadata_source FROM dim_report").fetchall() == [("manifest",)]
+    con.close()

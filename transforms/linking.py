@@ -176,13 +176,32 @@ def match_within_year(
     findings: list[Finding] = []
     if not known:
         return [YearMatch(i, None, "new", 0.0) for i in range(len(rows))], []
-    sim = similarity_matrix([r[2] for r in rows], [k.text for k in known]).dice
     at = {(k.table_no, k.seq): j for j, k in enumerate(known)}
     used: set[int] = set()
-    # 1. number and text agree
-    for i, (table_no, seq, _text) in enumerate(rows):
+    # 0. same number, same text (numbers aside): similarity 1, no need to compare with the others.
+    # Most rows of a monthly report are their task's row of the previous month.
+    for i, (table_no, seq, text) in enumerate(rows):
         j = at.get((table_no, seq))
-        if j is not None and sim[i, j] >= confirm:
+        if j is not None and (t := normalize_text(text)) and t == normalize_text(known[j].text):
+            matches[i] = YearMatch(i, known[j].task_key, "seq+text", 1.0)
+            used.add(j)
+    # the similarity of every other row to every other known task
+    rest_rows = [i for i in range(len(rows)) if i not in matches]
+    rest_known = [j for j in range(len(known)) if j not in used]
+    ri = {i: n for n, i in enumerate(rest_rows)}
+    rj = {j: n for n, j in enumerate(rest_known)}
+    dice = similarity_matrix([rows[i][2] for i in rest_rows], [known[j].text for j in rest_known]).dice
+
+    class _Sim:
+        def __getitem__(self, ij: tuple[int, int]) -> float:
+            return float(dice[ri[ij[0]], rj[ij[1]]])
+
+    sim = _Sim()
+    # 1. number and text agree
+    for i in rest_rows:
+        table_no, seq, _text = rows[i]
+        j = at.get((table_no, seq))
+        if j is not None and j not in used and sim[i, j] >= confirm:
             matches[i] = YearMatch(i, known[j].task_key, "seq+text", round(float(sim[i, j]), 4))
             used.add(j)
     # 2. renumbered / reordered: best text match among the rest, most similar pairs first

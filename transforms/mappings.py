@@ -29,6 +29,32 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+@cache
+def any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One regex that matches wherever any of ``patterns`` matches (none of them: never).
+
+    A single scan tells whether (and where first) any rule applies, instead of one scan per rule.
+    The rules are plain patterns without backreferences or inline global flags.
+    """
+    if not patterns:
+        return re.compile("(?!)")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
+def first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    """The earliest match of any pattern, the longest when several start there (the first such
+    pattern in order when they are as long)."""
+    hit = any_of(patterns).search(text)
+    if hit is None:
+        return None
+    best: re.Match[str] | None = None
+    for p in patterns:
+        m = p.match(text, hit.start())
+        if m is not None and (best is None or len(m.group(0)) > len(best.group(0))):
+            best = m
+    return best
+
+
 @dataclass(frozen=True)
 class HeaderMap:
     exact: dict[str, str]

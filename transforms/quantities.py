@@ -7,19 +7,34 @@ Rules (units, multipliers, comparators, what is not a quantity) live in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import cn2an
 
-from transforms.mappings import _load, mapping_path
+from transforms.mappings import _load, any_of, mapping_path
 
 MAPPING = "quantity_units"
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?\n]")
 QUOTES = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,60}》|「[^」]{0,40}」")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NAME_EDGES = re.compile(r"^[、和及与并且\s:：（(）)“”\"]+|[、和及与\s（(“”\"]+$")
+LIST_EDGES = re.compile(r"^[、和及与\s]+|[、和及与\s]+$")
+NAME_NOISE = re.compile(r"[A-Za-z]+[0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]")
+SUFFIX_LEAD = re.compile(r"^(以上|以下|以内|的)")
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+SUFFIX_STOP = re.compile(r"已|正|均|全部|获|完成|开工|实现|达|通过|共|被|和|及|与")
+GLUED_BEFORE = re.compile(r"[\dA-Za-z.]")
+LATIN_UNIT = re.compile(r"[A-Za-z]\w*")
+LATIN_NEXT = re.compile(r"[A-Za-z0-9]")
+LIST_SPLIT = re.compile(r"[、和及与]")
+LIST_MARK = re.compile(r"[、等]")
+LIST_TAIL = re.compile(r"[、和及与]\s*$")
+NAME_TAIL_WORDS = ("分别", "达到", "达", "为", "至", "约", "共", "了")
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,14 @@ class UnitRules:
     rhetorical: frozenset[str]
     forecast_markers: tuple[str, ...]
     strip_prefixes: tuple[str, ...]
+    # the same rules indexed for speed: prefixes by first character, name-tail words by last
+    # character (each list in rule order), and every exclusion (quotes included) as one tuple
+    prefixes_by_first: dict[str, tuple[str, ...]]
+    tails_by_last: dict[str, tuple[str, ...]]
+    exclusions: tuple[re.Pattern[str], ...]
+    scope_re: re.Pattern[str]  # scope_words, first in rule order at a position
+    at_most_before_re: re.Pattern[str]
+    at_least_before_re: re.Pattern[str]
 
 
 @cache
@@ -85,20 +108,41 @@ def unit_rules() -> UnitRules:
         rf"(?P<ap1>{approx_in})?(?P<mult>{mult})?(?P<ap2>{approx_in})?\s?(?P<unit>{unit_alt})"
         rf"(?P<after>{'|'.join(re.escape(a) for a in after)})?"
     )
+    strip_prefixes = tuple(sorted(data.get("metric_strip_prefixes") or [], key=len, reverse=True))
+    at_least_before = tuple(comp.get("at_least", {}).get("before") or [])
+    at_most_before = tuple(comp.get("at_most", {}).get("before") or [])
+    not_quantity = tuple(re.compile(p) for p in data.get("not_quantity_patterns") or [])
+    by_first: dict[str, list[str]] = {}
+    for w in strip_prefixes:
+        by_first.setdefault(w[0], []).append(w)
+    by_last: dict[str, list[str]] = {}
+    for w in (*at_least_before, *at_most_before, *NAME_TAIL_WORDS):
+        by_last.setdefault(w[-1], []).append(w)
     return UnitRules(
         units=units,
         multipliers=multipliers,
         pattern=pattern,
         at_least_after=tuple(comp.get("at_least", {}).get("after") or []),
         at_most_after=tuple(comp.get("at_most", {}).get("after") or []),
-        at_least_before=tuple(comp.get("at_least", {}).get("before") or []),
-        at_most_before=tuple(comp.get("at_most", {}).get("before") or []),
-        not_quantity=tuple(re.compile(p) for p in data.get("not_quantity_patterns") or []),
+        at_least_before=at_least_before,
+        at_most_before=at_most_before,
+        not_quantity=not_quantity,
         scope_words=tuple(data.get("scope_words") or []),
         rhetorical=frozenset(data.get("rhetorical_numerals") or []),
         forecast_markers=tuple(data.get("forecast_markers") or []),
-        strip_prefixes=tuple(sorted(data.get("metric_strip_prefixes") or [], key=len, reverse=True)),
+        strip_prefixes=strip_prefixes,
+        prefixes_by_first={k: tuple(v) for k, v in by_first.items()},
+        tails_by_last={k: tuple(v) for k, v in by_last.items()},
+        exclusions=(QUOTES, *not_quantity),
+        scope_re=_alternation(data.get("scope_words") or []),
+        at_most_before_re=_alternation(at_most_before),
+        at_least_before_re=_alternation(at_least_before),
     )
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """The words as one regex, tried in their order (none: never matches)."""
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
 
 
 def mapping_file() -> str:
@@ -109,7 +153,7 @@ def mapping_file() -> str:
 def parse_number(token: str) -> float | None:
     """'5,000' → 5000; '2702.08' → 2702.08; '二十四' → 24; None when it is not a number."""
     t = token.replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", t):
+    if PLAIN_NUMBER.fullmatch(t):
         return float(t)
     try:
         return float(cn2an.cn2an(t, "smart"))
@@ -117,41 +161,40 @@ def parse_number(token: str) -> float | None:
         return None
 
 
-def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in CLAUSE_SPLIT.finditer(text, 0, pos):
-        start = m.end()
-    m = CLAUSE_SPLIT.search(text, pos)
-    return start, (m.start() if m else len(text))
+def _clause_bounds(text: str, pos: int, splits: list[int] | None = None) -> tuple[int, int]:
+    """The clause (between 。，； … marks) around ``pos``; ``splits``: the marks' positions in text."""
+    if splits is None:
+        splits = [m.start() for m in CLAUSE_SPLIT.finditer(text)]
+    k = bisect_left(splits, pos)
+    return (splits[k - 1] + 1 if k else 0), (splits[k] if k < len(splits) else len(text))
 
 
 def _excluded_spans(text: str, rules: UnitRules) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for m in QUOTES.finditer(text)]
-    for p in rules.not_quantity:
-        spans += [(m.start(), m.end()) for m in p.finditer(text)]
-    return spans
+    if any_of(rules.exclusions).search(text) is None:  # one scan: most texts quote nothing
+        return []
+    return [(m.start(), m.end()) for p in rules.exclusions for m in p.finditer(text)]
 
 
 def _strip_name(name: str, rules: UnitRules) -> str:
-    name = re.sub(r"^[、和及与并且\s:：（(）)“”\"]+|[、和及与\s（(“”\"]+$", "", name)
+    name = NAME_EDGES.sub("", name)
     changed = True
     while changed and name:
         changed = False
-        for p in rules.strip_prefixes:
+        for p in rules.prefixes_by_first.get(name[0], ()):
             if name.startswith(p) and len(name) > len(p):
                 name, changed = name[len(p):], True
                 break
-        for w in (*rules.at_least_before, *rules.at_most_before, "分别", "达到", "达", "为", "至", "约", "共", "了"):
+        for w in rules.tails_by_last.get(name[-1], ()):
             if name.endswith(w) and len(name) > len(w):
                 name, changed = name[: -len(w)], True
                 break
-    name = re.sub(r"^[、和及与\s]+|[、和及与\s]+$", "", _clean_name(name))
+    name = LIST_EDGES.sub("", _clean_name(name))
     return name[-12:]
 
 
 def _clean_name(name: str) -> str:
     """Drop codes, digits, brackets and a leading list fragment from a metric name."""
-    name = re.sub(r"[A-Za-z]+[0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]", "", name)
+    name = NAME_NOISE.sub("", name)
     if "、" in name:
         name = name.rsplit("、", 1)[-1]
     return name.strip("、，,：: -—~")
@@ -159,11 +202,11 @@ def _clean_name(name: str) -> str:
 
 def _suffix_name(text: str) -> str:
     """Name written after the number: 建成100个农村互助养老之家 → 农村互助养老之家."""
-    text = re.sub(r"^(以上|以下|以内|的)", "", text)
-    m = re.match(r"[\u4e00-\u9fff]+", text)
+    text = SUFFIX_LEAD.sub("", text)
+    m = CJK_RUN.match(text)
     if not m:
         return ""
-    word = re.split(r"已|正|均|全部|获|完成|开工|实现|达|通过|共|被|和|及|与", m.group(0))[0]
+    word = SUFFIX_STOP.split(m.group(0), maxsplit=1)[0]
     return word[:8]
 
 
@@ -171,6 +214,14 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
     """Every quantity in ``text`` in order. ``forecasts=False`` drops those in forecast clauses."""
     if not text:
         return []
+    found = _extract(text)
+    return [q for q in found if not q.forecast] if not forecasts else list(found)
+
+
+@lru_cache(maxsize=8192)
+def _extract(text: str) -> tuple[Quantity, ...]:
+    """extract() of one text, remembered: a county repeats its task texts in every report of the
+    year (and a stalled task its progress text), and a Quantity is immutable."""
     rules = unit_rules()
     excluded = _excluded_spans(text, rules)
     raw: list[tuple[re.Match[str], float, float | None]] = []
@@ -181,19 +232,20 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
             continue
         if m.group("num") in rules.rhetorical:
             continue
-        if ns > 0 and re.match(r"[\dA-Za-z.]", text[ns - 1]):
+        if ns > 0 and GLUED_BEFORE.match(text, ns - 1):
             continue
         value = parse_number(m.group("num"))
         if value is None:
             continue
         value2 = parse_number(m.group("num2")) if m.group("num2") else None
         rest = text[m.end():]
-        scope = next((w for w in rules.scope_words if rest.startswith(w)), None)
-        if scope:
+        sm = rules.scope_re.match(text, m.end())
+        if sm:
+            scope = sm.group(0)
             cuts.append(m.end() + len(scope) + (1 if rest[len(scope):].startswith("内") else 0))
             continue
         unit_text = m.group("unit")
-        if re.fullmatch(r"[A-Za-z]\w*", unit_text) and re.match(r"[A-Za-z0-9]", rest[:1] or " "):
+        if LATIN_UNIT.fullmatch(unit_text) and LATIN_NEXT.match(rest[:1] or " "):
             continue  # "3km" only when the unit word ends there
         if m.group("after") and rest[:1] and CJK.match(rest[0]):
             continue  # 20亿元以上项目, 5万元以下的村: a qualifier in a definition, not a figure
@@ -201,8 +253,10 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
     out: list[Quantity] = []
     prev_end_in_clause: dict[int, int] = {}
     respectively: dict[int, list[str]] = {}
+    splits = [c.start() for c in CLAUSE_SPLIT.finditer(text)] if raw else []
+    forecast_in: dict[int, bool] = {}
     for m, value, value2 in raw:
-        cs, ce = _clause_bounds(text, m.start())
+        cs, ce = _clause_bounds(text, m.start(), splits)
         clause = text[cs:ce]
         unit_text = m.group("unit")
         base_unit, factor = rules.units[unit_text]
@@ -219,9 +273,9 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
             comparator = "at_most"
         else:
             tail = before[-8:]
-            if any(w in tail for w in rules.at_most_before):
+            if rules.at_most_before_re.search(tail):
                 comparator = "at_most"
-            elif any(w in tail for w in rules.at_least_before):
+            elif rules.at_least_before_re.search(tail):
                 comparator = "at_least"
         # metric name: the words since the previous quantity of the clause, else the words after it
         seg_start = max([prev_end_in_clause.get(cs, cs), *(c for c in cuts if cs <= c <= m.start())])
@@ -229,7 +283,7 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
         name = _strip_name(segment, rules)
         if "分别" in clause:
             # 井冈蜜柚、稻渔综合种养面积分别突破13万亩和4.5万亩 → names in order
-            items = respectively.setdefault(cs, re.split(r"[、和及与]", clause.split("分别")[0]))
+            items = respectively.setdefault(cs, LIST_SPLIT.split(clause.split("分别")[0]))
             idx = sum(1 for q in out if q.clause == clause and q.start >= cs)
             if len(items) > 1 and idx < len(items):
                 name = _strip_name(items[idx], rules)
@@ -237,14 +291,16 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
         if len(suffix) >= 2 and (
             len(name) < 2
             or name in rules.strip_prefixes
-            or re.search(r"[、等]", name)
-            or re.search(r"[、和及与]\s*$", segment)
+            or LIST_MARK.search(name)
+            or LIST_TAIL.search(segment)
             or name.endswith(("完成", "启动", "建设"))
         ):
             name = suffix  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows the number
         name = _clean_name(name)
         prev_end_in_clause[cs] = m.end()
-        forecast = any(w in clause for w in rules.forecast_markers)
+        forecast = forecast_in.get(cs)
+        if forecast is None:
+            forecast = forecast_in[cs] = any(w in clause for w in rules.forecast_markers)
         out.append(
             Quantity(
                 value=value,
@@ -262,6 +318,4 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
                 value_high=value2 if comparator == "range" else None,
             )
         )
-    if not forecasts:
-        out = [q for q in out if not q.forecast]
-    return out
+    return tuple(out)

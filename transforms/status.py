@@ -6,15 +6,16 @@ meaning-based quality rules are in ``schemas/quality.yaml`` (key ``meaning``).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
+from rapidfuzz.distance import Indel
+
 from transforms.grid import Finding
-from transforms.mappings import _load, squash
+from transforms.mappings import _load, any_of, first_match, squash
 from transforms.metrics import Pair, incomparable, metric_rows, pair
 from transforms.normalize import TaskRecord
 from transforms.quantities import Quantity, extract
@@ -22,6 +23,7 @@ from transforms.quantities import Quantity, extract
 STATUS_FILE = "schemas/mappings/status.yaml"
 QUALITY_FILE = "schemas/quality.yaml"
 PCT_CONTEXT = re.compile(r"(完成|完工|进度|完成率|完工率)[^，,。；;]{0,6}$")
+NON_WORD = re.compile(r"\W")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,12 @@ def meaning_config() -> dict[str, Any]:
     return quality_config().get("meaning") or {}
 
 
+@cache
+def _magnitude_limits() -> dict[str, float]:
+    """Plausible maxima per base unit (quality.yaml meaning.max_base_value)."""
+    return {str(k): float(v) for k, v in (meaning_config().get("max_base_value") or {}).items()}
+
+
 def expected_progress(as_of: date | None, plan_year: int | None) -> float | None:
     """序时进度: month m of the plan year → m/12; after the plan year → 1.0."""
     if as_of is None or plan_year is None:
@@ -92,8 +100,7 @@ def expected_progress(as_of: date | None, plan_year: int | None) -> float | None
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
     """The earliest match of any pattern (the longest when two start together)."""
-    hits = [m for p in patterns if (m := p.search(text))]
-    return min(hits, key=lambda m: (m.start(), -len(m.group(0)))) if hits else None
+    return first_match(patterns, text)
 
 
 def clause_of(text: str, m: re.Match[str], limit: int = 60) -> str:
@@ -135,7 +142,10 @@ def progress_percent(text: str) -> tuple[float, str] | None:
 
     Several stated shares (开工70%, 投资72%): the smallest decides.
     """
-    hits = [(float(m.group(1)), m.start(), m.group(0)) for p in status_rules().progress_percent for m in p.finditer(text)]
+    patterns = status_rules().progress_percent
+    if any_of(patterns).search(text) is None:
+        return None
+    hits = [(float(m.group(1)), m.start(), m.group(0)) for p in patterns for m in p.finditer(text)]
     if not hits:
         return None
     value, _, matched = min(hits)
@@ -237,11 +247,12 @@ def decide_from_words(
 
 
 def repeats_task(task_text: str, text: str) -> float:
-    """Similarity 0..1 of the progress text to the task text."""
-    a, b = re.sub(r"\W", "", task_text), re.sub(r"\W", "", text)
+    """Similarity 0..1 of the progress text to the task text, punctuation and spaces ignored:
+    2 × (longest common subsequence) / (sum of the lengths)."""
+    a, b = NON_WORD.sub("", task_text), NON_WORD.sub("", text)
     if not a or not b:
         return 0.0
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return Indel.normalized_similarity(a, b)
 
 
 def latest_progress(record: TaskRecord) -> str:
@@ -260,10 +271,13 @@ def _finding(record: TaskRecord, rule: str, message: str, mapping_file: str | No
     )
 
 
-def quality_findings(record: TaskRecord, targets: list[Quantity], actuals: list[Quantity], pairs: list[Pair], text: str) -> list[Finding]:
-    """Quality rules that use meaning: magnitude, completion > 100 %, repeats, incomparable units."""
+def quality_findings(
+    record: TaskRecord, targets: list[Quantity], actuals: list[Quantity], pairs: list[Pair], text: str, sim: float | None = None
+) -> list[Finding]:
+    """Quality rules that use meaning: magnitude, completion > 100 %, repeats, incomparable units.
+    ``sim``: repeats_task(record.task_text, text) when the caller has it already."""
     cfg = meaning_config()
-    limits = {str(k): float(v) for k, v in (cfg.get("max_base_value") or {}).items()}
+    limits = _magnitude_limits()
     out: list[Finding] = []
     for q in [*targets, *actuals]:
         lim = limits.get(q.base_unit)
@@ -280,7 +294,8 @@ def quality_findings(record: TaskRecord, targets: list[Quantity], actuals: list[
     for q in actuals:
         if q.base_unit == "%" and q.value > cap and PCT_CONTEXT.search(text[: q.start]):
             out.append(_finding(record, "meaning.completion_over_100", f"completion {q.text} is above {cap:g} % in {q.clause!r}", QUALITY_FILE))
-    sim = repeats_task(record.task_text, text)
+    if sim is None:
+        sim = repeats_task(record.task_text, text)
     measured = any(p.target is not None and p.actual is not None for p in pairs)
     if text and not measured and sim >= float(cfg.get("repeat_similarity", 0.6)):
         out.append(
@@ -312,11 +327,12 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
     record.targets = [q.as_record() for q in targets]
     record.actuals = [q.as_record() for q in actuals]
     record.metrics = metric_rows(pairs)
-    findings = quality_findings(record, targets, actuals, pairs, text)
+    sim = repeats_task(record.task_text, text)
+    findings = quality_findings(record, targets, actuals, pairs, text, sim)
 
     numbers = decide_from_numbers(pairs, expected, len(targets))
     explicit = classify_explicit(record.status_raw)
-    repeat = repeats_task(record.task_text, text) >= float(meaning_config().get("repeat_similarity", 0.6))
+    repeat = sim >= float(meaning_config().get("repeat_similarity", 0.6))
     on_flag = status_rules().on_schedule_values.get(squash(record.status_raw or ""))
     if explicit is not None and on_flag is True and text:
         # 是否达序 = 是 says "on schedule", not "finished": completed only when the text says so

@@ -425,11 +425,6 @@ def _known_identities(con: duckdb.DuckDBPyConnection, counties: list[str]) -> se
     return {tuple(r) for r in rows}  # type: ignore[misc]
 
 
-def _known_plan_years(con: duckdb.DuckDBPyConnection, counties: list[str]) -> set[tuple[str, int]]:
-    rows = run_sql(con, "batch_known_plan_years", {"counties": sorted(set(counties))})
-    return {(r[0], r[1]) for r in rows}
-
-
 def load_reports(
     con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None = None
 ) -> list[LoadResult | LoadRejected]:
@@ -437,19 +432,19 @@ def load_reports(
 
     Each report is loaded entirely or not at all. New reports (content and identity not yet in the
     warehouse, distinct within the batch) are staged together and inserted with set-based SQL in
-    ONE transaction, the error-level checks run once for the batch, and the batch commits. If
-    anything in that transaction fails, it is rolled back and every one of those reports is loaded
-    again on its own (load_report, one transaction each), so a bad report is rejected alone and the
-    good ones still load. Reports of a plan year that already has tasks (matched to them by text),
-    files with several dated progress columns, replacements (a changed file for a known identity), repeats within the
-    batch and reports without rows take the one-by-one path after the batch; contents already
-    ingested are skipped.
+    ONE transaction, the error-level checks run once for the batch, and the batch commits. Rows of
+    a plan year that already has tasks (in the warehouse or from an earlier report of the batch) are
+    matched to them by text, report by report in batch order, exactly as loading the reports one
+    after another would (transforms.linking.match_within_year). If anything in that transaction
+    fails, it is rolled back and every one of those reports is loaded again on its own (load_report,
+    one transaction each), so a bad report is rejected alone and the good ones still load. Files
+    with several dated progress columns, replacements (a changed file for a known identity),
+    repeats within the batch and reports without rows take the one-by-one path, in their place in
+    the order; contents already ingested are skipped.
     """
     results: list[LoadResult | LoadRejected | None] = [None] * len(loads)
     seen_sha = known_shas(con, [ld.sha256 for ld in loads])
     known_ids = _known_identities(con, [ld.county for ld in loads])
-    known_years = _known_plan_years(con, [ld.county for ld in loads])
-    batch_years: set[tuple[str, int]] = set()
     fresh: list[int] = []
     batch_ids: set[tuple[str, int, date, str]] = set()
     batch_shas: set[str] = set()
@@ -480,29 +475,64 @@ def load_reports(
             results[i] = LoadResult("skipped", key, message=f"already ingested as report {key}")
             continue
         ident = (ld.county, ld.plan_year, ld.as_of, ld.period_type)
-        year = (ld.county, ld.plan_year)
         if (
             not ld.records
             or ident in known_ids
             or ident in batch_ids
             or ld.sha256 in batch_shas
-            # tasks of a known plan year are matched by text, and a file with several dated
-            # progress columns becomes several reports: both need load_report
-            or year in known_years
-            or year in batch_years
+            # a file with several dated progress columns becomes several reports: load_report
             or len(split_periods(ld.records, ld.as_of, ld.plan_year)) > 1
         ):
             flush()
             load_alone(i)
-            known_years.add(year)
             known_ids.add(ident)
             continue
-        batch_years.add(year)
         batch_ids.add(ident)
         batch_shas.add(ld.sha256)
         fresh.append(i)
     flush()
     return [r for r in results if r is not None]
+
+
+def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], frames: dict[str, pd.DataFrame]) -> None:
+    """Which task every staged row is (inside the batch transaction, after st_map exists): report by
+    report in batch order, each report's rows are matched to the tasks its plan year has so far,
+    those in the warehouse and those the batch's earlier reports added, as load_report does. Adds
+    `task_key` and `is_new` to st_tasks and the matching findings to st_dq."""
+    year_of = {o: (ck, py) for o, ck, py in con.execute("SELECT ord, county_key, plan_year FROM st_map").fetchall()}
+    known: dict[tuple[int, int], list[TaskRef]] = {}
+    for ck, py, key, table_no, seq, text, project in run_sql(con, "batch_year_tasks"):
+        known.setdefault((ck, py), []).append(TaskRef(key, table_no, seq, record_text(text, project)))
+    st = frames["st_tasks"]
+    task_keys: list[int | None] = [None] * len(st)
+    is_new: list[bool] = [False] * len(st)
+    positions: dict[int, list[int]] = {}
+    for pos, o in enumerate(st["ord"].tolist()):
+        positions.setdefault(o, []).append(pos)
+    dq_more: list[dict[str, Any]] = []
+    for o, load in enumerate(loads):
+        refs = known.setdefault(year_of[o], [])
+        rows = [(r.table_no, r.seq, record_text(r.task_text, r.project)) for r in load.records]
+        matches, findings = match_within_year(refs, rows)
+        new_rows = [m.index for m in matches if m.task_key is None]
+        new_keys = [row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()]
+        keys = [m.task_key for m in matches]
+        for i, k in zip(new_rows, new_keys, strict=True):
+            keys[i] = k
+            refs.append(TaskRef(k, rows[i][0], rows[i][1], rows[i][2]))
+        if new_rows:
+            refs.sort(key=lambda t: (t.table_no, t.seq, t.task_key))
+        # st_tasks holds a report's rows in the order of its records (see _staged_rows)
+        for pos, key, m in zip(positions.get(o, []), keys, matches, strict=True):
+            task_keys[pos] = key
+            is_new[pos] = m.task_key is None
+        dq_more.extend({"ord": o, "pos": 2_000_000 + len(dq_more), **r} for r in _dq_rows(findings))
+    st["task_key"] = pd.array(task_keys, dtype="Int64")
+    st["is_new"] = is_new
+    if dq_more:
+        empty: dict[str, list[dict[str, Any]]] = {k: [] for k in ("st_tasks", "st_units", "st_leaders", "st_metrics")}
+        more = _frames({**empty, "st_dq": dq_more}, ("ord", "pos"))["st_dq"]
+        frames["st_dq"] = pd.concat([frames["st_dq"], more], ignore_index=True)
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None) -> list[int]:
@@ -522,6 +552,10 @@ def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key
         run_sql(con, "batch_upsert_counties")
         run_sql(con, "batch_insert_reports", {"ingested_at": now})
         keys = dict(con.execute("SELECT ord, report_key FROM st_map").fetchall())
+        _assign_task_keys(con, loads, frames)
+        for name in ("st_tasks", "st_dq"):
+            con.unregister(name)
+            con.register(name, frames[name])
         run_sql(con, "batch_insert_sections")
         run_sql(con, "batch_insert_tasks")
         run_sql(con, "batch_insert_facts", {"run_key": run_key, "created_at": now})

@@ -1,9 +1,8 @@
 -- Batch load: progress, metrics, units, leaders and their bridges for every report of the batch.
 CREATE OR REPLACE TEMP TABLE st_task_keys AS
-SELECT m.ord, m.report_key, s.table_no, s.seq, t.task_key
-FROM (SELECT DISTINCT ord, table_no, seq FROM st_tasks) s
-JOIN st_map m USING (ord)
-JOIN dim_task t ON t.county_key = m.county_key AND t.plan_year = m.plan_year AND t.table_no = s.table_no AND t.seq = s.seq;
+SELECT s.ord, m.report_key, s.table_no, s.seq, s.task_key
+FROM st_tasks s
+JOIN st_map m USING (ord);
 
 INSERT INTO fct_task_progress (report_key, task_key, status_code, status_evidence, status_confidence,
                                explicit_status, progress_label, progress_text, progress_json, issues_text,
