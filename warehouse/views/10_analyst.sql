@@ -196,6 +196,22 @@ COMMENT ON COLUMN v_target_actual.line_end IS 'Last source line of the task in t
 -- ---------------------------------------------------------------------------------------------------
 -- Per task of its latest report: metric counts, used by both scorecards.
 CREATE OR REPLACE VIEW v_task_metric_summary AS
+-- The rows of v_target_actual with is_latest, read directly: only the metrics of each task's latest
+-- report are joined (the same joins, and the same outcome as v_target_actual.outcome).
+WITH latest AS (
+    SELECT m.task_key, m.achievement_ratio,
+           CASE
+               WHEN m.actual_value IS NULL AND m.actual_base_value IS NULL THEN 'no_actual'
+               WHEN m.met THEN 'met'
+               WHEN NOT m.met THEN 'short'
+               ELSE 'not_comparable'
+           END AS outcome
+    FROM v_task_latest_report k
+    JOIN fct_task_metric m ON m.task_key = k.task_key AND m.report_key = k.report_key
+    JOIN dim_report r ON r.report_key = m.report_key
+    JOIN dim_task t ON t.task_key = m.task_key
+    JOIN dim_county c ON c.county_key = t.county_key
+)
 SELECT task_key,
        count(*) AS metrics,
        count(*) FILTER (WHERE outcome <> 'no_actual') AS metrics_with_actual,
@@ -203,8 +219,7 @@ SELECT task_key,
        count(*) FILTER (WHERE outcome = 'short') AS metrics_short,
        sum(least(achievement_ratio, 1.0)) AS achievement_sum,
        count(achievement_ratio) AS achievement_n
-FROM v_target_actual
-WHERE is_latest
+FROM latest
 GROUP BY task_key;
 
 COMMENT ON VIEW v_task_metric_summary IS 'Grain: one row per task with numeric metrics in its latest report. Counts of its targets met and short, and the sum of capped achievement ratios; the building block of the scorecards.';
