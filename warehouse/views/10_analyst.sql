@@ -240,11 +240,17 @@ WITH lt AS (
     JOIN dim_county c ON c.county_key = t.county_key
     JOIN fct_task_progress f ON f.task_key = k.task_key AND f.report_key = k.report_key
 ),
-task_units AS (
-    SELECT DISTINCT lt.task_key, lt.county_name, lt.plan_year, lt.status_code, b.unit_key,
-           bool_or(b.role = 'lead') OVER (PARTITION BY lt.task_key, b.unit_key) AS is_lead
+-- the unit rows of the latest reports first (materialized: else the grouping below is pushed under
+-- the join, over all 3 million bridge rows), then one row per task and unit
+unit_rows AS MATERIALIZED (
+    SELECT lt.task_key, lt.county_name, lt.plan_year, lt.status_code, b.unit_key, b.role
     FROM lt
     JOIN bridge_task_unit b ON b.task_key = lt.task_key AND b.report_key = lt.report_key
+),
+task_units AS (
+    SELECT task_key, county_name, plan_year, status_code, unit_key, bool_or(role = 'lead') AS is_lead
+    FROM unit_rows
+    GROUP BY task_key, county_name, plan_year, status_code, unit_key
 )
 SELECT tu.county_name, tu.plan_year, u.unit_key, u.unit_name, u.unit_type,
        count(*) AS tasks,
