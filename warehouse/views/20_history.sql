@@ -100,20 +100,34 @@ COMMENT ON COLUMN v_status_transitions.status_after IS 'Status code in the later
 COMMENT ON COLUMN v_status_transitions.transition IS 'improved (higher progress rank after), declined (lower rank after), unchanged (same status, or in_progress ↔ ongoing), new (not in the earlier report), dropped (not in the later report), unclear (one side unknown).';
 
 CREATE OR REPLACE VIEW v_stalled_tasks AS
+-- Runs are found on the key columns alone, among the reports with a status that can stall (a filter
+-- on the status keeps or drops a task's whole status partition, so the runs are the same); the
+-- task's texts are joined to the runs afterwards.
 WITH h AS (
-    SELECT *, report_no - row_number() OVER (PARTITION BY task_key, status_code ORDER BY report_no) AS run_id,
-           max(report_no) OVER (PARTITION BY task_key) AS task_last_report_no
+    SELECT task_key, status_code, report_no, as_of_date,
+           report_no - row_number() OVER (PARTITION BY task_key, status_code ORDER BY report_no) AS run_id
     FROM v_status_history
+    WHERE NOT is_final AND status_code NOT IN ('unknown', 'ongoing')
+),
+task_last AS (
+    SELECT task_key, max(report_no) AS task_last_report_no FROM v_status_history GROUP BY task_key
 ),
 runs AS (
-    SELECT county, plan_year, thread_key, task_key, table_no, seq, task_text, status_code, status_zh,
-           count(*) AS reports_in_a_row, min(as_of_date) AS since_as_of, max(as_of_date) AS through_as_of,
-           max(report_no) = max(task_last_report_no) AS is_current
+    SELECT h.task_key, h.status_code,
+           count(*) AS reports_in_a_row, min(h.as_of_date) AS since_as_of, max(h.as_of_date) AS through_as_of,
+           max(h.report_no) AS run_last_report_no
     FROM h
-    WHERE NOT is_final AND status_code NOT IN ('unknown', 'ongoing')
-    GROUP BY county, plan_year, thread_key, task_key, table_no, seq, task_text, status_code, status_zh, run_id
+    GROUP BY h.task_key, h.status_code, h.run_id
+    HAVING count(*) >= 2
 )
-SELECT * FROM runs WHERE reports_in_a_row >= 2;
+SELECT c.county_name AS county, t.plan_year, t.thread_key, r.task_key, t.table_no, t.seq, t.task_text,
+       r.status_code, s.label_zh AS status_zh, r.reports_in_a_row, r.since_as_of, r.through_as_of,
+       r.run_last_report_no = tl.task_last_report_no AS is_current
+FROM runs r
+JOIN task_last tl ON tl.task_key = r.task_key
+JOIN dim_task t ON t.task_key = r.task_key
+JOIN dim_county c ON c.county_key = t.county_key
+JOIN dim_status s ON s.status_code = r.status_code;
 
 COMMENT ON VIEW v_stalled_tasks IS 'Grain: one row per run of two or more consecutive progress reports of a plan year in which a task kept the same non-final status (task × status × run). Stalls are behind, not_started or in_progress; unknown and the standing duties ongoing never stall. Filter reports_in_a_row >= N for N reports; is_current: the run reaches the task''s latest report. Which tasks are stuck right now?';
 COMMENT ON COLUMN v_stalled_tasks.county IS 'County name.';
@@ -135,6 +149,7 @@ WITH last_status AS (
     SELECT task_key, status_code, is_final, as_of_date,
            row_number() OVER (PARTITION BY task_key ORDER BY report_no DESC) AS rn
     FROM v_status_history
+    WHERE task_key IN (SELECT from_task_key FROM task_link WHERE decision = 'accepted')
 )
 SELECT c.county_name AS county, a.thread_key,
        a.plan_year AS from_year, a.task_key AS from_task_key, a.table_no AS from_table_no, a.seq AS from_seq,
@@ -170,13 +185,117 @@ COMMENT ON COLUMN v_carried_over.method IS 'How the link was found: ngram (chara
 COMMENT ON COLUMN v_carried_over.score IS 'Similarity of the two texts (0 … 1): the Dice coefficient of their character n-grams for a one-to-one link, the coverage of the part by the whole for a merge or split part found by n-grams.';
 
 CREATE OR REPLACE VIEW v_responsibility_history AS
-WITH appear AS (
+-- Built for speed (1.3 million progress rows at 10,000 reports); the steps are those of the plain
+-- definition, but looked at only where they can change something:
+-- * within a year, only tasks whose leaders or lead units are not the same in every report that
+--   carries them (found by counting: a name in fewer reports than the task; any lead role; any
+--   bridge row outside the reports that carry the task);
+-- * across years, the two reports each accepted link compares;
+-- * the lists of names are built and compared only for steps whose key sets differ by signature
+--   (size, min, max, sum; exact up to three keys) or hold more than three keys.
+WITH appearances AS (
+    SELECT task_key, count(*) AS n FROM fct_task_progress GROUP BY task_key
+),
+-- the bridge rows lead units are read from: a lead role, or the first responsible unit
+lead_unit_rows AS NOT MATERIALIZED (
+    SELECT report_key, task_key, unit_key, role, position FROM bridge_task_unit
+    WHERE role = 'lead' OR (role = 'responsible' AND position = 1)
+),
+member_counts AS (
+    SELECT task_key, count(*) AS n FROM bridge_task_leader GROUP BY task_key, leader_key
+    UNION ALL
+    SELECT task_key, count(*) FROM lead_unit_rows WHERE role = 'responsible' GROUP BY task_key, unit_key
+),
+outside AS (
+    SELECT b.task_key
+    FROM (SELECT report_key::BIGINT * 4294967296 + task_key AS k, task_key FROM bridge_task_leader
+          UNION ALL
+          SELECT report_key::BIGINT * 4294967296 + task_key, task_key FROM lead_unit_rows) b
+    ANTI JOIN (SELECT report_key::BIGINT * 4294967296 + task_key AS k FROM fct_task_progress) f ON f.k = b.k
+),
+changing AS (
+    SELECT m.task_key FROM member_counts m JOIN appearances a ON a.task_key = m.task_key WHERE m.n <> a.n
+    UNION
+    SELECT task_key FROM lead_unit_rows WHERE role = 'lead'
+    UNION
+    SELECT task_key FROM outside
+),
+links AS (
+    SELECT from_task_key, to_task_key FROM task_link WHERE decision = 'accepted'
+),
+-- first and last report of every linked task
+ends AS (
+    SELECT f.task_key,
+           arg_min(f.report_key, (r.as_of_date, f.report_key)) AS first_report_key,
+           arg_max(f.report_key, (r.as_of_date, f.report_key)) AS last_report_key
+    FROM fct_task_progress f JOIN dim_report r ON r.report_key = f.report_key
+    WHERE f.task_key IN (SELECT from_task_key FROM links UNION ALL SELECT to_task_key FROM links)
+    GROUP BY f.task_key
+),
+appear AS (
     SELECT f.task_key, f.report_key, r.as_of_date
     FROM fct_task_progress f JOIN dim_report r ON r.report_key = f.report_key
+    WHERE f.task_key IN (SELECT task_key FROM changing)
+),
+-- the (report, task) pairs a step compares
+needed AS (
+    SELECT report_key, task_key FROM appear
+    UNION
+    SELECT e.last_report_key, e.task_key FROM ends e WHERE e.task_key IN (SELECT from_task_key FROM links)
+    UNION
+    SELECT e.first_report_key, e.task_key FROM ends e WHERE e.task_key IN (SELECT to_task_key FROM links)
+),
+-- a set of keys by (size, min, max, sum): equal sets have equal signatures, and up to three keys the
+-- signature is the set; names and keys are one-to-one (dim_leader, dim_unit)
+signatures AS (
+    SELECT n.report_key, n.task_key,
+           coalesce(l.n, 0) AS l_n, l.lo AS l_lo, l.hi AS l_hi, l.total AS l_total,
+           coalesce(u.n, 0) AS u_n, u.lo AS u_lo, u.hi AS u_hi, u.total AS u_total
+    FROM needed n
+    LEFT JOIN (
+        SELECT b.report_key, b.task_key, count(*) AS n, min(b.leader_key) AS lo, max(b.leader_key) AS hi, sum(b.leader_key) AS total
+        FROM bridge_task_leader b JOIN needed n ON n.report_key = b.report_key AND n.task_key = b.task_key
+        GROUP BY b.report_key, b.task_key
+    ) l ON l.report_key = n.report_key AND l.task_key = n.task_key
+    LEFT JOIN (
+        SELECT b.report_key, b.task_key,
+               CASE WHEN bool_or(b.role = 'lead') THEN count(*) FILTER (WHERE b.role = 'lead') ELSE count(*) END AS n,
+               CASE WHEN bool_or(b.role = 'lead') THEN min(b.unit_key) FILTER (WHERE b.role = 'lead') ELSE min(b.unit_key) END AS lo,
+               CASE WHEN bool_or(b.role = 'lead') THEN max(b.unit_key) FILTER (WHERE b.role = 'lead') ELSE max(b.unit_key) END AS hi,
+               CASE WHEN bool_or(b.role = 'lead') THEN sum(b.unit_key) FILTER (WHERE b.role = 'lead') ELSE sum(b.unit_key) END AS total
+        FROM lead_unit_rows b JOIN needed n ON n.report_key = b.report_key AND n.task_key = b.task_key
+        GROUP BY b.report_key, b.task_key
+    ) u ON u.report_key = n.report_key AND u.task_key = n.task_key
+),
+within_year_pairs AS (
+    SELECT a.task_key AS from_task_key, a.task_key AS to_task_key,
+           lag(a.report_key) OVER (PARTITION BY a.task_key ORDER BY a.as_of_date, a.report_key) AS from_report_key,
+           a.report_key AS to_report_key
+    FROM appear a
+),
+candidate_steps AS (
+    SELECT p.*
+    FROM (SELECT * FROM within_year_pairs WHERE from_report_key IS NOT NULL
+          UNION ALL
+          SELECT l.from_task_key, l.to_task_key, ea.last_report_key, eb.first_report_key
+          FROM links l JOIN ends ea ON ea.task_key = l.from_task_key JOIN ends eb ON eb.task_key = l.to_task_key) p
+    JOIN signatures sa ON sa.task_key = p.from_task_key AND sa.report_key = p.from_report_key
+    JOIN signatures sb ON sb.task_key = p.to_task_key AND sb.report_key = p.to_report_key
+    WHERE (sa.l_n, sa.l_lo, sa.l_hi, sa.l_total) IS DISTINCT FROM (sb.l_n, sb.l_lo, sb.l_hi, sb.l_total)
+       OR (sa.u_n, sa.u_lo, sa.u_hi, sa.u_total) IS DISTINCT FROM (sb.u_n, sb.u_lo, sb.u_hi, sb.u_total)
+       OR sa.l_n > 3 OR sa.u_n > 3
+),
+-- the lists, for the reports of the candidate steps only
+listed AS (
+    SELECT from_report_key AS report_key, from_task_key AS task_key FROM candidate_steps
+    UNION
+    SELECT to_report_key, to_task_key FROM candidate_steps
 ),
 leaders AS (
     SELECT b.report_key, b.task_key, list(l.leader_name ORDER BY b.position) AS leaders
-    FROM bridge_task_leader b JOIN dim_leader l ON l.leader_key = b.leader_key
+    FROM bridge_task_leader b
+    JOIN listed n ON n.report_key = b.report_key AND n.task_key = b.task_key
+    JOIN dim_leader l ON l.leader_key = b.leader_key
     GROUP BY b.report_key, b.task_key
 ),
 -- lead units: those in a lead role; a report with one undivided 责任单位 column → its first unit
@@ -186,43 +305,25 @@ units AS (
                 THEN list(u.unit_name ORDER BY b.position) FILTER (WHERE b.role = 'lead')
                 ELSE list(u.unit_name ORDER BY b.position) FILTER (WHERE b.role = 'responsible' AND b.position = 1)
            END AS lead_units
-    FROM bridge_task_unit b JOIN dim_unit u ON u.unit_key = b.unit_key
+    FROM lead_unit_rows b
+    JOIN listed n ON n.report_key = b.report_key AND n.task_key = b.task_key
+    JOIN dim_unit u ON u.unit_key = b.unit_key
     GROUP BY b.report_key, b.task_key
 ),
 state AS (
-    SELECT a.task_key, a.report_key, a.as_of_date,
+    SELECT n.task_key, n.report_key,
            coalesce(l.leaders, []::VARCHAR[]) AS leaders, coalesce(u.lead_units, []::VARCHAR[]) AS lead_units
-    FROM appear a
-    LEFT JOIN leaders l ON l.report_key = a.report_key AND l.task_key = a.task_key
-    LEFT JOIN units u ON u.report_key = a.report_key AND u.task_key = a.task_key
-),
-within_year AS (
-    SELECT task_key AS from_task_key, task_key AS to_task_key,
-           lag(report_key) OVER w AS from_report_key, report_key AS to_report_key,
-           lag(leaders) OVER w AS leaders_before, leaders AS leaders_after,
-           lag(lead_units) OVER w AS lead_units_before, lead_units AS lead_units_after
-    FROM state
-    WINDOW w AS (PARTITION BY task_key ORDER BY as_of_date, report_key)
-),
-first_state AS (
-    SELECT * FROM state QUALIFY row_number() OVER (PARTITION BY task_key ORDER BY as_of_date, report_key) = 1
-),
-last_state AS (
-    SELECT * FROM state QUALIFY row_number() OVER (PARTITION BY task_key ORDER BY as_of_date DESC, report_key DESC) = 1
-),
-across_years AS (
-    SELECT l.from_task_key, l.to_task_key, a.report_key AS from_report_key, b.report_key AS to_report_key,
-           a.leaders AS leaders_before, b.leaders AS leaders_after,
-           a.lead_units AS lead_units_before, b.lead_units AS lead_units_after
-    FROM task_link l
-    JOIN last_state a ON a.task_key = l.from_task_key
-    JOIN first_state b ON b.task_key = l.to_task_key
-    WHERE l.decision = 'accepted'
+    FROM listed n
+    LEFT JOIN leaders l ON l.report_key = n.report_key AND l.task_key = n.task_key
+    LEFT JOIN units u ON u.report_key = n.report_key AND u.task_key = n.task_key
 ),
 steps AS (
-    SELECT * FROM within_year WHERE from_report_key IS NOT NULL
-    UNION ALL
-    SELECT * FROM across_years
+    SELECT c.from_task_key, c.to_task_key, c.from_report_key, c.to_report_key,
+           a.leaders AS leaders_before, b.leaders AS leaders_after,
+           a.lead_units AS lead_units_before, b.lead_units AS lead_units_after
+    FROM candidate_steps c
+    JOIN state a ON a.task_key = c.from_task_key AND a.report_key = c.from_report_key
+    JOIN state b ON b.task_key = c.to_task_key AND b.report_key = c.to_report_key
 ),
 changes AS (
     SELECT s.*,
