@@ -172,3 +172,20 @@ def test_report_quality_per_report(scenario_wh):
     assert (q[date(2020, 6, 30)]["tasks"], q[date(2020, 11, 30)]["tasks"], q[date(2021, 3, 31)]["tasks"]) == (130, 129, 3)
     assert q[date(2020, 11, 30)]["unknown_status"] == sum(1 for i in range(129) if november_status(i) == "unknown")
     assert q[date(2020, 11, 30)]["metrics"] == 3 and q[date(2020, 6, 30)]["metrics"] == 1
+
+
+def test_mean_achievement_counts_only_metrics_with_a_ratio(reference_wh):
+    # a metric without a ratio (no actual, or units that do not compare) must not count as 100 %
+    for view in ("v_scorecard_unit", "v_scorecard_leader"):
+        got = rows(reference_wh, f"SELECT mean_achievement FROM {view} WHERE mean_achievement IS NOT NULL")  # noqa: S608
+        assert got and all(0 <= r["mean_achievement"] <= 1 for r in got), view
+    summary = rows(
+        reference_wh,
+        """SELECT s.task_key, s.achievement_sum, s.achievement_n,
+                  (SELECT sum(least(m.achievement_ratio, 1.0)) FROM fct_task_metric m
+                   WHERE m.task_key = s.task_key AND m.achievement_ratio IS NOT NULL) AS expected
+           FROM v_task_metric_summary s""",
+    )
+    for r in summary:
+        assert (r["achievement_sum"] or 0) == pytest.approx(r["expected"] or 0, abs=1e-9)
+        assert r["achievement_sum"] is None or r["achievement_sum"] <= r["achievement_n"] + 1e-9

@@ -217,7 +217,8 @@ SELECT task_key,
        count(*) FILTER (WHERE outcome <> 'no_actual') AS metrics_with_actual,
        count(*) FILTER (WHERE outcome = 'met') AS metrics_met,
        count(*) FILTER (WHERE outcome = 'short') AS metrics_short,
-       sum(least(achievement_ratio, 1.0)) AS achievement_sum,
+       -- least() ignores NULL (least(NULL, 1.0) = 1.0): a metric without a ratio adds nothing
+       sum(least(achievement_ratio, 1.0)) FILTER (WHERE achievement_ratio IS NOT NULL) AS achievement_sum,
        count(achievement_ratio) AS achievement_n
 FROM latest
 GROUP BY task_key;
