@@ -189,3 +189,22 @@ def test_flow_report_in_chromium(runs, tmp_path):
         assert text in dom
     png = browser.screenshot(page, tmp_path / "flow.png")
     assert browser.non_blank_fraction(png) > 0.03
+
+
+def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monkeypatch):
+    from flows import quality as q
+    from tests.test_batching import loads_for
+    from warehouse.db import connect
+    from warehouse.loader import load_reports, start_run
+
+    wh = tmp_path / "w.duckdb"
+    con = connect(wh)
+    run_key = start_run(con, "test", None)
+    load_reports(con, loads_for([0, 1, 2]), run_key)
+    con.close()
+    cfg = q.quality_config()
+    monkeypatch.setattr(q, "quality_config", lambda: {**cfg, "gx": {**(cfg.get("gx") or {}), "max_reports": 2}})
+    out = q.run_expectations(str(wh), run_key)
+    sampled = [f for f in out["findings"] if f["rule"] == "gx.sampled"]
+    assert len(sampled) == 1 and "latest 2 of the run's 3 reports" in sampled[0]["message"], out["findings"]
+    assert out["evaluated"] > 0 and out["suites"] >= 4
