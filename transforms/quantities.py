@@ -218,6 +218,11 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
     return [q for q in found if not q.forecast] if not forecasts else list(found)
 
 
+def forget_quantities() -> None:
+    """Forget the quantities remembered per text (benchmarks of unseen reports)."""
+    _extract.cache_clear()
+
+
 @lru_cache(maxsize=8192)
 def _extract(text: str) -> tuple[Quantity, ...]:
     """extract() of one text, remembered: a county repeats its task texts in every report of the
