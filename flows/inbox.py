@@ -34,8 +34,8 @@ from flows.ingest import (
     Batch,
     Prepared,
     _io_failure,
-    _known_as_of,
     archive_file,
+    known_as_of,
     load_batch,
     load_prepared,
     parse_and_load,
@@ -296,7 +296,7 @@ def collect_sources(sources: list[Source], warehouse: str, lookup: list[dict[str
                             "message": f"quarantined earlier ({quarantined[archived.sha256][:120]}); run with retry_quarantined=true after fixing"})
             continue
         items.append((archived, s.entry or find_manifest_entry(archived, lookup)))
-    items.sort(key=lambda it: (_known_as_of(it[1], {}), it[0].file_name))
+    items.sort(key=lambda it: (known_as_of(it[1], {}), it[0].file_name))
     return items
 
 
@@ -305,20 +305,22 @@ def load_or_quarantine(prepared: list[Prepared], warehouse: str, run_key: int | 
     after the task's retries) the batch's files are reported failed and tried again next run;
     any other failure falls back to one report at a time, so only the report that fails is
     quarantined."""
+    def io_failed(p: Prepared, exc: BaseException) -> dict[str, Any]:
+        return {"file": p.archived.source, "outcome": "failed", "tasks": 0,
+                "message": f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}"}
+
     try:
         return load_batch(Batch(prepared), warehouse, run_key)
     except Exception as exc:
         if is_io_error(exc):
-            return [{"file": p.archived.source, "outcome": "failed", "tasks": 0,
-                     "message": f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}"} for p in prepared]
+            return [io_failed(p, exc) for p in prepared]
     out: list[dict[str, Any]] = []
     for p in sorted(prepared, key=lambda p: (p.meta.as_of or date.max, p.archived.file_name)):
         try:
             res = load_prepared(p, warehouse, run_key)
         except Exception as exc:
             if is_io_error(exc):
-                res = {"file": p.archived.source, "outcome": "failed", "tasks": 0,
-                       "message": f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}"}
+                res = io_failed(p, exc)
             else:
                 bad = Prepared(archived=p.archived, meta=p.meta, metadata_source=p.metadata_source,
                                error=f"{p.archived.file_name}: could not be loaded: {type(exc).__name__}: {exc}")

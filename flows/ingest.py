@@ -380,7 +380,7 @@ def ingest_report(
     fresh, results = archive_files([str(f) for f in files], raw_dir, warehouse)
     items = [(a, find_manifest_entry(a, manifests)) for a in fresh]
     # oldest first where the manifest or the overrides tell the date; within a batch by the parsed date
-    items.sort(key=lambda it: (_known_as_of(it[1], overrides), it[0].file_name))
+    items.sort(key=lambda it: (known_as_of(it[1], overrides), it[0].file_name))
 
     # 2 + 3. parse batches on the task runner, load each in order here (the single writer)
     results += parse_and_load(items, warehouse, run_key, overrides, batch_size, workers, dask_address)
@@ -419,7 +419,7 @@ def ingest_report(
     return {"run_key": run_key, "outcome": outcome, "results": results, **counts, "report": report}
 
 
-def _known_as_of(entry: dict[str, Any] | None, overrides: dict[str, Any]) -> str:
+def known_as_of(entry: dict[str, Any] | None, overrides: dict[str, Any]) -> str:
     value = overrides.get("as_of") or (entry or {}).get("as_of") or (entry or {}).get("as_of_date")
     return str(value) if value else "9999-12-31"
 
