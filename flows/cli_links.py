@@ -105,14 +105,20 @@ def run_links(warehouse: Path, crosswalk: Path | None) -> None:
     console.print(f"published: {publish_warehouse(warehouse).path}")
 
 
+FromArg = Annotated[str, typer.Argument(metavar="FROM", help="COUNTY:YEAR:TABLE:SEQ or a task key.")]
+ToArg = Annotated[str, typer.Argument(metavar="TO", help="COUNTY:YEAR:TABLE:SEQ or a task key.")]
+ApplyOpt = Annotated[bool, typer.Option("--apply/--no-apply", help="Re-run linking afterwards.")]
+NoteOpt = Annotated[str | None, typer.Option(help="Why (kept in the crosswalk).")]
+
+
 @links_app.command("accept")
 def accept(
-    from_task: Annotated[str, typer.Argument(metavar="FROM", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
-    to_task: Annotated[str, typer.Argument(metavar="TO", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
+    from_task: FromArg,
+    to_task: ToArg,
     crosswalk: CrosswalkOpt = CROSSWALK,
     warehouse: WarehouseOpt = DEFAULT_WH,
-    apply: Annotated[bool, typer.Option("--apply/--no-apply", help="Re-run linking afterwards.")] = True,
-    note: Annotated[str | None, typer.Option(help="Why (kept in the crosswalk).")] = None,
+    apply: ApplyOpt = True,
+    note: NoteOpt = None,
 ) -> None:
     """Accept the link FROM → TO: written to the crosswalk, then applied."""
     decide("accept", from_task, to_task, crosswalk, warehouse, apply, note)
@@ -120,12 +126,12 @@ def accept(
 
 @links_app.command("reject")
 def reject(
-    from_task: Annotated[str, typer.Argument(metavar="FROM", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
-    to_task: Annotated[str, typer.Argument(metavar="TO", help="COUNTY:YEAR:TABLE:SEQ or a task key.")],
+    from_task: FromArg,
+    to_task: ToArg,
     crosswalk: CrosswalkOpt = CROSSWALK,
     warehouse: WarehouseOpt = DEFAULT_WH,
-    apply: Annotated[bool, typer.Option("--apply/--no-apply", help="Re-run linking afterwards.")] = True,
-    note: Annotated[str | None, typer.Option(help="Why (kept in the crosswalk).")] = None,
+    apply: ApplyOpt = True,
+    note: NoteOpt = None,
 ) -> None:
     """Reject the link FROM → TO (even an auto-accepted one): written to the crosswalk, then applied."""
     decide("reject", from_task, to_task, crosswalk, warehouse, apply, note)

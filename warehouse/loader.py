@@ -358,15 +358,10 @@ def _write_report(
         TaskRef(k, t, s, record_text(text, project))
         for k, t, s, text, project in run_sql(con, "link_year_tasks", {"county_key": county_key, "plan_year": load.plan_year})
     ]
-    matches, match_findings = match_within_year(known, [(r.table_no, r.seq, record_text(r.task_text, r.project)) for r in load.records])
-    new_rows = [m.index for m in matches if m.task_key is None]
-    new_keys = [row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()]
-    keys = [m.task_key for m in matches]
-    for i, k in zip(new_rows, new_keys, strict=True):
-        keys[i] = k
+    keys, is_new, match_findings = _match_task_keys(con, known, load)
     if not frames["st_tasks"].empty:
         frames["st_tasks"]["task_key"] = pd.array(keys, dtype="Int64")
-        frames["st_tasks"]["is_new"] = [m.task_key is None for m in matches]
+        frames["st_tasks"]["is_new"] = is_new
     if extra or match_findings:
         frames["st_dq"] = pd.concat(
             [frames["st_dq"], staged_frames(replace(load, records=[], findings=extra + match_findings))["st_dq"]],
@@ -504,6 +499,21 @@ def load_reports(
     return [r for r in results if r is not None]
 
 
+def _match_task_keys(
+    con: duckdb.DuckDBPyConnection, known: list[TaskRef], load: ReportLoad
+) -> tuple[list[int], list[bool], list[Finding]]:
+    """Which of the plan year's known tasks each row of the report is (match_within_year); rows
+    that are new tasks get new keys from seq_task. (key per row, row is a new task, findings)."""
+    rows = [(r.table_no, r.seq, record_text(r.task_text, r.project)) for r in load.records]
+    matches, findings = match_within_year(known, rows)
+    new_rows = [m.index for m in matches if m.task_key is None]
+    new_keys = [row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()]
+    keys = [m.task_key for m in matches]
+    for i, k in zip(new_rows, new_keys, strict=True):
+        keys[i] = k
+    return keys, [m.task_key is None for m in matches], findings  # type: ignore[return-value]
+
+
 def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], frames: dict[str, pd.DataFrame]) -> None:
     """Which task every staged row is (inside the batch transaction, after st_map exists): report by
     report in batch order, each report's rows are matched to the tasks its plan year has so far,
@@ -522,20 +532,14 @@ def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], f
     dq_more: list[dict[str, Any]] = []
     for o, load in enumerate(loads):
         refs = known.setdefault(year_of[o], [])
-        rows = [(r.table_no, r.seq, record_text(r.task_text, r.project)) for r in load.records]
-        matches, findings = match_within_year(refs, rows)
-        new_rows = [m.index for m in matches if m.task_key is None]
-        new_keys = [row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()]
-        keys = [m.task_key for m in matches]
-        for i, k in zip(new_rows, new_keys, strict=True):
-            keys[i] = k
-            refs.append(TaskRef(k, rows[i][0], rows[i][1], rows[i][2]))
-        if new_rows:
-            refs.sort(key=lambda t: (t.table_no, t.seq, t.task_key))
+        keys, new, findings = _match_task_keys(con, refs, load)
+        # the plan year's new tasks are known to the batch's later reports, in link_year_tasks order
+        refs += [TaskRef(k, r.table_no, r.seq, record_text(r.task_text, r.project)) for k, r, n in zip(keys, load.records, new, strict=True) if n]
+        refs.sort(key=lambda t: (t.table_no, t.seq, t.task_key))
         # st_tasks holds a report's rows in the order of its records (see _staged_rows)
-        for pos, key, m in zip(positions.get(o, []), keys, matches, strict=True):
+        for pos, key, n in zip(positions.get(o, []), keys, new, strict=True):
             task_keys[pos] = key
-            is_new[pos] = m.task_key is None
+            is_new[pos] = n
         dq_more.extend({"ord": o, "pos": 2_000_000 + len(dq_more), **r} for r in _dq_rows(findings))
     st["task_key"] = pd.array(task_keys, dtype="Int64")
     st["is_new"] = is_new
