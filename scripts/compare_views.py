@@ -9,6 +9,7 @@ views of GIT_REF (default: the merge base of HEAD and main) are created and each
 kept in a temporary table; then the views of the working tree are created and compared with
 EXCEPT ALL in both directions, and their column names and types with DESCRIBE (not the nullability
 DESCRIBE infers from the base tables). Prints one line per view and exits 1 if any view differs.
+A column dropped or added on purpose is named, and the rows are compared on the columns both have.
 
 Rows that differ only in DOUBLE columns, by at most one unit of the 4th decimal once paired on their
 other columns, count as the same: a sum of DOUBLEs depends on the order rows reach it (plan, threads), so two runs of one
@@ -80,6 +81,17 @@ def compare(warehouse: Path, ref: str, mutate: bool = False) -> int:
         con = duckdb.connect(str(copy))
         if mutate:
             con.execute((ROOT / "scripts" / "view_mutations.sql").read_text(encoding="utf-8"))
+            # the edits bypass the loader: bring its derived table up to date as a load would
+            if str(ROOT) not in sys.path:
+                sys.path.insert(0, str(ROOT))
+            from warehouse.db import connect
+
+            con.close()
+            connect(copy).close()  # the working tree's schema, task_current included
+            con = duckdb.connect(str(copy))
+            from warehouse.loader import run_sql
+
+            run_sql(con, "refresh_task_current", {"reports": None})
         for text in old_sql:
             con.execute(text)
         old_views = views(con)
@@ -99,7 +111,22 @@ def compare(warehouse: Path, ref: str, mutate: bool = False) -> int:
             t = time.perf_counter()
             cols = [c[:2] for c in con.execute(f'DESCRIBE "{v}"').fetchall()]
             rows = con.execute(f'SELECT count(*) FROM "old__{v}"').fetchone()[0]
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "new__{v}" AS SELECT * FROM "{v}"')  # one run of the new view
+            names = [c[0] for c in cols]
+            old_names = [c[0] for c in old_cols[v]]
+            shared = [n for n in names if n in old_names]
+            note = ""
+            if names != old_names:
+                # a column dropped or added on purpose: compare the rows on the columns both have
+                dropped, added = [n for n in old_names if n not in names], [n for n in names if n not in old_names]
+                note = f" (compared on shared columns; dropped: {', '.join(dropped) or '-'}; added: {', '.join(added) or '-'})"
+                picked = ", ".join(f'"{n}"' for n in shared)
+                con.execute(f'CREATE OR REPLACE TEMP TABLE "old__{v}" AS SELECT {picked} FROM "old__{v}"')
+                cols = [c for c in cols if c[0] in shared]
+                old_cols[v] = [c for c in old_cols[v] if c[0] in shared]
+                old_cols[v] = sorted(old_cols[v], key=lambda c: shared.index(c[0]))
+                con.execute(f'CREATE OR REPLACE TEMP TABLE "new__{v}" AS SELECT {picked} FROM "{v}"')
+            else:
+                con.execute(f'CREATE OR REPLACE TEMP TABLE "new__{v}" AS SELECT * FROM "{v}"')  # one run of the new view
             only_old = con.execute(f'SELECT count(*) FROM (SELECT * FROM "old__{v}" EXCEPT ALL SELECT * FROM "new__{v}")').fetchone()[0]
             only_new = con.execute(f'SELECT count(*) FROM (SELECT * FROM "new__{v}" EXCEPT ALL SELECT * FROM "old__{v}")').fetchone()[0]
             same = cols == old_cols[v] and only_old == 0 and only_new == 0
@@ -109,7 +136,7 @@ def compare(warehouse: Path, ref: str, mutate: bool = False) -> int:
             failed += not same
             print(
                 f"{v}: {verdict} rows={rows} only_before={only_old} only_after={only_new}"
-                f"{'' if cols == old_cols[v] else ' columns differ'} ({time.perf_counter() - t:.1f}s)",
+                f"{'' if cols == old_cols[v] else ' columns differ'}{note} ({time.perf_counter() - t:.1f}s)",
                 flush=True,
             )
             con.execute(f'DROP TABLE "new__{v}"; DROP TABLE "old__{v}"')

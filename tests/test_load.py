@@ -16,7 +16,7 @@ from warehouse.loader import LoadRejected, ReportLoad, load_report
 
 TABLES = [
     "dim_county", "dim_report", "dim_section", "dim_task", "dim_leader", "dim_unit", "dim_status",
-    "fct_task_progress", "fct_task_metric", "bridge_task_unit", "bridge_task_leader", "task_link", "dq_issue",
+    "fct_task_progress", "fct_task_metric", "bridge_task_unit", "bridge_task_leader", "task_link", "dq_issue", "task_current",
 ]
 
 
@@ -93,6 +93,11 @@ def test_changed_version_replaces_rows(warehouse_path, reference_bytes):
         "SELECT progress_text FROM fct_task_progress f JOIN dim_task t USING (task_key) WHERE t.table_no = 1 AND t.seq = 1"
     ).fetchone()[0]
     assert "5600个" in text
+    # the derived latest row follows the replacement
+    current = con.execute(
+        "SELECT c.progress_text, c.reports_seen FROM task_current c JOIN dim_task t USING (task_key) WHERE t.table_no = 1 AND t.seq = 1"
+    ).fetchone()
+    assert "5600个" in current[0] and current[1] == 1
     n_dq = con.execute("SELECT count(*) FROM dq_issue").fetchone()[0]
     assert n_dq == len(make_load(changed).findings)
     con.close()
@@ -172,3 +177,32 @@ def test_checks_after_a_load_look_at_that_loads_reports_and_still_catch_their_fa
     assert planted <= scoped
     assert not planted & other  # another report's rows are not looked at
     assert planted <= everything
+
+
+def test_task_current_is_rebuilt_from_the_facts_and_checked(warehouse_path, reference_bytes, monkeypatch):
+    """task_current (the loader-kept latest row per task) is rebuilt when the schema files change,
+    and the consistency check catches a row that disagrees with the facts."""
+    import warehouse.db as db
+    from warehouse.loader import run_checks
+
+    con = connect(warehouse_path)
+    key = load_report(con, make_load(reference_bytes)).report_key
+    want = con.execute("SELECT * FROM task_current ORDER BY task_key").fetchall()
+    assert len(want) == 130
+    assert con.execute(
+        "SELECT count(*) FROM task_current c JOIN fct_task_progress f USING (task_key, report_key) "
+        "WHERE c.status_code = f.status_code AND c.progress_text IS NOT DISTINCT FROM f.progress_text"
+    ).fetchone()[0] == 130
+    con.execute("BEGIN TRANSACTION")
+    con.execute("UPDATE task_current SET status_code = 'completed' WHERE status_code <> 'completed' AND task_key = "
+                "(SELECT min(task_key) FROM task_current WHERE status_code <> 'completed')")
+    assert {v["check"] for v in run_checks(con, "error", [key])} == {"task_current_consistent"}
+    assert {v["check"] for v in run_checks(con, "error")} == {"task_current_consistent"}
+    con.execute("ROLLBACK")
+    con.execute("DELETE FROM task_current")  # as a warehouse built before the table existed
+    con.close()
+    monkeypatch.setattr(db, "schema_fingerprint", lambda: "changed files")
+    con = connect(warehouse_path)
+    assert con.execute("SELECT * FROM task_current ORDER BY task_key").fetchall() == want
+    assert run_checks(con, "error") == []
+    con.close()

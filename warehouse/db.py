@@ -52,6 +52,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for path in ddl_files():
         con.execute(path.read_text(encoding="utf-8"))
     con.execute("BEGIN TRANSACTION")
+    # derived tables are rebuilt from the facts: their definition may be among the changed files
+    from warehouse.loader import run_sql
+
+    run_sql(con, "refresh_task_current", {"reports": None})
     con.execute("DELETE FROM schema_version")
     con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [fingerprint])
     con.execute("COMMIT")

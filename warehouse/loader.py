@@ -295,8 +295,11 @@ def load_report(con: duckdb.DuckDBPyConnection, load: ReportLoad, run_key: int |
             res = _write_report(con, sub, run_key, now, county_key, p.label if len(periods) > 1 else None, p.primary)
             if res is not None:
                 results.append(res)
+        written = [r.report_key for r in results]
+        if written:
+            run_sql(con, "refresh_task_current", {"reports": written})
         fault_point("mid-load")
-        violations = run_checks(con, "error", [r.report_key for r in results])
+        violations = run_checks(con, "error", written)
         if violations:
             raise LoadRejected(
                 f"{load.file_name}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
@@ -573,6 +576,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key
         run_sql(con, "batch_insert_sections")
         run_sql(con, "batch_insert_tasks")
         run_sql(con, "batch_insert_facts", {"run_key": run_key, "created_at": now})
+        run_sql(con, "refresh_task_current", {"reports": sorted(keys.values())})
         fault_point("mid-batch")
         violations = run_checks(con, "error", sorted(keys.values()))
         if violations:

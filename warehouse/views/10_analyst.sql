@@ -7,61 +7,31 @@ BEGIN TRANSACTION;
 
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_task_latest_report AS
-SELECT f.task_key, arg_max(f.report_key, (r.as_of_date, f.report_key)) AS report_key, count(*) AS reports_seen
-FROM fct_task_progress f
-JOIN dim_report r USING (report_key)
-GROUP BY f.task_key;
+SELECT task_key, report_key, reports_seen FROM task_current;
 
-COMMENT ON VIEW v_task_latest_report IS 'Grain: one row per task that at least one report carries. The task''s latest report (latest as-of date; ties: the later loaded report) and how many reports carry it, found on the key columns alone: the building block of v_task_latest, the scorecards and v_target_actual.';
+COMMENT ON VIEW v_task_latest_report IS 'Grain: one row per task that at least one report carries. The task''s latest report (latest as-of date; ties: the later loaded report) and how many reports carry it, kept by the loader in task_current: the building block of the scorecards and v_target_actual.';
 COMMENT ON COLUMN v_task_latest_report.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN v_task_latest_report.report_key IS 'The latest report that carries the task (dim_report.report_key).';
 COMMENT ON COLUMN v_task_latest_report.reports_seen IS 'Number of reports that carry the task.';
 
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_task_latest AS
--- Only the latest row per task of the fact table and of the bridges is read in full (at 10,000
--- reports: 108,000 of 1.3 million progress rows).
-WITH latest_key AS (
-    SELECT * FROM v_task_latest_report
-),
-latest AS (
-    SELECT f.*, r.as_of_date, r.period_type, r.file_name, r.title AS report_title, k.reports_seen
-    FROM latest_key k
-    JOIN fct_task_progress f ON f.task_key = k.task_key AND f.report_key = k.report_key
-    JOIN dim_report r ON r.report_key = k.report_key
-),
-units AS (
-    SELECT b.task_key, b.report_key,
-           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'lead') AS lead_units,
-           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'responsible') AS responsible_units,
-           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'co') AS co_units
-    FROM latest_key k
-    JOIN bridge_task_unit b ON b.task_key = k.task_key AND b.report_key = k.report_key
-    JOIN dim_unit u USING (unit_key)
-    GROUP BY b.task_key, b.report_key
-),
-leaders AS (
-    SELECT b.task_key, b.report_key, string_agg(l.leader_name, '、' ORDER BY b.position) AS leaders
-    FROM latest_key k
-    JOIN bridge_task_leader b ON b.task_key = k.task_key AND b.report_key = k.report_key
-    JOIN dim_leader l USING (leader_key)
-    GROUP BY b.task_key, b.report_key
-)
+-- The latest row of every task is kept by the loader in task_current (warehouse/ddl/007_task_current.sql):
+-- at 10,000 reports this reads 108,000 rows instead of 1.3 million progress rows and their bridges.
 SELECT t.task_key, t.county_key, c.county_name, t.plan_year, t.table_no, s.table_title, s.part, s.section,
        t.seq, t.project, t.task_text, t.target_text, t.deadline, t.thread_key,
-       l.report_key, l.as_of_date, l.period_type, l.file_name, l.report_title, l.reports_seen,
+       l.report_key, r.as_of_date, r.period_type, r.file_name, r.title AS report_title, l.reports_seen,
        l.status_code, st.label_zh AS status_label_zh, st.sort_order AS status_order,
        l.status_evidence, l.status_confidence, l.explicit_status,
        l.progress_label, l.progress_text, l.issues_text, l.note_text, l.expected_progress, l.on_schedule,
-       ld.leaders, un.lead_units, un.responsible_units, un.co_units,
+       l.leaders, l.lead_units, l.responsible_units, l.co_units,
        l.line_start, l.line_end
 FROM dim_task t
 JOIN dim_county c USING (county_key)
 LEFT JOIN dim_section s ON s.section_key = t.section_key
-LEFT JOIN latest l ON l.task_key = t.task_key
-LEFT JOIN dim_status st ON st.status_code = l.status_code
-LEFT JOIN units un ON un.task_key = t.task_key AND un.report_key = l.report_key
-LEFT JOIN leaders ld ON ld.task_key = t.task_key AND ld.report_key = l.report_key;
+LEFT JOIN task_current l ON l.task_key = t.task_key
+LEFT JOIN dim_report r ON r.report_key = l.report_key
+LEFT JOIN dim_status st ON st.status_code = l.status_code;
 
 COMMENT ON VIEW v_task_latest IS 'Grain: one row per task (dim_task). The task with its status, evidence and progress from the latest report that carries it, and the leaders and units that report names. Which tasks are behind right now, and who answers for them?';
 COMMENT ON COLUMN v_task_latest.task_key IS 'Task (dim_task.task_key).';
@@ -110,8 +80,7 @@ WITH latest AS MATERIALIZED (
     SELECT t.county_key, c.county_name, t.plan_year, coalesce(f.status_code, 'unknown') AS status_code
     FROM dim_task t
     JOIN dim_county c USING (county_key)
-    LEFT JOIN v_task_latest_report k ON k.task_key = t.task_key
-    LEFT JOIN fct_task_progress f ON f.task_key = k.task_key AND f.report_key = k.report_key
+    LEFT JOIN task_current f ON f.task_key = t.task_key
 ),
 years AS (
     SELECT DISTINCT county_key, county_name, plan_year FROM latest
@@ -144,7 +113,7 @@ COMMENT ON COLUMN v_status_counts.share IS 'Those tasks as a share of all tasks 
 CREATE OR REPLACE VIEW v_target_actual AS
 SELECT m.metric_key, m.report_key, r.as_of_date, r.period_type,
        (m.report_key = k.report_key) AS is_latest,
-       m.task_key, c.county_name, t.plan_year, t.table_no, t.seq, t.task_text,
+       m.task_key, c.county_name, t.plan_year, t.table_no, t.seq,
        m.metric, m.comparator, m.target_value, m.target_unit, m.actual_value, m.actual_unit,
        m.target_base_value, m.actual_base_value, m.base_unit, m.achievement_ratio, m.met,
        CASE
@@ -159,7 +128,7 @@ FROM fct_task_metric m
 JOIN dim_report r USING (report_key)
 JOIN dim_task t ON t.task_key = m.task_key  -- the task's row of v_task_latest, without its texts of the latest report
 JOIN dim_county c ON c.county_key = t.county_key
-LEFT JOIN v_task_latest_report k ON k.task_key = m.task_key
+LEFT JOIN task_current k ON k.task_key = m.task_key
 LEFT JOIN fct_task_progress f ON f.report_key = m.report_key AND f.task_key = m.task_key;
 
 COMMENT ON VIEW v_target_actual IS 'Grain: one row per numeric metric of a task in a report (fct_task_metric). The target beside the actual, its achievement and whether it was met; is_latest picks the task''s latest report. Which targets fell short?';
@@ -168,12 +137,11 @@ COMMENT ON COLUMN v_target_actual.report_key IS 'Report the actual comes from (d
 COMMENT ON COLUMN v_target_actual.as_of_date IS 'As-of date of that report.';
 COMMENT ON COLUMN v_target_actual.period_type IS 'Period type of that report.';
 COMMENT ON COLUMN v_target_actual.is_latest IS 'True when the report is the task''s latest report (use it to avoid counting a metric once per report).';
-COMMENT ON COLUMN v_target_actual.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_target_actual.task_key IS 'Task (dim_task.task_key); its text is in dim_task and v_task_latest (join on task_key), not repeated on every row here.';
 COMMENT ON COLUMN v_target_actual.county_name IS 'County name.';
 COMMENT ON COLUMN v_target_actual.plan_year IS 'Plan year of the task.';
 COMMENT ON COLUMN v_target_actual.table_no IS 'Table number of the task.';
 COMMENT ON COLUMN v_target_actual.seq IS 'Sequence number (序号) of the task.';
-COMMENT ON COLUMN v_target_actual.task_text IS 'The task as stated in the plan.';
 COMMENT ON COLUMN v_target_actual.metric IS 'What is counted, e.g. 义务教育学位.';
 COMMENT ON COLUMN v_target_actual.comparator IS 'How the target reads: eq, ge (以上, 不低于), le (以内, 不超过) …';
 COMMENT ON COLUMN v_target_actual.target_value IS 'Target value as written in the task.';
@@ -206,7 +174,7 @@ WITH latest AS (
                WHEN NOT m.met THEN 'short'
                ELSE 'not_comparable'
            END AS outcome
-    FROM v_task_latest_report k
+    FROM task_current k
     JOIN fct_task_metric m ON m.task_key = k.task_key AND m.report_key = k.report_key
     JOIN dim_report r ON r.report_key = m.report_key
     JOIN dim_task t ON t.task_key = m.task_key
@@ -235,11 +203,10 @@ COMMENT ON COLUMN v_task_metric_summary.achievement_n IS 'Number of metrics with
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_scorecard_unit AS
 WITH lt AS (
-    SELECT k.task_key, k.report_key, c.county_name, t.plan_year, f.status_code
-    FROM v_task_latest_report k
+    SELECT k.task_key, k.report_key, c.county_name, t.plan_year, k.status_code
+    FROM task_current k
     JOIN dim_task t ON t.task_key = k.task_key
     JOIN dim_county c ON c.county_key = t.county_key
-    JOIN fct_task_progress f ON f.task_key = k.task_key AND f.report_key = k.report_key
 ),
 -- the unit rows of the latest reports first (materialized: else the grouping below is pushed under
 -- the join, over all 3 million bridge rows), then one row per task and unit
@@ -295,11 +262,10 @@ COMMENT ON COLUMN v_scorecard_unit.mean_achievement IS 'Mean achievement ratio o
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_scorecard_leader AS
 WITH lt AS (
-    SELECT k.task_key, k.report_key, c.county_name, t.plan_year, f.status_code
-    FROM v_task_latest_report k
+    SELECT k.task_key, k.report_key, c.county_name, t.plan_year, k.status_code
+    FROM task_current k
     JOIN dim_task t ON t.task_key = k.task_key
     JOIN dim_county c ON c.county_key = t.county_key
-    JOIN fct_task_progress f ON f.task_key = k.task_key AND f.report_key = k.report_key
 ),
 task_leaders AS (
     SELECT DISTINCT lt.task_key, lt.county_name, lt.plan_year, lt.status_code, b.leader_key

@@ -9,7 +9,7 @@ WITH progress_reports AS (
     FROM dim_report r
     WHERE r.period_type <> 'plan'
 )
-SELECT c.county_name AS county, t.plan_year, t.thread_key, t.task_key, t.table_no, t.seq, t.task_text,
+SELECT c.county_name AS county, t.plan_year, t.thread_key, t.task_key, t.table_no, t.seq,
        r.report_key, r.report_no, r.as_of_date, r.period_type,
        f.status_code, s.label_zh AS status_zh, s.is_final,
        f.status_evidence, f.status_confidence, f.expected_progress, f.on_schedule, f.progress_text
@@ -23,10 +23,9 @@ COMMENT ON VIEW v_status_history IS 'Grain: one row per task per progress report
 COMMENT ON COLUMN v_status_history.county IS 'County name.';
 COMMENT ON COLUMN v_status_history.plan_year IS 'Plan year of the task and the report.';
 COMMENT ON COLUMN v_status_history.thread_key IS 'Thread: the chain of the task''s linked versions across plan years; NULL until linked.';
-COMMENT ON COLUMN v_status_history.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_status_history.task_key IS 'Task (dim_task.task_key); its text is in dim_task and v_task_latest (join on task_key), not repeated on every row here.';
 COMMENT ON COLUMN v_status_history.table_no IS 'Number of the task table within the plan year.';
 COMMENT ON COLUMN v_status_history.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
-COMMENT ON COLUMN v_status_history.task_text IS 'The task as stated.';
 COMMENT ON COLUMN v_status_history.report_key IS 'Progress report (dim_report.report_key).';
 COMMENT ON COLUMN v_status_history.report_no IS 'Position of the report among the progress reports of the county''s plan year, by as-of date (1 = earliest); counts every progress report, not only those carrying the task.';
 COMMENT ON COLUMN v_status_history.as_of_date IS 'Date the report''s progress describes.';
@@ -64,7 +63,7 @@ both_sides AS (
 status_rank (status_code, progress_rank) AS (
     VALUES ('not_started', 1), ('behind', 2), ('in_progress', 3), ('ongoing', 3), ('completed', 4), ('unknown', NULL)
 )
-SELECT c.county_name AS county, p.plan_year, t.thread_key, x.task_key, t.table_no, t.seq, t.task_text,
+SELECT c.county_name AS county, p.plan_year, t.thread_key, x.task_key, t.table_no, t.seq,
        p.prev_report_key AS from_report_key, p.prev_as_of_date AS from_as_of, p.report_key AS to_report_key,
        p.as_of_date AS to_as_of, x.status_before, x.status_after,
        CASE
@@ -87,10 +86,9 @@ COMMENT ON VIEW v_status_transitions IS 'Grain: one row per task per pair of con
 COMMENT ON COLUMN v_status_transitions.county IS 'County name.';
 COMMENT ON COLUMN v_status_transitions.plan_year IS 'Plan year of the two reports.';
 COMMENT ON COLUMN v_status_transitions.thread_key IS 'Thread: the chain of the task''s linked versions across plan years; NULL until linked.';
-COMMENT ON COLUMN v_status_transitions.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_status_transitions.task_key IS 'Task (dim_task.task_key); its text is in dim_task and v_task_latest (join on task_key), not repeated on every row here.';
 COMMENT ON COLUMN v_status_transitions.table_no IS 'Number of the task table within the plan year.';
 COMMENT ON COLUMN v_status_transitions.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
-COMMENT ON COLUMN v_status_transitions.task_text IS 'The task as stated.';
 COMMENT ON COLUMN v_status_transitions.from_report_key IS 'The earlier of the two consecutive progress reports (dim_report.report_key).';
 COMMENT ON COLUMN v_status_transitions.from_as_of IS 'As-of date of the earlier report.';
 COMMENT ON COLUMN v_status_transitions.to_report_key IS 'The later of the two consecutive progress reports (dim_report.report_key).';
@@ -186,7 +184,8 @@ COMMENT ON COLUMN v_carried_over.score IS 'Similarity of the two texts (0 … 1)
 
 CREATE OR REPLACE VIEW v_responsibility_history AS
 -- Built for speed (1.3 million progress rows at 10,000 reports); the steps are those of the plain
--- definition, but looked at only where they can change something:
+-- definition, but looked at only where they can change something (how many reports carry a task,
+-- and its first and last, come from task_current, which the loader keeps):
 -- * within a year, only tasks whose leaders or lead units are not the same in every report that
 --   carries them (found by counting: a name in fewer reports than the task; any lead role; any
 --   bridge row outside the reports that carry the task);
@@ -194,7 +193,7 @@ CREATE OR REPLACE VIEW v_responsibility_history AS
 -- * the lists of names are built and compared only for steps whose key sets differ by signature
 --   (size, min, max, sum; exact up to three keys) or hold more than three keys.
 WITH appearances AS (
-    SELECT task_key, count(*) AS n FROM fct_task_progress GROUP BY task_key
+    SELECT task_key, reports_seen AS n FROM task_current
 ),
 -- the bridge rows lead units are read from: a lead role, or the first responsible unit
 lead_unit_rows AS NOT MATERIALIZED (
@@ -223,14 +222,11 @@ changing AS (
 links AS (
     SELECT from_task_key, to_task_key FROM task_link WHERE decision = 'accepted'
 ),
--- first and last report of every linked task
+-- first and last report of every linked task (kept by the loader in task_current)
 ends AS (
-    SELECT f.task_key,
-           arg_min(f.report_key, (r.as_of_date, f.report_key)) AS first_report_key,
-           arg_max(f.report_key, (r.as_of_date, f.report_key)) AS last_report_key
-    FROM fct_task_progress f JOIN dim_report r ON r.report_key = f.report_key
-    WHERE f.task_key IN (SELECT from_task_key FROM links UNION ALL SELECT to_task_key FROM links)
-    GROUP BY f.task_key
+    SELECT task_key, first_report_key, report_key AS last_report_key
+    FROM task_current
+    WHERE task_key IN (SELECT from_task_key FROM links UNION ALL SELECT to_task_key FROM links)
 ),
 appear AS (
     SELECT f.task_key, f.report_key, r.as_of_date
