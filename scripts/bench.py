@@ -23,6 +23,7 @@ The LAST line printed is `key=value` pairs (see README.md, "Performance at scale
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import resource
 import shutil
@@ -249,8 +250,11 @@ def _import_parser() -> bool:
     return True
 
 
-def bench_views(warehouse: Path) -> dict[str, float]:
-    """p95 ms over 5 runs of `SELECT *` (to Arrow) of every view, and of the summary queries."""
+def bench_views(warehouse: Path, runs: int = 20) -> dict[str, float]:
+    """p95 ms (nearest rank over `runs` runs) of reading every row of every view, and of the
+    summary queries, as Arrow record batches on a read-only connection. The rows are streamed and
+    dropped, not kept: the figure is the time to produce them, and the benchmark's memory stays
+    the pipeline's (holding `v_target_actual` whole at N = 10,000 takes about 0.5 GB by itself)."""
     import duckdb
 
     from warehouse.db import duckdb_config, sql
@@ -262,12 +266,14 @@ def bench_views(warehouse: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, q in queries.items():
         times = []
-        for _ in range(5):
+        for _ in range(runs):
             t = time.perf_counter()
-            con.sql(q).to_arrow_table()
+            for _batch in con.sql(q).to_arrow_reader(100_000):
+                pass
             times.append((time.perf_counter() - t) * 1000)
         times.sort()
-        out[name] = times[-1] if len(times) < 20 else times[int(0.95 * len(times))]
+        out[name] = times[math.ceil(0.95 * len(times)) - 1]
+        log(f"{name}: p95 {out[name]:.0f} ms, median {statistics.median(times):.0f} ms ({runs} runs)")
     con.close()
     return out
 
@@ -310,8 +316,6 @@ def main() -> int:
     log(f"no-op re-run: {secs:.2f}s")
 
     views = bench_views(flow_wh)
-    for name, ms in views.items():
-        log(f"{name}: p95 {ms:.0f} ms")
     figures["view_p95_ms"] = round(max(views.values()), 1) if views else "n/a"
     figures["views_measured"] = len(views)
     figures["slowest_view"] = max(views, key=lambda k: views[k]) if views else "n/a"

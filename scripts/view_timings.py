@@ -1,10 +1,11 @@
 """p95 of every view before and after a change of warehouse/views/*.sql, on one warehouse.
 
-    python scripts/view_timings.py WAREHOUSE [--ref GIT_REF] [--runs 5]
+    python scripts/view_timings.py WAREHOUSE [--ref GIT_REF]
 
 The warehouse is copied to a temporary folder (the original is never written). On the copy the
 views of GIT_REF (default: the merge base of HEAD and main) are created and timed with
-scripts/bench.py's bench_views (read-only connection, `SELECT *` to Arrow, p95 of 5 runs; the same
+scripts/bench.py's bench_views (read-only connection, every row of `SELECT *` streamed as Arrow
+record batches, p95 of 20 runs; the same
 figures `make bench` reports as view_p95_ms), then the views of the working tree are created and
 timed the same way. Prints a Markdown table (ms) and the load average of the machine.
 """
@@ -54,7 +55,7 @@ def main() -> int:
         after = timed(copy, view_sql_here())
         load_after = os.getloadavg()
     print(f"warehouse: {', '.join(f'{k} {v:,}' for k, v in counts.items())}")
-    print(f"before = views of {ref[:12]}, after = working tree; p95 of 5 runs, ms")
+    print(f"before = views of {ref[:12]}, after = working tree; p95 of 20 runs, ms")
     print("| view or query | before | after |")
     print("|---|---:|---:|")
     for name in sorted(set(before) | set(after)):
