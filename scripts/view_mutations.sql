@@ -1,7 +1,8 @@
 -- Edits for scripts/compare_views.py --mutate: leader and lead-unit changes (within a year, across
--- links, more than three leaders, order-only changes, bridge rows outside the reports that carry a
--- task, reports without leaders), stalled statuses and rejected links, so that the history views have
--- rows to compare on a synthetic warehouse (whose leaders never change). Applied to the COPY only.
+-- links, more than three leaders, order-only changes, reports without leaders), stalled statuses and
+-- rejected links, so that the history views have rows to compare on a synthetic warehouse (whose
+-- leaders never change). No bridge row outside the reports that carry its task: the check
+-- bridges_in_progress rules those out. Applied to the COPY only.
 -- leaders: drop the first leader in every 7th report for tasks with task_key % 5 = 0
 DELETE FROM bridge_task_leader WHERE task_key % 5 = 0 AND report_key % 7 = 0 AND position = 1;
 -- leaders: add up to 4 extra leaders (existing leader keys) to some (report, task): size > 3 path
@@ -16,11 +17,6 @@ UPDATE bridge_task_unit SET role = 'lead' WHERE task_key % 17 = 0 AND report_key
 -- first responsible unit swapped in some reports
 UPDATE bridge_task_unit SET position = CASE WHEN position = 1 THEN 2 WHEN position = 2 THEN 1 ELSE position END
 WHERE task_key % 19 = 0 AND report_key % 5 = 0 AND role = 'responsible';
--- bridge rows in a report that does not carry the task (outside rows)
-INSERT INTO bridge_task_leader SELECT r.report_key, t.task_key, 1, 'responsible', 1, 1, 1
-FROM dim_task t, dim_report r WHERE t.task_key % 23 = 0 AND r.report_key = 1 + (t.task_key % 997)
-AND NOT EXISTS (SELECT 1 FROM fct_task_progress f WHERE f.report_key = r.report_key AND f.task_key = t.task_key)
-ON CONFLICT DO NOTHING;
 -- tasks with no leaders at all in some reports
 DELETE FROM bridge_task_leader WHERE task_key % 29 = 0 AND report_key % 3 = 1;
 -- statuses: stall some tasks

@@ -187,8 +187,8 @@ CREATE OR REPLACE VIEW v_responsibility_history AS
 -- definition, but looked at only where they can change something (how many reports carry a task,
 -- and its first and last, come from task_current, which the loader keeps):
 -- * within a year, only tasks whose leaders or lead units are not the same in every report that
---   carries them (found by counting: a name in fewer reports than the task; any lead role; any
---   bridge row outside the reports that carry the task);
+--   carries them (found by counting: a name in fewer reports than the task; any lead role; the
+--   check bridges_in_progress guarantees no bridge row lies outside the reports that carry its task);
 -- * across years, the two reports each accepted link compares;
 -- * the lists of names are built and compared only for steps whose key sets differ by signature
 --   (size, min, max, sum; exact up to three keys) or hold more than three keys.
@@ -205,19 +205,10 @@ member_counts AS (
     UNION ALL
     SELECT task_key, count(*) FROM lead_unit_rows WHERE role = 'responsible' GROUP BY task_key, unit_key
 ),
-outside AS (
-    SELECT b.task_key
-    FROM (SELECT report_key::BIGINT * 4294967296 + task_key AS k, task_key FROM bridge_task_leader
-          UNION ALL
-          SELECT report_key::BIGINT * 4294967296 + task_key, task_key FROM lead_unit_rows) b
-    ANTI JOIN (SELECT report_key::BIGINT * 4294967296 + task_key AS k FROM fct_task_progress) f ON f.k = b.k
-),
 changing AS (
     SELECT m.task_key FROM member_counts m JOIN appearances a ON a.task_key = m.task_key WHERE m.n <> a.n
     UNION
     SELECT task_key FROM lead_unit_rows WHERE role = 'lead'
-    UNION
-    SELECT task_key FROM outside
 ),
 links AS (
     SELECT from_task_key, to_task_key FROM task_link WHERE decision = 'accepted'
