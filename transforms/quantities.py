@@ -14,7 +14,7 @@ from typing import Any
 
 import cn2an
 
-from transforms.mappings import _load, any_of, mapping_path
+from transforms.mappings import RuleSet, _load, any_of, mapping_path
 
 MAPPING = "quantity_units"
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -137,7 +137,7 @@ def unit_rules() -> UnitRules:
         strip_prefixes=strip_prefixes,
         prefixes_by_first={k: tuple(v) for k, v in by_first.items()},
         tails_by_last={k: tuple(v) for k, v in by_last.items()},
-        exclusions=(QUOTES, *not_quantity),
+        exclusions=RuleSet((QUOTES, *not_quantity)),
         scope_re=_alternation(data.get("scope_words") or []),
         at_most_before_re=_alternation(at_most_before),
         at_least_before_re=_alternation(at_least_before),
