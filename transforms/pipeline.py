@@ -17,6 +17,7 @@ from transforms.grid import Finding
 from transforms.layout import RawTaskRow, build_rows
 from transforms.normalize import TaskRecord, normalize_row
 from transforms.readers import ReadError, read_report
+from transforms.status import annotate_record
 
 QUALITY_CONFIG = Path(__file__).resolve().parent.parent / "schemas" / "quality.yaml"
 
@@ -130,8 +131,6 @@ def _dedupe(rows: list[RawTaskRow]) -> tuple[list[RawTaskRow], list[Finding]]:
 
 def annotate(record: TaskRecord, as_of: date | None, plan_year: int | None) -> list[Finding]:
     """Meaning: status, quantities and 序时 for one record (see transforms/status.py)."""
-    from transforms.status import annotate_record
-
     return annotate_record(record, as_of=as_of, plan_year=plan_year)
 
 
