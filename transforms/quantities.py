@@ -31,6 +31,7 @@ NAME_NOISE_START = re.compile(r"[A-Za-z0-9.()（）“”\"《》\[\]]")  # ever
 SUFFIX_LEAD = re.compile(r"以上|以下|以内|的")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 SUFFIX_STOP = re.compile(r"已|正|均|全部|获|完成|开工|实现|达|通过|共|被|和|及|与")
+SUFFIX_SPAN = 16  # characters of the run after a number that _suffix_name reads (≥ 8 + 2 - 1)
 GLUED_BEFORE = re.compile(r"[\dA-Za-z.]")
 LATIN_UNIT = re.compile(r"[A-Za-z]\w*")
 LATIN_NEXT = re.compile(r"[A-Za-z0-9]")
@@ -235,7 +236,9 @@ def _clean_name(name: str) -> str:
 def _suffix_name(text: str, pos: int = 0) -> str:
     """Name written after the number (at ``pos``): 建成100个农村互助养老之家 → 农村互助养老之家."""
     lead = SUFFIX_LEAD.match(text, pos)
-    m = CJK_RUN.match(text, lead.end() if lead else pos)
+    start = lead.end() if lead else pos
+    # the word is at most 8 characters: 8 + the longest SUFFIX_STOP word of the run decide it
+    m = CJK_RUN.match(text, start, start + SUFFIX_SPAN)
     if not m:
         return ""
     word = SUFFIX_STOP.split(m.group(0), maxsplit=1)[0]
@@ -323,11 +326,10 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         start, end = m.span()
         cs, ce = _clause_bounds(text, start, splits)
         clause = text[cs:ce]
-        unit_text = m.group("unit")
+        unit_text, mult_text, after, pre, ap1, ap2 = m.group("unit", "mult", "after", "pre", "ap1", "ap2")
         base_unit, factor = rules.units[unit_text]
-        mult_text = m.group("mult") or ""
+        mult_text, after = mult_text or "", after or ""
         mult = rules.multipliers.get(mult_text, 1.0)
-        after = m.group("after") or ""
         comparator: str | None = None
         if value2 is not None and value2 > value:
             comparator = "range"
@@ -381,7 +383,7 @@ def _extract(text: str) -> tuple[Quantity, ...]:
                 metric=name,
                 clause=clause,
                 forecast=forecast,
-                approx=bool(m.group("pre") or m.group("ap1") or m.group("ap2")),
+                approx=bool(pre or ap1 or ap2),
                 value_high=value2 if comparator == "range" else None,
             )
         )
