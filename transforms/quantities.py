@@ -18,6 +18,7 @@ from transforms.mappings import RuleSet, _load, any_of, mapping_path
 
 MAPPING = "quantity_units"
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
+NUM_CHAR = re.compile(rf"[\d{CN_DIGITS}]")  # every quantity's number has one (a quick scan first)
 CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?\n]")
 QUOTES = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,60}》|「[^」]{0,40}」")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -270,6 +271,8 @@ def _new_quantity(**fields: Any) -> Quantity:
 def _figures(text: str, rules: UnitRules) -> tuple[list[tuple[re.Match[str], float, float | None]], list[int]]:
     """The matches of the quantity pattern that are figures, with their values, and the ends of
     the scopes/qualifiers skipped (a metric name starts after them)."""
+    if NUM_CHAR.search(text) is None:
+        return [], []
     candidates: list[tuple[re.Match[str], float]] = []
     for m in rules.pattern.finditer(text):  # the cheap tests first
         num = m.group("num")
