@@ -88,6 +88,7 @@ class UnitRules:
     at_most_before_re: re.Pattern[str]
     at_least_before_re: re.Pattern[str]
     forecast_re: re.Pattern[str]  # forecast_markers, anywhere
+    longest_prefix: int  # of approx_prefix: a match starts at most this far before its number
 
 
 @cache
@@ -144,6 +145,7 @@ def unit_rules() -> UnitRules:
         at_most_before_re=_alternation(at_most_before),
         at_least_before_re=_alternation(at_least_before),
         forecast_re=_alternation(data.get("forecast_markers") or []),
+        longest_prefix=max((len(str(w)) for w in data.get("approx_prefix") or []), default=0),
     )
 
 
@@ -271,10 +273,12 @@ def _new_quantity(**fields: Any) -> Quantity:
 def _figures(text: str, rules: UnitRules) -> tuple[list[tuple[re.Match[str], float, float | None]], list[int]]:
     """The matches of the quantity pattern that are figures, with their values, and the ends of
     the scopes/qualifiers skipped (a metric name starts after them)."""
-    if NUM_CHAR.search(text) is None:
+    first_digit = NUM_CHAR.search(text)
+    if first_digit is None:
         return [], []
     candidates: list[tuple[re.Match[str], float]] = []
-    for m in rules.pattern.finditer(text):  # the cheap tests first
+    # no match starts before the first number's approximation prefix (约, 大约 …)
+    for m in rules.pattern.finditer(text, max(0, first_digit.start() - rules.longest_prefix)):  # cheap tests first
         num = m.group("num")
         if num in rules.rhetorical:
             continue
