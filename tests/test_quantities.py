@@ -116,3 +116,31 @@ def test_unit_families_do_not_mix():
     # 万亩 pairs with 亩
     pairs = pair(extract("完成4万亩高标准农田建设"), extract("完成高标准农田建设任务38000亩"))
     assert pairs[0].ratio == pytest.approx(0.95) and pairs[0].met is False
+
+
+def test_name_edges_strip_like_the_edge_patterns():
+    """_strip_edges is `^[lead\\s]+|[trail\\s]+$` removed, without the regex scan."""
+    import re
+
+    from transforms.quantities import NAME_LEAD_CHARS, NAME_TRAIL_CHARS, _strip_edges
+
+    pattern = re.compile(rf"^[{re.escape(NAME_LEAD_CHARS)}\s]+|[{re.escape(NAME_TRAIL_CHARS)}\s]+$")
+    for name in ["", "、", " 和及", "：（新建）道路 、", "并且建成\u3000", "(（“x”)）", "道路和", "和道路", "一二三"]:
+        assert _strip_edges(name, NAME_LEAD_CHARS, NAME_TRAIL_CHARS) == pattern.sub("", name), name
+
+
+def test_exclusions_before_the_last_number_are_the_ones_that_matter():
+    """Exclusion spans computed up to the last number are the full spans that start before it."""
+    from tests.conftest import REFERENCE
+    from transforms.quantities import _excluded_spans, unit_rules
+
+    rules = unit_rules()
+    texts = [t for line in REFERENCE.read_text(encoding="utf-8").splitlines() for t in line.split("|")]
+    with_spans = 0
+    for text in texts:
+        full = [m.span() for p in rules.exclusions for m in p.finditer(text)]  # the definition
+        assert sorted(_excluded_spans(text, rules)) == sorted(full)
+        with_spans += bool(full)
+        for before in {0, 5, len(text) // 2, len(text)}:
+            assert sorted(_excluded_spans(text, rules, before)) == sorted(s for s in full if s[0] < before)
+    assert with_spans > 50

@@ -65,17 +65,17 @@ def column_roles(header: list[str]) -> list[str | None]:
 
 def _heading_text(row: GridRow, seq_col: int | None) -> str | None:
     """The text of a heading row (only one distinct non-empty text, not a 序号), else None."""
-    distinct = {c.strip() for c in row.cells if c.strip()}
-    if len(distinct) != 1:
-        return None
-    text = distinct.pop()
-    if SEQ_RE.match(text):
+    text: str | None = None
+    for c in row.cells:  # a task row differs by its second cell: stop there
+        s = c.strip()
+        if s and text is None:
+            text = s
+        elif s and s != text:
+            return None
+    if text is None or SEQ_RE.match(text):
         return None
     seq_cell = row.cells[seq_col].strip() if seq_col is not None and seq_col < len(row.cells) else ""
     if seq_cell and seq_cell != text:
-        return None
-    first_nonempty = next(c for c in row.cells if c.strip())
-    if first_nonempty.strip() != text:
         return None
     return text
 
@@ -111,6 +111,7 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
                 )
             )
     seq_col = roles.index("seq") if "seq" in roles else None
+    labels = [squash(h) for h in header]  # a progress column's label, per column
     part: str | None = None
     section: str | None = None
     out: list[RawTaskRow] = []
@@ -134,11 +135,11 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
         seq_text = grow.cells[seq_col].strip() if seq_col is not None and seq_col < len(grow.cells) else ""
         m = SEQ_RE.match(seq_text)
         if m and seq_col is not None and grow.merged_at(seq_col) == "row" and out and out[-1].table_no == table_no:
-            _attach_sub_row(out[-1], grow, roles, header)  # 序号 merged over sub-rows
+            _attach_sub_row(out[-1], grow, roles, labels)  # 序号 merged over sub-rows
         elif m:
-            out.append(_new_row(grow, roles, header, table, table_no, part, section, int(m.group(1))))
+            out.append(_new_row(grow, roles, labels, table, table_no, part, section, int(m.group(1))))
         elif out and out[-1].table_no == table_no:
-            _attach_sub_row(out[-1], grow, roles, header)
+            _attach_sub_row(out[-1], grow, roles, labels)
         else:
             findings.append(
                 Finding(
@@ -160,7 +161,7 @@ def _cell(grow: GridRow, i: int) -> str:
 def _new_row(
     grow: GridRow,
     roles: list[str | None],
-    header: list[str],
+    labels: list[str],
     table: GridTable,
     table_no: int,
     part: str | None,
@@ -179,8 +180,18 @@ def _new_row(
     )
     for i, role in enumerate(roles):
         text = _cell(grow, i)
-        _assign(row, role, squash(header[i]) if i < len(header) else "", text)
+        _assign(row, role, labels[i] if i < len(labels) else "", text)
     return row
+
+
+ROLE_ATTRS = {  # column role → RawTaskRow attribute, where they differ
+    "task": "task_text",
+    "leader": "leader_raw",
+    "lead_unit": "lead_unit_raw",
+    "units": "units_raw",
+    "co_units": "co_units_raw",
+    "status": "status_raw",
+}
 
 
 def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bool = False) -> None:
@@ -194,14 +205,7 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
                 return
         row.progress.append({"label": label, "text": text})
         return
-    attr = {
-        "task": "task_text",
-        "leader": "leader_raw",
-        "lead_unit": "lead_unit_raw",
-        "units": "units_raw",
-        "co_units": "co_units_raw",
-        "status": "status_raw",
-    }.get(role, role)
+    attr = ROLE_ATTRS.get(role, role)
     current = getattr(row, attr)
     if append and attr == "status_raw":
         if text:  # one status per sub-row, in order
@@ -216,13 +220,13 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
         setattr(row, attr, f"{current}\n{text}")
 
 
-def _attach_sub_row(parent: RawTaskRow, grow: GridRow, roles: list[str | None], header: list[str]) -> None:
+def _attach_sub_row(parent: RawTaskRow, grow: GridRow, roles: list[str | None], labels: list[str]) -> None:
     """A row without 序号 continues the task above (merged 序号/title cells in the source)."""
     for i, role in enumerate(roles):
         text = _cell(grow, i)
         if not text or grow.merged_at(i) is not None:
             continue  # a merged cell repeats the parent's own value
-        _assign(parent, role, squash(header[i]) if i < len(header) else "", text, append=True)
+        _assign(parent, role, labels[i] if i < len(labels) else "", text, append=True)
     parent.line_end = max(parent.line_end, grow.line_end)
     parent.sub_rows += 1
 

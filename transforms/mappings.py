@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,30 +30,88 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-@cache
+class RuleSet(tuple[re.Pattern[str], ...]):
+    """Compiled rules in their order (a tuple) that carry their joined regexes, built once
+    (looking one up in any_of's cache hashes every rule's compiled code, a microsecond a call)."""
+
+    combined: re.Pattern[str]  # any_of(rules)
+
+    def __new__(cls, patterns: Iterable[re.Pattern[str]]) -> RuleSet:
+        self = super().__new__(cls, patterns)
+        self.combined = _join(self)
+        self._tails: dict[int, tuple[re.Pattern[str], dict[int, int]]] = {}
+        return self
+
+    def first(self, text: str) -> re.Match[str] | None:
+        """first_match(self, text): each rule that matches where the first match starts is found
+        by one regex call (the rules from the last one found on, each in a group of its own)."""
+        found = self.combined.search(text)  # where: the fast scan (literal-led rules need no groups)
+        if found is None:
+            return None
+        pos = found.start()
+        tail, rule_of = self._tail(0)
+        hit = tail.match(text, pos)
+        best, best_len = -1, -1
+        while hit is not None:
+            k = rule_of[hit.lastindex]  # type: ignore[index]
+            if hit.end() - pos > best_len:
+                best, best_len = k, hit.end() - pos
+            if k + 1 == len(self):
+                break
+            tail, rule_of = self._tail(k + 1)
+            hit = tail.match(text, pos)
+        return self[best].match(text, pos)
+
+    def _tail(self, start: int) -> tuple[re.Pattern[str], dict[int, int]]:
+        """Rules start.. as one regex of one group per rule, and group number → rule index."""
+        if start not in self._tails:
+            parts: list[str] = []
+            rule_of: dict[int, int] = {}
+            group = 1
+            for k in range(start, len(self)):
+                rule_of[group] = k
+                parts.append(f"({self[k].pattern})")
+                group += 1 + self[k].groups
+            self._tails[start] = (re.compile("|".join(parts) or "(?!)"), rule_of)
+        return self._tails[start]
+
+
 def any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     """One regex that matches wherever any of ``patterns`` matches (none of them: never).
 
     A single scan tells whether (and where first) any rule applies, instead of one scan per rule.
     The rules are plain patterns without backreferences or inline global flags.
     """
+    if isinstance(patterns, RuleSet):
+        return patterns.combined
+    return _join_cached(patterns)
+
+
+def _join(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     if not patterns:
         return re.compile("(?!)")
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
+_join_cached = cache(_join)
+
+
+def alternation(words: Iterable[str]) -> re.Pattern[str]:
+    """The words as one regex, tried in their order (none: never matches): ``.search`` tells
+    whether any is in a text, ``.match`` which one (the first in order) a text starts with."""
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+
+
 def first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
     """The earliest match of any pattern, the longest when several start there (the first such
     pattern in order when they are as long)."""
-    hit = any_of(patterns).search(text)
-    if hit is None:
-        return None
-    best: re.Match[str] | None = None
-    for p in patterns:
-        m = p.match(text, hit.start())
-        if m is not None and (best is None or len(m.group(0)) > len(best.group(0))):
-            best = m
-    return best
+    rules = patterns if isinstance(patterns, RuleSet) else _rule_set(patterns)
+    return rules.first(text)
+
+
+@cache
+def _rule_set(patterns: tuple[re.Pattern[str], ...]) -> RuleSet:
+    return RuleSet(patterns)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ def _forbidden(t: Quantity, a: Quantity) -> bool:
 
 def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
     """Targets and results paired one to one (best names first); the rest stay unpaired."""
+    if not targets or not actuals:  # most tasks: nothing to pair
+        return [Pair(t, None) for t in targets] + [Pair(None, a) for a in actuals]
     cands: list[tuple[float, int, int, int]] = []
     for i, t in enumerate(targets):
         for j, a in enumerate(actuals):

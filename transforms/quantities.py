@@ -14,20 +14,25 @@ from typing import Any
 
 import cn2an
 
-from transforms.mappings import _load, any_of, mapping_path
+from transforms.mappings import RuleSet, _load, any_of, mapping_path
 
 MAPPING = "quantity_units"
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
+NUM_CHAR = re.compile(rf"[\d{CN_DIGITS}]")  # every quantity's number has one (a quick scan first)
 CLAUSE_SPLIT = re.compile(r"[，,；;。！!？?\n]")
 QUOTES = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,60}》|「[^」]{0,40}」")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-NAME_EDGES = re.compile(r"^[、和及与并且\s:：（(）)“”\"]+|[、和及与\s（(“”\"]+$")
-LIST_EDGES = re.compile(r"^[、和及与\s]+|[、和及与\s]+$")
+# edges stripped from a metric name: these characters and white space (str.isspace is re's \s)
+NAME_LEAD_CHARS = "、和及与并且:：（(）)“”\""
+NAME_TRAIL_CHARS = "、和及与（(“”\""
+LIST_EDGE_CHARS = "、和及与"
 NAME_NOISE = re.compile(r"[A-Za-z]+[0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]")
-SUFFIX_LEAD = re.compile(r"^(以上|以下|以内|的)")
+NAME_NOISE_START = re.compile(r"[A-Za-z0-9.()（）“”\"《》\[\]]")  # every NAME_NOISE match starts with one
+SUFFIX_LEAD = re.compile(r"以上|以下|以内|的")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 SUFFIX_STOP = re.compile(r"已|正|均|全部|获|完成|开工|实现|达|通过|共|被|和|及|与")
+SUFFIX_SPAN = 16  # characters of the run after a number that _suffix_name reads (≥ 8 + 2 - 1)
 GLUED_BEFORE = re.compile(r"[\dA-Za-z.]")
 LATIN_UNIT = re.compile(r"[A-Za-z]\w*")
 LATIN_NEXT = re.compile(r"[A-Za-z0-9]")
@@ -82,6 +87,8 @@ class UnitRules:
     scope_re: re.Pattern[str]  # scope_words, first in rule order at a position
     at_most_before_re: re.Pattern[str]
     at_least_before_re: re.Pattern[str]
+    forecast_re: re.Pattern[str]  # forecast_markers, anywhere
+    longest_prefix: int  # of approx_prefix: a match starts at most this far before its number
 
 
 @cache
@@ -133,10 +140,12 @@ def unit_rules() -> UnitRules:
         strip_prefixes=strip_prefixes,
         prefixes_by_first={k: tuple(v) for k, v in by_first.items()},
         tails_by_last={k: tuple(v) for k, v in by_last.items()},
-        exclusions=(QUOTES, *not_quantity),
+        exclusions=RuleSet((QUOTES, *not_quantity)),
         scope_re=_alternation(data.get("scope_words") or []),
         at_most_before_re=_alternation(at_most_before),
         at_least_before_re=_alternation(at_least_before),
+        forecast_re=_alternation(data.get("forecast_markers") or []),
+        longest_prefix=max((len(str(w)) for w in data.get("approx_prefix") or []), default=0),
     )
 
 
@@ -155,8 +164,14 @@ def parse_number(token: str) -> float | None:
     t = token.replace(",", "")
     if PLAIN_NUMBER.fullmatch(t):
         return float(t)
+    return _chinese_number(t)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_number(token: str) -> float | None:
+    """cn2an's reading of a numeral (20 µs a call; a report repeats its few numerals)."""
     try:
-        return float(cn2an.cn2an(t, "smart"))
+        return float(cn2an.cn2an(token, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -169,14 +184,34 @@ def _clause_bounds(text: str, pos: int, splits: list[int] | None = None) -> tupl
     return (splits[k - 1] + 1 if k else 0), (splits[k] if k < len(splits) else len(text))
 
 
-def _excluded_spans(text: str, rules: UnitRules) -> list[tuple[int, int]]:
-    if any_of(rules.exclusions).search(text) is None:  # one scan: most texts quote nothing
+def _excluded_spans(text: str, rules: UnitRules, before: int | None = None) -> list[tuple[int, int]]:
+    """Spans of every exclusion's matches; with ``before``, only those starting before it (a
+    span starting at or after the end of the last number cannot overlap a number)."""
+    first = any_of(rules.exclusions).search(text)  # one scan: most texts quote nothing
+    if first is None or (before is not None and first.start() >= before):
         return []
-    return [(m.start(), m.end()) for p in rules.exclusions for m in p.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for p in rules.exclusions:
+        for m in p.finditer(text):
+            if before is not None and m.start() >= before:
+                break
+            spans.append(m.span())
+    return spans
+
+
+def _strip_edges(name: str, lead: str, trail: str) -> str:
+    """``name`` without its leading run of ``lead`` characters and white space, then its
+    trailing run of ``trail`` characters and white space (a regex ^[..]+|[..]+$, without the scan)."""
+    i, j = 0, len(name)
+    while i < j and (name[i] in lead or name[i].isspace()):
+        i += 1
+    while j > i and (name[j - 1] in trail or name[j - 1].isspace()):
+        j -= 1
+    return name[i:j]
 
 
 def _strip_name(name: str, rules: UnitRules) -> str:
-    name = NAME_EDGES.sub("", name)
+    name = _strip_edges(name, NAME_LEAD_CHARS, NAME_TRAIL_CHARS)
     changed = True
     while changed and name:
         changed = False
@@ -188,22 +223,25 @@ def _strip_name(name: str, rules: UnitRules) -> str:
             if name.endswith(w) and len(name) > len(w):
                 name, changed = name[: -len(w)], True
                 break
-    name = LIST_EDGES.sub("", _clean_name(name))
+    name = _strip_edges(_clean_name(name), LIST_EDGE_CHARS, LIST_EDGE_CHARS)
     return name[-12:]
 
 
 def _clean_name(name: str) -> str:
     """Drop codes, digits, brackets and a leading list fragment from a metric name."""
-    name = NAME_NOISE.sub("", name)
+    if NAME_NOISE_START.search(name):  # a quick scan: most names are plain words
+        name = NAME_NOISE.sub("", name)
     if "、" in name:
         name = name.rsplit("、", 1)[-1]
     return name.strip("、，,：: -—~")
 
 
-def _suffix_name(text: str) -> str:
-    """Name written after the number: 建成100个农村互助养老之家 → 农村互助养老之家."""
-    text = SUFFIX_LEAD.sub("", text)
-    m = CJK_RUN.match(text)
+def _suffix_name(text: str, pos: int = 0) -> str:
+    """Name written after the number (at ``pos``): 建成100个农村互助养老之家 → 农村互助养老之家."""
+    lead = SUFFIX_LEAD.match(text, pos)
+    start = lead.end() if lead else pos
+    # the word is at most 8 characters: 8 + the longest SUFFIX_STOP word of the run decide it
+    m = CJK_RUN.match(text, start, start + SUFFIX_SPAN)
     if not m:
         return ""
     word = SUFFIX_STOP.split(m.group(0), maxsplit=1)[0]
@@ -221,6 +259,60 @@ def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
 def forget_quantities() -> None:
     """Forget the quantities remembered per text (benchmarks of unseen reports)."""
     _extract.cache_clear()
+    _chinese_number.cache_clear()
+
+
+def _new_quantity(**fields: Any) -> Quantity:
+    """Quantity(**fields), every field given, without the frozen dataclass's one
+    object.__setattr__ per field (5 µs → 1 µs; a report has hundreds of quantities)."""
+    q = object.__new__(Quantity)
+    q.__dict__.update(fields)
+    return q
+
+
+def _figures(text: str, rules: UnitRules) -> tuple[list[tuple[re.Match[str], float, float | None]], list[int]]:
+    """The matches of the quantity pattern that are figures, with their values, and the ends of
+    the scopes/qualifiers skipped (a metric name starts after them)."""
+    first_digit = NUM_CHAR.search(text)
+    if first_digit is None:
+        return [], []
+    candidates: list[tuple[re.Match[str], float]] = []
+    # no match starts before the first number's approximation prefix (约, 大约 …)
+    for m in rules.pattern.finditer(text, max(0, first_digit.start() - rules.longest_prefix)):  # cheap tests first
+        num = m.group("num")
+        if num in rules.rhetorical:
+            continue
+        ns = m.start("num")
+        if ns > 0 and GLUED_BEFORE.match(text, ns - 1):
+            continue
+        value = float(num.replace(",", "")) if num.isascii() else parse_number(num)
+        if value is None:
+            continue
+        candidates.append((m, value))
+    if not candidates:
+        return [], []
+    excluded = _excluded_spans(text, rules, before=candidates[-1][0].end("num"))
+    raw: list[tuple[re.Match[str], float, float | None]] = []
+    cuts: list[int] = []
+    for m, value in candidates:
+        ns, ne = m.span("num")
+        if excluded and any(s < ne and ns < e for s, e in excluded):
+            continue
+        num2 = m.group("num2")
+        value2 = parse_number(num2) if num2 else None
+        end = m.end()
+        sm = rules.scope_re.match(text, end)
+        if sm:
+            scope_end = sm.end()
+            cuts.append(scope_end + (1 if text.startswith("内", scope_end) else 0))
+            continue
+        nxt = text[end: end + 1]
+        if LATIN_UNIT.fullmatch(m.group("unit")) and LATIN_NEXT.match(nxt or " "):
+            continue  # "3km" only when the unit word ends there
+        if m.group("after") and nxt and CJK.match(nxt):
+            continue  # 20亿元以上项目, 5万元以下的村: a qualifier in a definition, not a figure
+        raw.append((m, value, value2))
+    return raw, cuts
 
 
 @lru_cache(maxsize=8192)
@@ -228,47 +320,23 @@ def _extract(text: str) -> tuple[Quantity, ...]:
     """extract() of one text, remembered: a county repeats its task texts in every report of the
     year (and a stalled task its progress text), and a Quantity is immutable."""
     rules = unit_rules()
-    excluded = _excluded_spans(text, rules)
-    raw: list[tuple[re.Match[str], float, float | None]] = []
-    cuts: list[int] = []  # ends of skipped scopes/qualifiers: a metric name starts after them
-    for m in rules.pattern.finditer(text):
-        ns, ne = m.start("num"), m.end("num")
-        if any(s < ne and ns < e for s, e in excluded):
-            continue
-        if m.group("num") in rules.rhetorical:
-            continue
-        if ns > 0 and GLUED_BEFORE.match(text, ns - 1):
-            continue
-        value = parse_number(m.group("num"))
-        if value is None:
-            continue
-        value2 = parse_number(m.group("num2")) if m.group("num2") else None
-        rest = text[m.end():]
-        sm = rules.scope_re.match(text, m.end())
-        if sm:
-            scope = sm.group(0)
-            cuts.append(m.end() + len(scope) + (1 if rest[len(scope):].startswith("内") else 0))
-            continue
-        unit_text = m.group("unit")
-        if LATIN_UNIT.fullmatch(unit_text) and LATIN_NEXT.match(rest[:1] or " "):
-            continue  # "3km" only when the unit word ends there
-        if m.group("after") and rest[:1] and CJK.match(rest[0]):
-            continue  # 20亿元以上项目, 5万元以下的村: a qualifier in a definition, not a figure
-        raw.append((m, value, value2))
+    raw, cuts = _figures(text, rules)
+    if not raw:
+        return ()
     out: list[Quantity] = []
     prev_end_in_clause: dict[int, int] = {}
     respectively: dict[int, list[str]] = {}
-    splits = [c.start() for c in CLAUSE_SPLIT.finditer(text)] if raw else []
+    n_in_clause: dict[int, int] = {}
+    splits = [c.start() for c in CLAUSE_SPLIT.finditer(text)]
     forecast_in: dict[int, bool] = {}
     for m, value, value2 in raw:
-        cs, ce = _clause_bounds(text, m.start(), splits)
+        start, end = m.span()
+        cs, ce = _clause_bounds(text, start, splits)
         clause = text[cs:ce]
-        unit_text = m.group("unit")
+        unit_text, mult_text, after, pre, ap1, ap2 = m.group("unit", "mult", "after", "pre", "ap1", "ap2")
         base_unit, factor = rules.units[unit_text]
-        mult = rules.multipliers.get(m.group("mult") or "", 1.0)
-        unit = (m.group("mult") or "") + unit_text
-        after = m.group("after") or ""
-        before = text[cs: m.start()]
+        mult_text, after = mult_text or "", after or ""
+        mult = rules.multipliers.get(mult_text, 1.0)
         comparator: str | None = None
         if value2 is not None and value2 > value:
             comparator = "range"
@@ -277,22 +345,24 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         elif after in rules.at_most_after:
             comparator = "at_most"
         else:
-            tail = before[-8:]
+            tail = text[max(cs, start - 8): start]
             if rules.at_most_before_re.search(tail):
                 comparator = "at_most"
             elif rules.at_least_before_re.search(tail):
                 comparator = "at_least"
         # metric name: the words since the previous quantity of the clause, else the words after it
-        seg_start = max([prev_end_in_clause.get(cs, cs), *(c for c in cuts if cs <= c <= m.start())])
-        segment = text[seg_start: m.start()]
+        seg_start = prev_end_in_clause.get(cs, cs)
+        if cuts:
+            seg_start = max([seg_start, *(c for c in cuts if cs <= c <= start)])
+        segment = text[seg_start:start]
         name = _strip_name(segment, rules)
         if "分别" in clause:
             # 井冈蜜柚、稻渔综合种养面积分别突破13万亩和4.5万亩 → names in order
             items = respectively.setdefault(cs, LIST_SPLIT.split(clause.split("分别")[0]))
-            idx = sum(1 for q in out if q.clause == clause and q.start >= cs)
+            idx = n_in_clause.get(cs, 0)  # quantities of this clause so far
             if len(items) > 1 and idx < len(items):
                 name = _strip_name(items[idx], rules)
-        suffix = _suffix_name(text[m.end():])
+        suffix = _suffix_name(text, end)
         if len(suffix) >= 2 and (
             len(name) < 2
             or name in rules.strip_prefixes
@@ -302,24 +372,25 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         ):
             name = suffix  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows the number
         name = _clean_name(name)
-        prev_end_in_clause[cs] = m.end()
+        prev_end_in_clause[cs] = end
+        n_in_clause[cs] = n_in_clause.get(cs, 0) + 1
         forecast = forecast_in.get(cs)
         if forecast is None:
-            forecast = forecast_in[cs] = any(w in clause for w in rules.forecast_markers)
+            forecast = forecast_in[cs] = rules.forecast_re.search(clause) is not None
         out.append(
-            Quantity(
+            _new_quantity(
                 value=value,
-                unit=unit,
+                unit=mult_text + unit_text,
                 base_value=value * mult * factor,
                 base_unit=base_unit,
                 comparator=comparator,
                 text=m.group(0),
-                start=m.start(),
-                end=m.end(),
+                start=start,
+                end=end,
                 metric=name,
                 clause=clause,
                 forecast=forecast,
-                approx=bool(m.group("pre") or m.group("ap1") or m.group("ap2")),
+                approx=bool(pre or ap1 or ap2),
                 value_high=value2 if comparator == "range" else None,
             )
         )

@@ -15,7 +15,7 @@ from typing import Any
 from rapidfuzz.distance import Indel
 
 from transforms.grid import Finding
-from transforms.mappings import _load, any_of, first_match, squash
+from transforms.mappings import RuleSet, _load, alternation, any_of, first_match, squash
 from transforms.metrics import Pair, incomparable, metric_rows, pair
 from transforms.normalize import TaskRecord
 from transforms.quantities import Quantity, extract
@@ -49,6 +49,10 @@ class StatusRules:
     paper_building: tuple[re.Pattern[str], ...]
     start_task: re.Pattern[str]
     start_progress: tuple[re.Pattern[str], ...]
+    # the word lists as regexes: whether a text has any of them, which one it starts with
+    standing_unless_re: re.Pattern[str]
+    openers: dict[str, re.Pattern[str]]  # strong | weak | any (strong then weak)
+    paper_task_re: re.Pattern[str]
 
 
 @cache
@@ -58,19 +62,23 @@ def status_rules() -> StatusRules:
     sd = d.get("standing_duty") or {}
     pw = d.get("paperwork") or {}
     sv = d.get("start_verbs") or {}
+    strong, weak = tuple(sd.get("strong") or []), tuple(sd.get("weak") or [])
     return StatusRules(
         explicit=tuple((re.compile(e["pattern"]), e["status"]) for e in d.get("explicit") or []),
         on_schedule_values={str(k): bool(v) for k, v in (d.get("on_schedule_values") or {}).items()},
-        progress_percent=tuple(re.compile(p) for p in d.get("progress_percent") or []),
-        phrases={k: tuple(re.compile(p) for p in v or []) for k, v in ph.items()},
-        standing_strong=tuple(sd.get("strong") or []),
-        standing_weak=tuple(sd.get("weak") or []),
+        progress_percent=RuleSet(re.compile(p) for p in d.get("progress_percent") or []),
+        phrases={k: RuleSet(re.compile(p) for p in v or []) for k, v in ph.items()},
+        standing_strong=strong,
+        standing_weak=weak,
         standing_unless=tuple(sd.get("unless_task_has") or []),
         paper_task=tuple(pw.get("task_requires") or []),
-        paper_only=tuple(re.compile(p) for p in pw.get("progress_only") or []),
-        paper_building=tuple(re.compile(p) for p in pw.get("building_words") or []),
+        paper_only=RuleSet(re.compile(p) for p in pw.get("progress_only") or []),
+        paper_building=RuleSet(re.compile(p) for p in pw.get("building_words") or []),
         start_task=re.compile(sv.get("task") or "(?!)"),
-        start_progress=tuple(re.compile(p) for p in sv.get("progress") or []),
+        start_progress=RuleSet(re.compile(p) for p in sv.get("progress") or []),
+        standing_unless_re=alternation(sd.get("unless_task_has") or []),
+        openers={"strong": alternation(strong), "weak": alternation(weak), "any": alternation(strong + weak)},
+        paper_task_re=alternation(pw.get("task_requires") or []),
     )
 
 
@@ -156,10 +164,10 @@ def standing_opener(task_text: str, strength: str = "any") -> str | None:
     """The standing-duty opener of a task (坚持, 持续 …), or None when it asks to build something."""
     r = status_rules()
     t = task_text.strip()
-    if any(w in t for w in r.standing_unless):
+    if r.standing_unless_re.search(t):
         return None
-    words = {"strong": r.standing_strong, "weak": r.standing_weak}.get(strength, r.standing_strong + r.standing_weak)
-    return next((w for w in words if t.startswith(w)), None)
+    m = r.openers.get(strength, r.openers["any"]).match(t)  # the first opener in order it starts with
+    return m.group(0) if m else None
 
 
 def is_standing_duty(task_text: str) -> bool:
@@ -224,7 +232,7 @@ def decide_from_words(
     strong = None if has_targets else standing_opener(task_text, "strong")
     if strong:
         return Decision("ongoing", strong, "medium", "standing_duty")
-    if any(w in task_text for w in r.paper_task) and not _first(r.paper_building, text):
+    if r.paper_task_re.search(task_text) and not _first(r.paper_building, text):
         pw = _first(r.paper_only, text)
         if pw:
             return Decision("not_started", clause_of(text, pw), "low", "paperwork")

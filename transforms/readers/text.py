@@ -22,6 +22,7 @@ SEQ_START = re.compile(r"^\s*(\d{1,4})\s*\|")
 SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*$")
 PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+PIPES_ONLY = re.compile(r"\s*\|+\s*")
 
 
 def _split_cells(text: str) -> list[str]:
@@ -42,8 +43,16 @@ def header_cells(cells: list[str]) -> list[str] | None:
     if len(nonempty) < 2:
         return None
     hm = header_map()
-    roles = [hm.role(c) for c in nonempty]
-    known = [r for r in roles if r]
+    known: list[str] = []
+    unknown = 0
+    for c in nonempty:
+        role = hm.role(c)
+        if role:
+            known.append(role)
+        else:
+            unknown += 1
+            if unknown * 2 > len(nonempty):  # most cells unknown: a task row, stop asking
+                return None
     if len(known) >= 2 and len(known) * 2 >= len(nonempty) and (
         "seq" in known or "task" in known or "progress" in known or "project" in known
     ):
@@ -62,7 +71,7 @@ def detect_layout(lines: list[str]) -> str:
     piped = [ln for ln in lines if "|" in ln]
     if not piped:
         return "blank_separated"
-    multi = sum(1 for ln in piped if ln.count("|") >= 2 and not re.fullmatch(r"\s*\|+\s*", ln))
+    multi = sum(1 for ln in piped if ln.count("|") >= 2 and not PIPES_ONLY.fullmatch(ln))
     ending = sum(1 for ln in piped if ln.rstrip().endswith("|") and ln.count("|") == 1)
     if ending > multi:
         return "cell_per_line"
@@ -92,9 +101,11 @@ class _Pending:
         self.start = line_no
         self.end = line_no
         self.parts = [text]
+        self.pipes = text.count("|")
 
     def add(self, line_no: int, text: str) -> None:
         self.parts.append(text)
+        self.pipes += text.count("|")
         self.end = line_no
 
     @property
@@ -103,7 +114,7 @@ class _Pending:
 
     @property
     def separators(self) -> int:
-        return self.joined.count("|")
+        return self.pipes  # the parts are joined with newlines: the pipes of the joined text
 
 
 def _read_pipe(lines: list[str]) -> Grid:
@@ -121,7 +132,8 @@ def _read_pipe(lines: list[str]) -> Grid:
             pending = None
             return
         cells = _split_cells(pending.joined)
-        if pending.parts[-1].rstrip().endswith("|"):
+        closed = pending.parts[-1].rstrip().endswith("|")
+        if closed:
             cells = cells[:-1]  # `a | b | c |`: the closing pipe is not a cell
         if len(cells) > ncols and not any(cells[ncols:]):
             cells = cells[:ncols]
@@ -137,11 +149,10 @@ def _read_pipe(lines: list[str]) -> Grid:
                 )
             )
             cells = cells[: ncols - 1] + [" | ".join(c for c in cells[ncols - 1 :] if c)]
-        closed = pending.parts[-1].rstrip().endswith("|")
         # a row closed with `|` but short of cells lost merged cells (the layout re-aligns it);
         # an unclosed short row stops mid-cell
         complete = len(cells) >= ncols or (closed and len(_trim_trailing_empty(cells)) * 2 >= ncols)
-        if complete and reason_eof and not pending.parts[-1].rstrip().endswith("|") and closed_rows > len(table.rows) // 2:
+        if complete and reason_eof and not closed and closed_rows > len(table.rows) // 2:
             complete = False  # rows here end with `|`; this one stops mid-cell: the file was cut
         row = GridRow(
             cells=cells,
@@ -153,7 +164,7 @@ def _read_pipe(lines: list[str]) -> Grid:
         if complete:
             table.rows.append(row)
             last_row_line = pending.end
-            closed_rows += pending.parts[-1].rstrip().endswith("|")
+            closed_rows += closed
         else:
             seq = cells[0] if cells and SEQ_ONLY.match(cells[0]) else None
             where = "at the end of the file" if reason_eof else "before the next row"
