@@ -208,3 +208,43 @@ def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monke
     sampled = [f for f in out["findings"] if f["rule"] == "gx.sampled"]
     assert len(sampled) == 1 and "latest 2 of the run's 3 reports" in sampled[0]["message"], out["findings"]
     assert out["evaluated"] > 0 and out["suites"] >= 4
+
+
+def test_report_of_a_large_run_lists_the_most_serious_reports_and_counts_all(tmp_path, monkeypatch):
+    """Past report.reports_detailed, the findings are kept for the most serious reports only
+    (read a chunk at a time), while every report keeps exactly the summary it has uncapped."""
+    import flows.quality_report as qr
+    from tests.test_batching import loads_for
+    from transforms.report_html import render_report
+    from warehouse.db import connect
+    from warehouse.loader import load_reports, start_run
+
+    def quarantine_a_row(text: str) -> str:  # a row whose task text is one character
+        lines = text.split("\n")
+        lines[2] = lines[2].split(" | ")[0] + " | 推 | " + " | ".join(lines[2].split(" | ")[2:])
+        return "\n".join(lines)
+
+    wh = tmp_path / "w.duckdb"
+    con = connect(wh)
+    run_key = start_run(con, "test", None)
+    load_reports(con, loads_for([0, 2]) + loads_for([5], quarantine_a_row), run_key)
+    con.close()
+    con = connect(wh, read_only=True)
+    try:
+        full = qr.report_data(con, run_key)
+        cfg = qr.quality_config()
+        monkeypatch.setattr(qr, "quality_config", lambda: {**cfg, "report": {**(cfg.get("report") or {}), "reports_detailed": 1}})
+        capped = qr.report_data(con, run_key)
+    finally:
+        con.close()
+    keys = [r["report_key"] for r in full["reports"]]
+    assert len(keys) == 3 and full["detailed"] == set(keys)
+    assert capped["summaries"] == full["summaries"]  # every report counted the same
+    worst = [k for k in keys if full["summaries"][k]["quarantined_rows"]]
+    assert len(worst) == 1 and capped["detailed"] == set(worst)  # the report with a quarantined row is listed
+    assert {f["report_key"] for f in capped["findings"]} <= {*worst, None}
+    assert len(capped["findings"]) < len(full["findings"])
+    page = render_report(capped)
+    assert f'id="report-{worst[0]}"' in page and sum(f'id="report-{k}"' in page for k in keys) == 1
+    assert "the findings and the status chart below are those of the 1 most serious" in page
+    assert page.count("<tr") >= 3  # each report still has its row in the summary table

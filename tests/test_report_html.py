@@ -115,3 +115,15 @@ def test_report_opens_in_chromium_and_planted_script_stays_text(tmp_path: Path):
         assert text in dom
     png = browser.screenshot(page, tmp_path / "report.png")
     assert browser.non_blank_fraction(png) > 0.03
+
+
+def test_markdown_of_a_capped_report_names_what_it_leaves_out():
+    data = sample_data()
+    extra = [{**data["reports"][0], "report_key": k, "file_name": f"other-{k}.txt"} for k in (7, 8)]
+    data["reports"] = data["reports"] + extra
+    data["detailed"] = {1}
+    md = render_markdown(data)
+    assert "jishui" in md and "other-7.txt" not in md and "other-8.txt" not in md
+    assert "The 1 most serious of 3 reports are listed" in md
+    s = build_summary(data)
+    assert [rep["detailed"] for rep in s["reports"]] == [True, False, False]

@@ -104,8 +104,21 @@ def report_summary(report: dict[str, Any], findings: list[dict[str, Any]], statu
     }
 
 
+VERDICT_RANK = {"fail": 0, "warn": 1, "ok": 2}
+
+
+def severity_order(summary: dict[str, Any]) -> tuple[int, int, int, int]:
+    """Sort key putting the reports a reviewer should open first first: fail, then warn, then by
+    quarantined rows, errors and warnings (pure)."""
+    return (VERDICT_RANK.get(summary["verdict"], 3), -summary["quarantined_rows"], -summary["errors"], -summary["warnings"])
+
+
 def build_summary(data: dict[str, Any]) -> dict[str, Any]:
-    """Group findings and status rows by report and compute each report's summary (pure)."""
+    """Group findings and status rows by report and compute each report's summary (pure).
+
+    ``data["summaries"]`` (report key → report_summary), when present, holds summaries computed
+    while the findings streamed past; ``data["detailed"]`` (report keys), when present, names the
+    reports whose findings were kept to be listed (the others are counted, not listed)."""
     cfg = data.get("config") or {}
     per_report: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     run_level: list[dict[str, Any]] = []
@@ -118,12 +131,25 @@ def build_summary(data: dict[str, Any]) -> dict[str, Any]:
     status: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for s in data.get("status", []):
         status[s["report_key"]].append(s)
+    known = data.get("summaries") or {}
+    detailed = data.get("detailed")
     reports = []
     for r in data.get("reports", []):
-        fs = per_report.get(r["report_key"], [])
-        reports.append({"report": r, "findings": fs, "status": status.get(r["report_key"], []),
-                        "summary": report_summary(r, fs, status.get(r["report_key"], []), cfg)})
+        k = r["report_key"]
+        fs = per_report.get(k, [])
+        summary = known.get(k) or report_summary(r, fs, status.get(k, []), cfg)
+        reports.append({"report": r, "findings": fs, "status": status.get(k, []), "summary": summary,
+                        "detailed": detailed is None or k in detailed})
     return {"reports": reports, "run_level": run_level}
+
+
+def listed_reports(s: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reports whose findings are listed and charted: all of them, or, when the run has more
+    than report.reports_detailed, those kept (the most serious first)."""
+    listed = [rep for rep in s["reports"] if rep["detailed"]]
+    if len(listed) == len(s["reports"]):
+        return listed
+    return sorted(listed, key=lambda rep: (severity_order(rep["summary"]), rep["report"]["report_key"]))
 
 
 def render_markdown(data: dict[str, Any], report_path: str | None = None) -> str:
@@ -139,7 +165,8 @@ def render_markdown(data: dict[str, Any], report_path: str | None = None) -> str
         lines += [f"HTML report: `{cell(report_path)}`", ""]
     lines += ["| report | as of | tasks | verdict | errors | warnings | repairs | quarantined rows | unknown headers/units | suspicious | inferred |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for rep in s["reports"]:
+    shown = listed_reports(s)
+    for rep in shown:
         r, m = rep["report"], rep["summary"]
         c = m["categories"]
         lines.append(
@@ -149,6 +176,10 @@ def render_markdown(data: dict[str, Any], report_path: str | None = None) -> str
         )
     if not s["reports"]:
         lines.append("| (no report loaded in this run) | | | | | | | | | | |")
+    if len(shown) < len(s["reports"]):
+        verdicts = Counter(rep["summary"]["verdict"] for rep in s["reports"])
+        lines += ["", f"The {len(shown)} most serious of {len(s['reports'])} reports are listed (ok / warn / fail over all: "
+                  f"{verdicts.get('ok', 0)} / {verdicts.get('warn', 0)} / {verdicts.get('fail', 0)}); every report is in the HTML report's table."]
     q = data.get("quarantine") or []
     lines += ["", f"Rejected files: {len(q)}"]
     lines += [f"- {cell(x.get('source_file'))}: {cell(x.get('reason'))}" for x in q]
@@ -405,8 +436,14 @@ def render_report(data: dict[str, Any]) -> str:
                         rows, {"tasks", "errors", "warnings", "repairs", "quarantined", "mapping", "suspicious", "inferred"}))
     else:
         p.append('<p class="muted">No report was loaded in this run.</p>')
+    listed = listed_reports(s)
+    if len(listed) < len(s["reports"]):
+        p.append(f'<p class="hint">{len(s["reports"])} reports: each is counted in the table above; the findings and the status '
+                 f'chart below are those of the {len(listed)} most serious (fail, then warn, then most quarantined rows, errors '
+                 f'and warnings; <code>report.reports_detailed</code> in <code>schemas/quality.yaml</code>). The others\' findings '
+                 f'are in the warehouse: <code>luoshi sql "SELECT * FROM dq_issue WHERE report_key = …"</code>.</p>')
     p.append("<h3>Status distribution per report</h3>")
-    p.append(status_chart(s["reports"], labels))
+    p.append(status_chart(listed, labels))
     # rejected files
     q = data.get("quarantine") or []
     p.append(f"<h2>Rejected files ({len(q)})</h2>")
@@ -416,7 +453,7 @@ def render_report(data: dict[str, Any]) -> str:
     else:
         p.append('<p class="muted">None.</p>')
     # per report
-    for rep in s["reports"]:
+    for rep in listed:
         p.append(_report_section(rep, limit, labels))
     # run level
     p.append(f"<h2>Warehouse checks and Great Expectations ({len(s['run_level'])})</h2>")
