@@ -8,11 +8,15 @@ min(N, 1000)).
 Phases, each timed on its own:
   parse     read + normalize (transforms.pipeline.prepare_report), one process, files from disk
   formats   the same for every other format transforms.readers.read_report supports at run time
-  library   read + normalize + validate + load without Prefect (batches, warehouse.loader.load_reports)
+  library   read + normalize + validate + load without Prefect (batches, warehouse.loader.load_reports),
+            in a process of its own (its peak memory: peak_rss_library_mb)
   flow      the Prefect flow `inbox` (what the deployments run: parse, load, link tasks, quality,
-            publish) over the corpus folder (server already started)
+            publish) over the corpus folder (server already started), in a process of its own
+            with the no-op phase (peak memory: peak_rss_flow_mb)
   noop      the same flow again: everything is already in the warehouse
-  views     every view in the warehouse plus the summary queries, 5 runs each, SELECT * to Arrow
+  views     every view in the warehouse plus the summary queries, 20 runs each, every row of
+            SELECT * streamed as Arrow record batches
+peak_rss_mb is the largest of the three processes' peaks (benchmark, library, flow).
   speedup   the flow with its parsing on a running Dask cluster of 1 and of 2 worker processes, on
             BENCH_SPEEDUP_N reports (the writer stays in the flow's process, so one worker already
             runs parsing beside loading); and parsing alone on the same clusters
@@ -30,7 +34,9 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -278,6 +284,30 @@ def bench_views(warehouse: Path, runs: int = 20) -> dict[str, float]:
     return out
 
 
+def flow_phase(first: Path, corpus: Path, warmup_wh: Path, flow_wh: Path, batch: int, n: int) -> tuple[float, float]:
+    """The inbox flow over the corpus, then again over everything already ingested (no-op):
+    their seconds. A flow run over one report first starts the Prefect server (not timed)."""
+    run_flow([str(first)], warmup_wh, batch)
+    secs, result = run_flow([str(corpus)], flow_wh, batch)
+    assert result["reports_loaded"] == n, result["outcome"]
+    noop_secs, result = run_flow([str(corpus)], flow_wh, batch)
+    assert result["outcome"] == "noop" and result["reports_skipped"] == n, result["outcome"]
+    return secs, noop_secs
+
+
+def _measured(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    return fn(*args), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_child(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    """fn(*args) in a new (spawned) process: (its result, that process's peak RSS in MB)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_measured, fn, *args).result()
+
+
 def main() -> int:
     n = int(os.environ.get("BENCH_N", "1000"))
     batch = int(os.environ.get("BENCH_BATCH", "100"))
@@ -297,23 +327,19 @@ def main() -> int:
 
     for name in ("library.duckdb", "flow.duckdb", "flow-1w.duckdb", "flow-2w.duckdb", "warmup.duckdb"):
         shutil.rmtree(work / name.replace(".duckdb", ""), ignore_errors=True)
-    lib_rate = bench_library(files, work / "library" / "warehouse.duckdb", batch)
+    # the library path and the flow each run in a process of their own, as a deployment runs each
+    # flow run in a new process: their peak memory is their own, not what earlier phases left behind
+    lib_rate, lib_mb = in_child(bench_library, files, work / "library" / "warehouse.duckdb", batch)
     figures["library_reports_per_s"] = round(lib_rate, 1)
-    log(f"library: {lib_rate:.1f} reports/s")
+    log(f"library: {lib_rate:.1f} reports/s (peak RSS {lib_mb:.0f} MB)")
 
-    # start the Prefect server before timing anything (a flow run over one report)
-    run_flow([str(files[0])], work / "warmup" / "warehouse.duckdb", batch)
     flow_wh = work / "flow" / "warehouse.duckdb"
-    secs, result = run_flow([str(corpus)], flow_wh, batch)
-    assert result["reports_loaded"] == n, result["outcome"]
+    (secs, noop_secs), flow_mb = in_child(flow_phase, files[0], corpus, work / "warmup" / "warehouse.duckdb", flow_wh, batch, n)
     figures["flow_reports_per_s"] = round(n / secs, 1)
     figures["flow_vs_library"] = round((n / secs) / lib_rate, 2)
-    log(f"flow: {n / secs:.1f} reports/s ({secs:.1f}s)")
-
-    secs, result = run_flow([str(corpus)], flow_wh, batch)
-    assert result["outcome"] == "noop" and result["reports_skipped"] == n, result["outcome"]
-    figures["noop_rerun_s"] = round(secs, 2)
-    log(f"no-op re-run: {secs:.2f}s")
+    log(f"flow: {n / secs:.1f} reports/s ({secs:.1f}s, peak RSS {flow_mb:.0f} MB)")
+    figures["noop_rerun_s"] = round(noop_secs, 2)
+    log(f"no-op re-run: {noop_secs:.2f}s")
 
     views = bench_views(flow_wh)
     figures["view_p95_ms"] = round(max(views.values()), 1) if views else "n/a"
@@ -333,10 +359,13 @@ def main() -> int:
         figures["dask_parse_speedup_1_to_2"] = round(parse_one / parse_two, 2)
         log(f"speed-up 1 → 2 Dask workers on {speedup_n} reports: flow {one:.1f}s → {two:.1f}s, parsing alone {parse_one:.1f}s → {parse_two:.1f}s")
 
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    figures["peak_rss_mb"] = round(self_kb / 1024, 1)
-    figures["peak_rss_child_mb"] = round(child_kb / 1024, 1)
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures["peak_rss_mb"] = round(max(self_mb, lib_mb, flow_mb), 1)
+    figures["peak_rss_library_mb"] = round(lib_mb, 1)
+    figures["peak_rss_flow_mb"] = round(flow_mb, 1)
+    figures["peak_rss_bench_mb"] = round(self_mb, 1)
+    figures["peak_rss_child_mb"] = round(child_mb, 1)
     figures["cpus"] = os.cpu_count()
     print(" ".join(f"{k}={v}" for k, v in figures.items()), flush=True)
     return 0
