@@ -13,10 +13,10 @@ import yaml
 
 from schemas import models
 from transforms import PARSER_VERSION
-from transforms.grid import Finding
-from transforms.layout import RawTaskRow, build_rows
+from transforms.grid import Finding, Grid
+from transforms.layout import Layout, RawTaskRow, build_rows
 from transforms.normalize import TaskRecord, normalize_row
-from transforms.readers import ReadError, read_report
+from transforms.readers import ReadError, read_candidates
 from transforms.status import annotate_record
 
 QUALITY_CONFIG = Path(__file__).resolve().parent.parent / "schemas" / "quality.yaml"
@@ -164,10 +164,10 @@ def require_rows(parsed: ParsedReport, name: str) -> ParsedReport:
 def prepare_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> PendingReport:
     """read → layout → normalize for one report (no pandera yet). Raises RejectedReport."""
     try:
-        grid = read_report(data, name)
+        grids = read_candidates(data, name)
     except ReadError as exc:
         raise RejectedReport(f"{name}: {exc}") from exc
-    layout = build_rows(grid)
+    grid, layout = _best_reading(grids)
     findings = list(grid.findings) + list(layout.findings)
     if not grid.tables or not any(t.header for t in grid.tables) and not layout.rows:
         raise RejectedReport(f"{name}: not a task table: no header row naming 序号/任务/进展 columns was found")
@@ -190,6 +190,25 @@ def prepare_report(data: bytes, name: str = "", as_of: date | None = None, plan_
         for i, (t, roles) in enumerate(zip(grid.tables, layout.roles, strict=True))
     ]
     return PendingReport(grid.format, grid.text, tables, findings, rows, records, row_findings)
+
+
+def _task_rows(layout: Layout) -> int:
+    """How many rows of a reading carry a task (task, target or project text of 4+ characters)."""
+    return sum(1 for r in layout.rows if len((r.task_text or r.target or r.project or "").strip()) >= 4)
+
+
+def _best_reading(grids: list[Grid]) -> tuple[Grid, Layout]:
+    """The reading whose layout yields the most task rows; on a tie, the earlier one (the format's
+    own reader comes first)."""
+    best: tuple[Grid, Layout] | None = None
+    best_n = -1
+    for grid in grids:
+        layout = build_rows(grid)
+        n = _task_rows(layout)
+        if n > best_n:
+            best, best_n = (grid, layout), n
+    assert best is not None
+    return best
 
 
 def _owned_by(finding: Finding, rec: TaskRecord) -> Finding:

@@ -17,6 +17,9 @@ import yaml
 
 from transforms.grid import Finding, Grid
 from transforms.mappings import header_map, squash
+from transforms.readers.clean import clean_text
+from transforms.readers.labelled import read_labelled
+from transforms.readers.spaced import read_spaced
 from transforms.readers.text import read_text
 
 QUALITY_FILE = Path(__file__).resolve().parents[2] / "schemas" / "quality.yaml"
@@ -251,13 +254,54 @@ def read_report(data: bytes, name: str = "") -> Grid:
         if fmt == "image":
             kind = next(v for k, v in IMAGE_MAGIC.items() if data.startswith(k))
             raise ReadError(f"an image ({kind}) was found, not a table: a scanned report cannot be read")
-        text, encoding = decode(data)
-        if not text.strip():
-            raise ReadError(f"the file holds no text once decoded as {encoding}")
+        text, encoding, repairs = _decoded_text(data)
         fmt = _sniff_text(text, name)
         grid = _read_decoded(text, fmt)
         grid.format = f"{grid.format};{encoding}"
+        grid.findings[:0] = repairs
     return keep_task_tables(grid)
+
+
+# Readers for text that is not a grid of pipes or cells, tried beside the format's own reader
+# (``read_candidates``); each returns None quickly when the text is not of its family.
+ALTERNATIVE_READERS = (read_spaced, read_labelled)
+
+
+def _decoded_text(data: bytes) -> tuple[str, str, list[Finding]]:
+    text, encoding = decode(data)
+    if not text.strip():
+        raise ReadError(f"the file holds no text once decoded as {encoding}")
+    text, repairs = clean_text(text)
+    return text, encoding, repairs
+
+
+def read_candidates(data: bytes, name: str = "") -> list[Grid]:
+    """Every reading of one report that holds a task table: the format's own reader first, then,
+    for text, the alternative readers. Raises the format reader's ReadError when none holds one.
+    The caller picks the reading whose layout yields the most task rows (transforms/pipeline.py)."""
+    try:
+        first: Grid | None = read_report(data, name)
+        error: ReadError | None = None
+    except ReadError as exc:
+        first, error = None, exc
+    out = [first] if first is not None else []
+    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")) and sniff_format(data, name) == "text":
+        text, encoding, repairs = _decoded_text(data)
+        for reader in ALTERNATIVE_READERS:
+            grid = reader(text)
+            if grid is None:
+                continue
+            grid.format = f"{grid.format};{encoding}"
+            grid.findings[:0] = repairs
+            grid.text = grid.text or text
+            try:
+                out.append(keep_task_tables(grid))
+            except ReadError:
+                continue
+    if not out:
+        assert error is not None
+        raise error
+    return out
 
 
 def _read_office(data: bytes, kind: str) -> Grid:
