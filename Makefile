@@ -56,6 +56,12 @@ lint: setup
 clean:
 	rm -rf $(VENV) .prefect data .pytest_cache
 
+# How well the extractor reads the real pages of tests/fixtures/realpages (labels.yaml there);
+# the last line is key=value figures: row recall and precision, units, leaders, progress, status, metadata.
+.PHONY: fidelity
+fidelity: setup
+	$(BIN)/python scripts/fidelity.py
+
 # Crash safety, concurrency and bad input (scripts/chaos.py); the last line sums it up.
 .PHONY: chaos
 chaos: setup
