@@ -10,7 +10,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 STATUS_CODES = ["completed", "in_progress", "behind", "not_started", "ongoing", "unknown"]
-CONFIDENCES = ["high", "medium", "low"]
+CONFIDENCES = ["high", "medium", "low", "none"]  # none: nothing to judge by (a plan)
 UNIT_TYPES = ["department", "township", "collective", "enterprise", "other"]
 
 

@@ -8,12 +8,13 @@ share a base unit they pair even without shared words. Rules that forbid a pairi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from transforms.mappings import _load
-from transforms.quantities import Quantity
+from transforms.quantities import Quantity, stage_rank
 
 METRIC_COLUMNS = [
     "metric", "comparator", "target_value", "target_unit", "target_text", "target_base_value", "actual_value",
@@ -62,8 +63,26 @@ def name_score(a: str, b: str) -> float:
 
 
 def _forbidden(t: Quantity, a: Quantity) -> bool:
-    """A 新增 target is not measured by a 余额 result (pairing_exclusions)."""
-    return any(x in t.clause and y in a.metric for x, y in _exclusive())
+    """Pairs that never measure each other: a 新增 target and a 余额 result (pairing_exclusions);
+    a result at an earlier stage than its target (开工 for 建成, stages in quantity_units.yaml);
+    shares of different bases (占GDP比重 and 占主营业务收入的比)."""
+    if any(x in t.clause and y in a.metric for x, y in _exclusive()):
+        return True
+    rt, ra = stage_rank(t.stage), stage_rank(a.stage)
+    if rt is not None and ra is not None and ra < rt:
+        return True
+    if t.share_base and a.share_base and name_score(t.share_base, a.share_base) < 1.0:
+        return True
+    return False
+
+
+def implausibility(t: Quantity, a: Quantity) -> float:
+    """How far a result's magnitude is from its target's: 0 up to 1.5 × the target, then growing
+    with the log of the ratio (a result of 12 for a target of 3 is less likely than for 31)."""
+    if not t.base_value or a.base_value <= 0:
+        return 0.0
+    ratio = a.base_value / t.base_value
+    return 0.0 if ratio <= 1.5 else math.log(ratio / 1.5)
 
 
 def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
@@ -76,12 +95,12 @@ def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
             if t.base_unit != a.base_unit or _forbidden(t, a):
                 continue
             s = name_score(t.metric, a.metric)
-            cands.append((s, abs(i - j), i, j))
-    cands.sort(key=lambda c: (-c[0], c[1]))
+            cands.append((s, implausibility(t, a), abs(i - j), i, j))
+    cands.sort(key=lambda c: (-c[0], c[1], c[2]))
     used_t: set[int] = set()
     used_a: set[int] = set()
     pairs: dict[int, Pair] = {}
-    for s, _, i, j in cands:
+    for s, _, _, i, j in cands:
         if i in used_t or j in used_a:
             continue
         if s < 1.0:
@@ -125,7 +144,8 @@ def metric_rows(pairs: list[Pair]) -> list[dict[str, Any]]:
         assert q is not None
         rows.append(
             {
-                "metric": (t.metric if t and t.metric else (a.metric if a else "")) or q.unit,
+                # a quantity without a name of its own has none here: never its classifier (个)
+                "metric": (t.metric if t and t.metric else (a.metric if a else "")),
                 "comparator": t.comparator if t else None,
                 "target_value": t.value if t else None,
                 "target_unit": t.unit if t else None,

@@ -27,7 +27,7 @@ PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 NAME_LEAD_CHARS = "、和及与并且:：（(）)“”\""
 NAME_TRAIL_CHARS = "、和及与（(“”\""
 LIST_EDGE_CHARS = "、和及与"
-NAME_NOISE = re.compile(r"[A-Za-z]+[0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]")
+NAME_NOISE = re.compile(r"[A-Za-z]+[0-9][0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]")
 NAME_NOISE_START = re.compile(r"[A-Za-z0-9.()（）“”\"《》\[\]]")  # every NAME_NOISE match starts with one
 SUFFIX_LEAD = re.compile(r"以上|以下|以内|的")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -59,6 +59,14 @@ class Quantity:
     forecast: bool = False
     approx: bool = False
     value_high: float | None = None
+    negated: bool = False  # its clause says it has not happened (暂未, 尚未 …)
+    stage: str | None = None  # stage of its clause (prepared | started | nearly | done), see stages
+    share_base: str | None = None  # what a share is of (占GDP比重 → GDP)
+
+    @property
+    def is_result(self) -> bool:
+        """Can this figure, found in a progress text, be a result? Not when forecast or negated."""
+        return not (self.forecast or self.negated)
 
     def as_record(self) -> dict[str, Any]:
         """The `extract --jsonl` form: {metric, value, unit, comparator, text}."""
@@ -88,6 +96,11 @@ class UnitRules:
     at_most_before_re: re.Pattern[str]
     at_least_before_re: re.Pattern[str]
     forecast_re: re.Pattern[str]  # forecast_markers, anywhere
+    negation_re: re.Pattern[str]
+    stage_tests: tuple[tuple[str, re.Pattern[str]], ...]  # (stage, any of its patterns), in test order
+    stage_rank: dict[str, int]
+    share_base_re: re.Pattern[str]
+    metric_stopwords: frozenset[str]
     longest_prefix: int  # of approx_prefix: a match starts at most this far before its number
 
 
@@ -145,6 +158,14 @@ def unit_rules() -> UnitRules:
         at_most_before_re=_alternation(at_most_before),
         at_least_before_re=_alternation(at_least_before),
         forecast_re=_alternation(data.get("forecast_markers") or []),
+        negation_re=re.compile("|".join(data.get("negation_patterns") or []) or "(?!)"),
+        stage_tests=tuple(
+            (name, re.compile("|".join((data.get("stages") or {}).get(name) or []) or "(?!)"))
+            for name in data.get("stage_test_order") or []
+        ),
+        stage_rank={name: i for i, name in enumerate(data.get("stage_order") or [])},
+        share_base_re=re.compile(data.get("share_base_pattern") or "(?!)"),
+        metric_stopwords=frozenset(str(w) for w in data.get("metric_stopwords") or []),
         longest_prefix=max((len(str(w)) for w in data.get("approx_prefix") or []), default=0),
     )
 
@@ -199,6 +220,14 @@ def _excluded_spans(text: str, rules: UnitRules, before: int | None = None) -> l
     return spans
 
 
+def _share_base(clause: str, rules: UnitRules) -> str | None:
+    """What a share in the clause is of (占GDP比重 → GDP), or None."""
+    if "占" not in clause:
+        return None
+    m = rules.share_base_re.search(clause)
+    return m.group("base") if m else None
+
+
 def _strip_edges(name: str, lead: str, trail: str) -> str:
     """``name`` without its leading run of ``lead`` characters and white space, then its
     trailing run of ``trail`` characters and white space (a regex ^[..]+|[..]+$, without the scan)."""
@@ -224,7 +253,9 @@ def _strip_name(name: str, rules: UnitRules) -> str:
                 name, changed = name[: -len(w)], True
                 break
     name = _strip_edges(_clean_name(name), LIST_EDGE_CHARS, LIST_EDGE_CHARS)
-    return name[-12:]
+    if len(name) > 12:  # keep the last 12 characters, without a cut Latin word at the start
+        name = name[-12:].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz&")
+    return name
 
 
 def _clean_name(name: str) -> str:
@@ -249,11 +280,26 @@ def _suffix_name(text: str, pos: int = 0) -> str:
 
 
 def extract(text: str | None, *, forecasts: bool = True) -> list[Quantity]:
-    """Every quantity in ``text`` in order. ``forecasts=False`` drops those in forecast clauses."""
+    """Every quantity in ``text`` in order. ``forecasts=False`` keeps only those that can be results
+    (drops those in forecast or negated clauses)."""
     if not text:
         return []
     found = _extract(text)
-    return [q for q in found if not q.forecast] if not forecasts else list(found)
+    return [q for q in found if q.is_result] if not forecasts else list(found)
+
+
+def clause_stage(clause: str, rules: UnitRules | None = None) -> str | None:
+    """The stage a clause speaks of (stages in quantity_units.yaml), or None."""
+    rules = rules or unit_rules()
+    for name, pattern in rules.stage_tests:
+        if pattern.search(clause):
+            return name
+    return None
+
+
+def stage_rank(stage: str | None) -> int | None:
+    """The position of a stage in stage_order (earlier stages are lower), or None."""
+    return None if stage is None else unit_rules().stage_rank.get(stage)
 
 
 def forget_quantities() -> None:
@@ -329,6 +375,7 @@ def _extract(text: str) -> tuple[Quantity, ...]:
     n_in_clause: dict[int, int] = {}
     splits = [c.start() for c in CLAUSE_SPLIT.finditer(text)]
     forecast_in: dict[int, bool] = {}
+    meaning_in: dict[int, tuple[bool, str | None, str | None]] = {}  # per clause: negated, stage, share base
     for m, value, value2 in raw:
         start, end = m.span()
         cs, ce = _clause_bounds(text, start, splits)
@@ -372,11 +419,19 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         ):
             name = suffix  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows the number
         name = _clean_name(name)
+        if name in rules.metric_stopwords or name in rules.units or len(name) < 2:
+            name = suffix if len(suffix) >= 2 and suffix not in rules.metric_stopwords else ""
         prev_end_in_clause[cs] = end
         n_in_clause[cs] = n_in_clause.get(cs, 0) + 1
         forecast = forecast_in.get(cs)
         if forecast is None:
             forecast = forecast_in[cs] = rules.forecast_re.search(clause) is not None
+            meaning_in[cs] = (
+                rules.negation_re.search(clause) is not None,
+                clause_stage(clause, rules),
+                _share_base(clause, rules),
+            )
+        negated, stage, share_base = meaning_in[cs]
         out.append(
             _new_quantity(
                 value=value,
@@ -392,6 +447,9 @@ def _extract(text: str) -> tuple[Quantity, ...]:
                 forecast=forecast,
                 approx=bool(pre or ap1 or ap2),
                 value_high=value2 if comparator == "range" else None,
+                negated=negated,
+                stage=stage,
+                share_base=share_base,
             )
         )
     return tuple(out)

@@ -30,7 +30,7 @@ NON_WORD = re.compile(r"\W")
 class Decision:
     status: str
     evidence: str | None
-    confidence: str  # high | medium | low
+    confidence: str  # high | medium | low | none (nothing to judge by)
     rule: str  # which rule of status.yaml decided
     fraction: float | None = None  # measured share of the target, when one was measured
 
@@ -330,7 +330,7 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
         task = f"{task}\n{record.target_text}"
     text = latest_progress(record)
     targets = extract(task)
-    actuals = [q for q in extract(text) if not q.forecast]
+    actuals = [q for q in extract(text) if q.is_result]
     pairs = pair(targets, actuals)
     record.targets = [q.as_record() for q in targets]
     record.actuals = [q.as_record() for q in actuals]
@@ -361,7 +361,7 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
                 )
             )
     elif not text:
-        decision = Decision("unknown", None, "high", "no_progress")
+        decision = Decision("unknown", None, "none", "no_progress")  # a plan: nothing to judge by
     elif len(squash(text)) <= 8 and (word := classify_explicit(text.strip("。;；"))) is not None:
         decision = word  # the progress cell is itself a status word (已完成)
     elif numbers is not None and numbers.status == "completed" and numbers.confidence != "high":

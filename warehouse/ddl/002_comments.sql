@@ -71,7 +71,7 @@ COMMENT ON COLUMN fct_task_progress.report_key IS 'Report (dim_report.report_key
 COMMENT ON COLUMN fct_task_progress.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN fct_task_progress.status_code IS 'Status (dim_status.status_code).';
 COMMENT ON COLUMN fct_task_progress.status_evidence IS 'The phrase of the report that decided the status.';
-COMMENT ON COLUMN fct_task_progress.status_confidence IS 'high, medium or low.';
+COMMENT ON COLUMN fct_task_progress.status_confidence IS 'high, medium or low; none when there is nothing to judge by (a plan without progress).';
 COMMENT ON COLUMN fct_task_progress.explicit_status IS 'The report''s own status cell (进度评价, 是否达序, 完成成效) as written, if any.';
 COMMENT ON COLUMN fct_task_progress.progress_label IS 'Header of the (last) progress column, e.g. 落实情况.';
 COMMENT ON COLUMN fct_task_progress.progress_text IS 'Progress text; several dated progress columns are joined as "label: text" lines.';

@@ -34,7 +34,7 @@ COMMENT ON COLUMN task_current.first_report_key IS 'The earliest report that car
 COMMENT ON COLUMN task_current.reports_seen IS 'Number of reports that carry the task.';
 COMMENT ON COLUMN task_current.status_code IS 'Status in that report (fct_task_progress.status_code).';
 COMMENT ON COLUMN task_current.status_evidence IS 'The phrase of that report that decided the status.';
-COMMENT ON COLUMN task_current.status_confidence IS 'high, medium or low.';
+COMMENT ON COLUMN task_current.status_confidence IS 'high, medium or low; none when there is nothing to judge by (a plan without progress).';
 COMMENT ON COLUMN task_current.explicit_status IS 'That report''s own status cell as written, if any.';
 COMMENT ON COLUMN task_current.progress_label IS 'Header of the progress column the text comes from.';
 COMMENT ON COLUMN task_current.progress_text IS 'Progress text of that report.';
