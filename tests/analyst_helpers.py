@@ -144,10 +144,15 @@ def expected_latest(base: list[TaskRecord]) -> list[tuple[TaskRecord, str]]:
 
 
 def expected_unit_scores(base: list[TaskRecord]) -> dict[str, Counter]:
-    """unit → Counter(tasks=…, <status>=…) for 2020, from the scenario."""
+    """unit → Counter(tasks=…, <status>=…) for 2020, from the scenario (collective bodies, which
+    the scorecard leaves out, are not counted)."""
+    from transforms.normalize import unit_type
+
     scores: dict[str, Counter] = {}
     for r, status in expected_latest(base):
         for unit in dict.fromkeys(r.lead_units + r.units + r.co_units):
+            if unit_type(unit) == "collective":
+                continue
             c = scores.setdefault(unit, Counter())
             c["tasks"] += 1
             c[status] += 1

@@ -211,18 +211,25 @@ WITH lt AS (
 -- the unit rows of the latest reports first (materialized: else the grouping below is pushed under
 -- the join, over all 3 million bridge rows), then one row per task and unit
 unit_rows AS MATERIALIZED (
-    SELECT lt.task_key, lt.county_name, lt.plan_year, lt.status_code, b.unit_key, b.role
+    SELECT lt.task_key, lt.county_name, lt.plan_year, lt.status_code, b.unit_key, b.role, b.position
     FROM lt
     JOIN bridge_task_unit b ON b.task_key = lt.task_key AND b.report_key = lt.report_key
 ),
 task_units AS (
-    SELECT task_key, county_name, plan_year, status_code, unit_key, bool_or(role = 'lead') AS is_lead
-    FROM unit_rows
+    SELECT task_key, county_name, plan_year, status_code, unit_key, bool_or(role = 'lead') AS is_lead,
+           bool_or(is_main) AS is_main
+    FROM (
+        -- the main unit of a task: its lead unit, else the first unit named
+        SELECT *, role = 'lead' OR (position = 1 AND NOT bool_or(role = 'lead') OVER (PARTITION BY task_key)
+                                    AND role = 'responsible') AS is_main
+        FROM unit_rows
+    )
     GROUP BY task_key, county_name, plan_year, status_code, unit_key
 )
 SELECT tu.county_name, tu.plan_year, u.unit_key, u.unit_name, u.unit_type,
        count(*) AS tasks,
        count(*) FILTER (WHERE tu.is_lead) AS lead_tasks,
+       count(*) FILTER (WHERE tu.is_main) AS main_tasks,
        count(*) FILTER (WHERE tu.status_code = 'completed') AS completed,
        count(*) FILTER (WHERE tu.status_code = 'in_progress') AS in_progress,
        count(*) FILTER (WHERE tu.status_code = 'ongoing') AS ongoing,
@@ -237,16 +244,18 @@ SELECT tu.county_name, tu.plan_year, u.unit_key, u.unit_name, u.unit_type,
 FROM task_units tu
 JOIN dim_unit u USING (unit_key)
 LEFT JOIN v_task_metric_summary ms USING (task_key)
+WHERE u.unit_type <> 'collective'  -- 各相关乡镇政府, 县各有关单位: not a unit anyone can answer for
 GROUP BY tu.county_name, tu.plan_year, u.unit_key, u.unit_name, u.unit_type;
 
-COMMENT ON VIEW v_scorecard_unit IS 'Grain: one row per county × plan year × responsible unit. The unit''s tasks (any role, as named by each task''s latest report) by latest status, and how its numeric targets fared. Which units had the most tasks behind?';
+COMMENT ON VIEW v_scorecard_unit IS 'Grain: one row per county × plan year × responsible unit. The unit''s tasks (any role, as named by each task''s latest report) by latest status, and how its numeric targets fared. Collective bodies (unit_type collective: 各相关乡镇政府, 县各有关单位) are left out: nobody in particular answers for them (their tasks are in bridge_task_unit). Which units had the most tasks behind?';
 COMMENT ON COLUMN v_scorecard_unit.county_name IS 'County name.';
 COMMENT ON COLUMN v_scorecard_unit.plan_year IS 'Plan year.';
 COMMENT ON COLUMN v_scorecard_unit.unit_key IS 'Unit (dim_unit.unit_key).';
 COMMENT ON COLUMN v_scorecard_unit.unit_name IS 'Canonical unit name, e.g. 县农业农村局.';
-COMMENT ON COLUMN v_scorecard_unit.unit_type IS 'department, township, collective (e.g. 各乡镇政府), enterprise or other.';
+COMMENT ON COLUMN v_scorecard_unit.unit_type IS 'department, township, enterprise or other (collective bodies are left out).';
 COMMENT ON COLUMN v_scorecard_unit.tasks IS 'Tasks the unit answers for in any role (lead, responsible, co).';
 COMMENT ON COLUMN v_scorecard_unit.lead_tasks IS 'Of those, tasks where the unit is the lead unit (牵头单位).';
+COMMENT ON COLUMN v_scorecard_unit.main_tasks IS 'Of those, tasks where the unit is the main responsible unit: the lead unit, or the first unit named where the task has no lead unit.';
 COMMENT ON COLUMN v_scorecard_unit.completed IS 'Tasks whose latest status is completed.';
 COMMENT ON COLUMN v_scorecard_unit.in_progress IS 'Tasks whose latest status is in_progress.';
 COMMENT ON COLUMN v_scorecard_unit.ongoing IS 'Tasks whose latest status is ongoing (standing duties).';

@@ -152,7 +152,8 @@ WITH last_status AS (
 SELECT c.county_name AS county, a.thread_key,
        a.plan_year AS from_year, a.task_key AS from_task_key, a.table_no AS from_table_no, a.seq AS from_seq,
        a.task_text AS from_text, ls.as_of_date AS last_as_of, ls.status_code AS last_status,
-       CASE WHEN ls.status_code IS NULL OR ls.status_code = 'unknown' THEN NULL ELSE NOT ls.is_final END AS unfinished,
+       CASE WHEN ls.status_code IS NULL OR ls.status_code IN ('unknown', 'ongoing') THEN NULL ELSE NOT ls.is_final END AS unfinished,
+       ls.status_code = 'ongoing' AS standing_duty,
        b.plan_year AS to_year, b.task_key AS to_task_key, b.table_no AS to_table_no, b.seq AS to_seq,
        b.task_text AS to_text, l.link_type, l.method, l.score
 FROM task_link l
@@ -172,7 +173,8 @@ COMMENT ON COLUMN v_carried_over.from_seq IS 'Sequence number (序号) of the ea
 COMMENT ON COLUMN v_carried_over.from_text IS 'The earlier task as stated.';
 COMMENT ON COLUMN v_carried_over.last_as_of IS 'As-of date of the earlier task''s latest progress report in its own plan year; NULL when no progress report carries it.';
 COMMENT ON COLUMN v_carried_over.last_status IS 'Status code of the earlier task in that latest progress report; NULL when never reported on.';
-COMMENT ON COLUMN v_carried_over.unfinished IS 'True when last_status is not final (not completed), false when completed; NULL when last_status is unknown or NULL.';
+COMMENT ON COLUMN v_carried_over.unfinished IS 'True when last_status is not final (not completed), false when completed; NULL when last_status is unknown, ongoing (a standing duty, never finished by design) or NULL.';
+COMMENT ON COLUMN v_carried_over.standing_duty IS 'True when last_status is ongoing: a standing duty carried into the next plan, not an unfinished task.';
 COMMENT ON COLUMN v_carried_over.to_year IS 'Plan year of the later task.';
 COMMENT ON COLUMN v_carried_over.to_task_key IS 'The later task, the continuation (dim_task.task_key).';
 COMMENT ON COLUMN v_carried_over.to_table_no IS 'Table number of the later task within its plan year.';
