@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXCERPTS, REFERENCE
+from transforms.layout import build_rows
+from transforms.mappings import squash
 from transforms.pipeline import parse_report
+from transforms.readers import read_report
 from transforms.readers.spaced import align, join_labels, label_role, read_spaced, unit_like
 
 PAGES = Path(__file__).parent / "fixtures" / "realpages"
@@ -138,3 +141,34 @@ def test_prose_and_pipe_dumps_are_not_read():
 @pytest.mark.parametrize("n", [101, 104, 161, 170])
 def test_other_real_pages_are_left_alone(n):
     assert read_spaced(page(n)) is None
+
+
+def _render(layout: str) -> str:
+    """The reference report's tables as a space-separated dump (empty cells vanish) or as leading
+    pipes (a lone | ends each row)."""
+    grid = read_report(REFERENCE.read_bytes(), REFERENCE.name)
+    out: list[str] = []
+    for t in grid.tables:
+        out.append(t.title or "")
+        rows = [t.header] + [[" ".join(c.split()) for c in r.cells if c.strip()] for r in t.rows]
+        for cells in rows:
+            if layout == "spaces":
+                out.append(" ".join(cells))
+            else:
+                out += [cells[0], *("| " + c for c in cells[1:]), "|"]
+        out += ["", ""]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("layout", ["spaces", "leading_pipes"])
+def test_reference_report_read_back_from_other_layouts(layout):
+    grid = read_spaced(_render(layout))
+    assert grid is not None and grid.format == f"text-{layout}"
+    want = build_rows(read_report(REFERENCE.read_bytes(), REFERENCE.name)).rows
+    got = build_rows(grid).rows
+    assert len(got) == len(want) == 130
+
+    def key(r):
+        return (r.seq, r.section, squash(r.task_text), squash(r.units_raw or ""), squash(r.leader_raw or ""))
+
+    assert [key(r) for r in got] == [key(r) for r in want]

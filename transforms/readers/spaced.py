@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash, unit_map
@@ -46,7 +47,7 @@ BRACKET_TAIL = re.compile(r"[(（]([^()（）]*)[)）]?$")
 PERIOD = re.compile(r"^\d{1,2}(-|—|~|至)\d{1,2}月$|^\d{1,2}月(底|末)?$")
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 EXTRA_UNIT_SUFFIXES = ("单位", "部门", "厅", "园区", "街道", "区", "县", "市", "镇", "乡")
-UNIT_SPLIT = re.compile(r"[、,，;；/ ]|和|及|与")
+UNIT_SPLIT = re.compile(r"[、,，;；/\s]|和|及|与")
 SENTENCE_END = re.compile(r"[。;；!！?？]")
 PIPE_INSIDE = re.compile(r"\S \| ")
 
@@ -162,11 +163,13 @@ def unit_like(text: str) -> bool:
     t = squash(text)
     if not t or len(t) > 90 or SENTENCE_END.search(t) or re.search(r"\d", t):
         return False
-    parts = [p for p in UNIT_SPLIT.split(re.sub(r"[(（][^)）]*[)）]", "", t)) if p]
+    plain = re.sub(r"[(（][^)）]*[)）]", "", " ".join(text.split()))
+    parts = [p for p in UNIT_SPLIT.split(plain) if p]
     if not parts:
         return False
     hits = sum(1 for p in parts if len(p) <= 16 and p.endswith(_unit_suffixes()))
-    return hits * 2 > len(parts) and parts[-1].endswith(_unit_suffixes())
+    ends = _unit_suffixes()
+    return hits * 2 > len(parts) and parts[0].endswith(ends)
 
 
 def _kind(role: str | None, label: str) -> str:
@@ -178,12 +181,19 @@ def _kind(role: str | None, label: str) -> str:
         return "number"
     if role in ("task", "target", "progress", "issues"):
         return "text"
+    if role == "leader":
+        return "name"
     if role == "project":
         return "project"
     return "any"  # leader, deadline, note, status, unknown
 
 
-SKIP = {"seq": 4.0, "text": 2.0, "project": 2.0, "unit": 1.5, "number": 0.5, "any": 0.3}
+SKIP = {"seq": 4.0, "text": 2.0, "project": 2.0, "unit": 1.5, "name": 1.0, "number": 0.5, "any": 0.3}
+# a leader cell: names of 2–4 characters (a name printed with a space inside: 吴 诚), or a title
+NAMES = re.compile(
+    r"^([\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff] [\u4e00-\u9fff]{1,2})([ 、,，]+([\u4e00-\u9fff·]{2,4}|[\u4e00-\u9fff] [\u4e00-\u9fff]{1,2}))*$"
+)
+TITLE = re.compile(r"(市长|县长|区长|书记|主任|领导|主席|部长|局长)$")
 
 
 def fit(kind: str, text: str) -> float:
@@ -195,11 +205,18 @@ def fit(kind: str, text: str) -> float:
         return -3.0 if is_seq else 6.0
     if kind == "number":
         return -2.0 if is_num else 4.0
-    is_unit = unit_like(t)
+    is_unit = unit_like(text)
     if kind == "unit":
         return -2.0 if is_unit else 5.0 if is_num else 3.0 if SENTENCE_END.search(t) or len(t) > 40 else 1.0
     if kind == "any":
         return 0.5 if is_num else 1.0
+    if kind == "name":
+        text1 = " ".join(text.split())
+        if is_unit:
+            return 2.0
+        return (
+            -2.0 if NAMES.match(text1) or (TITLE.search(t) and len(t) <= 12) else 3.0 if len(t) > 12 else 1.0
+        )
     if is_num:
         return 3.0
     if is_unit:
@@ -207,6 +224,30 @@ def fit(kind: str, text: str) -> float:
     if kind == "project":
         return -1.0 if len(t) <= 20 and not SENTENCE_END.search(t) else 1.0
     return -1.0 if len(t) > 12 else 0.0
+
+
+def _frag_class(frag: str) -> str:
+    if unit_like(frag):
+        return "unit"
+    if 2 <= len(frag) <= 3 and CJK.match(frag) and not frag.endswith(_unit_suffixes()):
+        return "name"
+    if re.search(r"[,，。;；:：]", frag) or len(frag) > 8:
+        return "clause"
+    return "plain"
+
+
+def _join_cost(kind: str, classes: list[str]) -> float:
+    """The cost of a cell of several fragments: each space inside a clause costs a little, and a
+    unit name or a person's name inside a cell of another kind (at its start too) costs more."""
+    if len(classes) < 2:
+        return 0.0
+    wrong = sum(
+        1
+        for c in classes
+        if c in ("unit", "name") and c != kind or c == "clause" and kind in ("unit", "name")
+    )
+    each = 0.5 if kind in ("unit", "name") else 0.8  # units and names are listed with spaces between
+    return each * (len(classes) - 1) + 1.7 * wrong
 
 
 def align(
@@ -221,6 +262,7 @@ def align(
     best = [[inf] * (n + 1) for _ in range(m + 1)]
     back: list[list[int]] = [[-1] * (n + 1) for _ in range(m + 1)]
     best[0][0] = 0.0
+    cls = [_frag_class(f) for f in frags] if joins else []
     for j in range(1, m + 1):
         kind = kinds[j - 1]
         for i in range(n + 1):
@@ -228,11 +270,13 @@ def align(
             if c < best[j][i]:
                 best[j][i], back[j][i] = c, i
             width = (n - i) if joins and kind in ("text", "project", "unit", "any") else 1
+            if joins and kind == "name":
+                width = 4
             for b in range(i + 1, min(n, i + width) + 1):
                 if best[j - 1][i] == inf:
                     break
                 cell = " ".join(frags[i:b])
-                c = best[j - 1][i] + fit(kind, cell) + 0.8 * (b - i - 1)
+                c = best[j - 1][i] + fit(kind, cell) + _join_cost(kind, cls[i:b])
                 if c < best[j][b]:
                     best[j][b], back[j][b] = c, i
     last = m
@@ -354,8 +398,12 @@ def _body_line(frags: list[str]) -> bool:
 
 
 def _read_spaces(lines: list[str]) -> Grid | None:
-    for idx, line in enumerate(lines):
+    grids: list[Grid] = []
+    idx = 0
+    while idx < len(lines):
+        line = lines[idx]
         frags = _frags(line)
+        idx += 1
         if len(frags) < 3 or "|" in line or not _label_search().search(squash(line)):
             continue
         labels = join_labels(frags)
@@ -363,9 +411,9 @@ def _read_spaces(lines: list[str]) -> Grid | None:
             continue
         # the header goes on over the next lines until the first body line
         zone = list(frags)
-        end = idx
-        k = idx + 1
-        while k < len(lines) and k - idx <= 8:
+        end = idx - 1
+        k = idx
+        while k < len(lines) and k - idx < 8:
             f = _frags(lines[k])
             if f:
                 if _body_line(f) or "|" in lines[k] or any(len(x) > 16 for x in f):
@@ -377,31 +425,48 @@ def _read_spaces(lines: list[str]) -> Grid | None:
         roles = [r for _, r, _ in labels]
         if not _header_ok(roles) or "seq" not in roles:
             continue
-        return _spaces_body(lines, idx, end, labels)
-    return None
+        grid, idx = _spaces_body(lines, idx - 1, end, labels)
+        if grid is not None:
+            grids.append(grid)
+    return _merge(grids)
+
+
+def _merge(grids: list[Grid]) -> Grid | None:
+    if not grids:
+        return None
+    out = grids[0]
+    for g in grids[1:]:
+        out.tables.extend(g.tables)
+        out.findings.extend(g.findings)
+    return out
 
 
 def _spaces_body(
     lines: list[str], idx: int, end: int, labels: list[tuple[str, str | None, str]]
-) -> Grid | None:
+) -> tuple[Grid | None, int]:
+    """The rows under a header ending on line index ``end``, and the index where they stop."""
     header = [emit for _, _, emit in labels]
     kinds = [_kind(r, p) for p, r, _ in labels]
     findings: list[Finding] = []
     raw: list[tuple[int, int, list[str]]] = []  # line_start, line_end, fragments
     blanks = 0
+    stop = len(lines)
     for k in range(end + 1, len(lines)):
         f = _frags(lines[k])
         if not f:
             blanks += 1
             if blanks >= 2 and raw:
+                stop = k
                 break
             continue
         if "|" in lines[k]:
+            stop = k
             break
         starts = bool(SEQ_FRAG.match(f[0])) or bool(PART_RE.match(f[0]) or SECTION_RE.match(f[0]))
         starts = starts or f[0].startswith(TOTAL_WORDS)
         if starts or not raw:
             if not starts:
+                stop = k
                 break  # text after the header that is not a row
             raw.append((k + 1, k + 1, f))
         else:
@@ -437,8 +502,8 @@ def _spaces_body(
         wanted = sum(1 for kd in kinds if kd in ("text", "unit", "project"))
         rows.append(_Row(cells, s, e, own, complete=not (at_end and filled < wanted)))
     if not rows:
-        return None
-    return _build_grid("spaces", header, idx + 1, rows, findings, _title_before(lines, idx))
+        return None, stop
+    return _build_grid("spaces", header, idx + 1, rows, findings, _title_before(lines, idx)), stop
 
 
 # --------------------------------------------------------------------------- leading pipes
@@ -488,42 +553,65 @@ def _read_leading_pipes(lines: list[str]) -> Grid | None:
             cur[-1].append(s)
     if cur:
         segments.append((start, len(lines), cur, False))
-    for h, (s, _e, cells, _closed) in enumerate(segments):
+    grids: list[Grid] = []
+    table: tuple[list[str], list[str], int, int] | None = None  # header, kinds, header line, title line
+    rows: list[_Row] = []
+    findings: list[Finding] = []
+
+    def flush() -> None:
+        if table is not None and rows:
+            header, _kinds, header_line, title_at = table
+            grid = _build_grid(
+                "leading_pipes", header, header_line, rows, findings, _title_before(lines, title_at)
+            )
+            if grid is not None:
+                grids.append(grid)
+
+    for s, e, cells, closed in segments:
         first = cells[0]
         texts = [first[-1]] + [" ".join(c) for c in cells[1:]]
-        labels = [label_role(t) for t in texts]
-        roles = [r for r, _ in labels]
-        if not _header_ok(roles):
+        labels = [label_role(t) for t in texts] if len(cells) >= 2 else []
+        if labels and _header_ok([r for r, _ in labels]):
+            flush()
+            header_line = s + len(first) - 1
+            kinds = [_kind(r, t) for (r, _), t in zip(labels, texts, strict=True)]
+            table, rows, findings = (
+                ([emit for _, emit in labels], kinds, header_line, header_line - 1),
+                [],
+                [],
+            )
             continue
-        header = [emit for _, emit in labels]
-        kinds = [_kind(r, t) for (r, _), t in zip(labels, texts, strict=True)]
-        header_line = s + len(first) - 1
-        rows: list[_Row] = []
-        findings: list[Finding] = []
-        for rs, re_, rcells, closed in segments[h + 1 :]:
-            texts = [_cell_text(c) for c in rcells]
-            spans = align(texts, kinds, joins=False)
-            if spans is None or len(texts) > len(kinds):
-                findings.append(
-                    Finding(
-                        "reader.row_unplaced",
-                        "warning",
-                        f"{len(texts)} cells for {len(kinds)} columns",
-                        rs,
-                        re_,
-                    )
+        if table is None:
+            continue
+        kinds = table[1]
+        texts = [_cell_text(c) for c in cells]
+        if len(texts) == 1 and (PART_RE.match(texts[0]) or SECTION_RE.match(texts[0])):
+            rows.append(
+                _Row(
+                    [texts[0]] + [""] * (len(kinds) - 1),
+                    s,
+                    e,
+                    [True] + [False] * (len(kinds) - 1),
+                    heading=True,
                 )
-                continue
-            cells = [texts[a] if b > a else "" for a, b in spans]
-            own = [b > a for a, b in spans]
-            if not any(own[i] and kinds[i] in ("text", "project") for i in range(len(kinds))):
-                findings.append(Finding("reader.row_unplaced", "warning", "a row without task text", rs, re_))
-                continue
-            rows.append(_Row(cells, rs, max(rs, re_), own, complete=closed))
-        if not rows:
-            return None
-        return _build_grid("leading_pipes", header, header_line, rows, findings, _title_before(lines, s - 1))
-    return None
+            )
+            continue
+        spans = align(texts, kinds, joins=False) if len(texts) <= len(kinds) else None
+        if spans is None:
+            findings.append(
+                Finding(
+                    "reader.row_unplaced", "warning", f"{len(texts)} cells for {len(kinds)} columns", s, e
+                )
+            )
+            continue
+        row_cells = [texts[a] if b > a else "" for a, b in spans]
+        own = [b > a for a, b in spans]
+        if not any(own[i] and kinds[i] in ("text", "project") for i in range(len(kinds))):
+            findings.append(Finding("reader.row_unplaced", "warning", "a row without task text", s, e))
+            continue
+        rows.append(_Row(row_cells, s, max(s, e), own, complete=closed))
+    flush()
+    return _merge(grids)
 
 
 # --------------------------------------------------------------------------- vertical
@@ -531,9 +619,12 @@ def _read_leading_pipes(lines: list[str]) -> Grid | None:
 
 def _read_vertical(lines: list[str]) -> Grid | None:
     items = [(k + 1, ln.strip()) for k, ln in enumerate(lines) if ln.strip()]
-    for p, (line_no, text) in enumerate(items):
+    p = 0
+    while p < len(items):
+        line_no, text = items[p]
         role, emit = label_role(text)
         if role is None or len(squash(text)) > 12:
+            p += 1
             continue
         labels = [(text, role, emit)]
         q = p + 1
@@ -544,9 +635,11 @@ def _read_vertical(lines: list[str]) -> Grid | None:
             labels.append((items[q][1], r, e))
             q += 1
         roles = [r for _, r, _ in labels]
-        if len(labels) < 2 or not _header_ok(roles) or "seq" in roles:
-            continue  # with a 序号 column the cell-per-line reader (text.py) reads it
-        return _vertical_body(lines, items[q:], labels, line_no)
+        if "seq" in roles:
+            return None  # a table with a 序号 column: the cell-per-line reader's (text.py)
+        if len(labels) >= 2 and _header_ok(roles):
+            return _vertical_body(lines, items[q:], labels, line_no)
+        p = q  # never restart inside a header
     return None
 
 
@@ -629,7 +722,7 @@ def read_spaced(text: str) -> Grid | None:
     """Rows of cells separated by runs of spaces (empty cells vanish), leading-pipe rows, or one
     cell per line under a header without 序号; None when the text is none of these."""
     head = text[:30000]
-    if len(PIPE_INSIDE.findall(head)) >= 4:
+    if sum(1 for _ in islice(PIPE_INSIDE.finditer(head), 4)) >= 4:
         return None  # a pipe dump: the text reader's
     if not _label_search().search(squash(head)) and not _label_search().search(head):
         return None
