@@ -285,7 +285,7 @@ def read_candidates(data: bytes, name: str = "") -> list[Grid]:
     except ReadError as exc:
         first, error = None, exc
     out = [first] if first is not None else []
-    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")) and sniff_format(data, name) == "text":
+    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")) and sniff_format(data, name) in ("text", "csv"):  # a run-on line of commas sniffs as CSV
         text, encoding, repairs = _decoded_text(data)
         for reader in ALTERNATIVE_READERS:
             grid = reader(text)
