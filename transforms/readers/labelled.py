@@ -26,7 +26,7 @@ from functools import cache
 import yaml
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
-from transforms.mappings import mapping_path, squash
+from transforms.mappings import header_map, mapping_path, squash
 
 LABELS_FILE = "schemas/mappings/labels.yaml"
 ROLE_ORDER = ("seq", "project", "task", "target", "leader", "lead_unit", "units", "co_units", "deadline",
@@ -652,6 +652,22 @@ def _looks_gridded(lines: list[str]) -> bool:
     return piped * 4 >= len(body)
 
 
+def _header_run(toks: list[_Tok], labels: LabelSet, run: int = 3) -> bool:
+    """Three column names on consecutive lines (序号 / 目标任务 / 牵头单位): the header of a table
+    written one cell per line, not labelled items."""
+    hm = header_map()
+    n = 0
+    for tok in toks:
+        word = squash(tok.text)
+        if len(word) <= 12 and (word in labels.role_of or hm.role(word) is not None):
+            n += 1
+            if n >= run:
+                return True
+        else:
+            n = 0
+    return False
+
+
 def read_labelled(text: str) -> Grid | None:
     """Numbered items with label lines, inline label groups, cards or lagging-task lists, or None."""
     lines = text.splitlines()
@@ -659,7 +675,7 @@ def read_labelled(text: str) -> Grid | None:
         return None
     labels = label_set()
     toks = _tokens(text, labels)
-    if not toks:
+    if not toks or _header_run(toks, labels):
         return None
     has_colon = labels.colon.search(text) is not None or labels.bracket.search(text) is not None
     rows = _numbered_rows(toks, labels)
