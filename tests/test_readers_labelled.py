@@ -136,3 +136,23 @@ def test_label_forms(text: str, unit: str) -> None:
     rows = table_rows(text)
     assert [r["工作任务"] for r in rows] == ["建设智慧停车场3个。", "新建公园2个。"]
     assert rows[0]["牵头单位"] == unit
+
+
+def test_records_of_label_lines_without_markers() -> None:
+    text = (
+        "项目名称:城市绿道建设\n进展情况:\n已建成30公里。\n"
+        "项目名称:街旁公园\n进展情况:已建成12处。\n"
+    )
+    rows = table_rows(text)
+    assert [r["项目名称"] for r in rows] == ["城市绿道建设", "街旁公园"]
+    assert [r["进展情况"] for r in rows] == ["已建成30公里。", "已建成12处。"]
+
+
+def test_prose_with_section_labels_is_not_a_task_list() -> None:
+    text = "一、工作目标:到2025年建成示范区。\n二、主要任务:推进产业升级。\n三、保障措施:加强组织领导。\n"
+    assert read_labelled(text) is None
+
+
+def test_completion_words_without_a_count_give_no_verdict() -> None:
+    text = "确保全面完成全年目标任务,具体如下:\n1.建设公园3个。\n2.新建学校1所。\n"
+    assert read_labelled(text) is None

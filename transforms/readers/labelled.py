@@ -56,13 +56,20 @@ class LabelSet:
     co_words: tuple[str, ...]
     behind_answer: str
     list_verdict: re.Pattern[str]
-    list_intro: re.Pattern[str]
+    row_roles: frozenset[str]
     verdict_sentence: re.Pattern[str]
     result_opener: re.Pattern[str]
 
 
 def _spaced(word: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in word)
+
+
+def _count_verdict(count: str, verdicts: list[str]) -> re.Pattern[str]:
+    """A verdict phrase (group `v` or `w`) within a dozen characters of a count of tasks."""
+    alt = "|".join(re.escape(v) for v in verdicts) or "(?!)"
+    gap = r"[^,，。;；:：]{0,12}?"
+    return re.compile(rf"(?:{count}){gap}(?P<v>{alt})|(?P<w>{alt}){gap}(?:{count})")
 
 
 @cache
@@ -86,8 +93,8 @@ def label_set() -> LabelSet:
         lead_words=tuple(div.get("lead") or ()),
         co_words=tuple(div.get("co") or ()),
         behind_answer=str(data.get("behind_answer") or "滞后"),
-        list_verdict=re.compile("|".join(re.escape(v) for v in verdicts) or "(?!)"),
-        list_intro=re.compile(str(data.get("list_intro") or "(?!)")),
+        list_verdict=_count_verdict(str(data.get("list_count") or "(?!)"), verdicts),
+        row_roles=frozenset(data.get("row_roles") or ()),
         verdict_sentence=re.compile(str(data.get("verdict_sentence") or "(?!)")),
         result_opener=re.compile(str(data.get("result_openers") or "(?!)")),
     )
@@ -304,7 +311,7 @@ def _read_item(item: _Item, labels: LabelSet) -> None:
     item.task = "\n".join(task_parts)
     item.after = after
     item.tail = tail
-    item.labelled = bool(fields.get("_labels"))
+    item.labelled = any(labels.role_of.get(lab) in labels.row_roles for lab in fields.get("_labels", []))
     item.line_end = max([item.head.line] + [t.line for t in item.body])
 
 
@@ -359,10 +366,8 @@ def _intro_before(items: list[_Item], pre: list[_Tok], first: int) -> str:
 
 
 def _list_verdict(intro: str, labels: LabelSet) -> str | None:
-    if not intro or not labels.list_intro.search(intro):
-        return None
-    found = list(labels.list_verdict.finditer(intro))
-    return found[-1].group(0) if found else None
+    found = list(labels.list_verdict.finditer(intro)) if intro else []
+    return (found[-1].group("v") or found[-1].group("w")) if found else None
 
 
 def _split_result(text: str, labels: LabelSet) -> tuple[str, str]:
@@ -513,6 +518,12 @@ def _unmarked_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
             group.append(toks[i])
             roles |= line_roles
             i += 1
+            # a label with its value on the line below it
+            if not lf[-1][1] and i < len(toks) and _label_fields(toks[i].text, labels) is None and (
+                i + 1 == len(toks) or _label_fields(toks[i + 1].text, labels) is not None
+            ):
+                group.append(toks[i])
+                i += 1
         if first:
             # before the first group: the text after a line ending with a colon, else the last line
             cut = max((k for k, t in enumerate(text_run) if t.text.endswith((":", "："))), default=None)
@@ -531,8 +542,8 @@ def _unmarked_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
         it = _Item("none", n, "", head, body=body)
         _read_item(it, labels)
         cells = _cells(it, labels, False, None)
-        if not (cells.get("task") or cells.get("project") or cells.get("target")):
-            return []  # a group of labels with no task: not this family
+        if not it.labelled or not (cells.get("task") or cells.get("project") or cells.get("target")):
+            return []  # a group of labels with no task, or no who/result/verdict: not this family
         rows.append(_Row(n, cells, head.line, label_toks[-1].line, None, None))
     return rows
 
