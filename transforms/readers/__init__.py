@@ -285,9 +285,13 @@ def read_candidates(data: bytes, name: str = "") -> list[Grid]:
     except ReadError as exc:
         first, error = None, exc
     out = [first] if first is not None else []
-    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")) and sniff_format(data, name) == "text":
-        text, encoding, repairs = _decoded_text(data)
-        for reader in ALTERNATIVE_READERS:
+    # text, and text sniffed as CSV (a run-on paragraph full of commas); an empty file keeps its refusal
+    if data.strip() and not data.startswith((b"PK\x03\x04", b"PK\x05\x06")) and sniff_format(data, name) in ("text", "csv"):
+        try:
+            text, encoding, repairs = _decoded_text(data)
+        except ReadError:
+            text, encoding, repairs = "", "", []
+        for reader in ALTERNATIVE_READERS if text else ():
             grid = reader(text)
             if grid is None:
                 continue
