@@ -19,6 +19,7 @@ class RawTaskRow(pa.DataFrameModel):
 
     table_no: Series[int] = pa.Field(ge=1)
     seq: Series[int] = pa.Field(ge=1, le=9999)
+    sub_seq: Series[int] = pa.Field(ge=0)  # 0: the item's own row; 1, 2, …: its further targets
     task_text: Series[str] = pa.Field(str_length={"min_value": 2})
     line_start: Series[int] = pa.Field(ge=1)
     line_end: Series[int] = pa.Field(ge=1)
@@ -37,6 +38,7 @@ class TaskRecord(pa.DataFrameModel):
 
     table_no: Series[int] = pa.Field(ge=1)
     seq: Series[int] = pa.Field(ge=1)
+    sub_seq: Series[int] = pa.Field(ge=0)
     task_text: Series[str] = pa.Field(str_length={"min_value": 2})
     status: Series[str] = pa.Field(isin=STATUS_CODES)
     status_confidence: Series[str] = pa.Field(isin=CONFIDENCES)

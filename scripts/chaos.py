@@ -145,15 +145,15 @@ Identity = str  # "county/plan_year/as_of/period_type"
 
 ROW_QUERIES = {
     "report": """SELECT r.sha256, r.task_count, r.format, r.file_name FROM dim_report r WHERE r.report_key = $k""",
-    "progress": """SELECT t.table_no, t.seq, t.task_text, f.status_code, f.status_evidence, f.status_confidence, f.progress_label,
+    "progress": """SELECT t.table_no, t.seq, t.sub_seq, t.task_text, f.status_code, f.status_evidence, f.status_confidence, f.progress_label,
                           f.progress_text, f.progress_json, f.issues_text, f.note_text, f.expected_progress, f.on_schedule,
                           f.line_start, f.line_end
                    FROM fct_task_progress f JOIN dim_task t USING (task_key) WHERE f.report_key = $k""",
-    "unit": """SELECT t.table_no, t.seq, u.unit_name, b.role, b.position, b.line_start
+    "unit": """SELECT t.table_no, t.seq, t.sub_seq, u.unit_name, b.role, b.position, b.line_start
                FROM bridge_task_unit b JOIN dim_task t USING (task_key) JOIN dim_unit u USING (unit_key) WHERE b.report_key = $k""",
-    "leader": """SELECT t.table_no, t.seq, l.leader_name, b.role, b.position, b.line_start
+    "leader": """SELECT t.table_no, t.seq, t.sub_seq, l.leader_name, b.role, b.position, b.line_start
                  FROM bridge_task_leader b JOIN dim_task t USING (task_key) JOIN dim_leader l USING (leader_key) WHERE b.report_key = $k""",
-    "metric": """SELECT t.table_no, t.seq, m.metric, m.comparator, m.target_value, m.target_unit, m.actual_value, m.actual_unit,
+    "metric": """SELECT t.table_no, t.seq, t.sub_seq, m.metric, m.comparator, m.target_value, m.target_unit, m.actual_value, m.actual_unit,
                         m.achievement_ratio, m.met, m.line_start
                  FROM fct_task_metric m JOIN dim_task t USING (task_key) WHERE m.report_key = $k""",
     "dq": """SELECT d.table_no, d.seq, d.line_start, d.stage, d.rule, d.severity, d.message FROM dq_issue d

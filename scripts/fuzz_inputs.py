@@ -223,9 +223,9 @@ def check_report(data: bytes, name: str, timeout: float = 30.0):  # -> ParsedRep
             if name not in str(exc):
                 raise AssertionError(f"RejectedReport does not name the file {name!r}: {exc}") from exc
             return None
-    keys = [(r.table_no, r.seq) for r in parsed.records]
+    keys = [(r.table_no, r.seq, r.sub_seq) for r in parsed.records]
     assert parsed.records, "a parsed report without records must be rejected instead"
-    assert len(keys) == len(set(keys)), f"duplicate (table, 序号) in records: {keys}"
+    assert len(keys) == len(set(keys)), f"duplicate (table, 序号, sub_seq) in records: {keys}"
     for r in parsed.records:
         assert 1 <= r.line_start <= r.line_end, f"bad line span {r.line_start}-{r.line_end}"
         assert r.status in STATUSES and r.status_confidence in CONFIDENCES, (r.status, r.status_confidence)

@@ -108,22 +108,30 @@ def test_dayu_phantom_columns_parenthesised_companies_and_numbered_points():
     assert 6 not in recs
 
 
-def test_wenshang_sub_rows_attach_to_their_project():
+def test_wenshang_sub_rows_are_targets_of_their_project():
+    """Item 1 lists seven targets, six of them on rows without 序号 (序号, title and unit merged over
+    them): each is a task of its own (sub_seq 1…6) with its own text, progress and verdict, and the
+    item's title and unit."""
     p = parsed(WENSHANG)
-    assert [r.seq for r in p.records] == [1]
+    assert [(r.seq, r.sub_seq) for r in p.records] == [(1, k) for k in range(7)]
     grid = read_report((EXCERPTS / WENSHANG).read_bytes(), WENSHANG)
     assert len(grid.tables[0].rows) == 7  # 1 task row + 6 complete sub-rows; line 9 is cut
-    r = p.records[0]
-    assert r.project == "农村人居环境整治提升工程"  # the merged title is not repeated
-    assert r.lead_units == ["县农村人居环境整治工作专班"]  # the block's unit, once
-    tasks = r.task_text.split("\n")
-    assert tasks[0].startswith("推广“信用+”") and tasks[-1] == "市场化运作农村户厕、公厕保洁管护。"
-    assert len(tasks) == 7
-    assert r.status_raw.split("\n") == ["已完成", "已完成", "已完成", "已完成", "正常推进", "已完成", "正常推进"]
-    progress = r.progress[0]["text"]
-    assert "完工建设50.52公里。" in progress
-    assert "1.常态化开展农村户厕“报抽报修”及公厕保洁维护。2.委托设计院" in progress  # points stay in their cell
-    assert (r.line_start, r.line_end) == (2, 8)
+    for r in p.records:
+        assert r.project == "农村人居环境整治提升工程"  # the merged title is the item's
+        assert r.lead_units == ["县农村人居环境整治工作专班"]  # the block's unit, inherited
+        assert "\n" not in r.task_text and "\n" not in (r.status_raw or "")
+    tasks = [r.task_text for r in p.records]
+    assert tasks[0].startswith("推广“信用+”") and tasks[2] == "建设“四好农村路”50公里。"
+    assert tasks[-1] == "市场化运作农村户厕、公厕保洁管护。"
+    assert [r.status_raw for r in p.records] == ["已完成", "已完成", "已完成", "已完成", "正常推进", "已完成", "正常推进"]
+    assert [r.status for r in p.records] == ["completed"] * 4 + ["in_progress", "completed", "in_progress"]
+    assert p.records[2].progress[0]["text"] == "完工建设50.52公里。"
+    last = p.records[-1].progress[0]["text"]
+    assert last.startswith("1.常态化开展农村户厕“报抽报修”及公厕保洁维护。2.委托设计院")  # points stay in their cell
+    assert [(r.line_start, r.line_end) for r in p.records] == [(n, n) for n in range(2, 9)]
+    assert not rules(p, "repair.sub_rows_attached")
     cut = rules(p, "reader.cut_row")
     assert len(cut) == 1 and cut[0].line_start == 9 and "sub-row" in cut[0].message
-    assert "目" not in progress.split("\n")[-1][-1:]  # nothing of the cut line was kept
+    assert "目" not in last[-1:]  # nothing of the cut line was kept
+    contra = rules(p, "meaning.status_contradicts_numbers")
+    assert [f.seq for f in contra] == ["1.4"]  # a sub-task's finding names it as 序号.sub_seq

@@ -33,14 +33,17 @@ def test_declared_gbk_page_with_merged_sequence_numbers():
     data = WENSHANG.read_bytes()
     p = parse_report(data, WENSHANG.name)
     assert p.format == "html;gb18030"
-    assert [r.seq for r in p.records] == [1, 2]
-    r1 = p.records[0]
-    assert r1.project == "农村人居环境整治提升工程" and r1.lead_units == ["县农村人居环境整治工作专班"]
-    assert len(r1.task_text.split("\n")) == 4  # four sub-rows of one project, 序号 merged over them
-    assert "1.常态化开展农村户厕“报抽报修”及公厕保洁维护。\n2.委托设计院" in r1.progress[0]["text"]
-    assert r1.status_raw.split("\n") == ["已完成", "已完成", "正常推进", "正常推进"]
-    assert (r1.line_start, r1.line_end) == (4, 7)
-    assert p.records[1].progress[0]["text"] == "①已完成8个村;②其余4个村年底完成。"
+    # four targets of one project, 序号, title and unit merged over them (rowspan): four tasks
+    assert [(r.seq, r.sub_seq) for r in p.records] == [(1, 0), (1, 1), (1, 2), (1, 3), (2, 0)]
+    item1 = p.records[:4]
+    for r in item1:
+        assert r.project == "农村人居环境整治提升工程" and r.lead_units == ["县农村人居环境整治工作专班"]
+    assert item1[1].task_text == "新增国家卫生乡镇2个、省级美丽乡村3个。"
+    assert item1[3].task_text == "市场化运作农村户厕、公厕保洁管护。"
+    assert item1[3].progress[0]["text"].startswith("1.常态化开展农村户厕“报抽报修”及公厕保洁维护。\n2.委托设计院")
+    assert [r.status_raw for r in item1] == ["已完成", "已完成", "正常推进", "正常推进"]
+    assert [(r.line_start, r.line_end) for r in item1] == [(4, 4), (5, 5), (6, 6), (7, 7)]
+    assert p.records[4].progress[0]["text"] == "①已完成8个村;②其余4个村年底完成。"
 
 
 def test_utf16_page_and_page_saved_under_a_wrong_name():

@@ -142,8 +142,8 @@ def test_incomparable_units_finding():
     assert all(m["actual_value"] is None for m in r.metrics if m["target_text"] == "387亩")
 
 
-def test_explicit_verdicts_of_sub_items_take_the_least_advanced():
-    """汶上 task 1: seven sub-items, five 已完成 and two 正常推进 → the task is still in progress."""
+def test_explicit_verdict_of_each_sub_item_is_its_own():
+    """汶上 task 1: seven sub-items, five 已完成 and two 正常推进: each sub-task takes its own verdict."""
     from datetime import date
 
     from tests.conftest import EXCERPTS
@@ -151,6 +151,12 @@ def test_explicit_verdicts_of_sub_items_take_the_least_advanced():
 
     name = "wenshang-2023-livelihood-progress.txt"
     parsed = parse_report((EXCERPTS / name).read_bytes(), name, as_of=date(2023, 11, 29), plan_year=2023)
-    task = parsed.records[0]
-    assert task.status_raw.count("已完成") == 5 and task.status_raw.count("正常推进") == 2
-    assert task.status == "in_progress" and task.status_evidence == "正常推进"
+    assert [(r.sub_seq, r.status_raw, r.status, r.status_evidence) for r in parsed.records] == [
+        (0, "已完成", "completed", "已完成"),
+        (1, "已完成", "completed", "已完成"),
+        (2, "已完成", "completed", "已完成"),
+        (3, "已完成", "completed", "已完成"),
+        (4, "正常推进", "in_progress", "正常推进"),
+        (5, "已完成", "completed", "已完成"),
+        (6, "正常推进", "in_progress", "正常推进"),
+    ]

@@ -1,7 +1,11 @@
 """Layout: map header cells to column roles and rebuild task rows from a grid.
 
-Heading rows (一、… parts and (一)… sections) become the part/section of the rows below them;
-rows without 序号 are sub-rows of the task above; every row keeps its source line span.
+Heading rows (一、… parts and (一)… sections) become the part/section of the rows below them.
+A row without 序号 of its own (序号 merged over it, or empty) that states its own task, target or
+project text is a sub-task of the item above: its own record, with the item's ``seq`` and a
+``sub_seq`` of 1, 2, … (the item's first row keeps 0), inheriting the cells it leaves merged or
+empty (project, leaders, units, deadline). A row without 序号 and without task text of its own
+(more progress, a unit) continues the row above. Every row keeps its source line span.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 # roles whose text is appended when a sub-row continues a task
 TEXT_ROLES = ("project", "task", "target", "deadline", "issues", "note")
 UNIT_ROLES = ("lead_unit", "units", "co_units")
+# a row without 序号 with its own text in one of these columns is a sub-task of its own
+SUB_TASK_ROLES = ("task", "target", "project")
+# a sub-task takes these from its item where its own cell is merged or empty
+INHERITED_ATTRS = ("project", "leader_raw", "lead_unit_raw", "units_raw", "co_units_raw", "deadline")
 HEADERS_FILE = "schemas/mappings/headers.yaml"
 
 
@@ -33,6 +41,7 @@ class RawTaskRow:
     part: str | None
     section: str | None
     seq: int
+    sub_seq: int = 0  # 0: the item's own row; 1, 2, …: its further targets (rows without 序号)
     project: str | None = None
     task_text: str = ""
     target: str | None = None
@@ -49,6 +58,14 @@ class RawTaskRow:
     line_end: int = 0
     physical_lines: int = 1
     sub_rows: int = 0
+
+
+def seq_label(seq: int | None, sub_seq: int = 0) -> str | None:
+    """How a task row is named in findings: its 序号, or ``2.1`` for the first further target of
+    item 2."""
+    if seq is None:
+        return None
+    return f"{seq}.{sub_seq}" if sub_seq else str(seq)
 
 
 @dataclass
@@ -134,12 +151,15 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
             continue
         seq_text = grow.cells[seq_col].strip() if seq_col is not None and seq_col < len(grow.cells) else ""
         m = SEQ_RE.match(seq_text)
-        if m and seq_col is not None and grow.merged_at(seq_col) == "row" and out and out[-1].table_no == table_no:
-            _attach_sub_row(out[-1], grow, roles, labels)  # 序号 merged over sub-rows
+        seq_merged = m is not None and seq_col is not None and grow.merged_at(seq_col) == "row"
+        if (seq_merged or not m) and out and out[-1].table_no == table_no:
+            # 序号 merged over the row, or none: a target of the item above, or a continuation
+            if _own_task_text(grow, roles):
+                out.append(_sub_task(out, grow, roles, labels))
+            else:
+                _attach_sub_row(out[-1], grow, roles, labels)
         elif m:
             out.append(_new_row(grow, roles, labels, table, table_no, part, section, int(m.group(1))))
-        elif out and out[-1].table_no == table_no:
-            _attach_sub_row(out[-1], grow, roles, labels)
         else:
             findings.append(
                 Finding(
@@ -218,6 +238,41 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
     elif text:
         # two columns share a role (e.g. 项目内容 and 主要内容): keep both
         setattr(row, attr, f"{current}\n{text}")
+
+
+def _own_task_text(grow: GridRow, roles: list[str | None]) -> bool:
+    """Does a row without 序号 state task, target or project text of its own (a cell that is not
+    a merged copy from the row above and not empty)?"""
+    return any(
+        role in SUB_TASK_ROLES and grow.merged_at(i) is None and _cell(grow, i)
+        for i, role in enumerate(roles)
+    )
+
+
+def _sub_task(out: list[RawTaskRow], grow: GridRow, roles: list[str | None], labels: list[str]) -> RawTaskRow:
+    """A row without 序号 that states its own target: a record of its own under the item above
+    (same seq, the next sub_seq); the cells it leaves merged or empty are the item's."""
+    prev = out[-1]
+    item = next(r for r in reversed(out) if r.table_no == prev.table_no and r.seq == prev.seq and r.sub_seq == 0)
+    row = RawTaskRow(
+        table_no=prev.table_no,
+        table_title=prev.table_title,
+        part=prev.part,
+        section=prev.section,
+        seq=prev.seq,
+        sub_seq=prev.sub_seq + 1,
+        line_start=grow.line_start,
+        line_end=grow.line_end,
+        physical_lines=grow.physical_lines,
+    )
+    for i, role in enumerate(roles):
+        if grow.merged_at(i) is not None and role not in ("progress", "status"):
+            continue  # a merged cell is the item's: inherited below
+        _assign(row, role, labels[i] if i < len(labels) else "", _cell(grow, i))  # merged progress: shared
+    for attr in INHERITED_ATTRS:
+        if not getattr(row, attr):
+            setattr(row, attr, getattr(item, attr))
+    return row
 
 
 def _attach_sub_row(parent: RawTaskRow, grow: GridRow, roles: list[str | None], labels: list[str]) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 import yaml
 
 from transforms.grid import Finding
+from transforms.layout import seq_label
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 LINKING_CONFIG = SCHEMAS / "linking.yaml"
@@ -120,23 +121,34 @@ class TaskRef:
     text: str
     plan_year: int | None = None
     county: str | None = None
+    sub_seq: int = 0  # 1, 2, …: a further target listed under item ``seq`` (a row without 序号)
 
     @property
     def ref(self) -> str:
-        """The stable name used in the crosswalk: COUNTY:PLAN_YEAR:TABLE:SEQ."""
-        return task_ref(self.county or "", self.plan_year or 0, self.table_no, self.seq)
+        """The stable name used in the crosswalk: COUNTY:PLAN_YEAR:TABLE:SEQ (SEQ ``2.1`` for a sub-task)."""
+        return task_ref(self.county or "", self.plan_year or 0, self.table_no, self.seq, self.sub_seq)
 
 
-def task_ref(county: str, plan_year: int, table_no: int, seq: int) -> str:
-    return f"{county}:{plan_year}:{table_no}:{seq}"
+def task_ref(county: str, plan_year: int, table_no: int, seq: int, sub_seq: int = 0) -> str:
+    return f"{county}:{plan_year}:{table_no}:{seq_label(seq, sub_seq)}"
 
 
-def parse_ref(ref: str) -> tuple[str, int, int, int]:
-    """COUNTY:PLAN_YEAR:TABLE:SEQ → its parts; ValueError with the expected form otherwise."""
+SEQ_PART = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def parse_ref(ref: str) -> tuple[str, int, int, int, int]:
+    """COUNTY:PLAN_YEAR:TABLE:SEQ (SEQ ``2.1`` for a sub-task) → (county, plan year, table, seq,
+    sub_seq); ValueError with the expected form otherwise."""
     parts = str(ref).strip().split(":")
-    if len(parts) != 4 or not all(p.strip().lstrip("-").isdigit() for p in parts[1:]) or not parts[0].strip():
+    if (
+        len(parts) != 4
+        or not all(p.strip().lstrip("-").isdigit() for p in parts[1:3])
+        or not SEQ_PART.match(parts[3].strip())
+        or not parts[0].strip()
+    ):
         raise ValueError(f"{ref!r} is not a task reference of the form COUNTY:PLAN_YEAR:TABLE:SEQ (e.g. 吉水县:2020:1:6)")
-    return parts[0].strip(), int(parts[1]), int(parts[2]), int(parts[3])
+    seq, _, sub = parts[3].strip().partition(".")
+    return parts[0].strip(), int(parts[1]), int(parts[2]), int(seq), int(sub or 0)
 
 
 def record_text(task_text: str | None, project: str | None = None) -> str:
@@ -158,9 +170,13 @@ class YearMatch:
 
 
 def match_within_year(
-    known: Sequence[TaskRef], rows: Sequence[tuple[int, int, str]], config: dict[str, Any] | None = None
+    known: Sequence[TaskRef],
+    rows: Sequence[tuple[int, int, str] | tuple[int, int, str, int]],
+    config: dict[str, Any] | None = None,
 ) -> tuple[list[YearMatch], list[Finding]]:
-    """Match a report's rows ``(table_no, seq, text)`` to the plan year's known tasks.
+    """Match a report's rows ``(table_no, seq, text[, sub_seq])`` to the plan year's known tasks.
+    A task's number is (table, 序号, sub_seq): the further targets listed under one 序号 (sub_seq
+    1, 2, …) are tasks of their own and match the known task at the same place.
 
     1. same (table, 序号) and similarity ≥ ``confirm`` → that task;
     2. otherwise the most similar unmatched known task with similarity ≥ ``renumbered`` → that task
@@ -176,12 +192,15 @@ def match_within_year(
     findings: list[Finding] = []
     if not known:
         return [YearMatch(i, None, "new", 0.0) for i in range(len(rows))], []
-    at = {(k.table_no, k.seq): j for j, k in enumerate(known)}
+    at = {(k.table_no, k.seq, k.sub_seq): j for j, k in enumerate(known)}
+    # each row's number (table, 序号, sub_seq) and its 序号 as findings name it
+    place = [(r[0], r[1], r[3] if len(r) > 3 else 0) for r in rows]  # type: ignore[misc]
+    label = [seq_label(p[1], p[2]) for p in place]
     used: set[int] = set()
     # 0. same number, same text (numbers aside): similarity 1, no need to compare with the others.
     # Most rows of a monthly report are their task's row of the previous month.
-    for i, (table_no, seq, text) in enumerate(rows):
-        j = at.get((table_no, seq))
+    for i, text in enumerate(r[2] for r in rows):
+        j = at.get(place[i])
         if j is not None and (t := normalize_text(text)) and t == normalize_text(known[j].text):
             matches[i] = YearMatch(i, known[j].task_key, "seq+text", 1.0)
             used.add(j)
@@ -199,8 +218,7 @@ def match_within_year(
     sim = _Sim()
     # 1. number and text agree
     for i in rest_rows:
-        table_no, seq, _text = rows[i]
-        j = at.get((table_no, seq))
+        j = at.get(place[i])
         if j is not None and j not in used and sim[i, j] >= confirm:
             matches[i] = YearMatch(i, known[j].task_key, "seq+text", round(float(sim[i, j]), 4))
             used.add(j)
@@ -216,23 +234,24 @@ def match_within_year(
             continue
         matches[i] = YearMatch(i, known[j].task_key, "text", round(score, 4))
         used.add(j)
-        table_no, seq, _ = rows[i]
+        table_no, seq = place[i][0], label[i]
         findings.append(
             Finding(
                 "link.renumbered",
                 "info",
-                f"table {table_no} 序号 {seq} is the plan year's task {known[j].table_no}/{known[j].seq} "
+                f"table {table_no} 序号 {seq} is the plan year's task {known[j].table_no}/{seq_label(known[j].seq, known[j].sub_seq)} "
                 f"(renumbered or reordered; text similarity {score:.2f})",
-                seq=str(seq),
+                seq=seq,
                 table_no=table_no,
                 mapping_file="schemas/linking.yaml",
             )
         )
     # 3. same number, text changed; 4. new
-    for i, (table_no, seq, _text) in enumerate(rows):
+    for i in range(len(rows)):
         if i in matches:
             continue
-        j = at.get((table_no, seq))
+        table_no, seq = place[i][0], label[i]
+        j = at.get(place[i])
         if j is not None and j not in used and sim[i, j] >= reworded:
             matches[i] = YearMatch(i, known[j].task_key, "seq", round(float(sim[i, j]), 4))
             used.add(j)
@@ -242,7 +261,7 @@ def match_within_year(
                     "warning",
                     f"table {table_no} 序号 {seq}: the task text differs from earlier reports of the plan year "
                     f"(similarity {sim[i, j]:.2f}); kept as the same task",
-                    seq=str(seq),
+                    seq=seq,
                     table_no=table_no,
                     mapping_file="schemas/linking.yaml",
                 )
@@ -254,7 +273,7 @@ def match_within_year(
                 "link.new_task",
                 "warning",
                 f"table {table_no} 序号 {seq} matches no task of earlier reports of the plan year; added as a new task",
-                seq=str(seq),
+                seq=seq,
                 table_no=table_no,
                 mapping_file="schemas/linking.yaml",
             )
@@ -265,8 +284,8 @@ def match_within_year(
                 Finding(
                     "link.task_absent",
                     "info",
-                    f"the plan year's task {k.table_no}/{k.seq} is not in this report",
-                    seq=str(k.seq),
+                    f"the plan year's task {k.table_no}/{seq_label(k.seq, k.sub_seq)} is not in this report",
+                    seq=seq_label(k.seq, k.sub_seq),
                     table_no=k.table_no,
                 )
             )

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from transforms.grid import Finding
-from transforms.layout import RawTaskRow
+from transforms.layout import RawTaskRow, seq_label
 from transforms.mappings import leader_map, squash, unit_map
 
 TOKEN_SPLIT = re.compile(r"[\s\u3000、，,；;/／]+")
@@ -42,6 +42,7 @@ class TaskRecord:
     note: str | None
     line_start: int
     line_end: int
+    sub_seq: int = 0  # 0: the item's own row; 1, 2, …: a further target of item ``seq`` (a row without 序号)
     status: str = "unknown"
     status_evidence: str | None = None
     status_confidence: str = "low"
@@ -59,6 +60,7 @@ class TaskRecord:
             "part": self.part,
             "section": self.section,
             "seq": self.seq,
+            "sub_seq": self.sub_seq,
             "project": self.project,
             "task_text": self.task_text,
             "target_text": self.target_text,
@@ -111,7 +113,7 @@ def _split_run_together(token: str) -> list[str]:
 
 
 def split_units(
-    raw: str | None, seq: int | None = None, line: int | None = None, table_no: int | None = None
+    raw: str | None, seq: int | str | None = None, line: int | None = None, table_no: int | None = None
 ) -> tuple[list[str], list[Finding]]:
     """Split a unit cell into canonical unit names, with a finding for every repair."""
     if not raw or not raw.strip():
@@ -121,7 +123,7 @@ def split_units(
     return list(names), _at(repairs, seq, line, table_no)
 
 
-def _at(repairs: tuple[Finding, ...], seq: int | None, line: int | None, table_no: int | None = None) -> list[Finding]:
+def _at(repairs: tuple[Finding, ...], seq: int | str | None, line: int | None, table_no: int | None = None) -> list[Finding]:
     """Memoised repairs (made without a position) placed at a row's 序号 and line (and table)."""
     if not repairs:
         return []
@@ -176,7 +178,7 @@ def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str]
 
 
 def split_leaders(
-    raw: str | None, seq: int | None = None, line: int | None = None, table_no: int | None = None
+    raw: str | None, seq: int | str | None = None, line: int | None = None, table_no: int | None = None
 ) -> tuple[list[str], list[Finding]]:
     """Split a leader cell into names; `吴 诚` → `吴诚`; a role (国防科工局挂职领导) stays whole."""
     if not raw or not raw.strip():
@@ -239,13 +241,13 @@ def _clean_text(text: str | None) -> str | None:
 def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
     """A raw task row → a task record plus the repairs made on the way."""
     findings: list[Finding] = []
-    seq_s = str(row.seq)
+    seq_s = seq_label(row.seq, row.sub_seq)
     if row.physical_lines > 1:
         findings.append(
             Finding(
                 "repair.split_row_rejoined",
                 "info",
-                f"table {row.table_no} row {row.seq} was split over {row.physical_lines} lines "
+                f"table {row.table_no} row {seq_s} was split over {row.physical_lines} lines "
                 f"({row.line_start}-{row.line_end}) and was rejoined",
                 row.line_start,
                 row.line_end,
@@ -258,20 +260,20 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
             Finding(
                 "repair.sub_rows_attached",
                 "info",
-                f"table {row.table_no} row {row.seq}: {row.sub_rows} sub-row(s) without 序号 attached",
+                f"table {row.table_no} row {seq_s}: {row.sub_rows} sub-row(s) without 序号 attached",
                 row.line_start,
                 row.line_end,
                 seq=seq_s,
                 table_no=row.table_no,
             )
         )
-    leaders, f = split_leaders(row.leader_raw, row.seq, row.line_start, row.table_no)
+    leaders, f = split_leaders(row.leader_raw, seq_s, row.line_start, row.table_no)
     findings += f
-    lead_units, f = split_units(row.lead_unit_raw, row.seq, row.line_start, row.table_no)
+    lead_units, f = split_units(row.lead_unit_raw, seq_s, row.line_start, row.table_no)
     findings += f
-    units, f = split_units(row.units_raw, row.seq, row.line_start, row.table_no)
+    units, f = split_units(row.units_raw, seq_s, row.line_start, row.table_no)
     findings += f
-    co_units, f = split_units(row.co_units_raw, row.seq, row.line_start, row.table_no)
+    co_units, f = split_units(row.co_units_raw, seq_s, row.line_start, row.table_no)
     findings += f
     findings = [replace(fd, table_no=row.table_no) if fd.table_no is None else fd for fd in findings]
     progress = [{"label": p["label"], "text": _clean_text(p["text"]) or ""} for p in row.progress]
@@ -281,6 +283,7 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
         part=row.part,
         section=row.section,
         seq=row.seq,
+        sub_seq=row.sub_seq,
         project=_clean_text(row.project),
         task_text=_clean_text(row.task_text) or "",
         target_text=_clean_text(row.target),

@@ -14,7 +14,7 @@ import yaml
 from schemas import models
 from transforms import PARSER_VERSION
 from transforms.grid import Finding, Grid
-from transforms.layout import Layout, RawTaskRow, build_rows
+from transforms.layout import Layout, RawTaskRow, build_rows, seq_label
 from transforms.normalize import TaskRecord, normalize_row
 from transforms.readers import ReadError, read_candidates
 from transforms.status import annotate_record
@@ -104,22 +104,22 @@ def _validate_cases(
 
 
 def _dedupe(rows: list[RawTaskRow]) -> tuple[list[RawTaskRow], list[Finding]]:
-    seen: dict[tuple[int, int], RawTaskRow] = {}
+    seen: dict[tuple[int, int, int], RawTaskRow] = {}
     findings: list[Finding] = []
     out: list[RawTaskRow] = []
     for r in rows:
-        key = (r.table_no, r.seq)
+        key = (r.table_no, r.seq, r.sub_seq)
         if key in seen:
             first = seen[key]
             findings.append(
                 Finding(
                     "layout.duplicate_seq",
                     "error",
-                    f"table {r.table_no}: 序号 {r.seq} appears again at lines {r.line_start}-{r.line_end} "
+                    f"table {r.table_no}: 序号 {seq_label(r.seq, r.sub_seq)} appears again at lines {r.line_start}-{r.line_end} "
                     f"(first at {first.line_start}-{first.line_end}); the repeat was quarantined",
                     r.line_start,
                     r.line_end,
-                    seq=str(r.seq),
+                    seq=seq_label(r.seq, r.sub_seq),
                     table_no=r.table_no,
                 )
             )
@@ -214,7 +214,7 @@ def _best_reading(grids: list[Grid]) -> tuple[Grid, Layout]:
 def _owned_by(finding: Finding, rec: TaskRecord) -> Finding:
     """The finding with the record's table and 序号 where it names none (dataclasses.replace only
     then: it costs 10 µs, and a report has a hundred findings that name them already)."""
-    table_no, seq = finding.table_no or rec.table_no, finding.seq or str(rec.seq)
+    table_no, seq = finding.table_no or rec.table_no, finding.seq or seq_label(rec.seq, rec.sub_seq)
     if table_no == finding.table_no and seq == finding.seq:
         return finding
     return replace(finding, table_no=table_no, seq=seq)
@@ -251,13 +251,14 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
         {
             "table_no": [r.table_no for r in rows],
             "seq": [r.seq for r in rows],
+            "sub_seq": [r.sub_seq for r in rows],
             "task_text": [(r.task_text or r.target or r.project or "").strip() for r in rows],
             "line_start": [r.line_start for r in rows],
             "line_end": [r.line_end for r in rows],
         }
     )
     owners = _owners([len(p.rows) for p in pending])
-    bad, cases = _validate_cases(raw_df, models.RawTaskRow, "raw", [(r.table_no, r.seq) for r in rows])
+    bad, cases = _validate_cases(raw_df, models.RawTaskRow, "raw", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in rows])
     raw_findings = _split_cases(cases, owners, len(pending))
     kept: list[list[TaskRecord]] = []
     findings: list[list[Finding]] = []
@@ -272,6 +273,7 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
         {
             "table_no": [r.table_no for r in records],
             "seq": [r.seq for r in records],
+            "sub_seq": [r.sub_seq for r in records],
             "task_text": [r.task_text for r in records],
             "status": [r.status for r in records],
             "status_confidence": [r.status_confidence for r in records],
@@ -281,7 +283,7 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
         }
     )
     owners = _owners([len(lst) for lst in kept])
-    bad, cases = _validate_cases(rec_df, models.TaskRecord, "record", [(r.table_no, r.seq) for r in records])
+    bad, cases = _validate_cases(rec_df, models.TaskRecord, "record", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in records])
     rec_findings = _split_cases(cases, owners, len(pending))
     out: list[ParsedReport] = []
     base = 0

@@ -78,6 +78,13 @@ def task_page(task_key: Any) -> str:
     return f"tasks/{int(task_key)}.html"
 
 
+def task_seq(row: Row, prefix: str = "") -> str:
+    """A task's 序号 as the site shows it: ``2``, or ``2.1`` for the first further target of item 2."""
+    sub = row.get(f"{prefix}sub_seq") or 0
+    seq = row[f"{prefix}seq"]
+    return f"{seq}.{sub}" if sub else f"{seq}"
+
+
 def shorten(text: str | None, n: int = 60) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -233,7 +240,7 @@ def render_county_year(data: SiteData, county_key: Any, plan_year: Any) -> str:
     reps = sorted((r for r in data.reports if r["county_key"] == county_key and r["plan_year"] == plan_year), key=lambda r: r["as_of_date"])
     tasks = sorted(
         (t for t in data.tasks if t["county_key"] == county_key and t["plan_year"] == plan_year),
-        key=lambda t: (t["table_no"], t["seq"]),
+        key=lambda t: (t["table_no"], t["seq"], t.get("sub_seq") or 0),
     )
     status_rows = [
         f'<tr data-status="{esc(c["status_code"])}"><td>{badge(c["status_code"], c["label_zh"])}</td>'
@@ -253,7 +260,7 @@ def render_county_year(data: SiteData, county_key: Any, plan_year: Any) -> str:
             task_rows.append(f'<tr class="table-head"><th colspan="5">{esc(t["table_title"] or f"表{current_table}")}</th></tr>')
         units = t["lead_units"] or t["responsible_units"] or ""
         task_rows.append(
-            f'<tr data-task="{int(t["task_key"])}"><td class="n">{esc(t["seq"])}</td>'
+            f'<tr data-task="{int(t["task_key"])}"><td class="n">{esc(task_seq(t))}</td>'
             f'<td><a href="{task_page(t["task_key"])}">{esc(shorten(t["project"] or t["task_text"]))}</a></td>'
             f'<td>{badge(t["status_code"], t["status_label_zh"])}</td><td>{esc(t["leaders"])}</td><td>{esc(units)}</td></tr>'
         )
@@ -290,7 +297,7 @@ def _versions(links: Sequence[Row], task: Row, known: set[int]) -> str:
             continue
         cells = []
         for lk in found:
-            text = f'{esc(lk["other_plan_year"])}年 表{esc(lk["other_table_no"])} 第{esc(lk["other_seq"])}项：{esc(shorten(lk["other_text"], 80))}'
+            text = f'{esc(lk["other_plan_year"])}年 表{esc(lk["other_table_no"])} 第{esc(task_seq(lk, "other_"))}项：{esc(shorten(lk["other_text"], 80))}'
             if int(lk["other_task_key"]) in known:
                 text = f'<a href="{int(lk["other_task_key"])}.html">{text}</a>'
             cells.append(text)
@@ -334,8 +341,8 @@ def render_task(t: Row, history: Sequence[Row], metrics: Sequence[Row], links: S
         )
     body = (
         f'<nav class="crumbs"><a href="../index.html">全部县区</a> › '
-        f'<a href="../{county_page(ck, year)}">{esc(t["county_name"])} {esc(year)}年</a> › 表{esc(t["table_no"])} 第{esc(t["seq"])}项</nav>'
-        f'<h1>{esc(t["county_name"])} {esc(year)}年 表{esc(t["table_no"])} 第{esc(t["seq"])}项 {badge(t["status_code"], t["status_label_zh"])}</h1>'
+        f'<a href="../{county_page(ck, year)}">{esc(t["county_name"])} {esc(year)}年</a> › 表{esc(t["table_no"])} 第{esc(task_seq(t))}项</nav>'
+        f'<h1>{esc(t["county_name"])} {esc(year)}年 表{esc(t["table_no"])} 第{esc(task_seq(t))}项 {badge(t["status_code"], t["status_label_zh"])}</h1>'
         f'<div class="task-text" id="task-text">{esc(t["task_text"])}</div>'
         f'<dl class="facts">{fact_html}</dl>'
         "<h2>目标与结果 Targets and results</h2>"
@@ -351,7 +358,7 @@ def render_task(t: Row, history: Sequence[Row], metrics: Sequence[Row], links: S
         + "<h2>跨年度版本 Other years</h2>"
         + _versions(links, t, known)
     )
-    return page(f"{t['county_name']} {year}年 表{t['table_no']} 第{t['seq']}项 · luoshi", body, depth=1)
+    return page(f"{t['county_name']} {year}年 表{t['table_no']} 第{task_seq(t)}项 · luoshi", body, depth=1)
 
 
 def render_site(data: SiteData) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Any
 from rapidfuzz.distance import Indel
 
 from transforms.grid import Finding
+from transforms.layout import seq_label
 from transforms.mappings import RuleSet, _load, alternation, any_of, first_match, squash
 from transforms.metrics import Pair, incomparable, metric_rows, pair
 from transforms.normalize import TaskRecord
@@ -273,9 +274,10 @@ def latest_progress(record: TaskRecord) -> str:
 
 def _finding(record: TaskRecord, rule: str, message: str, mapping_file: str | None = None) -> Finding:
     sev = (meaning_config().get("severities") or {}).get(rule, "warning")
+    seq = seq_label(record.seq, record.sub_seq)
     return Finding(
-        rule, sev, f"table {record.table_no} row {record.seq}: {message}", record.line_start, record.line_end,
-        seq=str(record.seq), table_no=record.table_no, mapping_file=mapping_file,
+        rule, sev, f"table {record.table_no} row {seq}: {message}", record.line_start, record.line_end,
+        seq=seq, table_no=record.table_no, mapping_file=mapping_file,
     )
 
 

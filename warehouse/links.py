@@ -17,8 +17,8 @@ from warehouse.loader import run_sql
 def fetch_tasks(con: duckdb.DuckDBPyConnection) -> list[TaskRef]:
     """Every task of the warehouse, as linking compares it."""
     return [
-        TaskRef(key, table_no, seq, record_text(text, project), plan_year, county)
-        for key, table_no, seq, text, project, plan_year, county in run_sql(con, "link_all_tasks")
+        TaskRef(key, table_no, seq, record_text(text, project), plan_year, county, sub_seq)
+        for key, table_no, seq, sub_seq, text, project, plan_year, county in run_sql(con, "link_all_tasks")
     ]
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from flows.faults import fault_point
 from schemas import models
 from transforms.grid import Finding
+from transforms.layout import seq_label
 from transforms.linking import TaskRef, match_within_year, record_text
 from transforms.metadata import period_type_for, split_periods
 from transforms.normalize import TaskRecord, unit_type
@@ -81,14 +82,14 @@ class LoadRejected(RuntimeError):
 
 
 TASK_COLS = [
-    "table_no", "seq", "table_title", "part", "section", "project", "task_text", "target_text", "deadline", "status",
+    "table_no", "seq", "sub_seq", "table_title", "part", "section", "project", "task_text", "target_text", "deadline", "status",
     "status_evidence", "status_confidence", "status_raw", "progress_label", "progress_text", "progress_json", "issues",
     "note", "expected_progress", "on_schedule", "line_start", "line_end",
 ]
-UNIT_COLS = ["table_no", "seq", "unit_name", "unit_type", "role", "position", "line_start", "line_end"]
-LEADER_COLS = ["table_no", "seq", "leader_name", "is_role", "position", "line_start", "line_end"]
+UNIT_COLS = ["table_no", "seq", "sub_seq", "unit_name", "unit_type", "role", "position", "line_start", "line_end"]
+LEADER_COLS = ["table_no", "seq", "sub_seq", "leader_name", "is_role", "position", "line_start", "line_end"]
 METRIC_COLS = [
-    "table_no", "seq", "line_start", "line_end", "metric", "comparator", "target_value", "target_unit",
+    "table_no", "seq", "sub_seq", "line_start", "line_end", "metric", "comparator", "target_value", "target_unit",
     "target_text", "target_base_value", "actual_value", "actual_unit", "actual_text", "actual_base_value",
     "base_unit", "achievement_ratio", "met",
 ]
@@ -121,6 +122,7 @@ def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
             {
                 "table_no": r.table_no,
                 "seq": r.seq,
+                "sub_seq": r.sub_seq,
                 "table_title": r.table_title,
                 "part": r.part,
                 "section": r.section,
@@ -149,6 +151,7 @@ def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
                     {
                         "table_no": r.table_no,
                         "seq": r.seq,
+                        "sub_seq": r.sub_seq,
                         "unit_name": name,
                         "unit_type": unit_type(name),
                         "role": role,
@@ -162,6 +165,7 @@ def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
                 {
                     "table_no": r.table_no,
                     "seq": r.seq,
+                    "sub_seq": r.sub_seq,
                     "leader_name": name,
                     "is_role": len(name) > 4,
                     "position": pos,
@@ -170,7 +174,7 @@ def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
                 }
             )
         for m in r.metrics:
-            metrics.append({"table_no": r.table_no, "seq": r.seq, "line_start": r.line_start, "line_end": r.line_end, **m})
+            metrics.append({"table_no": r.table_no, "seq": r.seq, "sub_seq": r.sub_seq, "line_start": r.line_start, "line_end": r.line_end, **m})
     return {"st_tasks": tasks, "st_units": units, "st_leaders": leaders, "st_metrics": metrics, "st_dq": _dq_rows(load.findings)}
 
 
@@ -228,7 +232,7 @@ def _validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[tuple[int | N
                             f"{case.get('column')} failed {case.get('check')}: {case.get('failure_case')!r}; not loaded",
                             int(row["line_start"]) if row is not None else None,
                             int(row["line_end"]) if row is not None else None,
-                            seq=str(row["seq"]) if row is not None else None,
+                            seq=seq_label(int(row["seq"]), int(row["sub_seq"])) if row is not None else None,
                             table_no=int(row["table_no"]) if row is not None else None,
                             mapping_file="schemas/mappings/units.yaml" if name == "st_units" else "schemas/mappings/leaders.yaml",
                         ),
@@ -358,8 +362,8 @@ def _write_report(
     run_sql(con, "link_set_report_column", {"report_key": report_key, "progress_column": progress_column})
     # which known task of the plan year each row is (transforms.linking.match_within_year)
     known = [
-        TaskRef(k, t, s, record_text(text, project))
-        for k, t, s, text, project in run_sql(con, "link_year_tasks", {"county_key": county_key, "plan_year": load.plan_year})
+        TaskRef(k, t, s, record_text(text, project), sub_seq=ss)
+        for k, t, s, ss, text, project in run_sql(con, "link_year_tasks", {"county_key": county_key, "plan_year": load.plan_year})
     ]
     keys, is_new, match_findings = _match_task_keys(con, known, load)
     if not frames["st_tasks"].empty:
@@ -507,7 +511,7 @@ def _match_task_keys(
 ) -> tuple[list[int], list[bool], list[Finding]]:
     """Which of the plan year's known tasks each row of the report is (match_within_year); rows
     that are new tasks get new keys from seq_task. (key per row, row is a new task, findings)."""
-    rows = [(r.table_no, r.seq, record_text(r.task_text, r.project)) for r in load.records]
+    rows = [(r.table_no, r.seq, record_text(r.task_text, r.project), r.sub_seq) for r in load.records]
     matches, findings = match_within_year(known, rows)
     new_rows = [m.index for m in matches if m.task_key is None]
     new_keys = [row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()]
@@ -524,8 +528,8 @@ def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], f
     `task_key` and `is_new` to st_tasks and the matching findings to st_dq."""
     year_of = {o: (ck, py) for o, ck, py in con.execute("SELECT ord, county_key, plan_year FROM st_map").fetchall()}
     known: dict[tuple[int, int], list[TaskRef]] = {}
-    for ck, py, key, table_no, seq, text, project in run_sql(con, "batch_year_tasks"):
-        known.setdefault((ck, py), []).append(TaskRef(key, table_no, seq, record_text(text, project)))
+    for ck, py, key, table_no, seq, sub_seq, text, project in run_sql(con, "batch_year_tasks"):
+        known.setdefault((ck, py), []).append(TaskRef(key, table_no, seq, record_text(text, project), sub_seq=sub_seq))
     st = frames["st_tasks"]
     task_keys: list[int | None] = [None] * len(st)
     is_new: list[bool] = [False] * len(st)
@@ -537,8 +541,12 @@ def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], f
         refs = known.setdefault(year_of[o], [])
         keys, new, findings = _match_task_keys(con, refs, load)
         # the plan year's new tasks are known to the batch's later reports, in link_year_tasks order
-        refs += [TaskRef(k, r.table_no, r.seq, record_text(r.task_text, r.project)) for k, r, n in zip(keys, load.records, new, strict=True) if n]
-        refs.sort(key=lambda t: (t.table_no, t.seq, t.task_key))
+        refs += [
+            TaskRef(k, r.table_no, r.seq, record_text(r.task_text, r.project), sub_seq=r.sub_seq)
+            for k, r, n in zip(keys, load.records, new, strict=True)
+            if n
+        ]
+        refs.sort(key=lambda t: (t.table_no, t.seq, t.sub_seq, t.task_key))
         # st_tasks holds a report's rows in the order of its records (see _staged_rows)
         for pos, key, n in zip(positions.get(o, []), keys, new, strict=True):
             task_keys[pos] = key

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS dim_task (
     plan_year       INTEGER NOT NULL,
     table_no        INTEGER NOT NULL,
     seq             INTEGER NOT NULL,
+    sub_seq         INTEGER NOT NULL DEFAULT 0,
     section_key     INTEGER,
     project         VARCHAR,
     task_text       VARCHAR NOT NULL,
@@ -60,6 +61,8 @@ CREATE TABLE IF NOT EXISTS dim_task (
     thread_key      INTEGER,
     first_report_key INTEGER
 );
+-- a warehouse built before sub-tasks were read: every task it holds is an item's own row
+ALTER TABLE dim_task ADD COLUMN IF NOT EXISTS sub_seq INTEGER DEFAULT 0;
 
 CREATE TABLE IF NOT EXISTS dim_leader (
     leader_key   INTEGER PRIMARY KEY DEFAULT nextval('seq_leader'),

@@ -41,6 +41,7 @@ COMMENT ON COLUMN dim_task.county_key IS 'County (dim_county.county_key).';
 COMMENT ON COLUMN dim_task.plan_year IS 'Plan year of the work report.';
 COMMENT ON COLUMN dim_task.table_no IS 'Number of the task table within the plan year.';
 COMMENT ON COLUMN dim_task.seq IS 'Sequence number (序号) of the task in its table.';
+COMMENT ON COLUMN dim_task.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for the further rows the table lists under the same 序号 (a row without 序号 of its own, with its own target text and progress). Findings name such a task as seq.sub_seq, e.g. 2.1.';
 COMMENT ON COLUMN dim_task.section_key IS 'Heading the task sits under (dim_section.section_key).';
 COMMENT ON COLUMN dim_task.project IS 'Short project title (项目名称) beside the task text, if the table has one.';
 COMMENT ON COLUMN dim_task.task_text IS 'The task as stated (具体工作任务和要求, 目标与任务 …).';

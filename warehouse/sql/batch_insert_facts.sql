@@ -1,6 +1,6 @@
 -- Batch load: progress, metrics, units, leaders and their bridges for every report of the batch.
 CREATE OR REPLACE TEMP TABLE st_task_keys AS
-SELECT s.ord, m.report_key, s.table_no, s.seq, s.task_key
+SELECT s.ord, m.report_key, s.table_no, s.seq, s.sub_seq, s.task_key
 FROM st_tasks s
 JOIN st_map m USING (ord);
 
@@ -10,7 +10,7 @@ INSERT INTO fct_task_progress (report_key, task_key, status_code, status_evidenc
 SELECT k.report_key, k.task_key, s.status, s.status_evidence, s.status_confidence, s.status_raw,
        s.progress_label, s.progress_text, s.progress_json, s.issues, s.note, s.expected_progress,
        s.on_schedule, s.line_start, s.line_end
-FROM st_tasks s JOIN st_task_keys k USING (ord, table_no, seq)
+FROM st_tasks s JOIN st_task_keys k USING (ord, table_no, seq, sub_seq)
 ORDER BY k.report_key, k.task_key;
 
 INSERT INTO fct_task_metric (report_key, task_key, metric, comparator, target_value, target_unit, target_text,
@@ -19,7 +19,7 @@ INSERT INTO fct_task_metric (report_key, task_key, metric, comparator, target_va
 SELECT k.report_key, k.task_key, s.metric, s.comparator, s.target_value, s.target_unit, s.target_text,
        s.target_base_value, s.actual_value, s.actual_unit, s.actual_text, s.actual_base_value,
        s.base_unit, s.achievement_ratio, s.met, s.line_start, s.line_end
-FROM st_metrics s JOIN st_task_keys k USING (ord, table_no, seq)
+FROM st_metrics s JOIN st_task_keys k USING (ord, table_no, seq, sub_seq)
 ORDER BY s.ord, s.pos;
 
 INSERT INTO dim_unit (unit_name, unit_type)
@@ -30,7 +30,7 @@ ORDER BY unit_name;
 INSERT INTO bridge_task_unit (report_key, task_key, unit_key, role, position, line_start, line_end)
 SELECT DISTINCT ON (k.report_key, k.task_key, u.unit_key, s.role)
        k.report_key, k.task_key, u.unit_key, s.role, s.position, s.line_start, s.line_end
-FROM st_units s JOIN st_task_keys k USING (ord, table_no, seq)
+FROM st_units s JOIN st_task_keys k USING (ord, table_no, seq, sub_seq)
 JOIN dim_unit u ON u.unit_name = s.unit_name
 ORDER BY k.report_key, k.task_key, u.unit_key, s.role, s.pos;
 
@@ -42,7 +42,7 @@ ORDER BY leader_name;
 INSERT INTO bridge_task_leader (report_key, task_key, leader_key, role, position, line_start, line_end)
 SELECT DISTINCT ON (k.report_key, k.task_key, l.leader_key)
        k.report_key, k.task_key, l.leader_key, 'responsible', s.position, s.line_start, s.line_end
-FROM st_leaders s JOIN st_task_keys k USING (ord, table_no, seq)
+FROM st_leaders s JOIN st_task_keys k USING (ord, table_no, seq, sub_seq)
 JOIN dim_leader l ON l.leader_name = s.leader_name
 ORDER BY k.report_key, k.task_key, l.leader_key, s.pos;
 

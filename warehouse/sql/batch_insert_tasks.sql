@@ -1,9 +1,9 @@
 -- Batch load: the rows that are new tasks of their plan year, with the keys the loader assigned
 -- (transforms.linking.match_within_year decided, report by report in batch order, which rows are
 -- tasks already known, including those defined by an earlier report of the same batch).
-INSERT INTO dim_task (task_key, county_key, plan_year, table_no, seq, section_key, project, task_text, target_text,
+INSERT INTO dim_task (task_key, county_key, plan_year, table_no, seq, sub_seq, section_key, project, task_text, target_text,
                       deadline, first_report_key)
-SELECT s.task_key, m.county_key, m.plan_year, s.table_no, s.seq, d.section_key, s.project, s.task_text,
+SELECT s.task_key, m.county_key, m.plan_year, s.table_no, s.seq, s.sub_seq, d.section_key, s.project, s.task_text,
        s.target_text, s.deadline, m.report_key
 FROM st_tasks s
 JOIN st_map m USING (ord)

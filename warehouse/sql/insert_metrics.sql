@@ -5,4 +5,4 @@ SELECT $report_key, t.task_key, s.metric, s.comparator, s.target_value, s.target
        s.target_base_value, s.actual_value, s.actual_unit, s.actual_text, s.actual_base_value,
        s.base_unit, s.achievement_ratio, s.met, s.line_start, s.line_end
 FROM st_metrics s
-JOIN st_tasks t ON t.table_no = s.table_no AND t.seq = s.seq;
+JOIN st_tasks t ON t.table_no = s.table_no AND t.seq = s.seq AND t.sub_seq = s.sub_seq;

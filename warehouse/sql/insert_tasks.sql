@@ -1,8 +1,8 @@
 -- The report's rows that are new tasks of this plan year, with the keys the loader assigned
 -- (transforms.linking.match_within_year decided which rows are known tasks).
-INSERT INTO dim_task (task_key, county_key, plan_year, table_no, seq, section_key, project, task_text, target_text,
+INSERT INTO dim_task (task_key, county_key, plan_year, table_no, seq, sub_seq, section_key, project, task_text, target_text,
                       deadline, first_report_key)
-SELECT s.task_key, $county_key, $plan_year, s.table_no, s.seq, d.section_key, s.project, s.task_text, s.target_text,
+SELECT s.task_key, $county_key, $plan_year, s.table_no, s.seq, s.sub_seq, d.section_key, s.project, s.task_text, s.target_text,
        s.deadline, $report_key
 FROM st_tasks s
 LEFT JOIN dim_section d

@@ -13,4 +13,4 @@ WHERE (d.report_key IN (SELECT report_key FROM sel) AND d.stage NOT IN ('check',
    OR (d.run_key = $run_key AND d.stage IN ('check', 'gx'))
 ORDER BY d.report_key NULLS LAST,
          CASE d.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,
-         d.rule, d.table_no NULLS FIRST, try_cast(d.seq AS INTEGER) NULLS FIRST, d.line_start, d.issue_key;
+         d.rule, d.table_no NULLS FIRST, try_cast(split_part(d.seq, '.', 1) AS INTEGER) NULLS FIRST, try_cast(nullif(split_part(d.seq, '.', 2), '') AS INTEGER) NULLS FIRST, d.line_start, d.issue_key;

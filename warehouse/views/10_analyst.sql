@@ -19,7 +19,7 @@ CREATE OR REPLACE VIEW v_task_latest AS
 -- The latest row of every task is kept by the loader in task_current (warehouse/ddl/007_task_current.sql):
 -- at 10,000 reports this reads 108,000 rows instead of 1.3 million progress rows and their bridges.
 SELECT t.task_key, t.county_key, c.county_name, t.plan_year, t.table_no, s.table_title, s.part, s.section,
-       t.seq, t.project, t.task_text, t.target_text, t.deadline, t.thread_key,
+       t.seq, t.sub_seq, t.project, t.task_text, t.target_text, t.deadline, t.thread_key,
        l.report_key, r.as_of_date, r.period_type, r.file_name, r.title AS report_title, l.reports_seen,
        l.status_code, st.label_zh AS status_label_zh, st.sort_order AS status_order,
        l.status_evidence, l.status_confidence, l.explicit_status,
@@ -43,6 +43,7 @@ COMMENT ON COLUMN v_task_latest.table_title IS 'Title of the task table, e.g. �
 COMMENT ON COLUMN v_task_latest.part IS 'Part heading above the task inside its table, if any.';
 COMMENT ON COLUMN v_task_latest.section IS 'Section heading above the task inside its table, if any.';
 COMMENT ON COLUMN v_task_latest.seq IS 'Sequence number (序号) of the task in its table.';
+COMMENT ON COLUMN v_task_latest.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
 COMMENT ON COLUMN v_task_latest.project IS 'Short project title (项目名称) beside the task text, if the table has one.';
 COMMENT ON COLUMN v_task_latest.task_text IS 'The task as stated in the plan (具体工作任务和要求 …).';
 COMMENT ON COLUMN v_task_latest.target_text IS 'The separate target column (全年目标任务 …), if the table has one.';
@@ -115,7 +116,7 @@ COMMENT ON COLUMN v_status_counts.share IS 'Those tasks as a share of all tasks 
 CREATE OR REPLACE VIEW v_target_actual AS
 SELECT m.metric_key, m.report_key, r.as_of_date, r.period_type,
        (m.report_key = k.report_key) AS is_latest,
-       m.task_key, c.county_name, t.plan_year, t.table_no, t.seq,
+       m.task_key, c.county_name, t.plan_year, t.table_no, t.seq, t.sub_seq,
        m.metric, m.comparator, m.target_value, m.target_unit, m.actual_value, m.actual_unit,
        m.target_base_value, m.actual_base_value, m.base_unit, m.achievement_ratio, m.met,
        CASE
@@ -143,6 +144,7 @@ COMMENT ON COLUMN v_target_actual.county_name IS 'County name.';
 COMMENT ON COLUMN v_target_actual.plan_year IS 'Plan year of the task.';
 COMMENT ON COLUMN v_target_actual.table_no IS 'Table number of the task.';
 COMMENT ON COLUMN v_target_actual.seq IS 'Sequence number (序号) of the task.';
+COMMENT ON COLUMN v_target_actual.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
 COMMENT ON COLUMN v_target_actual.metric IS 'What is counted, e.g. 义务教育学位.';
 COMMENT ON COLUMN v_target_actual.comparator IS 'How the target reads: eq, ge (以上, 不低于), le (以内, 不超过) …';
 COMMENT ON COLUMN v_target_actual.target_value IS 'Target value as written in the task.';
@@ -339,7 +341,7 @@ WITH due AS (
 dated AS (
     SELECT *, last_day(make_date(due_year, due_month, 1)) AS due_date FROM due
 )
-SELECT task_key, county_name, plan_year, table_no, seq, project, task_text, deadline,
+SELECT task_key, county_name, plan_year, table_no, seq, sub_seq, project, task_text, deadline,
        due_date,
        CASE WHEN deadline_read THEN 'deadline' ELSE 'plan_year_end' END AS due_basis,
        coalesce(status_code, 'unknown') AS status_code, status_label_zh, status_evidence,
@@ -357,6 +359,7 @@ COMMENT ON COLUMN v_task_overdue.county_name IS 'County name.';
 COMMENT ON COLUMN v_task_overdue.plan_year IS 'Plan year of the task.';
 COMMENT ON COLUMN v_task_overdue.table_no IS 'Table number of the task.';
 COMMENT ON COLUMN v_task_overdue.seq IS 'Sequence number (序号) of the task.';
+COMMENT ON COLUMN v_task_overdue.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
 COMMENT ON COLUMN v_task_overdue.project IS 'Short project title, if any.';
 COMMENT ON COLUMN v_task_overdue.task_text IS 'The task as stated in the plan.';
 COMMENT ON COLUMN v_task_overdue.deadline IS 'Deadline as written (完成时限), if any.';

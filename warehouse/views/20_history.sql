@@ -9,7 +9,7 @@ WITH progress_reports AS (
     FROM dim_report r
     WHERE r.period_type <> 'plan'
 )
-SELECT c.county_name AS county, t.plan_year, t.thread_key, t.task_key, t.table_no, t.seq,
+SELECT c.county_name AS county, t.plan_year, t.thread_key, t.task_key, t.table_no, t.seq, t.sub_seq,
        r.report_key, r.report_no, r.as_of_date, r.period_type,
        f.status_code, s.label_zh AS status_zh, s.is_final,
        f.status_evidence, f.status_confidence, f.expected_progress, f.on_schedule, f.progress_text
@@ -26,6 +26,7 @@ COMMENT ON COLUMN v_status_history.thread_key IS 'Thread: the chain of the task'
 COMMENT ON COLUMN v_status_history.task_key IS 'Task (dim_task.task_key); its text is in dim_task and v_task_latest (join on task_key), not repeated on every row here.';
 COMMENT ON COLUMN v_status_history.table_no IS 'Number of the task table within the plan year.';
 COMMENT ON COLUMN v_status_history.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
+COMMENT ON COLUMN v_status_history.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
 COMMENT ON COLUMN v_status_history.report_key IS 'Progress report (dim_report.report_key).';
 COMMENT ON COLUMN v_status_history.report_no IS 'Position of the report among the progress reports of the county''s plan year, by as-of date (1 = earliest); counts every progress report, not only those carrying the task.';
 COMMENT ON COLUMN v_status_history.as_of_date IS 'Date the report''s progress describes.';
@@ -63,7 +64,7 @@ both_sides AS (
 status_rank (status_code, progress_rank) AS (
     VALUES ('not_started', 1), ('behind', 2), ('in_progress', 3), ('ongoing', 3), ('completed', 4), ('unknown', NULL)
 )
-SELECT c.county_name AS county, p.plan_year, t.thread_key, x.task_key, t.table_no, t.seq,
+SELECT c.county_name AS county, p.plan_year, t.thread_key, x.task_key, t.table_no, t.seq, t.sub_seq,
        p.prev_report_key AS from_report_key, p.prev_as_of_date AS from_as_of, p.report_key AS to_report_key,
        p.as_of_date AS to_as_of, x.status_before, x.status_after,
        CASE
@@ -89,6 +90,7 @@ COMMENT ON COLUMN v_status_transitions.thread_key IS 'Thread: the chain of the t
 COMMENT ON COLUMN v_status_transitions.task_key IS 'Task (dim_task.task_key); its text is in dim_task and v_task_latest (join on task_key), not repeated on every row here.';
 COMMENT ON COLUMN v_status_transitions.table_no IS 'Number of the task table within the plan year.';
 COMMENT ON COLUMN v_status_transitions.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
+COMMENT ON COLUMN v_status_transitions.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
 COMMENT ON COLUMN v_status_transitions.from_report_key IS 'The earlier of the two consecutive progress reports (dim_report.report_key).';
 COMMENT ON COLUMN v_status_transitions.from_as_of IS 'As-of date of the earlier report.';
 COMMENT ON COLUMN v_status_transitions.to_report_key IS 'The later of the two consecutive progress reports (dim_report.report_key).';
@@ -118,7 +120,7 @@ runs AS (
     GROUP BY h.task_key, h.status_code, h.run_id
     HAVING count(*) >= 2
 )
-SELECT c.county_name AS county, t.plan_year, t.thread_key, r.task_key, t.table_no, t.seq, t.task_text,
+SELECT c.county_name AS county, t.plan_year, t.thread_key, r.task_key, t.table_no, t.seq, t.sub_seq, t.task_text,
        r.status_code, s.label_zh AS status_zh, r.reports_in_a_row, r.since_as_of, r.through_as_of,
        r.run_last_report_no = tl.task_last_report_no AS is_current
 FROM runs r
@@ -134,6 +136,7 @@ COMMENT ON COLUMN v_stalled_tasks.thread_key IS 'Thread: the chain of the task''
 COMMENT ON COLUMN v_stalled_tasks.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN v_stalled_tasks.table_no IS 'Number of the task table within the plan year.';
 COMMENT ON COLUMN v_stalled_tasks.seq IS 'Sequence number (序号) of the task in its table, as first stated.';
+COMMENT ON COLUMN v_stalled_tasks.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
 COMMENT ON COLUMN v_stalled_tasks.task_text IS 'The task as stated.';
 COMMENT ON COLUMN v_stalled_tasks.status_code IS 'The status that did not change: behind, not_started or in_progress.';
 COMMENT ON COLUMN v_stalled_tasks.status_zh IS 'Chinese label of the status, e.g. 滞后.';
@@ -151,10 +154,11 @@ WITH last_status AS (
 )
 SELECT c.county_name AS county, a.thread_key,
        a.plan_year AS from_year, a.task_key AS from_task_key, a.table_no AS from_table_no, a.seq AS from_seq,
+       a.sub_seq AS from_sub_seq,
        a.task_text AS from_text, ls.as_of_date AS last_as_of, ls.status_code AS last_status,
        CASE WHEN ls.status_code IS NULL OR ls.status_code IN ('unknown', 'ongoing') THEN NULL ELSE NOT ls.is_final END AS unfinished,
        ls.status_code = 'ongoing' AS standing_duty,
-       b.plan_year AS to_year, b.task_key AS to_task_key, b.table_no AS to_table_no, b.seq AS to_seq,
+       b.plan_year AS to_year, b.task_key AS to_task_key, b.table_no AS to_table_no, b.seq AS to_seq, b.sub_seq AS to_sub_seq,
        b.task_text AS to_text, l.link_type, l.method, l.score
 FROM task_link l
 JOIN dim_task a ON a.task_key = l.from_task_key
@@ -170,6 +174,7 @@ COMMENT ON COLUMN v_carried_over.from_year IS 'Plan year of the earlier task.';
 COMMENT ON COLUMN v_carried_over.from_task_key IS 'The earlier task (dim_task.task_key).';
 COMMENT ON COLUMN v_carried_over.from_table_no IS 'Table number of the earlier task within its plan year.';
 COMMENT ON COLUMN v_carried_over.from_seq IS 'Sequence number (序号) of the earlier task in its table.';
+COMMENT ON COLUMN v_carried_over.from_sub_seq IS 'Which target of item from_seq the earlier task is (0: the item''s own row).';
 COMMENT ON COLUMN v_carried_over.from_text IS 'The earlier task as stated.';
 COMMENT ON COLUMN v_carried_over.last_as_of IS 'As-of date of the earlier task''s latest progress report in its own plan year; NULL when no progress report carries it.';
 COMMENT ON COLUMN v_carried_over.last_status IS 'Status code of the earlier task in that latest progress report; NULL when never reported on.';
@@ -179,6 +184,7 @@ COMMENT ON COLUMN v_carried_over.to_year IS 'Plan year of the later task.';
 COMMENT ON COLUMN v_carried_over.to_task_key IS 'The later task, the continuation (dim_task.task_key).';
 COMMENT ON COLUMN v_carried_over.to_table_no IS 'Table number of the later task within its plan year.';
 COMMENT ON COLUMN v_carried_over.to_seq IS 'Sequence number (序号) of the later task in its table.';
+COMMENT ON COLUMN v_carried_over.to_sub_seq IS 'Which target of item to_seq the later task is (0: the item''s own row).';
 COMMENT ON COLUMN v_carried_over.to_text IS 'The later task as stated.';
 COMMENT ON COLUMN v_carried_over.link_type IS 'continues (one task to one task), merge (several earlier tasks into this later one) or split (one earlier task into several later ones).';
 COMMENT ON COLUMN v_carried_over.method IS 'How the link was found: ngram (character n-gram text similarity) or crosswalk (a reviewer''s decision in schemas/crosswalk.yaml).';
