@@ -133,6 +133,9 @@ def load_site_data(con: duckdb.DuckDBPyConnection) -> Any:
         unit_scores=q("site_unit_scores"),
         leader_scores=q("site_leader_scores"),
         links=q("site_links"),
+        people=q("site_task_people"),
+        yoy=q("site_year_over_year"),
+        yoy_county=q("site_year_over_year_county"),
     )
 
 
