@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from flows.backfill import backfill
 from flows.cli import app
 from tests.browser import chromium, layout
+from transforms import palette
 from transforms.report_html import OVERVIEW_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +86,14 @@ def test_labels_are_chinese_with_english(made):
     assert all(re.search(r"[\u4e00-\u9fff]", label) and re.search(r"[a-z]", label) for _, label, _ in OVERVIEW_COLUMNS)
     for zh in ("报告一览", "各报告状态分布", "拒收文件", "历次运行", "需注意 warn", "图例 Legend"):
         assert zh in made["text"], zh
+
+
+def test_status_colours_are_the_trackers(made):
+    legend = re.search(r'<div class="legend status-legend">(.*?)</div>', made["text"]).group(1)
+    chips = {code: color for color, code in re.findall(r'<i style="background:(#[0-9a-f]{6})"></i>[^<]* (\w+)</span>', legend)}
+    assert chips == palette.STATUS_COLORS
+    bars = set(re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"><title>', made["text"]))
+    assert bars and bars <= set(palette.STATUS_COLORS.values()) | set(palette.SEVERITY_COLORS.values())
 
 
 @pytest.mark.skipif(chromium() is None, reason="chromium is not installed (make test installs it)")
