@@ -62,7 +62,8 @@ CODE_VALUES: dict[str, dict[str, str]] = {
     "period_type": PERIOD_ZH,
     "status_confidence": CONFIDENCE_ZH,
     "transition": TRANSITION_ZH,
-    "change": CHANGE_ZH,
+    # v_year_over_year's change, and v_responsibility_history's (what changed hands)
+    "change": CHANGE_ZH | {"leader": "责任领导变更", "lead_unit": "牵头单位变更", "leader+lead_unit": "领导和牵头单位变更"},
     "verdict": VERDICT_ZH,
     "severity": SEVERITY_ZH,
     "link_type": {"continues": "延续", "merge": "合并", "split": "拆分"},
