@@ -1,5 +1,5 @@
 -- Year over year: how each task stood at the end of plan year N beside how its version in plan year
--- N+1 stands now (docs/sections/history.md). Versions are joined by accepted links (task_link)
+-- N+1 stands now. Versions are joined by accepted links (task_link)
 -- between consecutive plan years; a year-N task without one is finished or dropped, a year-N+1 task
 -- without one is new. Compared only where the county has both years.
 
