@@ -153,10 +153,13 @@ def check_read_only(query: str) -> None:
 
 def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
     if fmt == "csv":
+        # formula-like text gets a leading apostrophe, as in `luoshi export`
+        from transforms.export import neutralize
+
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(columns)
-        w.writerows(rows)
+        w.writerow([neutralize(c) for c in columns])
+        w.writerows([neutralize(v) for v in r] for r in rows)
         sys.stdout.write(buf.getvalue())
     elif fmt == "json":
         sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1) + "\n")

@@ -72,11 +72,14 @@ def export(
     names: Annotated[list[str] | None, typer.Argument(help="Tables or views to export (default: every v_* view).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the files to.")] = Path("exports"),
     fmt: Annotated[list[str] | None, typer.Option("--format", "-f", help="parquet, csv, xlsx (repeat or comma-separate; default all).")] = None,
-    labels: Annotated[str, typer.Option("--labels", help="Column headers: en (column names) or zh (中文表头).")] = "en",
+    labels: Annotated[str, typer.Option("--labels", help="en (column names and codes) or zh (中文表头, codes in Chinese: 已完成, 达标, 年底).")] = "en",
+    workbook: Annotated[str, typer.Option("--workbook", help="Name of the XLSX workbook (one sheet per table or view).")] = "luoshi.xlsx",
     warehouse: WarehouseOpt = DEFAULT_WH,
 ) -> None:
-    """Write views or tables to Parquet, CSV (UTF-8 with BOM) and XLSX, formula-like text neutralized."""
-    from transforms.export import LABELS_FILE, column_labels, csv_bytes, header_labels, xlsx_bytes
+    """Write views or tables to Parquet and CSV (UTF-8 with BOM), a file each, and to one XLSX workbook
+    with a sheet each; formula-like text neutralized. With --labels zh, headers and codes are Chinese
+    in the CSV and XLSX (Parquet keeps the codes)."""
+    from transforms.export import LABELS_FILE, column_labels, csv_bytes, header_labels, xlsx_bytes, zh_values
 
     formats = [f.strip().lower() for part in (fmt or list(FORMATS)) for f in part.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -95,6 +98,8 @@ def export(
         label_map = column_labels() if labels == "zh" else None
         files: dict[Path, bytes] = {}
         missing: set[str] = set()
+        sheets: list[tuple[str, list[str], list]] = []
+        sheet_columns: list[list[str]] = []
         for name in chosen:
             rel = con.table(name)
             columns = list(rel.columns)
@@ -103,10 +108,15 @@ def export(
             if "parquet" in formats:
                 files[out / f"{name}.parquet"] = parquet_bytes(rel.to_arrow_table().rename_columns(headers))
             rows = rel.fetchall() if ("csv" in formats or "xlsx" in formats) else []
+            if label_map is not None:
+                rows = list(zh_values(columns, rows))
             if "csv" in formats:
                 files[out / f"{name}.csv"] = csv_bytes(headers, rows)
             if "xlsx" in formats:
-                files[out / f"{name}.xlsx"] = xlsx_bytes([(name, headers, rows)])
+                sheets.append((name, headers, rows))
+                sheet_columns.append(columns)
+        if sheets:
+            files[out / workbook] = xlsx_bytes(sheets, sheet_columns)
     except duckdb.Error as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -133,6 +143,9 @@ def load_site_data(con: duckdb.DuckDBPyConnection) -> Any:
         unit_scores=q("site_unit_scores"),
         leader_scores=q("site_leader_scores"),
         links=q("site_links"),
+        people=q("site_task_people"),
+        yoy=q("site_year_over_year"),
+        yoy_county=q("site_year_over_year_county"),
     )
 
 

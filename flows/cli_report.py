@@ -13,7 +13,7 @@ err = Console(stderr=True)
 
 def report(
     warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
-    run: Annotated[int | None, typer.Option("--run", help="Run key (etl_run); default: the latest run.")] = None,
+    run: Annotated[int | None, typer.Option("--run", help="Run key (etl_run); default: the newest run that loaded a report.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write (default data/reports/quality-run-N.html).")] = None,
 ) -> None:
     """Regenerate the data-quality report of a run from the warehouse and print its path."""

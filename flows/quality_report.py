@@ -40,6 +40,12 @@ def latest_run(con: duckdb.DuckDBPyConnection) -> int | None:
     return row[0] if row else None
 
 
+def reviewer_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The run `luoshi report` shows by default: the newest that loaded a report, else the newest."""
+    row = con.execute(sql("report_latest_loading_run")).fetchone()
+    return row[0] if row else latest_run(con)
+
+
 def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the HTML report shows, read from the warehouse (read-only)."""
     cfg = quality_config().get("report") or {}
@@ -130,10 +136,11 @@ def _stream_findings(
 def write_report(
     warehouse: str | Path, run_key: int | None = None, out: str | Path | None = None, gx: dict[str, Any] | None = None
 ) -> tuple[Path, dict[str, Any]]:
-    """Render the report of a run (default: the latest) from the warehouse and write it. Read-only."""
+    """Render the report of a run (default: the newest that loaded a report) from the warehouse and
+    write it. Read-only."""
     con = connect(warehouse, read_only=True)
     try:
-        run_key = run_key if run_key is not None else latest_run(con)
+        run_key = run_key if run_key is not None else reviewer_run(con)
         if run_key is None:
             raise LookupError(f"{warehouse}: no run recorded yet; run `luoshi ingest` first")
         gx_docs = data_dir(warehouse) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

@@ -6,15 +6,20 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from flows.cli import app
 from tests.analyst_helpers import FORMULA_PROGRESS, FORMULA_PROJECT, HOSTILE_TEXT, analyst_warehouse
+from transforms import palette
 from transforms.export import column_labels, csv_bytes, header_labels, is_formula_like, neutralize, xlsx_bytes
 from warehouse.dictionary import read_catalog, schema_connection
 
@@ -83,7 +88,7 @@ def test_export_view_in_three_formats_with_chinese_headers(wh, tmp_path):
     res = runner.invoke(app, ["export", "v_task_latest", "dim_unit", "--out", str(out), "--labels", "zh", "--warehouse", str(wh)])
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{n}.{e}" for n in ("v_task_latest", "dim_unit") for e in ("parquet", "csv", "xlsx")
+        [f"{n}.{e}" for n in ("v_task_latest", "dim_unit") for e in ("parquet", "csv")] + ["luoshi.xlsx"]
     )
 
     table = pq.read_table(out / "v_task_latest.parquet")
@@ -101,7 +106,8 @@ def test_export_view_in_three_formats_with_chinese_headers(wh, tmp_path):
     assert any(r["具体工作任务"].endswith(HOSTILE_TEXT) for r in rows)
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
-    wb = openpyxl.load_workbook(out / "v_task_latest.xlsx")
+    wb = openpyxl.load_workbook(out / "luoshi.xlsx")
+    assert wb.sheetnames == ["v_task_latest", "dim_unit"]  # one workbook, a sheet per view
     ws = wb["v_task_latest"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["任务编号", "县区编号", "县区"] and ws.max_row == 134
@@ -132,3 +138,56 @@ def test_export_refuses_unknown_names_and_writes_nothing(wh, tmp_path):
     assert not out.exists()
     res = runner.invoke(app, ["export", "v_task_latest", "--out", str(out), "-f", "pdf", "--warehouse", str(wh)])
     assert res.exit_code == 2 and not out.exists()
+
+
+def test_a_workbook_a_boss_can_open(wh, tmp_path):
+    out = tmp_path / "boss"
+    names = ["v_task_latest", "v_target_actual", "v_scorecard_unit", "v_report_quality"]
+    res = runner.invoke(app, ["export", *names, "--out", str(out), "-f", "xlsx,csv", "--labels", "zh", "--warehouse", str(wh)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.csv" for n in names] + ["luoshi.xlsx"])
+    wb = openpyxl.load_workbook(out / "luoshi.xlsx")
+    assert wb.sheetnames == names
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        statuses = Counter(s for (s,) in con.execute("SELECT status_code FROM v_task_latest").fetchall())
+        outcomes = Counter(o for (o,) in con.execute("SELECT outcome FROM v_target_actual").fetchall())
+        periods = Counter(p for (p,) in con.execute("SELECT period_type FROM v_task_latest").fetchall())
+    finally:
+        con.close()
+
+    ws = wb["v_task_latest"]
+    head = [c.value for c in ws[1]]
+    col = {h: i for i, h in enumerate(head)}
+    values = lambda h: [r[col[h]] for r in ws.iter_rows(min_row=2, values_only=True)]  # noqa: E731
+    # codes in Chinese, as many of each as the warehouse has
+    assert Counter(values("状态")) == Counter({palette.STATUS_ZH[k]: n for k, n in statuses.items()})
+    assert Counter(values("报告类型")) == Counter({palette.PERIOD_ZH[k]: n for k, n in periods.items()})
+    assert "年底" in values("报告类型")
+    assert set(values("是否达序")) <= {"是", "否", None}
+    # each status cell is tinted with the tracker's colour of that status
+    status_col = col["状态"] + 1
+    for row in range(2, ws.max_row + 1):
+        cell = ws.cell(row=row, column=status_col)
+        code = next(k for k, zh in palette.STATUS_ZH.items() if zh == cell.value)
+        assert cell.fill.fgColor.rgb[-6:] == palette.STATUS_TINTS[code]
+    # dates are dates; the header is frozen, bold and filtered; long text is wrapped in a wide column
+    dates = [c for c in ws[get_column_letter(col["截止日期"] + 1)][1:] if c.value is not None]
+    assert dates and all(isinstance(c.value, date) and c.number_format == "yyyy-mm-dd" for c in dates)
+    assert ws.freeze_panes == "A2" and ws["A1"].font.bold and ws.auto_filter.ref.startswith("A1:")
+    text_col = get_column_letter(col["具体工作任务"] + 1)
+    assert ws.column_dimensions[text_col].width >= 40 and ws[f"{text_col}2"].alignment.wrap_text
+    key_col = get_column_letter(col["任务编号"] + 1)
+    assert ws.column_dimensions[key_col].width < 15 and not ws[f"{key_col}2"].alignment.wrap_text
+
+    ta = wb["v_target_actual"]
+    head = [c.value for c in ta[1]]
+    got = Counter(r[head.index("结果")] for r in ta.iter_rows(min_row=2, values_only=True))
+    assert got == Counter({palette.OUTCOME_ZH[k]: n for k, n in outcomes.items()}) and got["达标"] > 0
+    ratio = next(c for c in ta[get_column_letter(head.index("完成率") + 1)][1:] if c.value is not None)
+    assert ratio.number_format == "0.0%"
+
+    # the CSV says the same in Chinese and stays formula-safe
+    rows = list(csv.DictReader(io.StringIO((out / "v_task_latest.csv").read_bytes().decode("utf-8-sig"))))
+    assert Counter(r["状态"] for r in rows) == Counter({palette.STATUS_ZH[k]: n for k, n in statuses.items()})
+    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())

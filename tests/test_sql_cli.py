@@ -103,3 +103,13 @@ def test_clear_error_while_a_writer_holds_the_lock(wh, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_csv_is_formula_safe(wh):
+    from tests.analyst_helpers import FORMULA_PROJECT
+
+    res = sql(wh, "SELECT project, -3 AS n FROM v_task_latest WHERE project IS NOT NULL ORDER BY task_key", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    got = list(csv.reader(io.StringIO(res.stdout)))
+    assert ["'" + FORMULA_PROJECT, "-3"] in got[1:]  # the text is neutralized, the number stays a number
+    assert not any(v.startswith(("=", "+", "@")) for row in got for v in row)

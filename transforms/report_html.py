@@ -11,26 +11,21 @@ from collections import Counter, defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from transforms import palette
+
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-STATUS_COLORS = {
-    "completed": "#2e7d32",
-    "in_progress": "#1976d2",
-    "ongoing": "#00897b",
-    "behind": "#e65100",
-    "not_started": "#c62828",
-    "unknown": "#9e9e9e",
-}
-SEVERITY_COLORS = {"error": "#c62828", "warning": "#ef6c00", "info": "#546e7a"}
+STATUS_COLORS = palette.STATUS_COLORS  # the tracker's and the spreadsheets' palette
+SEVERITY_COLORS = palette.SEVERITY_COLORS
 
 # Finding categories in the order a reviewer acts on them: (key, title, what to do).
 CATEGORIES: list[tuple[str, str, str]] = [
-    ("quarantined", "Rows quarantined (not loaded)", "Fix the source row or the reader; the rest of the report was loaded."),
-    ("mapping", "Unknown headers and units", "Add the name to the mapping file shown, then re-ingest the report."),
-    ("suspicious", "Suspicious values", "Check the figure against the source; fix the source or the phrase/unit rules."),
-    ("metadata", "Inferred metadata", "Confirm the value, or add the report to the manifest (sources.yaml)."),
-    ("checks", "Warehouse checks and Great Expectations", "A failed invariant or expectation over the loaded tables."),
-    ("repairs", "Repairs made", "Done automatically; skim them to confirm the repair was right."),
-    ("other", "Other findings", "Reader and layout notes."),
+    ("quarantined", "隔离的行（未加载）Rows quarantined (not loaded)", "Fix the source row or the reader; the rest of the report was loaded."),
+    ("mapping", "未知表头和单位 Unknown headers and units", "Add the name to the mapping file shown, then re-ingest the report."),
+    ("suspicious", "可疑数值 Suspicious values", "Check the figure against the source; fix the source or the phrase/unit rules."),
+    ("metadata", "推断的元数据 Inferred metadata", "Confirm the value, or add the report to the manifest (sources.yaml)."),
+    ("checks", "仓库检查与 Great Expectations · Warehouse checks and Great Expectations", "A failed invariant or expectation over the loaded tables."),
+    ("repairs", "自动修复 Repairs made", "Done automatically; skim them to confirm the repair was right."),
+    ("other", "其他发现 Other findings", "Reader and layout notes."),
 ]
 CATEGORY_TITLES = {k: t for k, t, _ in CATEGORIES}
 
@@ -206,7 +201,7 @@ def status_chart(reports: list[dict[str, Any]], labels: dict[str, str]) -> str:
     legend = "".join(
         f'<span class="chip"><i style="background:{STATUS_COLORS[c]}"></i>{esc(labels.get(c, c))} {esc(c)}</span>' for c in codes
     )
-    parts = [f'<div class="legend">{legend}</div>',
+    parts = [f'<div class="legend status-legend">图例 Legend: {legend}</div><div class="scroll">',
              f'<svg class="chart" role="img" aria-label="status distribution per report" width="{left + width + 40}" '
              f'height="{height}" viewBox="0 0 {left + width + 40} {height}" xmlns="http://www.w3.org/2000/svg">']
     for i, rep in enumerate(reports):
@@ -228,7 +223,7 @@ def status_chart(reports: list[dict[str, Any]], labels: dict[str, str]) -> str:
                 parts.append(_svg_text(x + w / 2, y + bar_h * 0.7, n, 11, "middle", "#fff", "bold"))
             x += w
         parts.append(_svg_text(left + width + 4, y + bar_h * 0.7, total, 11))
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -246,7 +241,10 @@ def rule_history_chart(rule_history: list[dict[str, Any]], runs: list[int]) -> s
     width = left + col_w * len(runs) + 10
     height = 30 + row_h * len(order) + 10
     colors = {3: SEVERITY_COLORS["error"], 2: SEVERITY_COLORS["warning"], 1: SEVERITY_COLORS["info"]}
-    parts = [f'<svg class="chart" role="img" aria-label="findings per rule across runs" width="{width}" height="{height}" '
+    legend = "".join(f'<span class="chip"><i style="background:{SEVERITY_COLORS[k]}"></i>{esc(palette.SEVERITY_ZH[k])} {esc(k)}</span>'
+                     for k in ("error", "warning", "info"))
+    parts = [f'<div class="legend severity-legend">图例 Legend: {legend}</div><div class="scroll">',
+             f'<svg class="chart" role="img" aria-label="findings per rule across runs" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
     for j, run in enumerate(runs):
         parts.append(_svg_text(left + j * col_w + col_w / 2, 16, f"run {run}", 11, "middle", weight="bold"))
@@ -266,28 +264,35 @@ def rule_history_chart(rule_history: list[dict[str, Any]], runs: list[int]) -> s
                 parts.append(_svg_text(x + w + 3, y + 14, n, 10))
             else:
                 parts.append(_svg_text(x, y + 14, "·", 10, fill="#bbb"))
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------- HTML
 
-CSS = """
-body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
-margin:24px auto;max-width:1200px;color:#222;line-height:1.45;padding:0 16px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
-h3{font-size:16px;margin:20px 0 6px}table{border-collapse:collapse;margin:6px 0 12px;font-size:13px;width:100%}
-th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f3f5f7}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.muted{color:#777}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:bold}
-.ok{background:#2e7d32}.warn{background:#ef6c00}.fail{background:#c62828}
-.sev-error{color:#c62828;font-weight:bold}.sev-warning{color:#ef6c00}.sev-info{color:#546e7a}
-.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}.kpi{border:1px solid #ddd;border-radius:6px;padding:6px 12px;min-width:110px}
-.kpi b{display:block;font-size:20px}.report{border:1px solid #e3e3e3;border-radius:8px;padding:4px 16px 10px;margin:18px 0}
-.hint{background:#fff8e1;border-left:4px solid #ffb300;padding:4px 10px;margin:4px 0 8px;font-size:13px}
-details summary{cursor:pointer;margin:4px 0}code{background:#f4f4f4;padding:0 3px;border-radius:3px}
-.chart text{font-family:inherit}.legend{font-size:12px;margin:4px 0}
-.chip{display:inline-block;margin-right:12px}.chip i{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
+CSS = f"""
+body{{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;
+margin:24px auto;max-width:1200px;color:#222;line-height:1.45;padding:0 16px}}
+h1{{font-size:24px;margin:0 0 4px}}h2{{font-size:19px;border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}}
+h3{{font-size:16px;margin:20px 0 6px}}table{{border-collapse:collapse;margin:6px 0 12px;font-size:13px;width:100%}}
+th,td{{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}}th{{background:#f3f5f7}}
+td.n,th.n{{text-align:right;font-variant-numeric:tabular-nums}}.muted{{color:#777}}
+.badge{{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:bold}}
+.ok{{background:{palette.VERDICT_COLORS["ok"]}}}.warn{{background:{palette.VERDICT_COLORS["warn"]}}}.fail{{background:{palette.VERDICT_COLORS["fail"]}}}
+.sev-error{{color:{SEVERITY_COLORS["error"]};font-weight:bold}}.sev-warning{{color:{SEVERITY_COLORS["warning"]}}}.sev-info{{color:{SEVERITY_COLORS["info"]}}}
+.kpis{{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}}.kpi{{border:1px solid #ddd;border-radius:6px;padding:6px 12px;min-width:110px}}
+.kpi b{{display:block;font-size:20px}}.report{{border:1px solid #e3e3e3;border-radius:8px;padding:4px 16px 10px;margin:18px 0}}
+.hint{{background:#fff8e1;border-left:4px solid #ffb300;padding:4px 10px;margin:4px 0 8px;font-size:13px}}
+details summary{{cursor:pointer;margin:4px 0}}code{{background:#f4f4f4;padding:0 3px;border-radius:3px}}
+.chart text{{font-family:inherit}}.legend{{font-size:12px;margin:4px 0}}
+.chip{{display:inline-block;margin-right:12px;white-space:nowrap}}.chip i{{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}}
+*{{box-sizing:border-box}}p,.muted,summary{{overflow-wrap:anywhere}}.scroll{{overflow-x:auto;max-width:100%}}th{{white-space:nowrap;word-break:keep-all}}
+.kpi span{{display:block;font-size:12px;color:#555}}td.n{{white-space:nowrap}}code{{overflow-wrap:anywhere}}
+@media (max-width:600px){{
+body{{margin:12px auto;padding:0 10px}}h1{{font-size:20px}}h2{{font-size:17px}}
+.kpis{{gap:6px}}.kpi{{min-width:0;flex:1 1 40%;padding:4px 8px}}.kpi b{{font-size:17px}}
+.report{{padding:4px 8px 8px}}
+}}
 """
 
 
@@ -302,7 +307,16 @@ def _table(columns: list[tuple[str, str]], rows: list[dict[str, Any]], numeric: 
             cls = "n" if k in numeric else (f"sev-{esc(v)}" if k == "severity" else "")
             cells.append(f'<td class="{cls}">{esc(v)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+def verdict_badge(verdict: str) -> str:
+    return f'<span class="badge {esc(verdict)}">{esc(palette.VERDICT_ZH.get(verdict, verdict))} {esc(verdict)}</span>'
+
+
+def _kpis(kpis: list[tuple[str, Any]]) -> str:
+    """Key figures as cards: the figure, then its label (Chinese, English)."""
+    return '<div class="kpis">' + "".join(f'<div class="kpi"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for k, v in kpis) + "</div>"
 
 
 def _lines(f: dict[str, Any]) -> str:
@@ -354,27 +368,27 @@ def _report_section(rep: dict[str, Any], limit: int, labels: dict[str, str]) -> 
         by_cat[classify(f)].append(f)
     status = ", ".join(f"{labels.get(s['status_code'], s['status_code'])} {s['tasks']}" for s in rep["status"] if s["tasks"])
     kpis = [
-        ("tasks loaded", r.get("task_count")), ("progress rows", r.get("progress_rows")), ("metrics", r.get("metric_rows")),
-        ("unit links", r.get("unit_links")), ("leader links", r.get("leader_links")), ("sections", r.get("sections")),
-        ("quarantined rows", m["quarantined_rows"]), ("errors", m["errors"]), ("warnings", m["warnings"]), ("info", m["infos"]),
+        ("已加载任务 tasks loaded", r.get("task_count")), ("进度行 progress rows", r.get("progress_rows")), ("指标 metrics", r.get("metric_rows")),
+        ("单位关联 unit links", r.get("unit_links")), ("领导关联 leader links", r.get("leader_links")), ("小节 sections", r.get("sections")),
+        ("隔离行 quarantined rows", m["quarantined_rows"]), ("错误 errors", m["errors"]), ("警告 warnings", m["warnings"]), ("提示 info", m["infos"]),
     ]
     parts = [
         f'<section class="report" id="report-{esc(r.get("report_key"))}">',
-        f'<h2>{esc(r.get("county"))} {esc(r.get("plan_year"))} · as of {esc(r.get("as_of_date"))} · {esc(r.get("period_type"))} '
-        f'<span class="badge {esc(m["verdict"])}">{esc(m["verdict"])}</span></h2>',
+        f'<h2>{esc(r.get("county"))} {esc(r.get("plan_year"))}年 · 截至 as of {esc(r.get("as_of_date"))} · '
+        f'{esc(palette.PERIOD_ZH.get(r.get("period_type"), r.get("period_type")))} {esc(r.get("period_type"))} {verdict_badge(m["verdict"])}</h2>',
         f'<p>{esc(r.get("title") or "")}<br><span class="muted">file {esc(r.get("file_name"))} · report #{esc(r.get("report_key"))} · '
         f'format {esc(r.get("format"))} · metadata from {esc(r.get("metadata_source"))} · sha256 {esc(str(r.get("sha256") or "")[:12])}… · '
         f'source {esc(r.get("source_uri"))}</span></p>',
     ]
     if m["reasons"]:
         parts.append("<p class=\"hint\">" + "; ".join(esc(x) for x in m["reasons"]) + "</p>")
-    parts.append('<div class="kpis">' + "".join(f'<div class="kpi"><b>{esc(v)}</b>{esc(k)}</div>' for k, v in kpis) + "</div>")
-    parts.append(f"<p>Status: {esc(status) or '<span class=muted>none</span>'}</p>")
+    parts.append(_kpis(kpis))
+    parts.append(f"<p>状态 Status: {esc(status) or '<span class=muted>none</span>'}</p>")
     for key, title, todo in CATEGORIES:
         items = by_cat.get(key, [])
         parts.append(f"<h3>{esc(title)} ({len(items)})</h3>")
         if not items:
-            parts.append('<p class="muted">None.</p>')
+            parts.append('<p class="muted">无 None.</p>')
             continue
         parts.append(f'<p class="muted">{esc(todo)}</p>')
         if key == "mapping":
@@ -383,6 +397,37 @@ def _report_section(rep: dict[str, Any], limit: int, labels: dict[str, str]) -> 
             parts.append(_findings_block(items, limit, open_max=5 if key == "repairs" else 1000))
     parts.append("</section>")
     return "".join(parts)
+
+
+OVERVIEW_COLUMNS = [  # (key, header, numeric)
+    ("report", "报告 report", False), ("file", "文件 file", False), ("tasks", "任务 tasks", True), ("verdict", "结论 verdict", False),
+    ("errors", "错误 errors", True), ("warnings", "警告 warnings", True), ("repairs", "修复 repairs", True),
+    ("quarantined", "隔离行 quarantined rows", True), ("mapping", "未知表头/单位 unknown headers / units", True),
+    ("suspicious", "可疑数值 suspicious values", True), ("inferred", "推断元数据 inferred metadata", True),
+]
+
+
+def overview_table(reports: list[dict[str, Any]]) -> str:
+    """One row per report (data-report = its key; every count cell names its column in data-col)."""
+    head = "".join(f'<th class="{"n" if num else ""}">{esc(label)}</th>' for _, label, num in OVERVIEW_COLUMNS)
+    body = []
+    for rep in reports:
+        r, m = rep["report"], rep["summary"]
+        c = m["categories"]
+        values = {
+            "report": f"{r.get('county') or ''} {r.get('plan_year') or ''} · {r.get('as_of_date') or ''}", "file": r.get("file_name"),
+            "tasks": r.get("task_count"), "errors": m["errors"], "warnings": m["warnings"],
+            "repairs": c.get("repairs", 0), "quarantined": m["quarantined_rows"], "mapping": c.get("mapping", 0),
+            "suspicious": c.get("suspicious", 0), "inferred": c.get("metadata", 0),
+        }
+        cells = []
+        for key, _, num in OVERVIEW_COLUMNS:
+            if key == "verdict":
+                cells.append(f'<td data-col="verdict" data-verdict="{esc(m["verdict"])}">{verdict_badge(m["verdict"])}</td>')
+            else:
+                cells.append(f'<td class="{"n" if num else ""}" data-col="{key}">{esc(values[key])}</td>')
+        body.append(f'<tr data-report="{esc(r.get("report_key"))}">{"".join(cells)}</tr>')
+    return f'<div class="scroll"><table class="overview"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
 def render_report(data: dict[str, Any]) -> str:
@@ -403,50 +448,37 @@ def render_report(data: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="muted">generated {esc(generated.isoformat(timespec="seconds") if isinstance(generated, datetime | date) else generated)} '
-        f'from the warehouse · flow {esc(run.get("flow_name"))} · started {esc(run.get("started_at"))} · outcome '
+        f'<p class="muted">生成于 generated {esc(generated.isoformat(timespec="seconds") if isinstance(generated, datetime | date) else generated)} '
+        f'from the warehouse · 流程 flow {esc(run.get("flow_name"))} · 开始 started {esc(run.get("started_at"))} · 结果 outcome '
         f'<b>{esc(run.get("outcome"))}</b></p>',
     ]
     if data.get("all_reports"):
-        p.append('<p class="hint">This run loaded no report: every report in the warehouse is listed.</p>')
+        p.append('<p class="hint">本次运行未加载报告，列出仓库中的全部报告。This run loaded no report: every report in the warehouse is listed.</p>')
     kpis = [
-        ("files seen", run.get("files_seen")), ("reports loaded", run.get("reports_loaded")),
-        ("skipped (same content)", run.get("reports_skipped")), ("files rejected", len(data.get("quarantine") or [])),
-        ("tasks loaded", run.get("tasks_loaded")), ("reports ok / warn / fail",
-                                                    f"{verdicts.get('ok', 0)} / {verdicts.get('warn', 0)} / {verdicts.get('fail', 0)}"),
-        ("seconds", run.get("seconds")),
+        ("读取文件 files seen", run.get("files_seen")), ("加载报告 reports loaded", run.get("reports_loaded")),
+        ("跳过（内容相同）skipped (same content)", run.get("reports_skipped")), ("拒收文件 files rejected", len(data.get("quarantine") or [])),
+        ("加载任务 tasks loaded", run.get("tasks_loaded")),
+        ("通过 / 需注意 / 不通过 ok / warn / fail", f"{verdicts.get('ok', 0)} / {verdicts.get('warn', 0)} / {verdicts.get('fail', 0)}"),
+        ("秒 seconds", run.get("seconds")),
     ]
-    p.append('<div class="kpis">' + "".join(f'<div class="kpi"><b>{esc(v)}</b>{esc(k)}</div>' for k, v in kpis) + "</div>")
+    p.append(_kpis(kpis))
     # overview
-    p.append("<h2>Reports in this run</h2>")
-    rows = []
-    for rep in s["reports"]:
-        r, m = rep["report"], rep["summary"]
-        c = m["categories"]
-        rows.append({
-            "report": f"{r.get('county') or ''} {r.get('plan_year') or ''} · {r.get('as_of_date') or ''}", "file": r.get("file_name"),
-            "tasks": r.get("task_count"), "verdict": m["verdict"], "errors": m["errors"], "warnings": m["warnings"],
-            "repairs": c.get("repairs", 0), "quarantined": m["quarantined_rows"], "mapping": c.get("mapping", 0),
-            "suspicious": c.get("suspicious", 0), "inferred": c.get("metadata", 0),
-        })
-    if rows:
-        p.append(_table([("report", "report"), ("file", "file"), ("tasks", "tasks"), ("verdict", "verdict"), ("errors", "errors"),
-                         ("warnings", "warnings"), ("repairs", "repairs"), ("quarantined", "quarantined rows"),
-                         ("mapping", "unknown headers / units"), ("suspicious", "suspicious values"), ("inferred", "inferred metadata")],
-                        rows, {"tasks", "errors", "warnings", "repairs", "quarantined", "mapping", "suspicious", "inferred"}))
+    p.append("<h2>报告一览 Reports in this run</h2>" if not data.get("all_reports") else "<h2>报告一览 Reports in the warehouse</h2>")
+    if s["reports"]:
+        p.append(overview_table(s["reports"]))
     else:
-        p.append('<p class="muted">No report was loaded in this run.</p>')
+        p.append('<p class="muted">本次运行未加载报告。No report was loaded in this run.</p>')
     listed = listed_reports(s)
     if len(listed) < len(s["reports"]):
         p.append(f'<p class="hint">{len(s["reports"])} reports: each is counted in the table above; the findings and the status '
                  f'chart below are those of the {len(listed)} most serious (fail, then warn, then most quarantined rows, errors '
                  f'and warnings; <code>report.reports_detailed</code> in <code>schemas/quality.yaml</code>). The others\' findings '
                  f'are in the warehouse: <code>luoshi sql "SELECT * FROM dq_issue WHERE report_key = …"</code>.</p>')
-    p.append("<h3>Status distribution per report</h3>")
+    p.append("<h3>各报告状态分布 Status distribution per report</h3>")
     p.append(status_chart(listed, labels))
     # rejected files
     q = data.get("quarantine") or []
-    p.append(f"<h2>Rejected files ({len(q)})</h2>")
+    p.append(f"<h2>拒收文件 Rejected files ({len(q)})</h2>")
     if q:
         p.append('<p class="muted">Nothing of these files was loaded. Fix the file or the reader, or add it to the manifest, and ingest it again.</p>')
         p.append(_table([("source_file", "file"), ("reason", "reason"), ("sha256", "sha256"), ("created_at", "when")], q))
@@ -456,7 +488,7 @@ def render_report(data: dict[str, Any]) -> str:
     for rep in listed:
         p.append(_report_section(rep, limit, labels))
     # run level
-    p.append(f"<h2>Warehouse checks and Great Expectations ({len(s['run_level'])})</h2>")
+    p.append(f"<h2>仓库检查与 Great Expectations · Warehouse checks ({len(s['run_level'])})</h2>")
     gx = data.get("gx") or {}
     if gx.get("skipped"):
         p.append('<p class="muted">Not re-run: this run loaded no report, so the warehouse is as the last checks found it.</p>')
@@ -471,7 +503,7 @@ def render_report(data: dict[str, Any]) -> str:
     else:
         p.append('<p class="muted">Every warehouse check returned zero rows and every expectation passed.</p>')
     # history
-    p.append("<h2>History across runs</h2>")
+    p.append("<h2>历次运行 History across runs</h2>")
     p.append('<p class="muted">Findings recorded per run (a report replaced by a newer version keeps only its newest findings).</p>')
     if history:
         p.append(_table([("run_key", "run"), ("started_at", "started"), ("outcome", "outcome"), ("files_seen", "files"),
@@ -480,7 +512,7 @@ def render_report(data: dict[str, Any]) -> str:
                          ("warnings", "warnings"), ("infos", "info")], history,
                         {"run_key", "files_seen", "reports_loaded", "reports_skipped", "reports_failed", "files_rejected",
                          "tasks_loaded", "errors", "warnings", "infos"}))
-    p.append("<h3>Findings per rule across runs</h3>")
+    p.append("<h3>各规则历次发现 Findings per rule across runs</h3>")
     p.append(rule_history_chart(data.get("rule_history") or [], runs))
     p.append('<p class="muted">Thresholds and severities: <code>schemas/quality.yaml</code>. Mapping files: '
              '<code>schemas/mappings/</code>. Regenerate: <code>luoshi report</code>.</p>')

@@ -1,5 +1,6 @@
--- Findings to list: those recorded while loading the selected reports, and the run's own quality-step
--- findings (warehouse checks, Great Expectations).
+-- Findings to list: every finding of the selected reports (those recorded while loading them and the
+-- warehouse checks that named them, in whichever run: the same findings v_report_quality counts),
+-- and the run's own quality-step findings (warehouse checks, Great Expectations).
 WITH run AS (
     SELECT started_at, coalesce(finished_at, TIMESTAMP '9999-12-31') AS finished_at FROM etl_run WHERE run_key = $run_key
 ), sel AS (
@@ -9,7 +10,7 @@ WITH run AS (
 SELECT d.issue_key, d.run_key, d.report_key, d.source_file, d.table_no, d.seq, d.line_start, d.line_end,
        d.stage, d.rule, d.severity, d.message, d.mapping_file
 FROM dq_issue d
-WHERE (d.report_key IN (SELECT report_key FROM sel) AND d.stage NOT IN ('check', 'gx'))
+WHERE d.report_key IN (SELECT report_key FROM sel)
    OR (d.run_key = $run_key AND d.stage IN ('check', 'gx'))
 ORDER BY d.report_key NULLS LAST,
          CASE d.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,
