@@ -25,7 +25,7 @@ STATUS_COLORS = {
     "unknown": "#9e9e9e",
 }
 OUTCOME_ZH = {"met": "达标", "short": "未达标", "no_actual": "无实际值", "not_comparable": "无法比较"}
-PERIOD_ZH = {"plan": "计划", "monthly": "月报", "quarterly": "季报", "year_end": "年终"}
+PERIOD_ZH = {"plan": "计划", "monthly": "月报", "quarterly": "季报", "half_year": "半年报", "year_end": "年终"}
 
 CSS = """
 *{box-sizing:border-box}
