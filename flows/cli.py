@@ -47,7 +47,7 @@ def ingest(
     county: Annotated[str | None, typer.Option(help="County name, overrides the manifest.")] = None,
     plan_year: Annotated[int | None, typer.Option(help="Plan year, overrides the manifest.")] = None,
     as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD, overrides the manifest.")] = None,
-    period_type: Annotated[str | None, typer.Option(help="plan | monthly | quarterly | year_end.")] = None,
+    period_type: Annotated[str | None, typer.Option(help="plan | monthly | quarterly | half_year | year_end.")] = None,
     batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
     workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
     dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
@@ -95,9 +95,10 @@ def extract(
 ) -> None:
     """Parse and normalize one report; print one JSON object per task. Writes nothing."""
     from flows.sources import ArchivedFile, find_manifest_entry, manifests_for, sha256_bytes
-    from transforms.metadata import infer_metadata, meta_from_mapping
+    from transforms.metadata import infer_metadata, meta_from_mapping, report_object
     from transforms.pipeline import RejectedReport, parse_report
     from transforms.readers import decode
+    from transforms.readers.clean import clean_text
 
     if not path.is_file():
         err.print(f"[red]error:[/red] {path}: no such file")
@@ -107,15 +108,19 @@ def extract(
     entry = find_manifest_entry(archived, manifests_for([path], str(manifest) if manifest else None))
     meta = meta_from_mapping({"plan_year": plan_year, "as_of": as_of}).merged(meta_from_mapping(entry or {}))
     if meta.missing():
-        meta = meta.merged(infer_metadata(decode(data)[0] if not data.startswith(b"PK") else ""))
+        meta = meta.merged(infer_metadata(clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""))
     try:
         parsed = parse_report(data, path.name, as_of=meta.as_of, plan_year=meta.plan_year)
     except RejectedReport as exc:
         err.print(f"[red]rejected:[/red] {exc}")
         raise typer.Exit(1) from exc
+    if meta.missing() and parsed.text:
+        # formats without a text body (DOCX/XLSX): infer from the parsed text instead
+        meta = meta.merged(infer_metadata(parsed.text))
+    report = report_object(meta)
     out = sys.stdout
     for rec in parsed.records:
-        out.write(json.dumps(rec.to_json(), ensure_ascii=False) + "\n")
+        out.write(json.dumps({**rec.to_json(), "report": report}, ensure_ascii=False) + "\n")
     for f in parsed.findings:
         if f.severity in ("warning", "error"):
             err.print(f"{f.severity}: {f.rule}: {f.message}", markup=False, highlight=False)

@@ -52,6 +52,7 @@ from transforms.pipeline import (
     validate_reports,
 )
 from transforms.readers import decode
+from transforms.readers.clean import clean_text
 from warehouse.db import WarehouseBusy, connect, is_lock_error
 from warehouse.loader import (
     LoadRejected,
@@ -149,7 +150,7 @@ def prepare_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides
     """Read, lay out and normalize one archived file (pure work on its bytes); validation follows per batch."""
     data = Path(archived.raw_path).read_bytes()
 
-    text = decode(data)[0] if not data.startswith(b"PK") else ""
+    text = clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""
     # status and 序时 need the as-of date, so metadata is resolved before parsing
     meta, source, meta_findings = resolve_metadata(archived, text, entry, overrides)
     prepared = Prepared(archived=archived, meta=meta, metadata_source=source, findings=meta_findings)

@@ -40,7 +40,7 @@ SEVERITY_COLORS = {"error": STATUS_COLORS["behind"], "warning": STATUS_COLORS["n
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 OUTCOME_ZH = {"met": "达标", "short": "未达标", "no_actual": "无实际值", "not_comparable": "无法比较"}
-PERIOD_ZH = {"plan": "计划", "monthly": "月报", "quarterly": "季报", "year_end": "年底"}
+PERIOD_ZH = {"plan": "计划", "monthly": "月报", "quarterly": "季报", "half_year": "半年报", "year_end": "年底"}
 CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
 TRANSITION_ZH = {"improved": "好转", "declined": "变差", "unchanged": "不变", "new": "新增", "dropped": "未再报", "unclear": "无法判断"}
 

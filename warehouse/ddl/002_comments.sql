@@ -14,7 +14,7 @@ COMMENT ON COLUMN dim_report.report_key IS 'Surrogate key.';
 COMMENT ON COLUMN dim_report.county_key IS 'County (dim_county.county_key).';
 COMMENT ON COLUMN dim_report.plan_year IS 'Plan year of the work report the tasks come from.';
 COMMENT ON COLUMN dim_report.as_of_date IS 'Date the progress describes (e.g. 截止2020年11月底 → 2020-11-30).';
-COMMENT ON COLUMN dim_report.period_type IS 'plan (targets only), monthly, quarterly or year_end.';
+COMMENT ON COLUMN dim_report.period_type IS 'plan (targets only), monthly, quarterly, half_year or year_end.';
 COMMENT ON COLUMN dim_report.title IS 'Report title, from the page or the manifest.';
 COMMENT ON COLUMN dim_report.source_uri IS 'Where the report was published (URL), if known.';
 COMMENT ON COLUMN dim_report.file_name IS 'File name the report was ingested from.';

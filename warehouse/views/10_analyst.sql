@@ -51,7 +51,7 @@ COMMENT ON COLUMN v_task_latest.deadline IS 'Deadline as written (完成时限),
 COMMENT ON COLUMN v_task_latest.thread_key IS 'Thread of linked tasks across plan years, when linking has assigned one.';
 COMMENT ON COLUMN v_task_latest.report_key IS 'Latest report that carries the task (dim_report.report_key); NULL if no report does any more.';
 COMMENT ON COLUMN v_task_latest.as_of_date IS 'As-of date of that latest report.';
-COMMENT ON COLUMN v_task_latest.period_type IS 'Period type of that latest report: plan, monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_latest.period_type IS 'Period type of that latest report: plan, monthly, quarterly, half_year or year_end.';
 COMMENT ON COLUMN v_task_latest.file_name IS 'File name of that latest report.';
 COMMENT ON COLUMN v_task_latest.report_title IS 'Title of that latest report.';
 COMMENT ON COLUMN v_task_latest.reports_seen IS 'Number of reports that carry the task.';
@@ -439,7 +439,7 @@ COMMENT ON COLUMN v_report_quality.report_key IS 'Report (dim_report.report_key)
 COMMENT ON COLUMN v_report_quality.county_name IS 'County name.';
 COMMENT ON COLUMN v_report_quality.plan_year IS 'Plan year of the report.';
 COMMENT ON COLUMN v_report_quality.as_of_date IS 'As-of date of the report.';
-COMMENT ON COLUMN v_report_quality.period_type IS 'Period type: plan, monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_report_quality.period_type IS 'Period type: plan, monthly, quarterly, half_year or year_end.';
 COMMENT ON COLUMN v_report_quality.file_name IS 'File name the report was ingested from.';
 COMMENT ON COLUMN v_report_quality.format IS 'Source format (text, html, docx, xlsx, csv).';
 COMMENT ON COLUMN v_report_quality.metadata_source IS 'Where county, year and as-of date came from: manifest, override, inferred (or +inferred).';

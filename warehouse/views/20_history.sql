@@ -30,7 +30,7 @@ COMMENT ON COLUMN v_status_history.sub_seq IS 'Which target of item seq the task
 COMMENT ON COLUMN v_status_history.report_key IS 'Progress report (dim_report.report_key).';
 COMMENT ON COLUMN v_status_history.report_no IS 'Position of the report among the progress reports of the county''s plan year, by as-of date (1 = earliest); counts every progress report, not only those carrying the task.';
 COMMENT ON COLUMN v_status_history.as_of_date IS 'Date the report''s progress describes.';
-COMMENT ON COLUMN v_status_history.period_type IS 'Kind of progress report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_status_history.period_type IS 'Kind of progress report: monthly, quarterly, half_year or year_end.';
 COMMENT ON COLUMN v_status_history.status_code IS 'Status in this report (dim_status.status_code): completed, in_progress, ongoing, behind, not_started or unknown.';
 COMMENT ON COLUMN v_status_history.status_zh IS 'Chinese label of the status, e.g. 已完成.';
 COMMENT ON COLUMN v_status_history.is_final IS 'True when the status is an end state (completed).';
