@@ -11,6 +11,7 @@ from pandera.typing import Series
 
 STATUS_CODES = ["completed", "in_progress", "behind", "not_started", "ongoing", "unknown"]
 CONFIDENCES = ["high", "medium", "low", "none"]  # none: nothing to judge by (a plan)
+DEADLINE_BASES = ["deadline_column", "task_text", "standing_duty"]  # None: no deadline stated
 UNIT_TYPES = ["department", "township", "collective", "enterprise", "other"]
 
 
@@ -43,12 +44,21 @@ class TaskRecord(pa.DataFrameModel):
     status: Series[str] = pa.Field(isin=STATUS_CODES)
     status_confidence: Series[str] = pa.Field(isin=CONFIDENCES)
     expected_progress: Series[float] = pa.Field(ge=0, le=1, nullable=True)
+    deadline_date: Series[pa.DateTime] = pa.Field(nullable=True)
+    deadline_basis: Series[str] = pa.Field(isin=DEADLINE_BASES, nullable=True)
+    # a stated share above 100 % is possible (完工率达102.07%); ten times the target is a misreading
+    reported_pct: Series[float] = pa.Field(ge=0, le=10, nullable=True)
+    pct_gap: Series[float] = pa.Field(ge=-1, le=10, nullable=True)
     n_leaders: Series[int] = pa.Field(ge=0)
     n_units: Series[int] = pa.Field(ge=0)
 
     @pa.dataframe_check(error="someone_responsible: a task has no responsible unit and no leader")
     def someone_responsible(cls, df):  # noqa: N805
         return (df["n_units"] + df["n_leaders"]) > 0
+
+    @pa.dataframe_check(error="standing_without_date: a standing duty has a deadline date")
+    def standing_without_date(cls, df):  # noqa: N805
+        return ~((df["deadline_basis"] == "standing_duty") & df["deadline_date"].notna())
 
     class Config:
         strict = False

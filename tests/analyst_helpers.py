@@ -3,6 +3,7 @@
 Statuses and metrics do not come from a classifier here: the scenario gives chosen tasks chosen
 statuses and metrics (real numbers of the reference text) so the views have something to count.
 
+- tasks 6 and 7 get a 完成时限 cell (DEADLINES) and the deadline it sets.
 - report 1: 吉水县 2020, monthly as of 2020-06-30: every task in_progress (task 0 behind); task 2 has
   an early actual of 600 学位.
 - report 2: 吉水县 2020, year_end as of 2020-11-30 (the reference's own date): statuses by index
@@ -25,6 +26,7 @@ from typing import Any
 
 import duckdb
 
+from transforms.deadlines import task_deadline
 from transforms.normalize import TaskRecord
 from warehouse.db import connect
 from warehouse.loader import ReportLoad, load_report
@@ -64,7 +66,8 @@ def hostile(records: list[TaskRecord]) -> list[TaskRecord]:
         if i == 4:
             r = replace(r, project=FORMULA_PROJECT, progress=[{"label": "落实情况", "text": FORMULA_PROGRESS}])
         if i in DEADLINES:
-            r = replace(r, deadline=DEADLINES[i])
+            text, when, basis = task_deadline(DEADLINES[i], r.task_text, 2020)
+            r = replace(r, deadline=DEADLINES[i], deadline_text=text, deadline_date=when, deadline_basis=basis)
         out.append(r)
     return out
 

@@ -17,6 +17,8 @@ from tests.analyst_helpers import (
     analyst_warehouse,
     expected_latest,
     expected_unit_scores,
+    june_records,
+    november_records,
     november_status,
     read_only,
 )
@@ -26,7 +28,7 @@ from warehouse.loader import load_report
 
 VIEWS = [
     "v_task_latest", "v_status_counts", "v_target_actual", "v_task_metric_summary",
-    "v_scorecard_unit", "v_scorecard_leader", "v_task_overdue", "v_report_quality",
+    "v_scorecard_unit", "v_scorecard_leader", "v_task_due", "v_task_overdue", "v_task_due_this_month", "v_report_quality",
 ]
 
 
@@ -162,20 +164,60 @@ def test_unit_scorecard_matches_the_records(scenario_wh, reference_parsed):
         assert [leaders[name][k] for k in ("tasks", "completed", "behind", "unknown")] == [c["tasks"], c["completed"], c["behind"], c["unknown"]]
 
 
-def test_overdue_tasks(scenario_wh, reference_parsed):
-    overdue = {(r["plan_year"], r["table_no"], r["seq"]): r for r in rows(scenario_wh, "SELECT * FROM v_task_overdue")}
+def test_overdue_tasks_as_of_each_report(scenario_wh, reference_parsed):
+    """Overdue in a report = due before its as-of date (a year-end report: due within the plan year)
+    and not completed in it; standing duties never; days counted to the as-of date, not to today."""
+    got = rows(scenario_wh, "SELECT * FROM v_task_overdue")
+    overdue = {(r["as_of_date"], r["table_no"], r["seq"]): r for r in got}
     recs = reference_parsed.records
-    statuses = {(r.table_no, r.seq): s for r, s in expected_latest(recs)}
-    not_done = {k for k, s in statuses.items() if s != "completed"}
-    assert {k[1:] for k in overdue if k[0] == 2020} == not_done  # 2020 is long over; completed ones never listed
-    assert all(r["status_code"] != "completed" for r in overdue.values())
-    r6, r7 = (overdue[(2020, recs[i].table_no, recs[i].seq)] for i in (6, 7))
-    assert (r6["deadline"], r6["due_date"], r6["due_basis"], r6["past_due_at_last_report"]) == (
-        DEADLINES[6], date(2020, 6, 30), "deadline", True)
-    assert (r7["due_date"], r7["due_basis"], r7["past_due_at_last_report"]) == (date(2021, 12, 31), "deadline", False)
-    plain = overdue[(2020, recs[1].table_no, recs[1].seq)]
-    assert november_status(1) == "behind"
-    assert (plain["due_date"], plain["due_basis"], plain["past_due_at_last_report"]) == (date(2020, 12, 31), "plan_year_end", False)
+    june, nov = date(2020, 6, 30), date(2020, 11, 30)
+    want = set()
+    for as_of, year_end, records in ((june, False, june_records(recs)), (nov, True, november_records(recs))):
+        for r in records:
+            if r.status == "completed" or r.deadline_basis == "standing_duty":
+                continue
+            due = r.deadline_date or date(2020, 12, 31)
+            if due < as_of or (year_end and due <= date(2020, 12, 31)):
+                want.add((as_of, r.table_no, r.seq))
+    assert set(overdue) == want
+    assert all(r["status_code"] != "completed" for r in got)
+    assert not any(r["plan_year"] == 2021 for r in got)  # a plan breakdown reports nothing yet
+    r6 = overdue[(nov, recs[6].table_no, recs[6].seq)]
+    assert (r6["deadline"], r6["deadline_text"], r6["due_date"], r6["due_basis"], r6["judged_by"]) == (
+        DEADLINES[6], DEADLINES[6], date(2020, 6, 30), "deadline", "as_of_date")
+    assert r6["days_overdue"] == (nov - date(2020, 6, 30)).days == 153
+    assert (june, recs[6].table_no, recs[6].seq) not in overdue  # due on the June report's own as-of date
+    assert (nov, recs[7].table_no, recs[7].seq) not in overdue  # 2021年12月: not due yet, even at year end
+    assert recs[1].deadline_basis is None and november_status(1) == "behind"
+    plain = overdue[(nov, recs[1].table_no, recs[1].seq)]
+    assert (plain["due_date"], plain["due_basis"], plain["judged_by"], plain["days_overdue"]) == (
+        date(2020, 12, 31), "plan_year_end", "year_end_report", 0)
+    standing = [r for r in november_records(recs) if r.deadline_basis == "standing_duty" and r.status != "completed"]
+    assert standing and not any((nov, r.table_no, r.seq) in overdue for r in standing)
+
+
+def test_due_views_never_read_todays_date(scenario_wh):
+    from warehouse.db import WAREHOUSE_DIR
+
+    for path in (WAREHOUSE_DIR / "views").glob("*.sql"):
+        assert "current_date" not in path.read_text(encoding="utf-8").lower(), path.name
+    for r in rows(scenario_wh, "SELECT view_name, sql FROM duckdb_views() WHERE view_name IN ('v_task_due', 'v_task_overdue', 'v_task_due_this_month')"):
+        sql = r["sql"].lower()
+        assert not any(w in sql for w in ("current_date", "today", "now()", "current_timestamp", "get_current")), r["view_name"]
+
+
+def test_due_this_month_per_report(scenario_wh, reference_parsed):
+    got = {(r["as_of_date"], r["table_no"], r["seq"]): r for r in rows(scenario_wh, "SELECT * FROM v_task_due_this_month")}
+    recs = reference_parsed.records
+    want = set()
+    for as_of, records in ((date(2020, 6, 30), june_records(recs)), (date(2020, 11, 30), november_records(recs))):
+        for r in records:
+            due = r.deadline_date or date(2020, 12, 31)
+            if r.status != "completed" and r.deadline_basis != "standing_duty" and (due.year, due.month) == (as_of.year, as_of.month):
+                want.add((as_of, r.table_no, r.seq))
+    assert set(got) == want
+    r6 = got[(date(2020, 6, 30), recs[6].table_no, recs[6].seq)]  # 2020年6月底, in progress in June
+    assert (r6["due_date"], r6["days_left"], r6["due_basis"]) == (date(2020, 6, 30), 0, "deadline")
 
 
 def test_report_quality_per_report(scenario_wh):

@@ -106,3 +106,31 @@ def find_deadline(text: str | None, plan_year: int | None) -> Deadline | None:
     if standing and (not found or standing.start() < found[0][0]):
         return Deadline(standing.group(0), None, standing=True)
     return found[0][1] if found else None
+
+
+def task_deadline(
+    cell: str | None, task_text: str | None, plan_year: int | None, standing_duty: bool = False, target_text: str | None = None
+) -> tuple[str | None, date | None, str | None]:
+    """A task's deadline in one report: (deadline_text, deadline_date, deadline_basis).
+
+    The 完成时限 cell when it names one (basis ``deadline_column``; 长期 / 持续推进 there: a standing
+    duty), else the first deadline phrase of the task text or its target column (``task_text``; a
+    持续 or 常态化 there does not make a project standing, and a date before the plan year is
+    history, not a deadline). Without either, a task the status rules take for a standing duty
+    (``standing_duty``: 坚持…, 持续推进… without a target) has none: basis ``standing_duty``; the
+    plan's own 年内 outweighs an opener word. No deadline stated anywhere: (None, None, None).
+    """
+    written = find_deadline(cell, plan_year)
+    if written is not None and written.standing:
+        return None, None, "standing_duty"
+    if written is not None:
+        return written.text, written.date, "deadline_column"
+    start = date(plan_year, 1, 1) if plan_year else None
+    for text in (task_text, target_text):
+        if not text or not text.strip():
+            continue
+        for _, d in _candidates(text, plan_year):
+            if d.date is not None and start is not None and d.date < start:
+                continue
+            return d.text, d.date, "task_text"
+    return (None, None, "standing_duty") if standing_duty else (None, None, None)

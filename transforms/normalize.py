@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -51,6 +52,11 @@ class TaskRecord:
     targets: list[dict[str, Any]] = field(default_factory=list)
     actuals: list[dict[str, Any]] = field(default_factory=list)
     metrics: list[dict[str, Any]] = field(default_factory=list)
+    deadline_text: str | None = None  # the deadline phrase (完成时限 cell, else the task text's first)
+    deadline_date: date | None = None  # the last day it allows; None for a standing duty or none stated
+    deadline_basis: str | None = None  # deadline_column | task_text | standing_duty; None: none stated
+    reported_pct: float | None = None  # the share of the task done by the report's account, 0–1+
+    pct_gap: float | None = None  # reported_pct − expected_progress (below 0: behind 序时)
 
     def to_json(self) -> dict[str, Any]:
         """The record in the `extract --jsonl` format."""
@@ -75,6 +81,11 @@ class TaskRecord:
             "status_confidence": self.status_confidence,
             "expected_progress": self.expected_progress,
             "on_schedule": self.on_schedule,
+            "deadline_text": self.deadline_text,
+            "deadline_date": self.deadline_date.isoformat() if self.deadline_date else None,
+            "deadline_basis": self.deadline_basis,
+            "reported_pct": self.reported_pct,
+            "pct_gap": self.pct_gap,
             "targets": self.targets,
             "actuals": self.actuals,
             "issues": self.issues,

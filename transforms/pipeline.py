@@ -278,6 +278,10 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
             "status": [r.status for r in records],
             "status_confidence": [r.status_confidence for r in records],
             "expected_progress": pd.Series([r.expected_progress for r in records], dtype="float64"),
+            "deadline_date": pd.Series([r.deadline_date for r in records], dtype="datetime64[ns]"),
+            "deadline_basis": pd.Series([r.deadline_basis for r in records], dtype="object"),
+            "reported_pct": pd.Series([r.reported_pct for r in records], dtype="float64"),
+            "pct_gap": pd.Series([r.pct_gap for r in records], dtype="float64"),
             "n_leaders": [len(r.leaders) for r in records],
             "n_units": [len(r.lead_units) + len(r.units) + len(r.co_units) for r in records],
         }

@@ -14,6 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
+from transforms.deadlines import task_deadline
 from transforms.grid import Finding
 from transforms.layout import seq_label
 from transforms.mappings import RuleSet, _load, alternation, any_of, first_match, squash
@@ -323,6 +324,25 @@ def quality_findings(
     return out
 
 
+def reported_share(text: str, pairs: list[Pair]) -> float | None:
+    """The share of the task done by the report's own account, 0–1 (above 1 when exceeded).
+
+    A stated completion percentage (完成年度任务的85%, 完成投资72%, 完工率51.9%; several: the
+    smallest), unless it is the result of a rate target (在园人数占比达32.5% for a 占比达到50%
+    target is a level, not a share of the work); else the share measured for a money or quantity
+    target (累计完成投资3000万元 of 计划投资6000万元 → 0.5; several targets: the least advanced).
+    """
+    rates = {round(p.actual.value, 6) for p in pairs if p.target is not None and p.actual is not None and p.target.base_unit == "%"}
+    pct = progress_percent(text) if text else None
+    if pct is not None and round(pct[0] * 100, 6) not in rates:
+        return round(pct[0], 4)
+    shares = [
+        p.ratio for p in pairs
+        if p.ratio is not None and p.target is not None and p.target.base_unit != "%" and p.target.comparator != "at_most"
+    ]
+    return round(min(shares), 4) if shares else None
+
+
 def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | None) -> list[Finding]:
     """Fill targets, actuals, metrics, status (+ evidence, confidence), 序时 and on-schedule flag."""
     expected = expected_progress(as_of, plan_year)
@@ -394,4 +414,12 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
         record.on_schedule = _on_schedule(decision.fraction, expected)
     else:
         record.on_schedule = None
+    # a standing duty: so judged here, or a task without targets that opens with a strong opener
+    # (坚持, 持续 …: rule 8) whatever this report's text says
+    standing = decision.rule == "standing_duty" or (not targets and standing_opener(record.task_text or "", "strong") is not None)
+    record.deadline_text, record.deadline_date, record.deadline_basis = task_deadline(
+        record.deadline, record.task_text, plan_year, standing, record.target_text
+    )
+    record.reported_pct = reported_share(text, pairs)
+    record.pct_gap = round(record.reported_pct - expected, 4) if record.reported_pct is not None and expected is not None else None
     return findings

@@ -84,7 +84,8 @@ class LoadRejected(RuntimeError):
 TASK_COLS = [
     "table_no", "seq", "sub_seq", "table_title", "part", "section", "project", "task_text", "target_text", "deadline", "status",
     "status_evidence", "status_confidence", "status_raw", "progress_label", "progress_text", "progress_json", "issues",
-    "note", "expected_progress", "on_schedule", "line_start", "line_end",
+    "note", "expected_progress", "on_schedule", "line_start", "line_end", "deadline_text", "deadline_date", "deadline_basis",
+    "reported_pct", "pct_gap",
 ]
 UNIT_COLS = ["table_no", "seq", "sub_seq", "unit_name", "unit_type", "role", "position", "line_start", "line_end"]
 LEADER_COLS = ["table_no", "seq", "sub_seq", "leader_name", "is_role", "position", "line_start", "line_end"]
@@ -143,6 +144,11 @@ def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
                 "on_schedule": r.on_schedule,
                 "line_start": r.line_start,
                 "line_end": r.line_end,
+                "deadline_text": r.deadline_text,
+                "deadline_date": r.deadline_date,
+                "deadline_basis": r.deadline_basis,
+                "reported_pct": r.reported_pct,
+                "pct_gap": r.pct_gap,
             }
         )
         for role, names in (("lead", r.lead_units), ("responsible", r.units), ("co", r.co_units)):
@@ -190,6 +196,9 @@ def _frames(rows: dict[str, list[dict[str, Any]]], extra: tuple[str, ...] = ()) 
     }
     frames["st_metrics"] = frames["st_metrics"].astype(
         {c: "float64" for c in ("target_value", "target_base_value", "actual_value", "actual_base_value", "achievement_ratio")}
+    )
+    frames["st_tasks"] = frames["st_tasks"].astype(
+        {"deadline_date": "datetime64[ns]", "reported_pct": "float64", "pct_gap": "float64"}
     )
     frames["st_dq"] = frames["st_dq"].astype({"table_no": "Int64", "line_start": "Int64", "line_end": "Int64", "seq": "string"})
     return frames

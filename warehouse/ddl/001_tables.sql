@@ -100,8 +100,19 @@ CREATE TABLE IF NOT EXISTS fct_task_progress (
     on_schedule        BOOLEAN,
     line_start         INTEGER NOT NULL,
     line_end           INTEGER NOT NULL,
+    deadline_text      VARCHAR,
+    deadline_date      DATE,
+    deadline_basis     VARCHAR,
+    reported_pct       DOUBLE,
+    pct_gap            DOUBLE,
     PRIMARY KEY (report_key, task_key)
 );
+-- a warehouse built before deadlines and reported shares were read: its rows have none (NULL)
+ALTER TABLE fct_task_progress ADD COLUMN IF NOT EXISTS deadline_text VARCHAR;
+ALTER TABLE fct_task_progress ADD COLUMN IF NOT EXISTS deadline_date DATE;
+ALTER TABLE fct_task_progress ADD COLUMN IF NOT EXISTS deadline_basis VARCHAR;
+ALTER TABLE fct_task_progress ADD COLUMN IF NOT EXISTS reported_pct DOUBLE;
+ALTER TABLE fct_task_progress ADD COLUMN IF NOT EXISTS pct_gap DOUBLE;
 
 CREATE TABLE IF NOT EXISTS fct_task_metric (
     metric_key         INTEGER PRIMARY KEY DEFAULT nextval('seq_metric'),

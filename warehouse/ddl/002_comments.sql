@@ -83,6 +83,11 @@ COMMENT ON COLUMN fct_task_progress.expected_progress IS 'Time-elapsed progress 
 COMMENT ON COLUMN fct_task_progress.on_schedule IS 'Whether progress is at or above 序时 (NULL when not judged).';
 COMMENT ON COLUMN fct_task_progress.line_start IS 'First source line of the task row in the report.';
 COMMENT ON COLUMN fct_task_progress.line_end IS 'Last source line of the task row in the report.';
+COMMENT ON COLUMN fct_task_progress.deadline_text IS 'The deadline phrase as written: the 完成时限 cell, else the first deadline phrase of the task text (年内, 6月底前, 三季度, 2021年12月 …); NULL for a standing duty or when none is stated. Kept per report: a report may restate the deadline, and whether a task is a standing duty is that report''s judgement.';
+COMMENT ON COLUMN fct_task_progress.deadline_date IS 'Last day the deadline allows (年内 → 31 December of the plan year, 三季度 → 30 September, 6月底前 → 30 June); NULL for a standing duty or when no deadline is stated (never filled in with the year''s end).';
+COMMENT ON COLUMN fct_task_progress.deadline_basis IS 'Where the deadline comes from: deadline_column (完成时限 cell), task_text (a phrase of the task text) or standing_duty (a standing duty, or a 长期 / 持续推进 cell: no deadline); NULL when none is stated.';
+COMMENT ON COLUMN fct_task_progress.reported_pct IS 'Share of the task done by the report''s own account, 0–1 (above 1 when exceeded): a stated completion percentage (完成年度任务的85%, 完成投资72%), else the share measured from the paired figures of a money or quantity target (累计完成投资3000万元 of 6000万元 → 0.5; several targets: the least advanced); NULL when the report states none.';
+COMMENT ON COLUMN fct_task_progress.pct_gap IS 'reported_pct − expected_progress: below 0 the task is behind 序时 by that share of the year''s work, above 0 ahead; NULL without either.';
 
 COMMENT ON TABLE fct_task_metric IS 'Grain: one row per quantitative metric of one task in one report. Target (value, unit, comparator) beside the actual, both in a base unit, with the achievement ratio.';
 COMMENT ON COLUMN fct_task_metric.metric_key IS 'Surrogate key.';

@@ -23,8 +23,20 @@ CREATE TABLE IF NOT EXISTS task_current (
     responsible_units VARCHAR,
     co_units          VARCHAR,
     line_start        INTEGER NOT NULL,
-    line_end          INTEGER NOT NULL
+    line_end          INTEGER NOT NULL,
+    deadline_text     VARCHAR,
+    deadline_date     DATE,
+    deadline_basis    VARCHAR,
+    reported_pct      DOUBLE,
+    pct_gap           DOUBLE
 );
+-- a task_current built before deadlines and reported shares: the new columns go last, as above, and
+-- warehouse.db.ensure_schema refills the table from the facts after the schema files changed
+ALTER TABLE task_current ADD COLUMN IF NOT EXISTS deadline_text VARCHAR;
+ALTER TABLE task_current ADD COLUMN IF NOT EXISTS deadline_date DATE;
+ALTER TABLE task_current ADD COLUMN IF NOT EXISTS deadline_basis VARCHAR;
+ALTER TABLE task_current ADD COLUMN IF NOT EXISTS reported_pct DOUBLE;
+ALTER TABLE task_current ADD COLUMN IF NOT EXISTS pct_gap DOUBLE;
 
 BEGIN TRANSACTION;
 COMMENT ON TABLE task_current IS 'Grain: one row per task that at least one report carries. Derived from fct_task_progress and the bridges, kept by the loader in the same transaction as the facts: the task''s latest report (latest as-of date; ties: the later loaded report) with that report''s status, texts, leaders and units. Read v_task_latest rather than this table.';
@@ -48,4 +60,9 @@ COMMENT ON COLUMN task_current.responsible_units IS 'Responsible units (no lead/
 COMMENT ON COLUMN task_current.co_units IS 'Co-operating units named by that report, joined by 、.';
 COMMENT ON COLUMN task_current.line_start IS 'First source line of the task in that report.';
 COMMENT ON COLUMN task_current.line_end IS 'Last source line of the task in that report.';
+COMMENT ON COLUMN task_current.deadline_text IS 'The deadline phrase that report gives the task (fct_task_progress.deadline_text).';
+COMMENT ON COLUMN task_current.deadline_date IS 'Last day that deadline allows; NULL for a standing duty or when none is stated.';
+COMMENT ON COLUMN task_current.deadline_basis IS 'deadline_column, task_text or standing_duty; NULL when no deadline is stated.';
+COMMENT ON COLUMN task_current.reported_pct IS 'Share of the task done by that report''s own account, 0–1 (fct_task_progress.reported_pct).';
+COMMENT ON COLUMN task_current.pct_gap IS 'reported_pct − expected_progress in that report: below 0 behind 序时.';
 COMMIT;

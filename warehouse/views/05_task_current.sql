@@ -42,7 +42,8 @@ SELECT k.task_key, k.report_key, k.first_report_key, k.reports_seen,
        f.status_code, f.status_evidence, f.status_confidence, f.explicit_status,
        f.progress_label, f.progress_text, f.issues_text, f.note_text, f.expected_progress, f.on_schedule,
        ld.leaders, un.lead_units, un.responsible_units, un.co_units,
-       f.line_start, f.line_end
+       f.line_start, f.line_end,
+       f.deadline_text, f.deadline_date, f.deadline_basis, f.reported_pct, f.pct_gap
 FROM latest_key k
 JOIN fct_task_progress f ON f.task_key = k.task_key AND f.report_key = k.report_key
 LEFT JOIN units un ON un.task_key = k.task_key

@@ -1,5 +1,5 @@
 -- Analyst views (DESIGN.md "Warehouse"): latest status, status counts, scorecards, target vs actual,
--- overdue tasks, quality per report. Re-created on every connect; every view and column carries a COMMENT.
+-- tasks due and overdue as of each report, quality per report. Re-created on every connect; every view and column carries a COMMENT.
 -- "Latest" always means the report with the latest as-of date that carries the task (ties: the later
 -- loaded report). Status history, transitions and stalled tasks are in 20_history.sql.
 -- One transaction: a single commit instead of one per statement (this file runs on every connect).
@@ -24,6 +24,7 @@ SELECT t.task_key, t.county_key, c.county_name, t.plan_year, t.table_no, s.table
        l.status_code, st.label_zh AS status_label_zh, st.sort_order AS status_order,
        l.status_evidence, l.status_confidence, l.explicit_status,
        l.progress_label, l.progress_text, l.issues_text, l.note_text, l.expected_progress, l.on_schedule,
+       l.reported_pct, l.pct_gap, l.deadline_text, l.deadline_date, l.deadline_basis,
        l.leaders, l.lead_units, l.responsible_units, l.co_units,
        l.line_start, l.line_end
 FROM dim_task t
@@ -33,7 +34,7 @@ LEFT JOIN task_current l ON l.task_key = t.task_key
 LEFT JOIN dim_report r ON r.report_key = l.report_key
 LEFT JOIN dim_status st ON st.status_code = l.status_code;
 
-COMMENT ON VIEW v_task_latest IS 'Grain: one row per task (dim_task). The task with its status, evidence and progress from the latest report that carries it, and the leaders and units that report names. Which tasks are behind right now, and who answers for them?';
+COMMENT ON VIEW v_task_latest IS 'Grain: one row per task (dim_task). The task with its status, evidence, progress, reported share and deadline from the latest report that carries it, and the leaders and units that report names. Which tasks are behind right now (ORDER BY pct_gap: furthest behind schedule first), and who answers for them?';
 COMMENT ON COLUMN v_task_latest.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN v_task_latest.county_key IS 'County (dim_county.county_key).';
 COMMENT ON COLUMN v_task_latest.county_name IS 'County name, e.g. 吉水县.';
@@ -67,6 +68,11 @@ COMMENT ON COLUMN v_task_latest.issues_text IS 'Problems column (存在问题) o
 COMMENT ON COLUMN v_task_latest.note_text IS 'Remarks column (备注, 说明) of the latest report, if any.';
 COMMENT ON COLUMN v_task_latest.expected_progress IS 'Time-elapsed progress (序时进度) at the latest as-of date, 0–1.';
 COMMENT ON COLUMN v_task_latest.on_schedule IS 'Whether the latest report shows the task at or above 序时 progress (NULL when not judged).';
+COMMENT ON COLUMN v_task_latest.reported_pct IS 'Share of the task done by the latest report''s own account, 0–1 (above 1 when exceeded): a stated completion percentage (完成年度任务的85%), else the share measured from a money or quantity target''s paired figures; NULL when it states none.';
+COMMENT ON COLUMN v_task_latest.pct_gap IS 'reported_pct − expected_progress at the latest report: below 0 behind 序时 (ORDER BY pct_gap for the tasks furthest behind schedule).';
+COMMENT ON COLUMN v_task_latest.deadline_text IS 'The deadline phrase the latest report gives the task (完成时限 cell, else the task text''s first deadline phrase: 年内, 6月底前 …); NULL for a standing duty or when none is stated.';
+COMMENT ON COLUMN v_task_latest.deadline_date IS 'Last day that deadline allows; NULL for a standing duty or when none is stated.';
+COMMENT ON COLUMN v_task_latest.deadline_basis IS 'deadline_column, task_text or standing_duty (no deadline: a standing duty); NULL when none is stated.';
 COMMENT ON COLUMN v_task_latest.leaders IS 'Responsible leaders in the latest report, in report order, joined by 、.';
 COMMENT ON COLUMN v_task_latest.lead_units IS 'Lead units (牵头单位) in the latest report, joined by 、.';
 COMMENT ON COLUMN v_task_latest.responsible_units IS 'Responsible units (责任单位, no lead/co split) in the latest report, joined by 、.';
@@ -321,39 +327,98 @@ COMMENT ON COLUMN v_scorecard_leader.metrics_short IS 'Numeric targets that fell
 COMMENT ON COLUMN v_scorecard_leader.mean_achievement IS 'Mean achievement ratio of the numeric targets, each capped at 1.0; NULL without any.';
 
 -- ---------------------------------------------------------------------------------------------------
--- Due date: year and month read from the deadline text (年底/四季度 → December, 上半年/二季度 → June,
--- 一季度 → March, 三季度 → September); without a readable deadline, the end of the plan year.
-CREATE OR REPLACE VIEW v_task_overdue AS
-WITH due AS (
-    SELECT lt.*,
-           coalesce(try_cast(nullif(regexp_extract(lt.deadline, '(20[0-9]{2})\s*年', 1), '') AS INTEGER), lt.plan_year) AS due_year,
-           CASE
-               WHEN regexp_matches(coalesce(lt.deadline, ''), '(1[0-2]|[1-9])\s*月')
-                   THEN CAST(regexp_extract(lt.deadline, '(1[0-2]|[1-9])\s*月', 1) AS INTEGER)
-               WHEN regexp_matches(coalesce(lt.deadline, ''), '一季度') THEN 3
-               WHEN regexp_matches(coalesce(lt.deadline, ''), '上半年|二季度') THEN 6
-               WHEN regexp_matches(coalesce(lt.deadline, ''), '三季度') THEN 9
-               ELSE 12
-           END AS due_month,
-           regexp_matches(coalesce(lt.deadline, ''), '20[0-9]{2}\s*年|[0-9]{1,2}\s*月|季度|上半年|年底|年末|年内') AS deadline_read
-    FROM v_task_latest lt
-),
-dated AS (
-    SELECT *, last_day(make_date(due_year, due_month, 1)) AS due_date FROM due
-)
-SELECT task_key, county_name, plan_year, table_no, seq, sub_seq, project, task_text, deadline,
-       due_date,
-       CASE WHEN deadline_read THEN 'deadline' ELSE 'plan_year_end' END AS due_basis,
-       coalesce(status_code, 'unknown') AS status_code, status_label_zh, status_evidence,
-       as_of_date AS last_as_of_date, report_key AS last_report_key,
-       (as_of_date > due_date) AS past_due_at_last_report,
-       current_date - due_date AS days_overdue,
-       leaders, lead_units, responsible_units, co_units
-FROM dated
-WHERE coalesce(status_code, 'unknown') <> 'completed'
-  AND due_date < current_date;
+-- Due dates per progress report. A task is due on the deadline that report gives it (fct_task_progress
+-- .deadline_date: the 完成时限 cell, else a phrase of the task text); a task without one is due at
+-- the end of its plan year, and says so (due_basis = 'plan_year_end'). Standing duties have no due
+-- date and are left out; so are plan breakdowns (nothing reported yet). Nothing here reads today's date:
+-- every judgement is as of the report's own as-of date.
+CREATE OR REPLACE VIEW v_task_due AS
+SELECT f.report_key, r.as_of_date, r.period_type, (f.report_key = k.report_key) AS is_latest_report,
+       f.task_key, c.county_name, t.plan_year, t.table_no, t.seq, t.sub_seq, t.project, t.task_text,
+       t.deadline, f.deadline_text,
+       coalesce(f.deadline_date, make_date(t.plan_year, 12, 31)) AS due_date,
+       CASE WHEN f.deadline_date IS NOT NULL THEN 'deadline' ELSE 'plan_year_end' END AS due_basis,
+       f.status_code, st.label_zh AS status_label_zh, f.status_evidence, f.status_confidence,
+       f.reported_pct, f.expected_progress, f.pct_gap
+FROM fct_task_progress f
+JOIN dim_report r ON r.report_key = f.report_key
+JOIN dim_task t ON t.task_key = f.task_key
+JOIN dim_county c ON c.county_key = t.county_key
+JOIN dim_status st ON st.status_code = f.status_code
+LEFT JOIN task_current k ON k.task_key = f.task_key
+WHERE r.period_type <> 'plan'
+  AND f.deadline_basis IS DISTINCT FROM 'standing_duty';
 
-COMMENT ON VIEW v_task_overdue IS 'Grain: one row per task not completed in its latest report whose due date has passed (today). Due date from the deadline text, else the end of the plan year; past_due_at_last_report marks tasks the latest report already shows as late. Which promises ran out of time?';
+COMMENT ON VIEW v_task_due IS 'Grain: one row per task per progress report (report × task), standing duties and plan breakdowns left out. When the task is due by that report''s account: its own deadline (完成时限 cell or a phrase of the task text), else the end of its plan year (due_basis plan_year_end). The base of v_task_overdue and v_task_due_this_month; nothing in it depends on today''s date.';
+COMMENT ON COLUMN v_task_due.report_key IS 'Progress report (dim_report.report_key).';
+COMMENT ON COLUMN v_task_due.as_of_date IS 'As-of date of that report: the date every judgement of this row is made at.';
+COMMENT ON COLUMN v_task_due.period_type IS 'Period type of that report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_due.is_latest_report IS 'True when the report is the task''s latest (task_current): filter on it for the tasks as they stand now.';
+COMMENT ON COLUMN v_task_due.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_task_due.county_name IS 'County name.';
+COMMENT ON COLUMN v_task_due.plan_year IS 'Plan year of the task and the report.';
+COMMENT ON COLUMN v_task_due.table_no IS 'Table number of the task.';
+COMMENT ON COLUMN v_task_due.seq IS 'Sequence number (序号) of the task.';
+COMMENT ON COLUMN v_task_due.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
+COMMENT ON COLUMN v_task_due.project IS 'Short project title, if any.';
+COMMENT ON COLUMN v_task_due.task_text IS 'The task as stated in the plan.';
+COMMENT ON COLUMN v_task_due.deadline IS 'Deadline cell as written (完成时限) when the task was first seen, if the table has one.';
+COMMENT ON COLUMN v_task_due.deadline_text IS 'The deadline phrase this report gives the task (the cell, else the task text''s first deadline phrase: 年内, 6月底前 …); NULL when none is stated.';
+COMMENT ON COLUMN v_task_due.due_date IS 'The day the task is due: the last day its deadline allows, or 31 December of the plan year when it has none (see due_basis).';
+COMMENT ON COLUMN v_task_due.due_basis IS 'deadline (the task''s own deadline) or plan_year_end (no deadline stated: due when the plan year ends).';
+COMMENT ON COLUMN v_task_due.status_code IS 'Status of the task in this report (dim_status).';
+COMMENT ON COLUMN v_task_due.status_label_zh IS 'Chinese label of that status.';
+COMMENT ON COLUMN v_task_due.status_evidence IS 'The phrase of this report that decided the status.';
+COMMENT ON COLUMN v_task_due.status_confidence IS 'Confidence of the status: high, medium, low or none.';
+COMMENT ON COLUMN v_task_due.reported_pct IS 'Share of the task done by this report''s own account, 0–1 (fct_task_progress.reported_pct).';
+COMMENT ON COLUMN v_task_due.expected_progress IS 'Time-elapsed progress (序时进度) at this report''s as-of date, 0–1.';
+COMMENT ON COLUMN v_task_due.pct_gap IS 'reported_pct − expected_progress: below 0 behind 序时.';
+
+-- ---------------------------------------------------------------------------------------------------
+-- Overdue as of each report: due before the report's as-of date and not completed in it. A year-end
+-- report closes the plan year's account: what it does not show completed and was due within the year
+-- is overdue in it even when the report is dated a little before 31 December (days_overdue 0 then).
+CREATE OR REPLACE VIEW v_task_overdue AS
+WITH overdue AS MATERIALIZED (
+    SELECT d.*,
+           CASE WHEN d.due_date < d.as_of_date THEN 'as_of_date' ELSE 'year_end_report' END AS judged_by,
+           greatest(d.as_of_date - d.due_date, 0) AS days_overdue
+    FROM v_task_due d
+    WHERE d.status_code <> 'completed'
+      AND (d.due_date < d.as_of_date OR (d.period_type = 'year_end' AND d.due_date <= make_date(d.plan_year, 12, 31)))
+),
+units AS (
+    SELECT b.report_key, b.task_key,
+           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'lead') AS lead_units,
+           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'responsible') AS responsible_units,
+           string_agg(u.unit_name, '、' ORDER BY b.position) FILTER (WHERE b.role = 'co') AS co_units
+    FROM overdue o
+    JOIN bridge_task_unit b ON b.report_key = o.report_key AND b.task_key = o.task_key
+    JOIN dim_unit u ON u.unit_key = b.unit_key
+    GROUP BY b.report_key, b.task_key
+),
+leaders AS (
+    SELECT b.report_key, b.task_key, string_agg(l.leader_name, '、' ORDER BY b.position) AS leaders
+    FROM overdue o
+    JOIN bridge_task_leader b ON b.report_key = o.report_key AND b.task_key = o.task_key
+    JOIN dim_leader l ON l.leader_key = b.leader_key
+    GROUP BY b.report_key, b.task_key
+)
+SELECT o.report_key, o.as_of_date, o.period_type, o.is_latest_report,
+       o.task_key, o.county_name, o.plan_year, o.table_no, o.seq, o.sub_seq, o.project, o.task_text,
+       o.deadline, o.deadline_text, o.due_date, o.due_basis, o.judged_by, o.days_overdue,
+       o.status_code, o.status_label_zh, o.status_evidence, o.status_confidence,
+       o.reported_pct, o.expected_progress, o.pct_gap,
+       ld.leaders, un.lead_units, un.responsible_units, un.co_units
+FROM overdue o
+LEFT JOIN units un ON un.report_key = o.report_key AND un.task_key = o.task_key
+LEFT JOIN leaders ld ON ld.report_key = o.report_key AND ld.task_key = o.task_key;
+
+COMMENT ON VIEW v_task_overdue IS 'Grain: one row per task overdue in a progress report (report × task): due before the report''s as-of date (or, in a year-end report, due within the plan year) and not completed in that report; standing duties never. Judged as of each report''s as-of date, never today''s: the same warehouse gives the same rows on any day. is_latest_report picks the tasks overdue as they stand now. Which promises ran out of time, and by how much at each report?';
+COMMENT ON COLUMN v_task_overdue.report_key IS 'Progress report the task is overdue in (dim_report.report_key).';
+COMMENT ON COLUMN v_task_overdue.as_of_date IS 'As-of date of that report.';
+COMMENT ON COLUMN v_task_overdue.period_type IS 'Period type of that report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_overdue.is_latest_report IS 'True when the report is the task''s latest: the task is overdue as it stands now.';
 COMMENT ON COLUMN v_task_overdue.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN v_task_overdue.county_name IS 'County name.';
 COMMENT ON COLUMN v_task_overdue.plan_year IS 'Plan year of the task.';
@@ -362,20 +427,60 @@ COMMENT ON COLUMN v_task_overdue.seq IS 'Sequence number (序号) of the task.';
 COMMENT ON COLUMN v_task_overdue.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
 COMMENT ON COLUMN v_task_overdue.project IS 'Short project title, if any.';
 COMMENT ON COLUMN v_task_overdue.task_text IS 'The task as stated in the plan.';
-COMMENT ON COLUMN v_task_overdue.deadline IS 'Deadline as written (完成时限), if any.';
-COMMENT ON COLUMN v_task_overdue.due_date IS 'Last day of the month the deadline names (年底 = December), or 31 December of the plan year.';
-COMMENT ON COLUMN v_task_overdue.due_basis IS 'deadline (read from the deadline text) or plan_year_end (no readable deadline).';
-COMMENT ON COLUMN v_task_overdue.status_code IS 'Latest status (never completed here; unknown when not judged).';
-COMMENT ON COLUMN v_task_overdue.status_label_zh IS 'Chinese label of the latest status.';
-COMMENT ON COLUMN v_task_overdue.status_evidence IS 'The phrase that decided the latest status.';
-COMMENT ON COLUMN v_task_overdue.last_as_of_date IS 'As-of date of the latest report that carries the task.';
-COMMENT ON COLUMN v_task_overdue.last_report_key IS 'That latest report (dim_report.report_key).';
-COMMENT ON COLUMN v_task_overdue.past_due_at_last_report IS 'True when the latest report is dated after the due date (late by the report''s own account).';
-COMMENT ON COLUMN v_task_overdue.days_overdue IS 'Days from the due date to today.';
-COMMENT ON COLUMN v_task_overdue.leaders IS 'Responsible leaders in the latest report.';
-COMMENT ON COLUMN v_task_overdue.lead_units IS 'Lead units in the latest report.';
-COMMENT ON COLUMN v_task_overdue.responsible_units IS 'Responsible units in the latest report.';
-COMMENT ON COLUMN v_task_overdue.co_units IS 'Co-operating units in the latest report.';
+COMMENT ON COLUMN v_task_overdue.deadline IS 'Deadline cell as written (完成时限) when the task was first seen, if the table has one.';
+COMMENT ON COLUMN v_task_overdue.deadline_text IS 'The deadline phrase this report gives the task; NULL when none is stated (due_basis plan_year_end).';
+COMMENT ON COLUMN v_task_overdue.due_date IS 'The day the task was due: the last day its deadline allows, or 31 December of the plan year (due_basis plan_year_end).';
+COMMENT ON COLUMN v_task_overdue.due_basis IS 'deadline (the task''s own deadline) or plan_year_end (no deadline stated: due when the plan year ends).';
+COMMENT ON COLUMN v_task_overdue.judged_by IS 'as_of_date (the due date is before the report''s as-of date) or year_end_report (a year-end report dated before the due date closes the year''s account without the task done).';
+COMMENT ON COLUMN v_task_overdue.days_overdue IS 'Days from the due date to the report''s as-of date (never to today); 0 when judged by a year-end report dated before the due date.';
+COMMENT ON COLUMN v_task_overdue.status_code IS 'Status in that report (never completed here; unknown when not judged).';
+COMMENT ON COLUMN v_task_overdue.status_label_zh IS 'Chinese label of that status.';
+COMMENT ON COLUMN v_task_overdue.status_evidence IS 'The phrase of that report that decided the status.';
+COMMENT ON COLUMN v_task_overdue.status_confidence IS 'Confidence of the status: high, medium, low or none.';
+COMMENT ON COLUMN v_task_overdue.reported_pct IS 'Share of the task done by that report''s own account, 0–1; NULL when it states none.';
+COMMENT ON COLUMN v_task_overdue.expected_progress IS 'Time-elapsed progress (序时进度) at that report''s as-of date, 0–1.';
+COMMENT ON COLUMN v_task_overdue.pct_gap IS 'reported_pct − expected_progress: below 0 behind 序时.';
+COMMENT ON COLUMN v_task_overdue.leaders IS 'Responsible leaders named by that report, joined by 、.';
+COMMENT ON COLUMN v_task_overdue.lead_units IS 'Lead units named by that report, joined by 、.';
+COMMENT ON COLUMN v_task_overdue.responsible_units IS 'Responsible units (no lead/co split) named by that report, joined by 、.';
+COMMENT ON COLUMN v_task_overdue.co_units IS 'Co-operating units named by that report, joined by 、.';
+
+-- ---------------------------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW v_task_due_this_month AS
+SELECT d.report_key, d.as_of_date, d.period_type, d.is_latest_report,
+       d.task_key, d.county_name, d.plan_year, d.table_no, d.seq, d.sub_seq, d.project, d.task_text,
+       d.deadline, d.deadline_text, d.due_date, d.due_basis, d.due_date - d.as_of_date AS days_left,
+       d.status_code, d.status_label_zh, d.status_evidence, d.status_confidence,
+       d.reported_pct, d.expected_progress, d.pct_gap
+FROM v_task_due d
+WHERE d.status_code <> 'completed'
+  AND year(d.due_date) = year(d.as_of_date) AND month(d.due_date) = month(d.as_of_date);
+
+COMMENT ON VIEW v_task_due_this_month IS 'Grain: one row per task due in the month of a progress report''s as-of date and not completed in that report (report × task); standing duties never. In a December report the tasks without a deadline of their own are due too (due_basis plan_year_end; filter due_basis = ''deadline'' for stated deadlines only). What must be finished this month?';
+COMMENT ON COLUMN v_task_due_this_month.report_key IS 'Progress report (dim_report.report_key).';
+COMMENT ON COLUMN v_task_due_this_month.as_of_date IS 'As-of date of that report: its month is "this month".';
+COMMENT ON COLUMN v_task_due_this_month.period_type IS 'Period type of that report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_due_this_month.is_latest_report IS 'True when the report is the task''s latest.';
+COMMENT ON COLUMN v_task_due_this_month.task_key IS 'Task (dim_task.task_key).';
+COMMENT ON COLUMN v_task_due_this_month.county_name IS 'County name.';
+COMMENT ON COLUMN v_task_due_this_month.plan_year IS 'Plan year of the task.';
+COMMENT ON COLUMN v_task_due_this_month.table_no IS 'Table number of the task.';
+COMMENT ON COLUMN v_task_due_this_month.seq IS 'Sequence number (序号) of the task.';
+COMMENT ON COLUMN v_task_due_this_month.sub_seq IS 'Which target of item seq the task is: 0 for the item''s own row, 1, 2, … for further rows listed under the same 序号.';
+COMMENT ON COLUMN v_task_due_this_month.project IS 'Short project title, if any.';
+COMMENT ON COLUMN v_task_due_this_month.task_text IS 'The task as stated in the plan.';
+COMMENT ON COLUMN v_task_due_this_month.deadline IS 'Deadline cell as written (完成时限) when the task was first seen, if the table has one.';
+COMMENT ON COLUMN v_task_due_this_month.deadline_text IS 'The deadline phrase this report gives the task; NULL when none is stated (due_basis plan_year_end).';
+COMMENT ON COLUMN v_task_due_this_month.due_date IS 'The day the task is due, in the month of the as-of date.';
+COMMENT ON COLUMN v_task_due_this_month.due_basis IS 'deadline (the task''s own deadline) or plan_year_end (no deadline stated: due when the plan year ends).';
+COMMENT ON COLUMN v_task_due_this_month.days_left IS 'Days from the report''s as-of date to the due date (negative: already past at the as-of date).';
+COMMENT ON COLUMN v_task_due_this_month.status_code IS 'Status in that report (never completed here).';
+COMMENT ON COLUMN v_task_due_this_month.status_label_zh IS 'Chinese label of that status.';
+COMMENT ON COLUMN v_task_due_this_month.status_evidence IS 'The phrase of that report that decided the status.';
+COMMENT ON COLUMN v_task_due_this_month.status_confidence IS 'Confidence of the status: high, medium, low or none.';
+COMMENT ON COLUMN v_task_due_this_month.reported_pct IS 'Share of the task done by that report''s own account, 0–1; NULL when it states none.';
+COMMENT ON COLUMN v_task_due_this_month.expected_progress IS 'Time-elapsed progress (序时进度) at that report''s as-of date, 0–1.';
+COMMENT ON COLUMN v_task_due_this_month.pct_gap IS 'reported_pct − expected_progress: below 0 behind 序时.';
 
 -- ---------------------------------------------------------------------------------------------------
 CREATE OR REPLACE VIEW v_report_quality AS
