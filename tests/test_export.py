@@ -83,6 +83,14 @@ def test_csv_and_xlsx_bytes_are_safe():
     assert ws["B3"].value == 2.5 and ws["C3"].value == "a、b"
 
 
+def _number(v: str) -> bool:
+    try:
+        float(v)
+    except ValueError:
+        return False
+    return True
+
+
 def test_export_view_in_three_formats_with_chinese_headers(wh, tmp_path):
     out = tmp_path / "exports"
     res = runner.invoke(app, ["export", "v_task_latest", "dim_unit", "--out", str(out), "--labels", "zh", "--warehouse", str(wh)])
@@ -104,7 +112,8 @@ def test_export_view_in_three_formats_with_chinese_headers(wh, tmp_path):
     hostile = next(r for r in rows if r["项目名称"].endswith('"点击")'))
     assert hostile["项目名称"] == "'" + FORMULA_PROJECT and hostile["落实情况"] == "'" + FORMULA_PROGRESS
     assert any(r["具体工作任务"].endswith(HOSTILE_TEXT) for r in rows)
-    assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+    assert not any(v.startswith(("=", "+", "-", "@")) and not _number(v) for r in rows for v in r.values())
+    assert any(_number(r["进度差（报告−序时）"]) and r["进度差（报告−序时）"].startswith("-") for r in rows)  # a negative number stays one
 
     wb = openpyxl.load_workbook(out / "luoshi.xlsx")
     assert wb.sheetnames == ["v_task_latest", "dim_unit"]  # one workbook, a sheet per view
