@@ -496,6 +496,8 @@ def read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
                 GridRow(cells=[heading[2] or ""] + [""] * (ncols - 1), line_start=heading[0], line_end=heading[1])
             )
         body = units[h.end : end]
+        if soft_empty:
+            body = _join_wrapped(body)
         if hard_ends:
             pending = _closed_rows(grid, table, body, ncols, n_tables, last_table)
         else:
@@ -624,6 +626,8 @@ def _open_rows(
             units = _drop_soft_empties(units, ncols)
         cells = [u[2] or "" for u in units]
         parts, ok = split_sub_rows(cells, ncols)
+        if not ok and not last and len(cells) <= ncols + 2:
+            parts, ok = [_fit_first(cells, ncols)], True  # a cell wrapped over two lines
         if not ok:
             head = units[:ncols]
             rest = [u for u in units[ncols:] if u[2]]
@@ -662,10 +666,22 @@ def _open_rows(
     return trailing
 
 
+def _join_wrapped(units: list[Unit]) -> list[Unit]:
+    """In a blank-separated table, text on the very next line (no blank line between) continues
+    the cell above: a cell wrapped over two lines."""
+    out: list[Unit] = []
+    for u in units:
+        if out and u[2] and out[-1][2] and u[0] == out[-1][1] + 1 and not SEQ_ONLY.match(u[2]) and not SEQ_ONLY.match(out[-1][2] or ""):
+            out[-1] = (out[-1][0], u[1], f"{out[-1][2]}\n{u[2]}")
+            continue
+        out.append(u)
+    return out
+
+
 def _drop_soft_empties(units: list[Unit], ncols: int) -> list[Unit]:
     """Empty cells read from extra blank lines count only where the row is short of cells."""
     out = list(units)
-    while out and out[-1][2] == "":
+    while out and out[-1][2] == "" and len(out) > ncols:
         out.pop()
     excess = len(out) - ncols
     if excess > 0:
