@@ -127,3 +127,23 @@ def test_sub_rows_must_repeat_the_shape_of_the_row():
     assert ok and parts == [row, ["新增家政服务人员275人", "275", "284", "103.27%", ""]]
     _, ok = split_sub_rows([*row, "县人社局", "二、社会保障", "加强城乡低保"], 9)
     assert not ok
+
+
+def test_header_label_split_over_two_cells_and_unknown_labels_above_row_one():
+    text = blank(["序号", "预期目标", "责任", "单位", "推进举措", "1", "地区生产总值增长6%。", "区发改局", "召开调度会3次。"])
+    t = read_text(text).tables[0]
+    assert t.header == ["序号", "预期目标", "责任单位", "推进举措"]  # 2 known labels of 4, right above row 1
+    assert t.rows[0].cells == ["1", "地区生产总值增长6%。", "区发改局", "召开调度会3次。"]
+    assert not read_text(blank(["序号", "预期目标", "推进举措", "说起", "往年"])).tables  # no row 1 below
+
+
+def test_section_heading_between_rows_and_a_total_row_after_the_table():
+    cells = ["序号", "工作任务", "牵头单位", "1", "新建学校1所。", "区教育局", "二、民生保障",
+             "2", "新增养老床位100张。", "区民政局", "3", "改造老旧小区5个。", "区住建局", "合计", "3项", "—"]
+    grid = read_text(blank(cells))
+    rows = grid.tables[0].rows
+    assert [r.cells[0] for r in rows] == ["1", "二、民生保障", "2", "3"]
+    assert rows[-1].cells == ["3", "改造老旧小区5个。", "区住建局"]
+    assert any(f.rule == "reader.dropped_text" and "after the table" in f.message for f in grid.findings)
+    p = parse_report(blank(cells).encode("utf-8"), "t.txt")
+    assert [(r.seq, r.part) for r in p.records] == [(1, None), (2, "二、民生保障"), (3, "二、民生保障")]

@@ -37,6 +37,7 @@ LEADER_NAME = re.compile(
     r"([\u4e00-\u9fff]{2,3}?)(?:同志)?(?:牵头|负责|分管|领衔)"
 )
 LEADER_COLUMN = "牵头领导"
+TOTAL = re.compile(r"^(合计|小计|总计|共计)")
 
 Unit = tuple[int, int, str | None]  # (first line, last line, cell text); text None marks a row end
 
@@ -175,12 +176,28 @@ def find_header(units: list[Unit], start: int = 0) -> Header | None:
         while run and not hm.role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or "")):
             run.pop()  # a trailing unknown label not followed by the first row is not header
             j -= 1
+        run = _join_split_labels(run)
         labels = [c for c in run if c]
         known = sum(1 for c in labels if hm.role(c))
-        if len(labels) >= 3 and known * 2 >= len(labels):
+        rows_follow = j < len(units) and squash(units[j][2] or "") == "1"
+        # at least half known; or, right above a row numbered 1, 序号 and one more known label
+        if len(labels) >= 3 and (known * 2 >= len(labels) or (rows_follow and known >= 2)):
             leaves, groups = _leaf_labels(run)
             return Header(leaves, i, j, groups)
     return None
+
+
+def _join_split_labels(run: list[str]) -> list[str]:
+    """A header label split over two cells (`责任` / `单位`, `是 否` / `滞 后`): two neighbours that
+    name no column alone but do together are one label."""
+    hm = header_map()
+    out: list[str] = []
+    for c in run:
+        if out and c and out[-1] and not hm.role(out[-1]) and hm.role(out[-1] + c) and not hm.role(c):
+            out[-1] = out[-1] + c
+            continue
+        out.append(c)
+    return out
 
 
 FAMILY_WORDS = (
@@ -294,7 +311,7 @@ def split_sub_rows(cells: list[str], ncols: int) -> tuple[list[list[str]], bool]
                 continue
             model = cells[r - k : r]
             chunks = [cells[r + i * k : r + (i + 1) * k] for i in range(rest // k)]
-            if all(_same_shape(c, model) for c in chunks):
+            if all(_same_shape(c, model) and not TOTAL.match(squash(c[0])) for c in chunks):
                 first = _fit_first(cells[:r], ncols)
                 return [first, *chunks], True
     return [cells], False
@@ -622,6 +639,9 @@ def _open_rows(
     for n, block in enumerate(blocks):
         last = n == len(blocks) - 1
         units = merge_sub_points(block)
+        after: Unit | None = None
+        if not last and len(units) > 2 and is_heading_text(units[-1][2] or ""):
+            after = units.pop()  # a section heading between two rows
         if soft_empty:
             units = _drop_soft_empties(units, ncols)
         cells = [u[2] or "" for u in units]
@@ -663,6 +683,10 @@ def _open_rows(
                 _cut(grid, p, start, end, ncols, table_no, "has too few cells")
                 continue
             table.rows.append(GridRow(cells=p, line_start=start, line_end=end, physical_lines=1))
+        if after is not None:
+            table.rows.append(
+                GridRow(cells=[after[2] or ""] + [""] * (ncols - 1), line_start=after[0], line_end=after[1])
+            )
     return trailing
 
 
