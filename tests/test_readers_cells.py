@@ -147,3 +147,23 @@ def test_section_heading_between_rows_and_a_total_row_after_the_table():
     assert any(f.rule == "reader.dropped_text" and "after the table" in f.message for f in grid.findings)
     p = parse_report(blank(cells).encode("utf-8"), "t.txt")
     assert [(r.seq, r.part) for r in p.records] == [(1, None), (2, "二、民生保障"), (3, "二、民生保障")]
+
+
+@pytest.mark.parametrize("n", [105, 117, 120, 158])
+def test_one_cell_per_line_without_blank_lines_reads_like_the_blank_separated_page(n):
+    # the same page with every run of blank lines one line shorter: cells on consecutive lines,
+    # and an empty cell (an extra blank line in the original) as a single blank line
+    lines = page(n).split("\n")
+    out: list[str] = []
+    gap = 0
+    for ln in lines:
+        if not ln.strip():
+            gap += 1
+            continue
+        out.extend([""] * max(0, gap - 1))
+        out.append(ln)
+        gap = 0
+    dense = read_text("\n".join(out))
+    spaced = read_text(page(n))
+    assert [[r.cells for r in t.rows] for t in dense.tables] == [[r.cells for r in t.rows] for t in spaced.tables]
+    assert [t.header for t in dense.tables] == [t.header for t in spaced.tables]

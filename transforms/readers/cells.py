@@ -98,10 +98,28 @@ def cell_per_line_units(lines: list[str]) -> list[Unit]:
     return units
 
 
+def typical_gap(lines: list[str]) -> int:
+    """How many blank lines most often separate two cells: 1 in a blank-separated dump, 0 in one
+    that puts one cell on each line with no blank lines."""
+    counts: dict[int, int] = {}
+    gap = 0
+    seen = False
+    for raw in lines:
+        if raw.strip():
+            if seen:
+                counts[gap] = counts.get(gap, 0) + 1
+            seen, gap = True, 0
+        else:
+            gap += 1
+    return max(counts, key=lambda g: (counts[g], -g)) if counts else 1
+
+
 def blank_separated_units(lines: list[str]) -> list[Unit]:
-    """Cells of a dump that puts one cell per line with blank lines between cells. A longer run of
-    blank (or white-space) lines between two cells stands for an empty cell: it becomes a soft
-    empty cell ``""`` (kept where a row is short of cells, dropped where it is not)."""
+    """Cells of a dump that puts one cell per line, with blank lines between cells or none. A longer
+    run of blank (or white-space) lines than the one that separates cells stands for an empty cell:
+    it becomes an empty cell ``""``, which the row segmentation keeps where a row is short of cells
+    and drops where it is not."""
+    sep = typical_gap(lines)
     units: list[Unit] = []
     gap = 0
     for idx, raw in enumerate(lines):
@@ -109,8 +127,8 @@ def blank_separated_units(lines: list[str]) -> list[Unit]:
         if not s:
             gap += 1
             continue
-        if gap >= 2 and units:
-            units.extend([(idx, idx, "")] * max(1, gap // 2))
+        if gap > sep and units:
+            units.extend([(idx, idx, "")] * max(1, (gap - sep) // (sep + 1)))
         units.append((idx + 1, idx + 1, s))
         gap = 0
     return units
@@ -445,6 +463,7 @@ def read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
     if layout == "cell_per_line" and not hard_ends:
         units = [(u[0], u[1], "") if u[2] is None else u for u in units]  # a bare `|` is an empty cell
     soft_empty = layout == "blank_separated"
+    sep = typical_gap(lines) if soft_empty else 1
     pending: list[Unit] = [u for u in units[: headers[0].start] if u[2]]  # page text before the next header
     table: GridTable | None = None
     ncols = 0
@@ -513,7 +532,7 @@ def read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
                 GridRow(cells=[heading[2] or ""] + [""] * (ncols - 1), line_start=heading[0], line_end=heading[1])
             )
         body = units[h.end : end]
-        if soft_empty:
+        if soft_empty and sep:
             body = _join_wrapped(body)
         if hard_ends:
             pending = _closed_rows(grid, table, body, ncols, n_tables, last_table)
