@@ -167,3 +167,12 @@ def test_one_cell_per_line_without_blank_lines_reads_like_the_blank_separated_pa
     spaced = read_text(page(n))
     assert [[r.cells for r in t.rows] for t in dense.tables] == [[r.cells for r in t.rows] for t in spaced.tables]
     assert [t.header for t in dense.tables] == [t.header for t in spaced.tables]
+
+
+def test_a_small_number_in_a_row_does_not_open_the_next_row():
+    cells = ["序号", "项目名称", "建设内容", "年度目标", "进展情况", "责任单位",
+             "3", "新建学校", "新建教学楼一栋。", "4", "主体完工。", "区教育局",
+             "4", "改造道路", "改造道路5条。", "5", "已完成3条。", "区交通局"]
+    rows = read_text(blank(cells)).tables[0].rows
+    assert [r.cells[:2] for r in rows] == [["3", "新建学校"], ["4", "改造道路"]]
+    assert rows[0].cells[3:] == ["4", "主体完工。", "区教育局"]

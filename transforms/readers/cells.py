@@ -358,10 +358,28 @@ def _starts_row(units: list[Unit], i: int, current: list[Unit], last_seq: int | 
     if not cells:
         return True
     n = int(t)
+    if ncols and _repeated_later(units, i, n, ncols):
+        return False  # the same number opens a row a little further on: this one is a cell
     if last_seq is not None and n == last_seq + 1:
-        return True
+        # the next number, once the row has at least half its cells (a row's own small number,
+        # e.g. a target of 4 in row 3, would otherwise cut it)
+        return not ncols or len(cells) * 2 >= ncols
     near = last_seq is None or n == 1 or last_seq < n <= last_seq + 5  # a row lost, or a new block
     return near and bool(ncols) and len(cells) >= ncols - 1
+
+
+def _repeated_later(units: list[Unit], i: int, n: int, ncols: int) -> bool:
+    """Whether the number n comes again, followed by text, within the next row's reach and before
+    n + 1: then it is that later one that opens row n."""
+    for j in range(i + 1, min(len(units), i + ncols + 2)):
+        t = (units[j][2] or "").strip()
+        if t == str(n + 1):
+            return False
+        if t == str(n):
+            nxt = next((u[2] for u in units[j + 1 :] if u[2]), None)
+            if nxt is not None and not NUMBER.match(squash(nxt)):
+                return True
+    return False
 
 
 def seq_blocks(body: list[Unit], ncols: int) -> list[list[Unit]]:
