@@ -176,3 +176,13 @@ def test_a_small_number_in_a_row_does_not_open_the_next_row():
     rows = read_text(blank(cells)).tables[0].rows
     assert [r.cells[:2] for r in rows] == [["3", "新建学校"], ["4", "改造道路"]]
     assert rows[0].cells[3:] == ["4", "主体完工。", "区教育局"]
+
+
+def test_cell_per_line_header_split_and_spaced_out():
+    text = "\n".join(["序号 |", "目  标  任  务 |", "责任单位 |", "是 否 |", "滞 后 |",
+                      "1 |", "新建学校1所。 |", "县教育局 |", "否 |", "|",
+                      "2 |", "新增学位800个。 |", "县教育局 |", "是 |", "|"])
+    p = parse_report(text.encode("utf-8"), "t.txt")
+    assert p.tables[0]["roles"] == ["seq", "target", "units", "status"]
+    assert [r.seq for r in p.records] == [1, 2]
+    assert [r.units or r.lead_units for r in p.records] == [["县教育局"], ["县教育局"]]
