@@ -186,3 +186,10 @@ def test_cell_per_line_header_split_and_spaced_out():
     assert p.tables[0]["roles"] == ["seq", "target", "units", "status"]
     assert [r.seq for r in p.records] == [1, 2]
     assert [r.units or r.lead_units for r in p.records] == [["县教育局"], ["县教育局"]]
+
+
+def test_seq_with_a_mark_and_a_header_word_split_at_its_first_character():
+    cells = ["序", "号", "工作任务", "牵头单位", "1.", "新建学校1所。", "区教育局", "2、", "改造道路5条。", "区交通局"]
+    p = parse_report(blank(cells).encode("utf-8"), "t.txt")
+    assert p.tables[0]["roles"] == ["seq", "task", "lead_unit"]
+    assert [(r.seq, r.lead_units) for r in p.records] == [(1, ["区教育局"]), (2, ["区交通局"])]

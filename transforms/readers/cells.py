@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash
 
-SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*$")
+SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
 NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$|^[-—/]$")
 PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
@@ -43,6 +43,10 @@ Unit = tuple[int, int, str | None]  # (first line, last line, cell text); text N
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 SUB_POINT = re.compile(r"^\s*(?:(\d{1,2})[.、．)）](?!\d)|([" + CIRCLED + r"]))")
+
+
+def _seq_no(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
 
 
 def is_heading_text(text: str) -> bool:
@@ -179,8 +183,12 @@ def find_header(units: list[Unit], start: int = 0) -> Header | None:
     hm = header_map()
     for i in range(start, len(units)):
         u = units[i]
-        if u[2] is None or hm.role(u[2]) != "seq":
+        if u[2] is None or len(u[2]) > 8:
             continue
+        if hm.role(u[2]) != "seq" and not (
+            i + 1 < len(units) and units[i + 1][2] and hm.role(u[2] + (units[i + 1][2] or "")) == "seq"
+        ):
+            continue  # a header starts at 序号 (or at 序 / 号 split over two cells)
         j = i + 1
         while j < len(units) and units[j][2] is not None and not SEQ_ONLY.match(units[j][2] or ""):
             t = units[j][2] or ""
@@ -197,7 +205,7 @@ def find_header(units: list[Unit], start: int = 0) -> Header | None:
         run = _join_split_labels(run)
         labels = [c for c in run if c]
         known = sum(1 for c in labels if hm.role(c))
-        rows_follow = j < len(units) and squash(units[j][2] or "") == "1"
+        rows_follow = j < len(units) and bool(SEQ_ONLY.match(units[j][2] or "")) and _seq_no(units[j][2] or "") == 1
         # at least half known; or, right above a row numbered 1, 序号 and one more known label
         if len(labels) >= 3 and (known * 2 >= len(labels) or (rows_follow and known >= 2)):
             leaves, groups = _leaf_labels(run)
@@ -357,7 +365,7 @@ def _starts_row(units: list[Unit], i: int, current: list[Unit], last_seq: int | 
     cells = [x for x in current if x[2] is not None and (x[2] or not ncols)]
     if not cells:
         return True
-    n = int(t)
+    n = _seq_no(t)
     if ncols and _repeated_later(units, i, n, ncols):
         return False  # the same number opens a row a little further on: this one is a cell
     if last_seq is not None and n == last_seq + 1:
@@ -372,10 +380,12 @@ def _repeated_later(units: list[Unit], i: int, n: int, ncols: int) -> bool:
     """Whether the number n comes again, followed by text, within the next row's reach and before
     n + 1: then it is that later one that opens row n."""
     for j in range(i + 1, min(len(units), i + ncols + 2)):
-        t = (units[j][2] or "").strip()
-        if t == str(n + 1):
+        t = units[j][2] or ""
+        if not SEQ_ONLY.match(t):
+            continue
+        if _seq_no(t) == n + 1:
             return False
-        if t == str(n):
+        if _seq_no(t) == n:
             nxt = next((u[2] for u in units[j + 1 :] if u[2]), None)
             if nxt is not None and not NUMBER.match(squash(nxt)):
                 return True
@@ -392,7 +402,7 @@ def seq_blocks(body: list[Unit], ncols: int) -> list[list[Unit]]:
             blocks.append(current)
             current = []
         if not current and u[2] is not None and SEQ_ONLY.match(u[2]):
-            last_seq = int(u[2])
+            last_seq = _seq_no(u[2])
         current.append(u)
     if current:
         blocks.append(current)
@@ -409,7 +419,7 @@ def _group_closed_rows(body: list[Unit], ncols: int) -> list[tuple[list[Unit], b
     def starts_row(u: Unit) -> bool:
         if u[2] is None or not SEQ_ONLY.match(u[2]):
             return False
-        n = int(u[2])
+        n = _seq_no(u[2])
         cells = [x for x in current if x[2] is not None]
         if not cells:
             return True
@@ -424,7 +434,7 @@ def _group_closed_rows(body: list[Unit], ncols: int) -> list[tuple[list[Unit], b
             groups.append((current, False))
             current = []
         if not current and u[2] is not None and SEQ_ONLY.match(u[2]):
-            last_seq = int(u[2])
+            last_seq = _seq_no(u[2])
         current.append(u)
     if current:
         groups.append((current, False))
@@ -455,7 +465,7 @@ def _title_from(pre: list[Unit]) -> tuple[str | None, list[Unit]]:
 def _first_seq(units: list[Unit]) -> int | None:
     for u in units:
         if u[2] and SEQ_ONLY.match(u[2]):
-            return int(u[2])
+            return _seq_no(u[2])
     return None
 
 
