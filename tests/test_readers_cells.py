@@ -193,3 +193,11 @@ def test_seq_with_a_mark_and_a_header_word_split_at_its_first_character():
     p = parse_report(blank(cells).encode("utf-8"), "t.txt")
     assert p.tables[0]["roles"] == ["seq", "task", "lead_unit"]
     assert [(r.seq, r.lead_units) for r in p.records] == [(1, ["区教育局"]), (2, ["区交通局"])]
+
+
+def test_site_footer_after_the_last_row_is_neither_cells_nor_sub_rows():
+    cells = ["序号", "工作任务", "牵头单位", "1", "新建学校1所。", "区教育局", "2", "改造道路5条。", "区交通局",
+             "网站地图", "联系我们", "主办单位:区人民政府办公室", "浙ICP备05001234号"]
+    grid = read_text(blank(cells))
+    assert [r.cells for r in grid.tables[0].rows][-1] == ["2", "改造道路5条。", "区交通局"]
+    assert any(f.rule == "reader.dropped_text" and "after the table" in f.message for f in grid.findings)

@@ -38,6 +38,11 @@ LEADER_NAME = re.compile(
 )
 LEADER_COLUMN = "牵头领导"
 TOTAL = re.compile(r"^(合计|小计|总计|共计)")
+# site chrome after a table: copyright, filing numbers, contact lines, navigation
+FOOTER = re.compile(
+    r"版权所有|ICP|备案号|公网安备|网站标识码|网站地图|联系我们|技术支持|主办单位[:：]|承办单位[:：]|"
+    r"^(?:扫一扫|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|分享到)"
+)
 
 Unit = tuple[int, int, str | None]  # (first line, last line, cell text); text None marks a row end
 
@@ -685,6 +690,11 @@ def _open_rows(
                 trailing.append(u)  # reported with the text after the table
     for n, block in enumerate(blocks):
         last = n == len(blocks) - 1
+        if last:
+            cut = next((k for k, u in enumerate(block) if k and u[2] and FOOTER.search(u[2])), None)
+            if cut is not None:
+                trailing.extend(u for u in block[cut:] if u[2])
+                block = block[:cut]
         units = merge_sub_points(block)
         after: Unit | None = None
         if not last and len(units) > 2 and is_heading_text(units[-1][2] or ""):
