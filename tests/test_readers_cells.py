@@ -201,3 +201,18 @@ def test_site_footer_after_the_last_row_is_neither_cells_nor_sub_rows():
     grid = read_text(blank(cells))
     assert [r.cells for r in grid.tables[0].rows][-1] == ["2", "改造道路5条。", "区交通局"]
     assert any(f.rule == "reader.dropped_text" and "after the table" in f.message for f in grid.findings)
+
+
+def test_two_level_header_without_placeholder_is_read_from_the_rows_below():
+    header = ["序号", "项目名称", "责任单位", "工作进展", "牵头单位", "配合单位", "完成情况", "进度评价"]
+    rows = [["1", "新建学校", "区教育局", "区财政局", "主体完工。", "正常推进"],
+            ["2", "改造道路", "区交通局", "各街道", "完成3条。", "滞后"],
+            ["3", "新建公园", "区住建局", "区资规局", "已开工。", "正常推进"]]
+    t = read_text(blank(header + [c for r in rows for c in r])).tables[0]
+    assert t.header == ["序号", "项目名称", "牵头单位", "配合单位", "完成情况", "进度评价"]
+    assert [r.cells for r in t.rows] == rows
+    # the same labels over rows with one cell per label stay one level
+    flat_rows = [["1", "新建学校", "区教育局", "主体完工。", "区教育局", "区财政局", "已开工。", "正常推进"],
+                 ["2", "改造道路", "区交通局", "完成3条。", "区交通局", "各街道", "已完成。", "滞后"],
+                 ["3", "新建公园", "区住建局", "已开工。", "区住建局", "区资规局", "已开工。", "正常推进"]]
+    assert read_text(blank(header + [c for r in flat_rows for c in r])).tables[0].header == header

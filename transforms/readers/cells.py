@@ -214,6 +214,12 @@ def find_header(units: list[Unit], start: int = 0) -> Header | None:
         # at least half known; or, right above a row numbered 1, 序号 and one more known label
         if len(labels) >= 3 and (known * 2 >= len(labels) or (rows_follow and known >= 2)):
             leaves, groups = _leaf_labels(run)
+            if not groups and len(labels) >= 5:
+                # a two-level header printed without a placeholder: the leaf reading is taken when
+                # the rows below have one cell per leaf column
+                flat, flat_groups = _leaf_labels(run, placeholder=False)
+                if flat_groups and _rows_fit(units[j : j + 40 * len(labels)], len(flat), len(labels)):
+                    leaves, groups = flat, flat_groups
             return Header(leaves, i, j, groups)
     return None
 
@@ -256,14 +262,23 @@ def _family(label: str) -> str | None:
     return None
 
 
-def _leaf_labels(run: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+def _rows_fit(body: list[Unit], leaves: int, labels: int) -> bool:
+    """Whether the rows below (cut at 序号, the last one left out) have ``leaves`` cells, two in three
+    of them at least, and none has one cell per label."""
+    blocks = seq_blocks([u for u in body if u[2] is not None and u[2] != ""], leaves)[:-1]
+    sizes = [len(b) for b in blocks if b and b[0][2] and SEQ_ONLY.match(b[0][2] or "")]
+    fit = sum(1 for n in sizes if n == leaves)
+    return len(sizes) >= 2 and fit * 3 >= len(sizes) * 2 and not any(n == labels for n in sizes)
+
+
+def _leaf_labels(run: list[str], placeholder: bool = True) -> tuple[list[str], dict[str, list[str]]]:
     """A header run with an empty placeholder cell is a two-level header printed level by level:
     the first-level labels, then the children of the spanning ones. The leaf header replaces each
     spanning label by its children (contiguous, at least two each, of the parent's kind: 重点工作 /
     主要内容 under 目标任务, 完成情况 / 进度状态 under 工作进度). The shortest first level that
     explains every child wins; without a placeholder or a fit the labels stay as they are."""
     labels = [c for c in run if c]
-    if len(labels) == len(run) or len(labels) < 5:
+    if (placeholder and len(labels) == len(run)) or len(labels) < 5:
         return labels, {}
     fams = [_family(c) for c in labels]
     n = len(labels)
