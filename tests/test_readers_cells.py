@@ -41,6 +41,7 @@ def test_repeated_header_per_leader_block_restarts_seq_and_names_the_leader():
     p = parse_report(page(117).encode("utf-8"), "117.txt")
     assert [(r.seq, r.leaders) for r in p.records][4:6] == [(5, ["陈兴立"]), (1, ["姚珂军"])]
     assert p.records[5].part == "二、常务副区长姚珂军牵头重点工作"
+    assert sum(f.rule == "reader.leader_from_heading" for f in grid.findings) == 2
 
 
 def test_an_extra_blank_line_is_an_empty_cell_and_shifts_nothing():

@@ -597,18 +597,29 @@ def read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
                 pending[-1][1],
             )
         )
-    for t in grid.tables:
-        _leaders_from_headings(t)
+    for n, t in enumerate(grid.tables, start=1):
+        if _leaders_from_headings(t):
+            grid.findings.append(
+                Finding(
+                    "reader.leader_from_heading",
+                    "info",
+                    f"table {n}: the leader named in each block heading (一、…XXX牵头…) was read as a "
+                    f"{LEADER_COLUMN} column of the block's rows",
+                    t.header_line,
+                    t.header_line,
+                    table_no=n,
+                )
+            )
     return grid
 
 
-def _leaders_from_headings(table: GridTable) -> None:
+def _leaders_from_headings(table: GridTable) -> bool:
     """Blocks headed by the leader who leads them (``一、区长XXX牵头重点工作``) in a table without a
     leader column: the leader becomes a column of its own."""
     header = table.header or []
     hm = header_map()
     if any(hm.role(h) == "leader" for h in header):
-        return
+        return False
     ncols = len(header)
     leader: str | None = None
     found = False
@@ -622,13 +633,14 @@ def _leaders_from_headings(table: GridTable) -> None:
         else:
             marks.append(leader)
     if not found:
-        return
+        return False
     table.header = [*header, LEADER_COLUMN]
     for r, name in zip(table.rows, marks, strict=True):
         if len(r.cells) >= ncols:
             r.cells = [*r.cells[:ncols], name or ""]
         elif name:
             r.cells = [*r.cells, name]
+    return True
 
 
 def _cut(grid: Grid, cells: list[str], start: int, end: int, ncols: int, table_no: int, what: str) -> None:
