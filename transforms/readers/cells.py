@@ -29,9 +29,6 @@ PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 UNIT_END = re.compile(r"(局|委|办|政府|中心|公司|集团|街道|处|院|所|站|队|专班|部|会|馆|乡|镇|园区)[)）]?$")
 # A block heading that names the leader who leads the block: 一、区长XXX牵头重点工作
-LEADER_HEADING = re.compile(
-    r"(?:常务)?副?(?:省|市|州|盟|区|县|旗|镇|乡)长|(?:市|区|县)委(?:常委)?|书记|主任|秘书长"
-)
 LEADER_NAME = re.compile(
     r"(?:(?:常务)?副?(?:省|市|州|盟|区|县|旗|镇|乡)长|书记|主任|秘书长|常委)"
     r"([\u4e00-\u9fff]{2,3}?)(?:同志)?(?:牵头|负责|分管|领衔)"
