@@ -17,6 +17,7 @@ import re
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash
+from transforms.readers.cells import blank_separated_units, cell_per_line_units, read_cells
 
 SEQ_START = re.compile(r"^\s*(\d{1,4})\s*\|")
 SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*$")
@@ -73,6 +74,8 @@ def detect_layout(lines: list[str]) -> str:
         return "blank_separated"
     multi = sum(1 for ln in piped if ln.count("|") >= 2 and not PIPES_ONLY.fullmatch(ln))
     ending = sum(1 for ln in piped if ln.rstrip().endswith("|") and ln.count("|") == 1)
+    if multi < 2 and ending < 2:
+        return "blank_separated"  # a pipe or two in the page's navigation, not a table's
     if ending > multi:
         return "cell_per_line"
     return "pipe"
@@ -86,9 +89,9 @@ def read_text(text: str) -> Grid:
     if layout == "pipe":
         grid = _read_pipe(lines)
     elif layout == "cell_per_line":
-        grid = _read_cells(lines, layout, _cell_per_line_units(lines))
+        grid = read_cells(lines, layout, cell_per_line_units(lines))
     else:
-        grid = _read_cells(lines, layout, _blank_separated_units(lines))
+        grid = read_cells(lines, layout, blank_separated_units(lines))
     grid.text = text
     return grid
 
@@ -264,256 +267,6 @@ def _report_outside(grid: Grid, outside: list[tuple[int, str]], before_table: bo
             last,
         )
     )
-
-
-# --------------------------------------------------------------------------- one cell per line
-
-Unit = tuple[int, int, str | None]  # (first line, last line, cell text); text None marks a row end
-
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-SUB_POINT = re.compile(r"^\s*(?:(\d{1,2})[.、．)）](?!\d)|([" + CIRCLED + r"]))")
-
-
-def _cell_per_line_units(lines: list[str]) -> list[Unit]:
-    """Cells of a cell-per-line dump. A cell ends at a line ending in `` |`` (its text may run over
-    several lines); a line of m pipes holds m-1 empty cells and ends the row (``|`` ends a row whose
-    last cell was written, ``||`` a row whose last cell is empty). Lines before the first cell are
-    page text (titles, navigation) and stay separate units."""
-    units: list[Unit] = []
-    buf: list[str] = []
-    start = 0
-    seen_cell = False
-    for idx, raw in enumerate(lines):
-        line_no = idx + 1
-        s = raw.strip()
-        if not s and not buf:
-            continue
-        if s and re.fullmatch(r"\|+", s):
-            if buf:
-                units.append((start, line_no, "\n".join(buf).strip()))
-                buf = []
-            units.extend([(line_no, line_no, "")] * (len(s) - 1))
-            units.append((line_no, line_no, None))
-            seen_cell = True
-            continue
-        if not seen_cell and not s.endswith("|"):
-            units.append((line_no, line_no, s))  # page text before the table
-            continue
-        if not buf:
-            start = line_no
-        if s.endswith("|"):
-            seen_cell = True
-            buf.append(s[:-1].strip())
-            units.append((start, line_no, "\n".join(buf).strip()))
-            buf = []
-        else:
-            buf.append(s)
-    if buf:
-        units.append((start, len(lines), "\n".join(buf).strip()))
-    return units
-
-
-def _blank_separated_units(lines: list[str]) -> list[Unit]:
-    """Cells of a dump that puts one cell per line with blank lines between cells."""
-    units: list[Unit] = []
-    for idx, raw in enumerate(lines):
-        s = raw.strip()
-        if s:
-            units.append((idx + 1, idx + 1, s))
-    return units
-
-
-def _sub_point_no(text: str) -> int | None:
-    m = SUB_POINT.match(text)
-    if not m:
-        return None
-    return int(m.group(1)) if m.group(1) else CIRCLED.index(m.group(2)) + 1
-
-
-def _merge_sub_points(units: list[Unit]) -> list[Unit]:
-    """`1.… 2.…` or ①②③ points written as separate cells belong to one cell: rejoin them."""
-    out: list[Unit] = []
-    for u in units:
-        n = _sub_point_no(u[2] or "")
-        if n and n > 1 and out and out[-1][2]:
-            prev_points = [_sub_point_no(p) for p in (out[-1][2] or "").split("\n")]
-            if n - 1 in prev_points:
-                out[-1] = (out[-1][0], u[1], f"{out[-1][2]}\n{u[2]}")
-                continue
-        out.append(u)
-    return out
-
-
-def _find_header(units: list[Unit]) -> tuple[list[str], int, int]:
-    """The header: from a 序号 cell up to the first 序号-like number (where the rows begin), when
-    those cells are short labels, at least three of them and at least half name known columns.
-    Unknown labels stay in the header (the layout step reports them)."""
-    hm = header_map()
-    for i, u in enumerate(units):
-        if u[2] is None or hm.role(u[2]) != "seq":
-            continue
-        j = i + 1
-        while j < len(units) and units[j][2] and not SEQ_ONLY.match(units[j][2] or "") and _label_like(units[j][2] or ""):
-            j += 1
-        run = [units[k][2] or "" for k in range(i, j)]
-        known = sum(1 for c in run if hm.role(c))
-        while run and not hm.role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or "")):
-            run.pop()  # a trailing unknown label not followed by the first row is not header
-            j -= 1
-        if len(run) >= 3 and known * 2 >= len(run):
-            return run, i, i + len(run)
-    return [], -1, -1
-
-
-def _label_like(text: str) -> bool:
-    """Short text without sentence punctuation: a header label rather than a cell of a row."""
-    return len(squash(text)) <= 16 and not re.search(r"[。，,；;：:%]", text)
-
-
-def _title_from(pre: list[Unit]) -> tuple[str | None, list[Unit]]:
-    """The table title among the page text before the header: the last line that is not navigation."""
-    candidates = [u for u in pre if u[2] and not re.match(r"^[•·*\-]", u[2]) and not re.search(r"[:：]", u[2])]
-    if not candidates:
-        return None, pre
-    title = candidates[-1]
-    return _clean_title(title[2] or ""), [u for u in pre if u is not title]
-
-
-def _group_rows(body: list[Unit], ncols: int) -> list[tuple[list[Unit], bool]]:
-    """Rows as (units, closed). With row-end marks rows end there; without, a row starts at a 序号 cell
-    (the next number, or any number once the row has all but one of its cells)."""
-    has_ends = any(u[2] is None for u in body)
-    groups: list[tuple[list[Unit], bool]] = []
-    current: list[Unit] = []
-    last_seq: int | None = None
-
-    def starts_row(u: Unit) -> bool:
-        if u[2] is None or not SEQ_ONLY.match(u[2]):
-            return False
-        n = int(u[2])
-        cells = [x for x in current if x[2] is not None]
-        if not cells:
-            return True
-        return (last_seq is not None and n == last_seq + 1) or (bool(ncols) and len(cells) >= ncols - 1)
-
-    for u in body:
-        if u[2] is None:
-            if has_ends:
-                groups.append((current + [u], True))  # the row-end line belongs to the row
-                current = []
-            continue
-        if current and starts_row(u) and (not has_ends or len([x for x in current if x[2] is not None]) >= ncols):
-            groups.append((current, not has_ends))
-            current = []
-        if not current and u[2] is not None and SEQ_ONLY.match(u[2]):
-            last_seq = int(u[2])
-        current.append(u)
-    if current:
-        groups.append((current, False))
-    return [g for g in groups if g[0]]
-
-
-def _read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
-    """Rebuild rows from a stream of single cells: find the header run, then cut rows."""
-    grid = Grid(format=f"text/{layout}")
-    header, header_start, header_end = _find_header(units)
-    title = None
-    if header:
-        title, pre = _title_from([u for u in units[:header_start] if u[2]])
-        if pre:
-            grid.findings.append(
-                Finding(
-                    "reader.dropped_text",
-                    "info",
-                    f"{len(pre)} line(s) of page text before the table (title, navigation) at lines "
-                    f"{pre[0][0]}-{pre[-1][1]} were not read as rows",
-                    pre[0][0],
-                    pre[-1][1],
-                )
-            )
-        body = units[header_end:]
-        header_line = units[header_start][0]
-    else:
-        body = units
-        header_line = None
-    table = GridTable(title=title, header=header or None, header_line=header_line, drops_merged_cells=True, source="text")
-    ncols = len(header)
-    groups = _group_rows(body, ncols)
-    if not header:
-        # without a header only rows that start with a 序号 make a table; anything else is prose
-        groups = [g for g in groups if g[0][0][2] and SEQ_ONLY.match(g[0][0][2] or "") and len(g[0]) >= 2]
-        if not groups:
-            grid.findings.append(
-                Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
-            )
-            return grid
-    grid.tables.append(table)
-    for n, (row_units, closed) in enumerate(groups):
-        start, end = row_units[0][0], row_units[-1][1]
-        row_units = _merge_sub_points([u for u in row_units if u[2] is not None])
-        cells = [u[2] or "" for u in row_units]
-        last = n == len(groups) - 1
-        seq = cells[0] if cells and SEQ_ONLY.match(cells[0]) else None
-        if ncols and len(cells) > ncols:
-            extra = row_units[ncols:]
-            if last:
-                grid.findings.append(
-                    Finding(
-                        "reader.dropped_text",
-                        "info",
-                        f"{len(extra)} line(s) of page text after the table at lines {extra[0][0]}-{extra[-1][1]} "
-                        "were not read as rows",
-                        extra[0][0],
-                        extra[-1][1],
-                    )
-                )
-                row_units, cells = row_units[:ncols], cells[:ncols]
-                end = row_units[-1][1]
-            else:
-                grid.findings.append(
-                    Finding(
-                        "reader.extra_cells",
-                        "warning",
-                        f"row at lines {start}-{end} has {len(cells)} cells for {ncols} columns; "
-                        "the extra text was kept in the last column",
-                        start,
-                        end,
-                    )
-                )
-                cells = cells[: ncols - 1] + ["\n".join(c for c in cells[ncols - 1 :] if c)]
-        if closed:
-            complete = True
-        else:
-            # without a row-end mark only the last row can be cut, and only when cells are missing
-            complete = not (last and ncols and len(cells) < ncols)
-        if complete and ncols and len([c for c in cells if c]) * 2 < ncols and len(cells) < ncols:
-            complete = False
-        if not complete:
-            what = "is cut off at the end of the file" if last else "has too few cells"
-            grid.findings.append(
-                Finding(
-                    "reader.cut_row",
-                    "warning",
-                    f"row {seq or '(no 序号)'} at lines {start}-{end} {what}: {len(cells)} of {ncols} cells"
-                    f"{', and no row end' if last and not closed else ''}; it was not loaded",
-                    start,
-                    end,
-                    seq=seq,
-                    table_no=1,
-                )
-            )
-            continue
-        table.rows.append(GridRow(cells=cells, line_start=start, line_end=end, physical_lines=1))
-    if not header:
-        grid.findings.append(
-            Finding(
-                "reader.no_header",
-                "warning",
-                "the table starts without a header row (it starts mid-table); see schemas/mappings/headers.yaml",
-                mapping_file="schemas/mappings/headers.yaml",
-            )
-        )
-    return grid
 
 
 __all__ = ["read_text", "detect_layout", "header_cells", "is_heading_text", "squash"]
