@@ -17,9 +17,10 @@ from transforms.mappings import header_map, mapping_path, squash
 from transforms.readers.text import PART_RE, SECTION_RE
 
 SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
+SEQ_IN_CELL = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*(?=\S)")
 
 # roles whose text is appended when a sub-row continues a task
-TEXT_ROLES = ("project", "task", "target", "deadline", "issues", "note")
+TEXT_ROLES = ("project", "task", "target", "plan", "deadline", "issues", "note")
 UNIT_ROLES = ("lead_unit", "units", "co_units")
 HEADERS_FILE = "schemas/mappings/headers.yaml"
 
@@ -45,6 +46,7 @@ class RawTaskRow:
     status_raw: str | None = None
     issues: str | None = None
     note: str | None = None
+    plan: str | None = None  # a schedule or period target (一季度目标, 三季度工作计划): neither task nor progress
     line_start: int = 0
     line_end: int = 0
     physical_lines: int = 1
@@ -58,9 +60,99 @@ class Layout:
     roles: list[list[str | None]]  # per table, the role of every column
 
 
-def column_roles(header: list[str]) -> list[str | None]:
+def column_roles(header: list[str], rows: list[GridRow] | None = None) -> list[str | None]:
+    """The role of every column: by its header (schemas/mappings/headers.yaml), refined by what the
+    column's cells hold when rows are given (see ``content_roles``)."""
     hm = header_map()
-    return [hm.role(h) for h in header]
+    roles = [hm.role(h) for h in header]
+    if rows:
+        roles, _ = content_roles(header, roles, rows)
+    return roles
+
+
+def _column_cells(rows: list[GridRow], i: int, width: int) -> list[str]:
+    """The non-empty cells of column i in the rows written at full width (a short row lost merged
+    cells: its cells do not sit under their headers)."""
+    return [r.cells[i].strip() for r in rows if len(r.cells) >= width and i < len(r.cells) and r.cells[i].strip()]
+
+
+DATE_CELL = re.compile(
+    r"^((\d{4}年)?\d{1,2}月(底|末|中旬|上旬|下旬|\d{1,2}日)?(前|以前|之前)?|\d{4}[-./年]\d{1,2}([-./月]\d{1,2}日?)?|"
+    r"\d{4}年(底|末|内)?|年底前?|年内|全年|长期|持续推进)$"
+)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # damaged text tells nothing
+VERDICT_CELL = re.compile(r"^(已|未|正在|正常|顺利|有序|基本|按序|按时|按期|提前|超额|滞后|超序|序时|达序|暂未)[\u4e00-\u9fff]{0,5}$")
+
+
+def _cell_kind(text: str) -> str | None:
+    """What a cell holds: status (a verdict), deadline (a date), units, leader (names), task (a
+    clause), or None (a number, or nothing telling)."""
+    h = _hints()
+    t = squash(text).rstrip("。.")
+    if not t or CONTROL_CHARS.search(t) or re.fullmatch(r"[\d.,%／/—\-~+]+", t):
+        return None
+    if h.status.match(t) or VERDICT_CELL.match(t):
+        return "status"
+    if DATE_CELL.match(t):
+        return "deadline"
+    if h.unit.search(text.strip()) and len(t) <= 40 and "。" not in t:
+        return "units"
+    if h.leader.match(text.strip()) and len(t) <= 12:
+        return "leader"
+    if len(t) > 12:
+        return "task"
+    return None
+
+
+def content_roles(
+    header: list[str], roles: list[str | None], rows: list[GridRow], table_no: int = 0, line: int | None = None
+) -> tuple[list[str | None], list[Finding]]:
+    """Roles from what the cells hold: a column whose header names no role takes the role most of
+    its cells share (units, leader, deadline, status, or task for long clauses); of two progress
+    columns, one that holds only short verdicts (顺利推进, 已完成) is a status column. Each is reported."""
+    out = list(roles)
+    findings: list[Finding] = []
+    width = len(header)
+    for i, (h, role) in enumerate(zip(header, roles, strict=False)):
+        if role not in (None, "progress"):
+            continue
+        cells = _column_cells(rows, i, width)
+        if len(cells) < 2:
+            continue
+        kinds = [_cell_kind(c) for c in cells]
+        if role == "progress":
+            if roles.count("progress") > 1 and all(k == "status" for k in kinds) and all(len(squash(c)) <= 6 for c in cells):
+                out[i] = "status"
+                findings.append(_role_finding(table_no, line, h, "status", f"all {len(cells)} of its cells are short verdicts"))
+            continue
+        best = max(set(kinds), key=kinds.count)
+        if best is None or kinds.count(best) * 5 < len(cells) * 3:
+            continue
+        new = best
+        if best == "units" and ({"units", "lead_unit"} & set(out)):
+            new = "co_units"
+        if best == "task" and ({"task", "project", "target"} & set(out)):
+            new = "note"  # a second long-text column: kept, but not as the task
+        if best in ("leader", "deadline", "status") and best in out:
+            continue
+        out[i] = new
+        findings.append(
+            _role_finding(table_no, line, h, new, f"{kinds.count(best)} of its {len(cells)} cells look like {best}")
+        )
+    return out, findings
+
+
+def _role_finding(table_no: int, line: int | None, header: str, role: str, why: str) -> Finding:
+    label = squash(header) or "(no header)"
+    return Finding(
+        "layout.role_from_cells",
+        "warning",
+        f"table {table_no}: column {label!r} read as {role}: {why}; add its header to schemas/mappings/headers.yaml",
+        line,
+        line,
+        table_no=table_no,
+        mapping_file=HEADERS_FILE,
+    )
 
 
 def _heading_text(row: GridRow, seq_col: int | None) -> str | None:
@@ -97,6 +189,8 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     findings: list[Finding] = []
     header = table.header or []
     roles = column_roles(header)
+    roles, found = content_roles(header, roles, table.rows, table_no, table.header_line)
+    findings.extend(found)
     for h, r in zip(header, roles, strict=False):
         if r is None and squash(h):
             findings.append(
@@ -116,6 +210,8 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     section: str | None = None
     out: list[RawTaskRow] = []
     above: GridRow | None = None  # the last data row, full width: merged cells continue from it
+    name_col = next((i for i, r in enumerate(roles) if r in ("project", "task", "target")), None)
+    seq_in_cell = False
     for grow in table.rows:
         grow = _blank_column_copies(grow)
         heading = _heading_text(grow, seq_col)
@@ -134,6 +230,24 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
             continue
         seq_text = grow.cells[seq_col].strip() if seq_col is not None and seq_col < len(grow.cells) else ""
         m = SEQ_RE.match(seq_text)
+        if seq_col is None and name_col is not None and (inner := SEQ_IN_CELL.match(_cell(grow, name_col))):
+            m = inner  # no 序号 column: the number opens the name cell (`14.改扩建…`)
+            cells = list(grow.cells)
+            cells[name_col] = _cell(grow, name_col)[inner.end() :]
+            grow = GridRow(cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, list(grow.merged))
+            if not seq_in_cell:
+                seq_in_cell = True
+                findings.append(
+                    Finding(
+                        "layout.seq_in_cell",
+                        "info",
+                        f"table {table_no}: no 序号 column; the row numbers are read from the start of the "
+                        f"{squash(header[name_col])!r} cells",
+                        table.header_line,
+                        table.header_line,
+                        table_no=table_no,
+                    )
+                )
         if m and seq_col is not None and grow.merged_at(seq_col) == "row" and out and out[-1].table_no == table_no:
             _attach_sub_row(out[-1], grow, roles, labels)  # 序号 merged over sub-rows
         elif m:
@@ -195,7 +309,11 @@ ROLE_ATTRS = {  # column role → RawTaskRow attribute, where they differ
 
 
 def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bool = False) -> None:
-    if role is None or role == "seq":
+    if role is None or role in ("seq", "other"):
+        return
+    if role == "group":  # a category cell printed once over its rows: the rows' part
+        if text and not row.part:
+            row.part = text
         return
     if role == "progress":
         for p in row.progress:
@@ -273,7 +391,16 @@ def _lost_cells(grow: GridRow, roles: list[str | None], seq_col: int | None) -> 
     whose 序号 column holds text: a sub-row whose 序号 and title cells were merged away)."""
     if len(grow.cells) < len(roles):
         return True
-    if seq_col is None or not grow.cells:
+    if seq_col is None and grow.cells:
+        # no 序号 column, the number opens the name cell: a number left of that column means the
+        # row lost a merged cell before it (and has an empty cell at its end instead)
+        name_col = next((i for i, r in enumerate(roles) if r in ("project", "task", "target")), None)
+        return bool(
+            name_col
+            and not SEQ_IN_CELL.match(_cell(grow, name_col))
+            and any(SEQ_IN_CELL.match(_cell(grow, j)) for j in range(name_col))
+        )
+    if not grow.cells:
         return False
     first = grow.cells[seq_col].strip()
     return bool(first) and not SEQ_RE.match(first) and _hints().seq.match(first) is None

@@ -40,7 +40,7 @@ def header_cells(cells: list[str]) -> list[str] | None:
     """The cells as a table header if most of them name a known column role, else None."""
     cells = _trim_trailing_empty(cells)
     nonempty = [c for c in cells if c]
-    if len(nonempty) < 2:
+    if len(nonempty) < 2 or SEQ_ONLY.match(nonempty[0]):  # a row with a 序号 is a task row
         return None
     hm = header_map()
     known: list[str] = []
@@ -53,11 +53,41 @@ def header_cells(cells: list[str]) -> list[str] | None:
             unknown += 1
             if unknown * 2 > len(nonempty):  # most cells unknown: a task row, stop asking
                 return None
-    if len(known) >= 2 and len(known) * 2 >= len(nonempty) and (
-        "seq" in known or "task" in known or "progress" in known or "project" in known
+    if (
+        len(set(known)) >= 2
+        and len(known) * 2 >= len(nonempty)
+        and ("seq" in known or "task" in known or "progress" in known or "project" in known)
     ):
         return cells
     return None
+
+
+# Labels of the page-information block of government sites (索引号 | … | 公开方式 | 主动公开 |) and
+# label:value lines (联系电话:0559-…): written in pipes like a table row, but not part of the table.
+PAGE_INFO_LABEL = re.compile(
+    r"^(索引号|主题分类|公开方式|公开范围|公开时限|公开形式|发布单位|发布机构|发文机关|发文单位|成文日期|发文日期|"
+    r"发布日期|发布时间|生成日期|文号|发文字号|有效性|信息来源|来源|访问次数|浏览次数|所属机构|主题词|关键词|体裁分类)[:：]?$"
+)
+LABEL_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,10}[:：]\s*\S")
+PHONE = re.compile(r"(电话|手机|传真|邮箱|E-?mail)[:：]?\s*[\d(（+]", re.I)
+
+
+def is_page_info(cells: list[str]) -> bool:
+    """A pipe line of page information rather than a table row: the site's information block
+    (索引号 | … | 发文日期 | …), label:value pairs, phone numbers, or a markdown rule (---|---)."""
+    nonempty = [c for c in cells if c]
+    if not nonempty:
+        return False
+    if all(re.fullmatch(r":?-{2,}:?", c) for c in nonempty):
+        return True
+    if SEQ_ONLY.match(nonempty[0]):
+        return False
+    labels = sum(1 for c in nonempty if PAGE_INFO_LABEL.match(squash(c)))
+    if labels >= 2 or (labels and len(nonempty) <= 4 and PAGE_INFO_LABEL.match(squash(nonempty[0]))):
+        return True
+    if any(PHONE.search(c) for c in nonempty) and all(len(c) <= 40 for c in nonempty):
+        return sum(1 for c in nonempty if LABEL_VALUE.match(c) or PHONE.search(c)) * 2 >= len(nonempty)
+    return False
 
 
 def is_heading_text(text: str) -> bool:
@@ -188,15 +218,24 @@ def _read_pipe(lines: list[str]) -> Grid:
                 return lines[j]
         return None
 
+    skip: set[int] = set()
     for idx, raw in enumerate(lines):
         line_no = idx + 1
         line = raw.strip()
-        if not line:
+        if not line or idx in skip:
             continue
         cells = _split_cells(line)
+        if "|" in line and not line.startswith("|") and is_page_info(cells):
+            flush()
+            outside.append((line_no, line))
+            continue
         hdr = header_cells(cells) if "|" in line else None
         if hdr is not None:
             flush()
+            hdr, sub_idx, two_level = _sub_header(lines, idx, hdr)
+            if sub_idx is not None:
+                skip.add(sub_idx)
+                grid.findings.append(two_level)
             title = None
             if outside and outside[-1][0] == line_no - 1 or (outside and not table):
                 title = outside[-1][1]
@@ -243,6 +282,78 @@ def _read_pipe(lines: list[str]) -> Grid:
             Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
         )
     return grid
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of a one-line row, without the closing pipe and trailing empty cells."""
+    cells = _split_cells(line)
+    if line.rstrip().endswith("|"):
+        cells = cells[:-1]
+    return _trim_trailing_empty(cells)
+
+
+def _row_width(lines: list[str], start: int) -> int:
+    """How many cells the first rows with a 序号 after line index ``start`` have (the most of three)."""
+    widths: list[int] = []
+    for raw in lines[start + 1 : start + 40]:
+        line = raw.strip()
+        if SEQ_START.match(line):
+            widths.append(len(_pipe_cells(line)))
+            if len(widths) == 3:
+                break
+    return max(widths, default=0)
+
+
+SPAN_ROLES = (None, "project", "task", "target", "plan", "progress", "status", "note")
+
+
+def _sub_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str], int | None, Finding | None]:
+    """A two-level header: the line under the header lists only the sub-columns of the cells that
+    span several columns (工作计划及完成情况 over 三季度工作计划 | 8月份完成情况). The header then
+    becomes one label per column; the rows' width tells how many header cells span columns."""
+    j = idx + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or "|" not in lines[j] or SEQ_START.match(lines[j].strip()):
+        return header, None, None
+    sub = [c for c in _pipe_cells(lines[j].strip()) if c]
+    hm = header_map()
+    if len(sub) < 2 or not all(_label_like(c) for c in sub) or sum(1 for c in sub if hm.role(c)) * 2 < len(sub):
+        return header, None, None
+    parents = [c for c in _trim_trailing_empty(header)]
+    width = _row_width(lines, j)
+    spanning = len(parents) + len(sub) - width
+    if width == 0 or spanning < 1 or len(sub) < 2 * spanning:
+        return header, None, None
+
+    def score(k: int) -> tuple[int, int]:
+        role = hm.role(parents[k])
+        compound = bool(re.search(r"[及和与、]", squash(parents[k])))
+        return (0 if role == "seq" or role not in SPAN_ROLES else 2 if compound or role is None else 1, -k)
+
+    chosen = sorted(sorted(range(len(parents)), key=score, reverse=True)[:spanning])
+    if any(score(k)[0] == 0 for k in chosen):
+        return header, None, None
+    share = [len(sub) // spanning + (1 if n < len(sub) % spanning else 0) for n in range(spanning)]
+    merged: list[str] = []
+    rest = list(sub)
+    for k, parent in enumerate(parents):
+        if k not in chosen:
+            merged.append(parent)
+            continue
+        for child in rest[: share[chosen.index(k)]]:
+            merged.append(hm.best_label([child, parent + child, child + parent]) or child)
+        rest = rest[share[chosen.index(k)] :]
+    finding = Finding(
+        "reader.two_level_header",
+        "info",
+        f"the header at lines {idx + 1}-{j + 1} has two levels: "
+        + ", ".join(f"{squash(parents[k])} over {len(sub) // spanning if n >= len(sub) % spanning else len(sub) // spanning + 1} columns" for n, k in enumerate(chosen))
+        + f"; read as {' | '.join(squash(m) for m in merged)}",
+        idx + 1,
+        j + 1,
+    )
+    return merged, j, finding
 
 
 def _clean_title(text: str) -> str:
