@@ -99,7 +99,7 @@ def _cell_kind(text: str) -> str | None:
         return "units"
     if h.leader.match(text.strip()) and len(t) <= 12:
         return "leader"
-    if len(t) > 12:
+    if len(t) >= 8:
         return "task"
     return None
 

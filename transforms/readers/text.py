@@ -232,7 +232,12 @@ def _read_pipe(lines: list[str]) -> Grid:
         hdr = header_cells(cells) if "|" in line else None
         if hdr is not None:
             flush()
-            hdr, sub_idx, two_level = _sub_header(lines, idx, hdr)
+            hdr, cont_idx, mended = _mend_header(lines, idx, hdr)
+            if cont_idx is not None:
+                skip.add(cont_idx)
+            if mended is not None:
+                grid.findings.append(mended)
+            hdr, sub_idx, two_level = _sub_header(lines, cont_idx if cont_idx is not None else idx, hdr)
             if sub_idx is not None:
                 skip.add(sub_idx)
                 grid.findings.append(two_level)
@@ -302,6 +307,47 @@ def _row_width(lines: list[str], start: int) -> int:
             if len(widths) == 3:
                 break
     return max(widths, default=0)
+
+
+def _mend_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str], int | None, Finding | None]:
+    """A header label split by the dump: over two lines (``… | 责任`` / ``领导 | 进展情况 |``: the
+    line does not end with a pipe and the next one holds no row), or over two cells (``是 否 | 滞 后``)
+    when the rows have fewer cells than the header. Labels are joined only where the joined text is
+    a header the lists name and neither part is."""
+    hm = header_map()
+    line = lines[idx].strip()
+    cont: int | None = None
+    cells = list(header)
+    if not line.endswith("|"):
+        j = idx + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        nxt = lines[j].strip() if j < len(lines) else ""
+        if "|" in nxt and not SEQ_START.match(nxt) and not nxt.startswith("|"):
+            joined = header_cells(_split_cells(line + nxt))
+            tail = _split_cells(nxt)[0]
+            if joined is not None and hm.listed_role(cells[-1] + tail) and not hm.listed_role(tail):
+                cells, cont = joined, j
+    cells = _trim_trailing_empty(cells)
+    width = _row_width(lines, cont if cont is not None else idx)
+    joins: list[str] = []
+    while width and len(cells) > width:
+        for k in range(len(cells) - 1):
+            a, b = cells[k], cells[k + 1]
+            if a and b and hm.listed_role(a + b) and not hm.listed_role(a) and not hm.listed_role(b):
+                cells[k : k + 2] = [a + b]
+                joins.append(squash(a + b))
+                break
+        else:
+            break
+    if cont is None and not joins:
+        return header, None, None
+    what = [f"continued on line {cont + 1}"] if cont is not None else []
+    what += [f"{j} was split over two cells" for j in joins]
+    finding = Finding(
+        "reader.header_mended", "info", f"the header at line {idx + 1}: {'; '.join(what)}", idx + 1, (cont or idx) + 1
+    )
+    return cells, cont, finding
 
 
 SPAN_ROLES = (None, "project", "task", "target", "plan", "progress", "status", "note")
