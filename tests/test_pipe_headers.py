@@ -162,3 +162,17 @@ def test_damaged_text_gets_no_role_from_cells() -> None:
     rows = [GridRow(["1", "完成第1项测试任\x00务,新建道路1公里。"], 2, 2), GridRow(["2", "完成第2项测试任\x00务,新建道路2公里。"], 3, 3)]
     roles, _ = content_roles(header, [header_map().role(h) for h in header], rows)
     assert roles == ["seq", None]
+
+
+def test_table_whose_task_header_is_unknown_is_still_a_task_table() -> None:
+    # no header names a task or progress: the cells tell (long clauses, verdicts)
+    text = "序号 | 甲栏 | 责任单位 | 丙栏 |\n1 | 地区生产总值增长6%以上 | 区发展改革委 | 已完成 |\n" \
+        "2 | 固定资产投资总额增长8%以上 | 区发展改革委 | 滞后 |\n"
+    p = parse(text)
+    assert p.tables[0]["roles"] == ["seq", "task", "units", "status"]
+    assert [r.status for r in p.records] == ["completed", "behind"]
+
+
+def test_header_word_printed_twice_over_one_text_keeps_it_once() -> None:
+    text = "序号 | 工作任务 | 工作任务 | 责任单位 | 进展情况 |\n1 | 新建学校1所。 | 新建学校1所。 | 县教育局 | 主体完工。 |\n"
+    assert parse(text).records[0].task_text == "新建学校1所。"

@@ -70,10 +70,19 @@ def column_roles(header: list[str], rows: list[GridRow] | None = None) -> list[s
     return roles
 
 
+CELLS_ASKED = 40  # a column's role from its first 40 non-empty cells
+
+
 def _column_cells(rows: list[GridRow], i: int, width: int) -> list[str]:
-    """The non-empty cells of column i in the rows written at full width (a short row lost merged
-    cells: its cells do not sit under their headers)."""
-    return [r.cells[i].strip() for r in rows if len(r.cells) >= width and i < len(r.cells) and r.cells[i].strip()]
+    """The first CELLS_ASKED non-empty cells of column i in the rows written at full width (a
+    short row lost merged cells: its cells do not sit under their headers)."""
+    out: list[str] = []
+    for r in rows:
+        if len(r.cells) >= width and i < len(r.cells) and (text := r.cells[i].strip()):
+            out.append(text)
+            if len(out) == CELLS_ASKED:
+                break
+    return out
 
 
 DATE_CELL = re.compile(
@@ -116,15 +125,18 @@ def content_roles(
     for i, (h, role) in enumerate(zip(header, roles, strict=False)):
         if role not in (None, "progress"):
             continue
+        if role == "progress" and roles.count("progress") < 2:
+            continue
         cells = _column_cells(rows, i, width)
         if len(cells) < 2:
             continue
-        kinds = [_cell_kind(c) for c in cells]
         if role == "progress":
-            if roles.count("progress") > 1 and all(k == "status" for k in kinds) and all(len(squash(c)) <= 6 for c in cells):
+            short = all(len(c) <= 12 and len(squash(c)) <= 6 for c in cells)  # cheap test first
+            if short and all(_cell_kind(c) == "status" for c in cells):
                 out[i] = "status"
                 findings.append(_role_finding(table_no, line, h, "status", f"all {len(cells)} of its cells are short verdicts"))
             continue
+        kinds = [_cell_kind(c) for c in cells]
         best = max(set(kinds), key=kinds.count)
         if best is None or kinds.count(best) * 5 < len(cells) * 3:
             continue
@@ -333,8 +345,9 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
             setattr(row, attr, f"{current}\n{text}" if current else text)
     elif not current:
         setattr(row, attr, text or ("" if attr == "task_text" else None))
-    elif text:
-        # two columns share a role (e.g. 项目内容 and 主要内容): keep both
+    elif text and text != current:
+        # two columns share a role (e.g. 项目内容 and 主要内容): keep both (a header word printed
+        # twice over one text, a colspan copy, keeps it once)
         setattr(row, attr, f"{current}\n{text}")
 
 

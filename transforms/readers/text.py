@@ -78,10 +78,10 @@ def is_page_info(cells: list[str]) -> bool:
     nonempty = [c for c in cells if c]
     if not nonempty:
         return False
-    if all(re.fullmatch(r":?-{2,}:?", c) for c in nonempty):
-        return True
     if SEQ_ONLY.match(nonempty[0]):
         return False
+    if nonempty[0].startswith(("-", ":")) and all(re.fullmatch(r":?-{2,}:?", c) for c in nonempty):
+        return True
     labels = sum(1 for c in nonempty if PAGE_INFO_LABEL.match(squash(c)))
     if labels >= 2 or (labels and len(nonempty) <= 4 and PAGE_INFO_LABEL.match(squash(nonempty[0]))):
         return True
@@ -225,7 +225,7 @@ def _read_pipe(lines: list[str]) -> Grid:
         if not line or idx in skip:
             continue
         cells = _split_cells(line)
-        if "|" in line and not line.startswith("|") and is_page_info(cells):
+        if "|" in line and not line.startswith("|") and not SEQ_START.match(line) and is_page_info(cells):
             flush()
             outside.append((line_no, line))
             continue
