@@ -44,6 +44,12 @@ def parse(text: str):
         ("监督电话", "other"),
         ("类别", "group"),
         ("情况说明", "note"),
+        ("工作计划及完成情况", "progress"),
+        ("计划完成情况", "progress"),
+        ("工作进度安排", "plan"),
+        ("下步工作打算", "plan"),
+        ("存在问题及整改情况", "issues"),
+        ("计划完成时间", "deadline"),
     ],
 )
 def test_keyword_rules_read_headers_the_lists_do_not_name(label: str, role: str) -> None:
