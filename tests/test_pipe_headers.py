@@ -182,3 +182,16 @@ def test_table_whose_task_header_is_unknown_is_still_a_task_table() -> None:
 def test_header_word_printed_twice_over_one_text_keeps_it_once() -> None:
     text = "序号 | 工作任务 | 工作任务 | 责任单位 | 进展情况 |\n1 | 新建学校1所。 | 新建学校1所。 | 县教育局 | 主体完工。 |\n"
     assert parse(text).records[0].task_text == "新建学校1所。"
+
+
+@pytest.mark.parametrize("lead", ["| ", ""])
+def test_markdown_table_rule_is_not_a_row(lead: str) -> None:
+    text = (
+        "2023年民生实事进展情况\n"
+        f"{lead}序号 | 工作任务 | 责任单位 | 进展情况 |\n{lead}---|---|---|---|\n"
+        f"{lead}1 | 新建学校1所。 | 县教育局 | 主体完工。 |\n{lead}2 | 新建道路2公里。 | 县交通局 | 已完成。 |\n"
+    )
+    p = parse(text)
+    assert p.tables[0]["roles"] == ["seq", "task", "units", "progress"]
+    assert [(r.seq, r.units) for r in p.records] == [(1, ["县教育局"]), (2, ["县交通局"])]
+    assert read_text(text).tables[0].rows[0].line_start == 4

@@ -69,6 +69,7 @@ PAGE_INFO_LABEL = re.compile(
     r"发布日期|发布时间|生成日期|文号|发文字号|有效性|信息来源|来源|访问次数|浏览次数|所属机构|主题词|关键词|体裁分类)[:：]?$"
 )
 LABEL_VALUE = re.compile(r"^[\u4e00-\u9fff]{2,10}[:：]\s*\S")
+MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 PHONE = re.compile(r"(电话|手机|传真|邮箱|E-?mail)[:：]?\s*[\d(（+]", re.I)
 
 
@@ -219,10 +220,16 @@ def _read_pipe(lines: list[str]) -> Grid:
         return None
 
     skip: set[int] = set()
+    rules = [ln.strip() for ln in lines if "--" in ln and MARKDOWN_RULE.match(ln)]
+    markdown = bool(rules)  # a `---|---|` rule under the header is not a row
+    if any(r.startswith("|") for r in rules):  # `| a | b |` rows: the opening pipe is not a cell
+        lines = [ln.strip()[1:] if ln.strip().startswith("|") and not MARKDOWN_RULE.match(ln) else ln for ln in lines]
     for idx, raw in enumerate(lines):
         line_no = idx + 1
         line = raw.strip()
         if not line or idx in skip:
+            continue
+        if markdown and MARKDOWN_RULE.match(line):
             continue
         cells = _split_cells(line)
         if "|" in line and not line.startswith("|") and not SEQ_START.match(line) and is_page_info(cells):
