@@ -56,7 +56,7 @@ def test_keyword_rules_read_headers_the_lists_do_not_name(label: str, role: str)
     assert header_map().role(label) == role
 
 
-@pytest.mark.parametrize("cell", ["顺利推进", "持续推进中", "已完成", "14.改扩建泉山学校", "推进情况1-10月", "教体局", "项目完成。"])
+@pytest.mark.parametrize("cell", ["顺利推进", "持续推进中", "已完成", "14.改扩建泉山学校", "推进情况1-10月", "教体局", "项目完成。", "责任单位:县教育局"])
 def test_keyword_rules_leave_body_cells_alone(cell: str) -> None:
     assert header_map().role(cell) is None
 
