@@ -195,3 +195,21 @@ def test_markdown_table_rule_is_not_a_row(lead: str) -> None:
     assert p.tables[0]["roles"] == ["seq", "task", "units", "progress"]
     assert [(r.seq, r.units) for r in p.records] == [(1, ["县教育局"]), (2, ["县交通局"])]
     assert read_text(text).tables[0].rows[0].line_start == 4
+
+
+def test_table_without_seq_column_and_unheaded_category() -> None:
+    # a responsibility table (181's layout in pipes): no 序号, the header printed with spare empty
+    # cells, a category before the first column printed once over its rows
+    text = (
+        "2021年《政府工作报告》主要目标任务责任分解表\n"
+        "目标任务 | 责任领导 | 牵头单位 | 责任单位 | ||\n"
+        "全市经济社会发展主要预期目标 | 地区生产总值增长8% | 常务副市长 | 市发展改革委 | 各区县(市)人民政府 |\n"
+        "一般公共预算收入增长5% | 常务副市长 | 市财政局 | 市税务局 |\n"
+        "规模工业增加值增长8% | 常务副市长 | 市工业和信息化局 | 各区县(市)人民政府 |\n"
+    )
+    p = parse(text)
+    assert p.tables[0]["roles"] == ["group", "target", "leader", "lead_unit", "units"]
+    assert [r.seq for r in p.records] == [1, 2, 3]
+    assert [r.task_text for r in p.records] == ["地区生产总值增长8%", "一般公共预算收入增长5%", "规模工业增加值增长8%"]
+    assert [r.lead_units for r in p.records] == [["市发展改革委"], ["市财政局"], ["市工业和信息化局"]]
+    assert {f.rule for f in p.findings} >= {"reader.unheaded_column", "layout.no_seq_column"}

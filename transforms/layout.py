@@ -224,6 +224,26 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     above: GridRow | None = None  # the last data row, full width: merged cells continue from it
     name_col = next((i for i, r in enumerate(roles) if r in ("project", "task", "target")), None)
     seq_in_cell = False
+    # no 序号 column and no number in the name cells: every row with its own name cell is a task,
+    # numbered in order (a row whose name cell was merged away continues the task above)
+    count_rows = (
+        seq_col is None
+        and name_col is not None
+        and not any(SEQ_IN_CELL.match(_cell(r, name_col)) for r in table.rows)
+        and bool(table.rows)
+    )
+    if count_rows:
+        findings.append(
+            Finding(
+                "layout.no_seq_column",
+                "info",
+                f"table {table_no}: no 序号 column; rows are numbered in order, a row without its own "
+                f"{squash(header[name_col])!r} cell continues the task above",
+                table.header_line,
+                table.header_line,
+                table_no=table_no,
+            )
+        )
     for grow in table.rows:
         grow = _blank_column_copies(grow)
         heading = _heading_text(grow, seq_col)
@@ -260,6 +280,9 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
                         table_no=table_no,
                     )
                 )
+        if count_rows and name_col is not None and _cell(grow, name_col) and grow.merged_at(name_col) is None:
+            out.append(_new_row(grow, roles, labels, table, table_no, part, section, len(out) + 1))
+            continue
         if m and seq_col is not None and grow.merged_at(seq_col) == "row" and out and out[-1].table_no == table_no:
             _attach_sub_row(out[-1], grow, roles, labels)  # 序号 merged over sub-rows
         elif m:

@@ -56,7 +56,7 @@ def header_cells(cells: list[str]) -> list[str] | None:
     if (
         len(set(known)) >= 2
         and len(known) * 2 >= len(nonempty)
-        and ("seq" in known or "task" in known or "progress" in known or "project" in known)
+        and ("seq" in known or "task" in known or "progress" in known or "project" in known or "target" in known)
     ):
         return cells
     return None
@@ -156,9 +156,10 @@ def _read_pipe(lines: list[str]) -> Grid:
     outside: list[tuple[int, str]] = []  # non-table lines seen since the last row
     last_row_line = 0
     closed_rows = 0
+    spare_header_cells = 0  # empty cells the header line was printed with after its labels
 
     def flush(reason_eof: bool = False) -> None:
-        nonlocal pending, last_row_line, closed_rows
+        nonlocal pending, last_row_line, closed_rows, ncols, spare_header_cells
         if pending is None or table is None:
             pending = None
             return
@@ -168,6 +169,26 @@ def _read_pipe(lines: list[str]) -> Grid:
             cells = cells[:-1]  # `a | b | c |`: the closing pipe is not a cell
         if len(cells) > ncols and not any(cells[ncols:]):
             cells = cells[:ncols]
+        elif len(cells) == ncols + 1 and spare_header_cells and _unheaded_category(cells[0]) and table.header:
+            # the header was printed with spare empty cells and this row has one cell more, a
+            # category before the first column (printed once over its rows): a column of its own
+            table.header = [UNHEADED_GROUP, *table.header]
+            for r in table.rows:
+                r.cells.insert(0, "")
+                if r.merged:
+                    r.merged.insert(0, None)
+            ncols += 1
+            spare_header_cells = 0
+            grid.findings.append(
+                Finding(
+                    "reader.unheaded_column",
+                    "info",
+                    f"row at lines {pending.start}-{pending.end} has one cell more than the header, a category "
+                    f"({cells[0][:20]}) before the first column: read as a column {UNHEADED_GROUP}",
+                    pending.start,
+                    pending.end,
+                )
+            )
         elif len(cells) > ncols:
             grid.findings.append(
                 Finding(
@@ -259,6 +280,8 @@ def _read_pipe(lines: list[str]) -> Grid:
             table = GridTable(title=title, header=hdr, header_line=line_no, drops_merged_cells=True, source="text")
             grid.tables.append(table)
             ncols = len(hdr)
+            raw_cells = cells[:-1] if line.endswith("|") else cells
+            spare_header_cells = len(raw_cells) - len(_trim_trailing_empty(raw_cells))
             continue
         if table is None:
             outside.append((line_no, line))
@@ -294,6 +317,15 @@ def _read_pipe(lines: list[str]) -> Grid:
             Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
         )
     return grid
+
+
+UNHEADED_GROUP = "类别"  # the label given to a category column the header does not name
+
+
+def _unheaded_category(text: str) -> bool:
+    """A short category title (not a 序号, not a sentence) that may stand before the first column."""
+    t = squash(text)
+    return 2 <= len(t) <= 30 and not SEQ_ONLY.match(t) and not re.search(r"[。；;，,]", t)
 
 
 def _pipe_cells(line: str) -> list[str]:
