@@ -213,3 +213,17 @@ def test_table_without_seq_column_and_unheaded_category() -> None:
     assert [r.task_text for r in p.records] == ["地区生产总值增长8%", "一般公共预算收入增长5%", "规模工业增加值增长8%"]
     assert [r.lead_units for r in p.records] == [["市发展改革委"], ["市财政局"], ["市工业和信息化局"]]
     assert {f.rule for f in p.findings} >= {"reader.unheaded_column", "layout.no_seq_column"}
+
+
+def test_cells_that_end_like_a_unit_but_open_with_an_action_are_tasks() -> None:
+    rows = [
+        GridRow(["1", "新建村级卫生站", "区卫健局"], 3, 3),
+        GridRow(["2", "建设养老服务中心", "区民政局"], 4, 4),
+        GridRow(["3", "改造农贸市场管理所", "区市场监管局"], 5, 5),
+    ]
+    header = ["序号", "甲", "乙"]
+    roles, _ = content_roles(header, [header_map().role(h) for h in header], rows)
+    assert roles[1] != "units" and roles[2] == "units"
+    rows = [GridRow(r.cells[:1] + [r.cells[1] + "一处,年底前投入使用", r.cells[2]], 1, 1) for r in rows]
+    roles, _ = content_roles(header, [header_map().role(h) for h in header], rows)
+    assert roles == ["seq", "task", "units"]

@@ -90,6 +90,9 @@ DATE_CELL = re.compile(
     r"\d{4}年(底|末|内)?|年底前?|年内|全年|长期|持续推进)$"
 )
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # damaged text tells nothing
+NAMES_CELL = re.compile(r"[\u4e00-\u9fff·]{2,3}([ 、,，]+[\u4e00-\u9fff·]{2,3})*")  # 张三、李四
+# a clause that opens with an action is a task, even when it ends like a unit (新建村卫生站)
+ACTION_START = re.compile(r"^(新建|新增|新改|建设|建成|完成|实施|推进|开展|提升|改造|打造|加快|加强|推动|促进|落实|组织|举办|创建|培训|实现|启动|筹建)")
 VERDICT_CELL = re.compile(r"^(已|未|正在|正常|顺利|有序|基本|按序|按时|按期|提前|超额|滞后|超序|序时|达序|暂未)[\u4e00-\u9fff]{0,5}$")
 
 
@@ -104,9 +107,9 @@ def _cell_kind(text: str) -> str | None:
         return "status"
     if DATE_CELL.match(t):
         return "deadline"
-    if h.unit.search(text.strip()) and len(t) <= 40 and "。" not in t:
+    if h.unit.search(text.strip()) and len(t) <= 40 and "。" not in t and not ACTION_START.match(t):
         return "units"
-    if h.leader.match(text.strip()) and len(t) <= 12:
+    if NAMES_CELL.fullmatch(text.strip()):
         return "leader"
     if len(t) >= 8:
         return "task"
