@@ -72,6 +72,8 @@ def test_page_information_lines_are_not_rows() -> None:
     assert is_page_info(["发布机构:", "某某数据"])
     assert is_page_info(["歙县民生办电话:0559-6521077", "市民生办电话:0559-2355581 2351785", "", ""])
     assert is_page_info(["---", "---", "---"])
+    assert is_page_info(["主办:某县人民政府办公室", "承办:某县大数据中心", "网站标识码:3306000001", ""])
+    assert not is_page_info(["新增学位810个", "进展情况:已完成", "顺利推进"])
     assert not is_page_info(["1", "新建学校1所。", "县教育局"])
     # 103: three lines of page information in pipes before the header; two rows and a cut one
     p = parse(page(103))

@@ -86,8 +86,10 @@ def is_page_info(cells: list[str]) -> bool:
     labels = sum(1 for c in nonempty if PAGE_INFO_LABEL.match(squash(c)))
     if labels >= 2 or (labels and len(nonempty) <= 4 and PAGE_INFO_LABEL.match(squash(nonempty[0]))):
         return True
-    if any(PHONE.search(c) for c in nonempty) and all(len(c) <= 40 for c in nonempty):
-        return sum(1 for c in nonempty if LABEL_VALUE.match(c) or PHONE.search(c)) * 2 >= len(nonempty)
+    if all(len(c) <= 40 for c in nonempty):
+        pairs = sum(1 for c in nonempty if LABEL_VALUE.match(c) or PHONE.search(c))
+        if any(PHONE.search(c) for c in nonempty) or pairs >= 2:  # 主办:… | 承办:… | 网站标识码:…
+            return pairs * 2 >= len(nonempty)
     return False
 
 
