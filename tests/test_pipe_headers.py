@@ -50,6 +50,9 @@ def parse(text: str):
         ("下步工作打算", "plan"),
         ("存在问题及整改情况", "issues"),
         ("计划完成时间", "deadline"),
+        ("推进措施", "plan"),
+        ("推进情况及下步计划", "progress"),
+        ("完成目标", "task"),
     ],
 )
 def test_keyword_rules_read_headers_the_lists_do_not_name(label: str, role: str) -> None:
@@ -229,3 +232,15 @@ def test_cells_that_end_like_a_unit_but_open_with_an_action_are_tasks() -> None:
     rows = [GridRow(r.cells[:1] + [r.cells[1] + "一处,年底前投入使用", r.cells[2]], 1, 1) for r in rows]
     roles, _ = content_roles(header, [header_map().role(h) for h in header], rows)
     assert roles == ["seq", "task", "units"]
+
+
+def test_two_level_header_with_dated_sub_columns_and_no_seq() -> None:
+    text = (
+        "项目名称 | 牵头单位 | 推进情况 | 备注 |\n"
+        "1-10月 | 1-11月 |\n"
+        "新建学校1所 | 县教育局 | 主体完工。 | 投入使用。 | |\n"
+        "新建道路2公里 | 县交通局 | 完成路基。 | 已完成。 | |\n"
+    )
+    p = parse(text)
+    assert p.tables[0]["header"] == ["项目名称", "牵头单位", "1-10月推进情况", "1-11月推进情况", "备注"]
+    assert [[x["text"] for x in r.progress] for r in p.records] == [["主体完工。", "投入使用。"], ["完成路基。", "已完成。"]]

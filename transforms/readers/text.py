@@ -338,16 +338,21 @@ def _pipe_cells(line: str) -> list[str]:
     return _trim_trailing_empty(cells)
 
 
-def _row_width(lines: list[str], start: int) -> int:
-    """How many cells the first rows with a 序号 after line index ``start`` have (the most of three)."""
+def _row_width(lines: list[str], start: int, trim: bool = True) -> int:
+    """How many cells the first rows with a 序号 after line index ``start`` have (the most of three);
+    in a table without 序号, the first three one-line rows that end with a pipe."""
     widths: list[int] = []
+    plain: list[int] = []
     for raw in lines[start + 1 : start + 40]:
         line = raw.strip()
+        n = len(_pipe_cells(line) if trim else _split_cells(line)[:-1] if line.endswith("|") else _split_cells(line))
         if SEQ_START.match(line):
-            widths.append(len(_pipe_cells(line)))
+            widths.append(n)
             if len(widths) == 3:
                 break
-    return max(widths, default=0)
+        elif len(plain) < 3 and line.endswith("|") and line.count("|") >= 2 and not line.startswith("|"):
+            plain.append(n)
+    return max(widths or plain, default=0)
 
 
 def _mend_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str], int | None, Finding | None]:
@@ -405,18 +410,26 @@ def _sub_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str
         return header, None, None
     sub = [c for c in _pipe_cells(lines[j].strip()) if c]
     hm = header_map()
-    if len(sub) < 2 or not all(_label_like(c) for c in sub) or sum(1 for c in sub if hm.role(c)) * 2 < len(sub):
-        return header, None, None
     parents = [c for c in _trim_trailing_empty(header)]
-    width = _row_width(lines, j)
-    spanning = len(parents) + len(sub) - width
-    if width == 0 or spanning < 1 or len(sub) < 2 * spanning:
+
+    def known(c: str) -> bool:  # a sub-column label alone, or with a parent (1-10月 under 推进情况)
+        return bool(hm.role(c)) or any(hm.role(c + p) or hm.role(p + c) for p in parents)
+
+    if len(sub) < 2 or not all(_label_like(c) for c in sub) or sum(1 for c in sub if known(c)) * 2 < len(sub):
+        return header, None, None
+    for trim in (True, False):  # rows may end with empty cells (an empty 备注): count them if need be
+        width = _row_width(lines, j, trim)
+        spanning = len(parents) + len(sub) - width
+        if width and 1 <= spanning and len(sub) >= 2 * spanning:
+            break
+    else:
         return header, None, None
 
-    def score(k: int) -> tuple[int, int]:
+    def score(k: int) -> tuple[int, int, int, int]:
         role = hm.role(parents[k])
         compound = bool(re.search(r"[及和与、]", squash(parents[k])))
-        return (0 if role == "seq" or role not in SPAN_ROLES else 2 if compound or role is None else 1, -k)
+        fits = sum(1 for c in sub if hm.listed_role(c + parents[k]) or hm.listed_role(parents[k] + c))
+        return (0 if role == "seq" or role not in SPAN_ROLES else 1, fits, 2 if compound or role is None else 1, -k)
 
     chosen = sorted(sorted(range(len(parents)), key=score, reverse=True)[:spanning])
     if any(score(k)[0] == 0 for k in chosen):
