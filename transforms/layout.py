@@ -21,9 +21,10 @@ from transforms.mappings import header_map, mapping_path, squash
 from transforms.readers.text import PART_RE, SECTION_RE
 
 SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
+SEQ_IN_CELL = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*(?=\S)")
 
 # roles whose text is appended when a sub-row continues a task
-TEXT_ROLES = ("project", "task", "target", "deadline", "issues", "note")
+TEXT_ROLES = ("project", "task", "target", "plan", "deadline", "issues", "note")
 UNIT_ROLES = ("lead_unit", "units", "co_units")
 # a row without 序号 with its own text in one of these columns is a sub-task of its own
 SUB_TASK_ROLES = ("task", "target", "project")
@@ -54,6 +55,7 @@ class RawTaskRow:
     status_raw: str | None = None
     issues: str | None = None
     note: str | None = None
+    plan: str | None = None  # a schedule or period target (一季度目标, 三季度工作计划): neither task nor progress
     line_start: int = 0
     line_end: int = 0
     physical_lines: int = 1
@@ -75,9 +77,114 @@ class Layout:
     roles: list[list[str | None]]  # per table, the role of every column
 
 
-def column_roles(header: list[str]) -> list[str | None]:
+def column_roles(header: list[str], rows: list[GridRow] | None = None) -> list[str | None]:
+    """The role of every column: by its header (schemas/mappings/headers.yaml), refined by what the
+    column's cells hold when rows are given (see ``content_roles``)."""
     hm = header_map()
-    return [hm.role(h) for h in header]
+    roles = [hm.role(h) for h in header]
+    if rows:
+        roles, _ = content_roles(header, roles, rows)
+    return roles
+
+
+CELLS_ASKED = 40  # a column's role from its first 40 non-empty cells
+
+
+def _column_cells(rows: list[GridRow], i: int, width: int) -> list[str]:
+    """The first CELLS_ASKED non-empty cells of column i in the rows written at full width (a
+    short row lost merged cells: its cells do not sit under their headers)."""
+    out: list[str] = []
+    for r in rows:
+        if len(r.cells) >= width and i < len(r.cells) and (text := r.cells[i].strip()):
+            out.append(text)
+            if len(out) == CELLS_ASKED:
+                break
+    return out
+
+
+DATE_CELL = re.compile(
+    r"^((\d{4}年)?\d{1,2}月(底|末|中旬|上旬|下旬|\d{1,2}日)?(前|以前|之前)?|\d{4}[-./年]\d{1,2}([-./月]\d{1,2}日?)?|"
+    r"\d{4}年(底|末|内)?|年底前?|年内|全年|长期|持续推进)$"
+)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # damaged text tells nothing
+NAMES_CELL = re.compile(r"[\u4e00-\u9fff·]{2,3}([ 、,，]+[\u4e00-\u9fff·]{2,3})*")  # 张三、李四
+# a clause that opens with an action is a task, even when it ends like a unit (新建村卫生站)
+ACTION_START = re.compile(r"^(新建|新增|新改|建设|建成|完成|实施|推进|开展|提升|改造|打造|加快|加强|推动|促进|落实|组织|举办|创建|培训|实现|启动|筹建)")
+VERDICT_CELL = re.compile(r"^(已|未|正在|正常|顺利|有序|基本|按序|按时|按期|提前|超额|滞后|超序|序时|达序|暂未)[\u4e00-\u9fff]{0,5}$")
+
+
+def _cell_kind(text: str) -> str | None:
+    """What a cell holds: status (a verdict), deadline (a date), units, leader (names), task (a
+    clause), or None (a number, or nothing telling)."""
+    h = _hints()
+    t = squash(text).rstrip("。.")
+    if not t or CONTROL_CHARS.search(t) or re.fullmatch(r"[\d.,%／/—\-~+]+", t):
+        return None
+    if h.status.match(t) or VERDICT_CELL.match(t):
+        return "status"
+    if DATE_CELL.match(t):
+        return "deadline"
+    if h.unit.search(text.strip()) and len(t) <= 40 and "。" not in t and not ACTION_START.match(t):
+        return "units"
+    if NAMES_CELL.fullmatch(text.strip()):
+        return "leader"
+    if len(t) >= 8:
+        return "task"
+    return None
+
+
+def content_roles(
+    header: list[str], roles: list[str | None], rows: list[GridRow], table_no: int = 0, line: int | None = None
+) -> tuple[list[str | None], list[Finding]]:
+    """Roles from what the cells hold: a column whose header names no role takes the role most of
+    its cells share (units, leader, deadline, status, or task for long clauses); of two progress
+    columns, one that holds only short verdicts (顺利推进, 已完成) is a status column. Each is reported."""
+    out = list(roles)
+    findings: list[Finding] = []
+    width = len(header)
+    for i, (h, role) in enumerate(zip(header, roles, strict=False)):
+        if role not in (None, "progress"):
+            continue
+        if role == "progress" and roles.count("progress") < 2:
+            continue
+        cells = _column_cells(rows, i, width)
+        if len(cells) < 2:
+            continue
+        if role == "progress":
+            short = all(len(c) <= 12 and len(squash(c)) <= 6 for c in cells)  # cheap test first
+            if short and all(_cell_kind(c) == "status" for c in cells):
+                out[i] = "status"
+                findings.append(_role_finding(table_no, line, h, "status", f"all {len(cells)} of its cells are short verdicts"))
+            continue
+        kinds = [_cell_kind(c) for c in cells]
+        best = max(set(kinds), key=kinds.count)
+        if best is None or kinds.count(best) * 5 < len(cells) * 3:
+            continue
+        new = best
+        if best == "units" and ({"units", "lead_unit"} & set(out)):
+            new = "co_units"
+        if best == "task" and ({"task", "project", "target"} & set(out)):
+            new = "note"  # a second long-text column: kept, but not as the task
+        if best in ("leader", "deadline", "status") and best in out:
+            continue
+        out[i] = new
+        findings.append(
+            _role_finding(table_no, line, h, new, f"{kinds.count(best)} of its {len(cells)} cells look like {best}")
+        )
+    return out, findings
+
+
+def _role_finding(table_no: int, line: int | None, header: str, role: str, why: str) -> Finding:
+    label = squash(header) or "(no header)"
+    return Finding(
+        "layout.role_from_cells",
+        "warning",
+        f"table {table_no}: column {label!r} read as {role}: {why}; add its header to schemas/mappings/headers.yaml",
+        line,
+        line,
+        table_no=table_no,
+        mapping_file=HEADERS_FILE,
+    )
 
 
 def _heading_text(row: GridRow, seq_col: int | None) -> str | None:
@@ -114,6 +221,8 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     findings: list[Finding] = []
     header = table.header or []
     roles = column_roles(header)
+    roles, found = content_roles(header, roles, table.rows, table_no, table.header_line)
+    findings.extend(found)
     for h, r in zip(header, roles, strict=False):
         if r is None and squash(h):
             findings.append(
@@ -133,6 +242,28 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     section: str | None = None
     out: list[RawTaskRow] = []
     above: GridRow | None = None  # the last data row, full width: merged cells continue from it
+    name_col = next((i for i, r in enumerate(roles) if r in ("project", "task", "target")), None)
+    seq_in_cell = False
+    # no 序号 column and no number in the name cells: every row with its own name cell is a task,
+    # numbered in order (a row whose name cell was merged away continues the task above)
+    count_rows = (
+        seq_col is None
+        and name_col is not None
+        and not any(SEQ_IN_CELL.match(_cell(r, name_col)) for r in table.rows)
+        and bool(table.rows)
+    )
+    if count_rows:
+        findings.append(
+            Finding(
+                "layout.no_seq_column",
+                "info",
+                f"table {table_no}: no 序号 column; rows are numbered in order, a row without its own "
+                f"{squash(header[name_col])!r} cell continues the task above",
+                table.header_line,
+                table.header_line,
+                table_no=table_no,
+            )
+        )
     for grow in table.rows:
         grow = _blank_column_copies(grow)
         heading = _heading_text(grow, seq_col)
@@ -151,6 +282,27 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
             continue
         seq_text = grow.cells[seq_col].strip() if seq_col is not None and seq_col < len(grow.cells) else ""
         m = SEQ_RE.match(seq_text)
+        if seq_col is None and name_col is not None and (inner := SEQ_IN_CELL.match(_cell(grow, name_col))):
+            m = inner  # no 序号 column: the number opens the name cell (`14.改扩建…`)
+            cells = list(grow.cells)
+            cells[name_col] = _cell(grow, name_col)[inner.end() :]
+            grow = GridRow(cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, list(grow.merged))
+            if not seq_in_cell:
+                seq_in_cell = True
+                findings.append(
+                    Finding(
+                        "layout.seq_in_cell",
+                        "info",
+                        f"table {table_no}: no 序号 column; the row numbers are read from the start of the "
+                        f"{squash(header[name_col])!r} cells",
+                        table.header_line,
+                        table.header_line,
+                        table_no=table_no,
+                    )
+                )
+        if count_rows and name_col is not None and _cell(grow, name_col) and grow.merged_at(name_col) is None:
+            out.append(_new_row(grow, roles, labels, table, table_no, part, section, len(out) + 1))
+            continue
         seq_merged = m is not None and seq_col is not None and grow.merged_at(seq_col) == "row"
         if (seq_merged or not m) and out and out[-1].table_no == table_no:
             # 序号 merged over the row, or none: a target of the item above, or a continuation
@@ -215,7 +367,11 @@ ROLE_ATTRS = {  # column role → RawTaskRow attribute, where they differ
 
 
 def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bool = False) -> None:
-    if role is None or role == "seq":
+    if role is None or role in ("seq", "other"):
+        return
+    if role == "group":  # a category cell printed once over its rows: the rows' part
+        if text and not row.part:
+            row.part = text
         return
     if role == "progress":
         for p in row.progress:
@@ -235,8 +391,9 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
             setattr(row, attr, f"{current}\n{text}" if current else text)
     elif not current:
         setattr(row, attr, text or ("" if attr == "task_text" else None))
-    elif text:
-        # two columns share a role (e.g. 项目内容 and 主要内容): keep both
+    elif text and text != current:
+        # two columns share a role (e.g. 项目内容 and 主要内容): keep both (a header word printed
+        # twice over one text, a colspan copy, keeps it once)
         setattr(row, attr, f"{current}\n{text}")
 
 
@@ -328,7 +485,16 @@ def _lost_cells(grow: GridRow, roles: list[str | None], seq_col: int | None) -> 
     whose 序号 column holds text: a sub-row whose 序号 and title cells were merged away)."""
     if len(grow.cells) < len(roles):
         return True
-    if seq_col is None or not grow.cells:
+    if seq_col is None and grow.cells:
+        # no 序号 column, the number opens the name cell: a number left of that column means the
+        # row lost a merged cell before it (and has an empty cell at its end instead)
+        name_col = next((i for i, r in enumerate(roles) if r in ("project", "task", "target")), None)
+        return bool(
+            name_col
+            and not SEQ_IN_CELL.match(_cell(grow, name_col))
+            and any(SEQ_IN_CELL.match(_cell(grow, j)) for j in range(name_col))
+        )
+    if not grow.cells:
         return False
     first = grow.cells[seq_col].strip()
     return bool(first) and not SEQ_RE.match(first) and _hints().seq.match(first) is None

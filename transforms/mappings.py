@@ -114,10 +114,16 @@ def _rule_set(patterns: tuple[re.Pattern[str], ...]) -> RuleSet:
     return RuleSet(patterns)
 
 
+LABEL_STOP = re.compile(r"[。，,；;！!？?:：\x00-\x1f]")  # a sentence, a label:value pair, damaged text
+KEYWORD_MAX = 16
+LABEL_NUMBERED = re.compile(r"^\d+[.、．]|\d+[月日号年]?$")  # `14.改扩建…` is a row, `推进情况1-10月` half a header
+
+
 @dataclass(frozen=True)
 class HeaderMap:
     exact: dict[str, str]
     patterns: tuple[tuple[re.Pattern[str], str], ...]
+    keywords: tuple[tuple[re.Pattern[str], str], ...] = ()
     # readers ask for the role of every cell of every line; the same strings repeat across reports
     _memo: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -134,11 +140,34 @@ class HeaderMap:
 
     def _role(self, header: str) -> str | None:
         key = squash(header).strip(":：")
+        return self.listed_role(key) or self.keyword_role(key)
+
+    def listed_role(self, header: str) -> str | None:
+        """The role of a header the lists (or the dated progress patterns) name, without keywords."""
+        key = squash(header).strip(":：")
         if not key:
             return None
         if key in self.exact:
             return self.exact[key]
         for pattern, role in self.patterns:
+            if pattern.search(key):
+                return role
+        return None
+
+    def best_label(self, candidates: list[str]) -> str | None:
+        """Of several readings of one header cell (a two-level header's child, parent + child, …),
+        the first one the lists name, else the first one a keyword rule reads, else None."""
+        for cand in candidates:
+            if self.listed_role(cand):
+                return cand
+        return next((c for c in candidates if self.role(c)), None)
+
+    def keyword_role(self, key: str) -> str | None:
+        """The role of a header the lists do not name, by the keyword rules of headers.yaml; only
+        label-sized text without sentence punctuation, a leading item number or a trailing date is asked."""
+        if len(key) > KEYWORD_MAX or LABEL_STOP.search(key) or LABEL_NUMBERED.search(key):
+            return None
+        for pattern, role in self.keywords:
             if pattern.search(key):
                 return role
         return None
@@ -167,7 +196,8 @@ def header_map() -> HeaderMap:
         for h in headers:
             exact[squash(h)] = role
     patterns = tuple((re.compile(p), "progress") for p in data.get("progress_patterns", []))
-    return HeaderMap(exact=exact, patterns=patterns)
+    keywords = tuple((re.compile(p), role) for p, role in data.get("keyword_rules") or [])
+    return HeaderMap(exact=exact, patterns=patterns, keywords=keywords)
 
 
 @cache

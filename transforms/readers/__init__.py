@@ -351,14 +351,20 @@ def _read_decoded(text: str, fmt: str) -> Grid:
     return read_text(text)
 
 
-def _roles(header: list[str] | None) -> list[str | None]:
+def _roles(header: list[str] | None, rows: list | None = None) -> list[str | None]:
+    """Column roles by header; with rows, a column whose header names no role takes the role its
+    cells share (transforms/layout.py ``column_roles``)."""
+    if rows:
+        from transforms.layout import column_roles  # layout imports this package's text reader
+
+        return column_roles(header or [], rows)
     hm = header_map()
     return [hm.role(h) for h in header or []]
 
 
 def keep_task_tables(grid: Grid) -> Grid:
     """Drop tables that are not task tables (reported); refuse the file when none is left."""
-    keep = [t for t in grid.tables if t.header and TASK_ROLES & set(_roles(t.header))]
+    keep = [t for t in grid.tables if t.header and TASK_ROLES & set(_roles(t.header, t.rows))]
     if keep:
         for t in grid.tables:
             if t not in keep:

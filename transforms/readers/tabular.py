@@ -81,12 +81,7 @@ def combine_header(top: GridRow, sub: GridRow) -> list[str]:
         if not t:
             out.append(b)
             continue
-        for cand in (b, t + b, b + t, t):
-            if hm.role(cand):
-                out.append(cand)
-                break
-        else:
-            out.append(t + b)
+        out.append(hm.best_label([b, t + b, b + t, t]) or t + b)
     return out
 
 
