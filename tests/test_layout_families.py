@@ -1,0 +1,64 @@
+"""The reference report rendered in every text layout family seen on real pages reads back to its
+rows (scripts/make_layout_fixtures.py writes tests/fixtures/layouts/).
+
+Every rendering must give the reference's 130 rows in order with the same 序号, task text, leaders
+and units; the renderings that keep the progress text (all but the flattened one, where nothing
+marks where a progress cell ends and the next row's 序号 could be a figure) give it too. A mechanism
+that only works on the page it was written for fails here."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import pytest
+
+from scripts.make_layout_fixtures import OUT, render_all
+from tests.conftest import REFERENCE
+from transforms.pipeline import parse_report
+
+LOSSLESS = {"leading-pipes.txt", "label-lines.txt", "label-alone.txt", "inline-labels.txt", "cards.txt", "mirror.txt", "spaces.txt"}
+
+
+def squash(s: str | None) -> str:
+    return "".join(unicodedata.normalize("NFKC", s or "").split())
+
+
+@cache
+def rendered() -> dict[str, str]:
+    return render_all()
+
+
+def _rows(data: bytes, name: str) -> list[dict]:
+    return [
+        {
+            "seq": r.seq,
+            "task": squash(r.task_text),
+            "leaders": sorted(squash(x) for x in r.leaders),
+            "units": sorted(squash(x) for x in r.lead_units + r.units + r.co_units),
+            "progress": squash("".join(p["text"] for p in r.progress)),
+        }
+        for r in parse_report(data, name).records
+    ]
+
+
+@cache
+def reference_rows() -> list[dict]:
+    return _rows(REFERENCE.read_bytes(), REFERENCE.name)
+
+
+def test_the_committed_renderings_are_up_to_date():
+    for name, text in rendered().items():
+        assert (OUT / name).read_text(encoding="utf-8") == text, f"run scripts/make_layout_fixtures.py ({name})"
+
+
+@pytest.mark.parametrize("name", sorted(render_all()))
+def test_a_layout_family_reads_back_to_the_reference_rows(name):
+    got = _rows(rendered()[name].encode("utf-8"), name)
+    want = reference_rows()
+    assert len(want) == 130
+    assert [(r["seq"], r["task"]) for r in got] == [(r["seq"], r["task"]) for r in want]
+    assert [r["units"] for r in got] == [r["units"] for r in want]
+    assert [r["leaders"] for r in got] == [r["leaders"] for r in want]
+    if name in LOSSLESS:
+        assert [r["progress"] for r in got] == [r["progress"] for r in want]
