@@ -3,10 +3,14 @@
 Environment: BENCH_N (reports, default 1000), BENCH_BATCH (reports per batch, default 100),
 BENCH_DIR (work folder, default data/bench), BENCH_SPEEDUP_N (reports for the 1 → 2 Dask workers
 comparison, default min(N, 1000); 0 skips it), BENCH_PARSE_N (reports timed for parsing, default
-min(N, 1000)).
+min(N, 1000)), BENCH_BASE (a git commit to compare parsing with, default 5de01aa: the readers
+before real county pages were read; empty skips it).
 
 Phases, each timed on its own:
   parse     read + normalize (transforms.pipeline.prepare_report), one process, files from disk
+  base      the same timings (reference report, 200 corpus files) for this tree and for BENCH_BASE
+            (unpacked with git archive), each in a fresh process, alternating, best of two: the
+            ratios *_vs_base say how much slower or faster parsing got
   formats   the same for every other format transforms.readers.read_report supports at run time
   library   read + normalize + validate + load without Prefect (batches, warehouse.loader.load_reports),
             in a process of its own (its peak memory: peak_rss_library_mb)
@@ -71,6 +75,65 @@ def ensure_corpus(corpus: Path, n: int, batch: int) -> list[Path]:
     files = corpus_files(corpus)
     assert len(files) == n, f"{corpus} holds {len(files)} reports, expected {n}"
     return files
+
+
+# Times prepare_report in whatever tree is first on sys.path: the reference report (median of 30,
+# quantities forgotten each run) and a list of corpus files; prints one JSON line.
+PARSE_TIMER = """
+import json, statistics, sys, time
+from datetime import date
+from pathlib import Path
+from transforms.pipeline import prepare_report
+from transforms.quantities import forget_quantities
+ref = Path(sys.argv[1]).read_bytes()
+prepare_report(ref, "ref.txt")
+times = []
+for _ in range(30):
+    forget_quantities()
+    t = time.perf_counter()
+    prepare_report(ref, "ref.txt", as_of=date(2020, 11, 30), plan_year=2020)
+    times.append(time.perf_counter() - t)
+files = [Path(f) for f in sys.argv[2:]]
+t = time.perf_counter()
+for f in files:
+    prepare_report(f.read_bytes(), f.name)
+rate = len(files) / (time.perf_counter() - t) if files else 0.0
+print(json.dumps({"reference_ms": statistics.median(times) * 1000, "reports_per_s": rate}))
+"""
+
+
+def _time_parse_in(tree: Path, files: list[Path]) -> dict[str, float]:
+    import json
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(
+        [sys.executable, "-c", PARSE_TIMER, str(REFERENCE), *map(str, files)],
+        cwd=tree, env=env, capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_against_base(base: str, files: list[Path]) -> dict[str, float]:
+    """Parse timings of this tree and of commit ``base``, measured alike in the same run."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="luoshi-base-") as tmp:
+        subprocess.run(f"git -C '{ROOT}' archive '{base}' | tar -x -C '{tmp}'", shell=True, check=True)
+        runs: dict[str, list[dict[str, float]]] = {"head": [], "base": []}
+        for _ in range(2):
+            runs["base"].append(_time_parse_in(Path(tmp), files))
+            runs["head"].append(_time_parse_in(ROOT, files))
+    best = {k: {"reference_ms": min(r["reference_ms"] for r in v), "reports_per_s": max(r["reports_per_s"] for r in v)} for k, v in runs.items()}
+    return {
+        "reference_parse_ms_head": round(best["head"]["reference_ms"], 2),
+        "reference_parse_ms_base": round(best["base"]["reference_ms"], 2),
+        "reference_parse_vs_base": round(best["head"]["reference_ms"] / best["base"]["reference_ms"], 2),
+        "parse_reports_per_s_head": round(best["head"]["reports_per_s"], 1),
+        "parse_reports_per_s_base": round(best["base"]["reports_per_s"], 1),
+        "parse_rate_vs_base": round(best["head"]["reports_per_s"] / best["base"]["reports_per_s"], 2),
+    }
 
 
 def bench_parse(files: list[Path]) -> float:
@@ -322,6 +385,11 @@ def main() -> int:
     figures["reference_parse_remembered_ms"] = round(bench_reference_ms(remembered=True), 2)
     figures["parse_reports_per_s"] = round(bench_parse(files[:parse_n]), 1)
     log(f"parse: {figures['parse_reports_per_s']} reports/s (reference report {figures['reference_parse_ms']} ms)")
+    base = os.environ.get("BENCH_BASE", "5de01aa")
+    if base:
+        figures.update(bench_against_base(base, files[:200]))
+        log(f"parse against {base}: reference {figures['reference_parse_ms_base']} → {figures['reference_parse_ms_head']} ms, "
+            f"corpus {figures['parse_reports_per_s_base']} → {figures['parse_reports_per_s_head']} reports/s")
     for fmt, rate in bench_formats(min(n, 50)).items():
         figures[f"parse_reports_per_s_{fmt}"] = round(rate, 1)
 
