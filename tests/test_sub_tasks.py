@@ -134,3 +134,23 @@ def test_batch_load_matches_sub_tasks_as_one_by_one_loading_does(tmp_path):
         "SELECT count(*) FROM bridge_task_unit b JOIN dim_task t USING (task_key) WHERE t.seq = 3"
     ).fetchone()[0] == 6  # three targets of item 3, a unit each, in two reports
     con.close()
+
+
+def test_a_lone_figure_in_the_seq_column_under_a_task_is_its_sub_task_not_a_heading():
+    # 101: `新增学位810个 | |||||` — the 序号, unit, plan and progress cells merged away, the dump pads
+    # the row with empty cells; 129: `城市标准(788元/月) | |||||||` under item 4
+    table = GridTable(
+        title=None, header=["序号", "工作任务", "责任单位", "一季度目标", "进展情况、存在问题及下一步打算"], header_line=1
+    )
+    table.drops_merged_cells = True
+    rows = [
+        ["1", "新改扩建公办中小学校1所", "教体局", "室内安装、装修及场外施工", "进展情况:室内装修完成80%。"],
+        ["新增学位810个", "", "", "", ""],
+        ["一、民生保障", "", "", "", ""],
+        ["2", "完成结对帮扶学校2所", "教体局", "互派人员到位", "进展情况:已到位。"],
+    ]
+    table.rows = [GridRow(cells, n, n, merged=[None] * len(cells)) for n, cells in enumerate(rows, start=2)]
+    out = build_rows(Grid(format="test", tables=[table])).rows
+    assert [(r.seq, r.sub_seq) for r in out] == [(1, 0), (1, 1), (2, 0)]
+    assert out[1].task_text == "新增学位810个" and out[1].units_raw == out[0].units_raw == "教体局"
+    assert out[2].part == "一、民生保障"  # a marked heading stays a heading

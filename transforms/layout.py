@@ -267,6 +267,8 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     for grow in table.rows:
         grow = _blank_column_copies(grow)
         heading = _heading_text(grow, seq_col)
+        if heading is not None and out and _unmarked_figure(heading):
+            heading = None  # 新增学位810个 under a task: the task's sub-row (its cells merged or empty)
         if heading is None and table.drops_merged_cells and header and _lost_cells(grow, roles, seq_col):
             grow, f = realign_row(grow, roles, header, above, table_no)
             findings.append(f)
@@ -324,6 +326,12 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
                 )
             )
     return roles, out, findings
+
+
+def _unmarked_figure(text: str) -> bool:
+    """A lone text without a heading mark (一、, (一)) that states a figure (810个, 788元/月):
+    a target row whose other cells are merged or empty, not a heading (headings name a part)."""
+    return not (PART_RE.match(text) or SECTION_RE.match(text)) and re.search(r"\d", text) is not None
 
 
 def _cell(grow: GridRow, i: int) -> str:
@@ -545,10 +553,34 @@ def merge_cost(role: str | None, roles: list[str | None]) -> float:
     return h.merge_cost.get(role, h.default_merge_cost)
 
 
+NAME_FIRST_BONUS = 1.5
+SENTENCE_MARK = re.compile(r"[。；;！!？?:：]")
+
+
+def _label_sized_name(text: str) -> bool:
+    """A short name-like cell: at most 20 characters, no sentence or label:value punctuation, not
+    a 序号, a bare amount, a percentage, a verdict or a unit name."""
+    t = squash(text)
+    h = _hints()
+    return (
+        2 <= len(t) <= 20
+        and not SENTENCE_MARK.search(t)
+        and not re.fullmatch(r"[-+—.\d,，%％]+", t)
+        and not h.seq.match(t)
+        and not h.status.match(t)
+        and not VERDICT_CELL.match(t)
+        and not h.unit.search(t)
+    )
+
+
 def align_short_row(cells: list[str], roles: list[str | None]) -> list[int]:
     """The column of each cell of a row that lost merged cells: the order-preserving placement with
-    the lowest total of cell_fit (placed cells) and merge_cost (columns left out)."""
+    the lowest total of cell_fit (placed cells) and merge_cost (columns left out). The first cell,
+    when it is a label-sized name (城市标准(788元/月), 新增学位810个: no sentence, no verdict, no bare
+    number), is that row's own task or target (NAME_FIRST_BONUS): the text a sub-row exists for,
+    rather than a lone progress or plan cell with every column after it merged."""
     k, n = len(cells), len(roles)
+    name_first = bool(cells) and _label_sized_name(cells[0])
     inf = float("inf")
     best = [[inf] * (n + 1) for _ in range(k + 1)]
     took = [[False] * (n + 1) for _ in range(k + 1)]
@@ -559,6 +591,8 @@ def align_short_row(cells: list[str], roles: list[str | None]) -> list[int]:
         for j in range(i, n + 1):
             skip = best[i][j - 1] + merge_cost(roles[j - 1], roles) if j - 1 >= i else inf
             take = best[i - 1][j - 1] + cell_fit(cells[i - 1], roles[j - 1])
+            if i == 1 and name_first and roles[j - 1] in ("task", "target"):
+                take -= NAME_FIRST_BONUS
             if take <= skip:  # on a tie the cell stays right, the merged column goes left
                 best[i][j], took[i][j] = take, True
             else:

@@ -223,11 +223,19 @@ def find_header(units: list[Unit], start: int = 0) -> Header | None:
 
 def _join_split_labels(run: list[str]) -> list[str]:
     """A header label split over two cells (`责任` / `单位`, `是 否` / `滞 后`): two neighbours that
-    name no column alone but do together are one label."""
+    name no column alone but do together are one label. Only the lists name columns here: the
+    keyword rules read a fragment (单位) as a label of its own."""
     hm = header_map()
     out: list[str] = []
     for c in run:
-        if out and c and out[-1] and not hm.role(out[-1]) and hm.role(out[-1] + c) and not hm.role(c):
+        if (
+            out
+            and c
+            and out[-1]
+            and not hm.listed_role(out[-1])
+            and hm.listed_role(out[-1] + c)
+            and not hm.listed_role(c)
+        ):
             out[-1] = out[-1] + c
             continue
         out.append(c)

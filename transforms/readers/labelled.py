@@ -665,12 +665,13 @@ def _looks_gridded(lines: list[str]) -> bool:
 
 def _header_run(toks: list[_Tok], labels: LabelSet, run: int = 3) -> bool:
     """Three column names on consecutive lines (序号 / 目标任务 / 牵头单位): the header of a table
-    written one cell per line, not labelled items."""
+    written one cell per line, not labelled items. Only names the lists hold count: the keyword
+    rules read label fragments of a wrapped card (进展 / 情况, 困难 / 和问题) as column names."""
     hm = header_map()
     n = 0
     for tok in toks:
         word = squash(tok.text)
-        if len(word) <= 12 and (word in labels.role_of or hm.role(word) is not None):
+        if len(word) <= 12 and (word in labels.role_of or hm.listed_role(word) is not None):
             n += 1
             if n >= run:
                 return True

@@ -70,12 +70,15 @@ def label_role(label: str, whole: bool = True) -> tuple[str | None, str]:
     to that role). Beyond the mapping's own words: a year prefix (2025年…) and a bracketed tail
     ((万元), (1-3月)) are set aside, a bracketed period is put in front (1-3月进展情况, the dated
     progress form), and, for a single printed label (``whole``), a known word ending it after at most
-    three more characters (月度进展情况 → 进展情况). Amount columns (投资, 金额, 占比 …) get no role."""
+    three more characters (月度进展情况 → 进展情况). Only the lists name labels here, never the
+    mapping's keyword rules: these dumps are found by their header, and a keyword reads almost any
+    short text as a label (序号 + 项目名称 joined ends in 名称, a task clause holds 工作, a unit list
+    单位), so rows would be taken for headers. Amount columns (投资, 金额, 占比 …) get no role."""
     key = squash(label).strip(":：")
     hm = header_map()
     if not key:
         return None, key
-    role = hm.role(key)
+    role = hm.listed_role(key)
     if role:
         return role, key
     if NUMERIC_LABEL.search(key) or len(key) > 24:
@@ -88,7 +91,7 @@ def label_role(label: str, whole: bool = True) -> tuple[str | None, str]:
             period = m.group(1)
         core = core[: m.start()]
     for cand in (period + core, core) if period else (core,):
-        role = hm.role(cand)
+        role = hm.listed_role(cand)
         if role:
             return role, cand
     if whole:
@@ -97,9 +100,9 @@ def label_role(label: str, whole: bool = True) -> tuple[str | None, str]:
                 prefix = core[: -len(w)]
                 if _label_search().search(prefix):
                     continue
-                role = hm.role(w)
+                role = hm.listed_role(w)
                 if role == "progress" and period:
-                    return role, period + core if hm.role(period + core) else period + w
+                    return role, period + core if hm.listed_role(period + core) else period + w
                 return role, w
     return None, key
 
