@@ -110,7 +110,7 @@ def extract(
     if meta.missing():
         meta = meta.merged(infer_metadata(clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""))
     try:
-        parsed = parse_report(data, path.name, as_of=meta.as_of, plan_year=meta.plan_year)
+        parsed = parse_report(data, path.name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type)
     except RejectedReport as exc:
         err.print(f"[red]rejected:[/red] {exc}")
         raise typer.Exit(1) from exc

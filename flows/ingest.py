@@ -155,7 +155,9 @@ def prepare_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides
     meta, source, meta_findings = resolve_metadata(archived, text, entry, overrides)
     prepared = Prepared(archived=archived, meta=meta, metadata_source=source, findings=meta_findings)
     try:
-        pending = prepare_report(data, archived.file_name, as_of=meta.as_of, plan_year=meta.plan_year)
+        pending = prepare_report(
+            data, archived.file_name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type
+        )
     except RejectedReport as exc:
         prepared.error = str(exc)
         return prepared, None

@@ -41,7 +41,7 @@ def load_labels(path: Path = LABELS) -> dict[tuple[int, int], dict[str, str]]:
 
 
 def predictions() -> dict[tuple[int, int], tuple[str, str, str | None]]:
-    parsed = parse_report(REFERENCE.read_bytes(), REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020)
+    parsed = parse_report(REFERENCE.read_bytes(), REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020, period_type="year_end")
     return {(r.table_no, r.seq): (r.status, r.status_confidence, r.status_evidence) for r in parsed.records}
 
 

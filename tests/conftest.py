@@ -29,7 +29,7 @@ def reference_parsed(reference_bytes):
 
     from transforms.pipeline import parse_report
 
-    return parse_report(reference_bytes, REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020)
+    return parse_report(reference_bytes, REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020, period_type="year_end")
 
 
 @pytest.fixture(scope="session")

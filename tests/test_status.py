@@ -35,7 +35,7 @@ def findings(parsed, rule: str) -> list:
         (2, 60, "behind", "74个"),
         (2, 63, "completed", "已实现"),
         (2, 33, "ongoing", "持续"),
-        (2, 7, "in_progress", "正在"),
+        (2, 7, "behind", "正在"),  # under way, not finished, in a year-end report: behind
     ],
 )
 def test_named_rows(reference_parsed, table_no, seq, status, evidence_part):
@@ -47,9 +47,9 @@ def test_named_rows(reference_parsed, table_no, seq, status, evidence_part):
 
 
 def test_numbers_outrank_words_and_on_schedule(reference_parsed):
-    # 其他 14: 实现主营收入207.2亿元 sounds done; 207.2/260 = 0.80 < 序时 11/12
+    # 其他 14: 实现主营收入207.2亿元 sounds done; 207.2/260 = 0.80 < 序时 12/12 (a year-end report)
     r = rec(reference_parsed, 2, 14)
-    assert r.status == "behind" and r.on_schedule is False and r.expected_progress == pytest.approx(11 / 12, abs=1e-4)
+    assert r.status == "behind" and r.on_schedule is False and r.expected_progress == pytest.approx(1.0)
     # 民生实事 1 is complete and on schedule with high confidence
     r = rec(reference_parsed, 1, 1)
     assert (r.status_confidence, r.on_schedule) == ("high", True)

@@ -317,7 +317,7 @@ def infer_metadata(text: str) -> ReportMeta:
         if meta.as_of_precision == "day" and meta.as_of.month < 11 and meta.as_of != _month_end(meta.as_of.year, meta.as_of.month):
             pass  # a report dated to a day inside a month (截至4月10日) covers no named period
         else:
-            meta.period_type = "year_end" if meta.as_of.month >= 11 else ("quarterly" if meta.as_of.month in (3, 6, 9) else "monthly")
+            meta.period_type = "year_end" if meta.as_of.month == 12 else ("quarterly" if meta.as_of.month in (3, 6, 9) else "monthly")
             meta.inferred["period_type"] = f"as-of month {meta.as_of.month}"
     if meta.as_of is None and meta.period_type is None and not _has_progress_header(text):
         # a task breakdown without a progress column: a plan, dated when it was published

@@ -129,9 +129,9 @@ def _dedupe(rows: list[RawTaskRow]) -> tuple[list[RawTaskRow], list[Finding]]:
     return out, findings
 
 
-def annotate(record: TaskRecord, as_of: date | None, plan_year: int | None) -> list[Finding]:
+def annotate(record: TaskRecord, as_of: date | None, plan_year: int | None, period_type: str | None = None) -> list[Finding]:
     """Meaning: status, quantities and 序时 for one record (see transforms/status.py)."""
-    return annotate_record(record, as_of=as_of, plan_year=plan_year)
+    return annotate_record(record, as_of=as_of, plan_year=plan_year, period_type=period_type)
 
 
 @dataclass
@@ -147,9 +147,12 @@ class PendingReport:
     row_findings: list[list[Finding]]  # normalize/annotate findings, one list per row
 
 
-def parse_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> ParsedReport:
+def parse_report(
+    data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None, period_type: str | None = None
+) -> ParsedReport:
     """Parse and normalize one report's bytes. Raises RejectedReport when it is not a task table."""
-    return require_rows(validate_reports([prepare_report(data, name, as_of=as_of, plan_year=plan_year)])[0], name)
+    pending = prepare_report(data, name, as_of=as_of, plan_year=plan_year, period_type=period_type)
+    return require_rows(validate_reports([pending])[0], name)
 
 
 def require_rows(parsed: ParsedReport, name: str) -> ParsedReport:
@@ -161,7 +164,9 @@ def require_rows(parsed: ParsedReport, name: str) -> ParsedReport:
     return parsed
 
 
-def prepare_report(data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None) -> PendingReport:
+def prepare_report(
+    data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None, period_type: str | None = None
+) -> PendingReport:
     """read → layout → normalize for one report (no pandera yet). Raises RejectedReport."""
     try:
         grids = read_candidates(data, name)
@@ -182,7 +187,7 @@ def prepare_report(data: bytes, name: str = "", as_of: date | None = None, plan_
         rec, f = normalize_row(r)
         if not rec.task_text:
             rec.task_text = rec.target_text or rec.project or ""
-        f = list(f) + [_owned_by(x, rec) for x in annotate(rec, as_of, plan_year)]
+        f = list(f) + [_owned_by(x, rec) for x in annotate(rec, as_of, plan_year, period_type)]
         records.append(rec)
         row_findings.append(f)
     tables = [

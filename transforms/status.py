@@ -97,15 +97,23 @@ def _magnitude_limits() -> dict[str, float]:
     return {str(k): float(v) for k, v in (meaning_config().get("max_base_value") or {}).items()}
 
 
-def expected_progress(as_of: date | None, plan_year: int | None) -> float | None:
-    """序时进度: month m of the plan year → m/12; after the plan year → 1.0."""
+def expected_progress(as_of: date | None, plan_year: int | None, period_type: str | None = None) -> float | None:
+    """序时进度 by the report's period: a monthly report (or one of unknown period) as of month m of the
+    plan year → m/12; a quarterly or half-year report → the end of its quarter or half (1-8月 in a
+    quarterly report is still the third quarter's 9/12); a year-end report → 12/12; after the plan
+    year → 1.0."""
     if as_of is None or plan_year is None:
         return None
     if as_of.year < plan_year:
         return 0.0
-    if as_of.year > plan_year:
+    if as_of.year > plan_year or period_type == "year_end":
         return 1.0
-    return round(as_of.month / 12, 4)
+    month = as_of.month
+    if period_type == "quarterly":
+        month = -(-month // 3) * 3
+    elif period_type == "half_year":
+        month = 6 if month <= 6 else 12
+    return round(month / 12, 4)
 
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
@@ -343,9 +351,11 @@ def reported_share(text: str, pairs: list[Pair]) -> float | None:
     return round(min(shares), 4) if shares else None
 
 
-def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | None) -> list[Finding]:
+def annotate_record(
+    record: TaskRecord, as_of: date | None, plan_year: int | None, period_type: str | None = None
+) -> list[Finding]:
     """Fill targets, actuals, metrics, status (+ evidence, confidence), 序时 and on-schedule flag."""
-    expected = expected_progress(as_of, plan_year)
+    expected = expected_progress(as_of, plan_year, period_type)
     record.expected_progress = expected
     task = record.task_text or ""
     if record.target_text and record.target_text != task:
@@ -371,6 +381,15 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
             decision = Decision("completed", inner.evidence, "high" if inner.confidence != "low" else "medium", "explicit+text")
         else:
             decision = explicit
+            if inner.status == "behind":  # the report's own verdict wins, but not silently
+                findings.append(
+                    _finding(
+                        record, "meaning.status_contradicts_schedule",
+                        f"the status column says {record.status_raw!r} (on schedule) but {inner.evidence!r} is behind "
+                        f"序时 {expected if expected is not None else 1.0:.1%}",
+                        STATUS_FILE,
+                    )
+                )
     elif explicit is not None:
         decision = explicit
         if numbers is not None and numbers.status != explicit.status and {numbers.status, explicit.status} & {"behind", "completed"}:
@@ -399,6 +418,20 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
         decision = Decision("unknown", text[:60], "low", "repeats_task")
     else:
         decision = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals), actuals[0].clause if actuals else None)
+
+    if period_type == "year_end" and decision.status == "in_progress":
+        # what is not done at the year's end is behind (a standing duty is ongoing, never in_progress)
+        if decision.rule.startswith("explicit"):
+            findings.append(
+                _finding(
+                    record, "meaning.status_contradicts_schedule",
+                    f"the status column says {record.status_raw!r} in a year-end report, where what is not done is behind",
+                    STATUS_FILE,
+                )
+            )
+        else:
+            conf = "medium" if decision.confidence == "high" else decision.confidence
+            decision = Decision("behind", decision.evidence, conf, f"{decision.rule}+year_end", decision.fraction)
 
     record.status = decision.status
     record.status_evidence = decision.evidence
