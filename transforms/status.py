@@ -144,6 +144,36 @@ def classify_explicit(raw: str | None) -> Decision | None:
         if m:
             # a long cell (完成成效 with a sentence) is less certain than a one-word verdict
             return Decision(code, raw.strip(), "high" if len(key) <= 8 else "medium", "explicit")
+    opened = opening_verdict(raw)  # `提前完成年度任务。…`: the verdict, then the detail
+    if opened is not None:
+        return Decision(opened[0], opened[1], "high", "explicit")
+    return None
+
+
+@cache
+def _verdict_rules() -> tuple[frozenset[str], int, tuple[tuple[re.Pattern[str], str], ...]]:
+    """(clause ends, longest verdict, the anchored explicit patterns) of status.yaml."""
+    d = _load("status")
+    anchored = tuple((p, code) for p, code in status_rules().explicit if p.pattern.startswith("^"))
+    return frozenset(str(d.get("verdict_ends") or "。；;，,\n ")), int(d.get("verdict_max") or 12), anchored
+
+
+def opening_verdict(text: str | None) -> tuple[str, str] | None:
+    """The verdict a cell opens with (`已完成。 从2020年…` → (completed, 已完成)), or None.
+
+    Only a first clause that is nothing but a status phrase counts (`完成土地款支付，…` is no verdict)."""
+    if not text:
+        return None
+    ends, longest, anchored = _verdict_rules()
+    t = text.strip()
+    cut = next((i for i, ch in enumerate(t) if ch in ends), len(t))
+    clause = t[:cut].strip()
+    key = squash(clause)
+    if not key or len(key) > longest or cut == len(t) and len(key) > 8:
+        return None
+    for pattern, code in anchored:
+        if pattern.search(key):
+            return code, clause
     return None
 
 
@@ -362,6 +392,9 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
 
     numbers = decide_from_numbers(pairs, expected, len(targets))
     explicit = classify_explicit(record.status_raw)
+    if explicit is None and not (record.status_raw or "").strip() and (opened := opening_verdict(text)) is not None:
+        # the progress cell opens with the row's stated verdict (`已完成。 从…`): it outranks the detail
+        explicit = Decision(opened[0], opened[1], "high", "verdict_in_progress")
     repeat = sim >= float(meaning_config().get("repeat_similarity", 0.6))
     on_flag = status_rules().on_schedule_values.get(squash(record.status_raw or ""))
     if explicit is not None and on_flag is True and text:
@@ -378,7 +411,7 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
             findings.append(
                 _finding(
                     record, "meaning.status_contradicts_numbers",
-                    f"the status column says {record.status_raw!r} but the figures say {numbers.status} ({numbers.evidence!r})",
+                    f"the status column says {record.status_raw or explicit.evidence!r} but the figures say {numbers.status} ({numbers.evidence!r})",
                     STATUS_FILE,
                 )
             )
