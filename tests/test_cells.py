@@ -236,3 +236,23 @@ def test_normalize_row_marked_lead_and_heading_leader() -> None:
     assert rec.leaders == ["陈兴立"]
     assert {"repair.lead_unit_marked", "repair.leader_from_heading"} <= {f.rule for f in findings}
     assert "lead_unit_heads" not in rec.to_json()
+
+
+@pytest.mark.parametrize(
+    ("progress", "note", "status"),
+    [
+        # page 119: an intent to start is not a start; a part in use, the rest being fitted out, is under way
+        ("因方案多次调整,目前项目进行预算审核,力争10月份开工。", None, "not_started"),
+        ("大碶塔峙已投入使用,大榭榭西、新碶紫荆进入内部装修阶段", None, "in_progress"),
+        ("项目完成。", None, "completed"),
+        # page 129: a dash for progress and a note that the work waits to start
+        ("—", "待省统一部署后启动实施", "not_started"),
+        ("—", None, "unknown"),
+    ],
+)
+def test_status_of_real_progress_cells(progress: str, note: str | None, status: str) -> None:
+    page_has("119" if note is None and progress != "—" else "129", progress)
+    row = _row(task_text="开工建设某某工程。", note=note, progress=[{"label": "8月份完成情况", "text": progress}])
+    rec, _ = normalize_row(row)
+    annotate_record(rec, None, None)
+    assert rec.status == status

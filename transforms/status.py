@@ -381,6 +381,9 @@ def annotate_record(record: TaskRecord, as_of: date | None, plan_year: int | Non
     if record.target_text and record.target_text != task:
         task = f"{task}\n{record.target_text}"
     text = latest_progress(record)
+    if text and NON_WORD.sub("", text) == "" and record.note and _first(status_rules().phrases.get("not_started", ()), record.note):
+        # the progress is only a dash (—, /): a note that says the work waits to start speaks for it
+        text = record.note.strip()
     targets = extract(task)
     actuals = [q for q in extract(text) if q.is_result]
     pairs = pair(targets, actuals)
