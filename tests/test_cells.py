@@ -256,3 +256,25 @@ def test_status_of_real_progress_cells(progress: str, note: str | None, status: 
     rec, _ = normalize_row(row)
     annotate_record(rec, None, None)
     assert rec.status == status
+
+
+def test_one_person_with_two_titles_stays_whole() -> None:
+    cell = "广东省副省长、珠海市委书记吕玉印"
+    page_has("155", "珠海市委书记吕玉印")
+    assert list(read_leader_cell(cell)[0]) == [cell]
+    assert list(read_leader_cell("常务副市长、副市长")[0]) == ["常务副市长", "副市长"]  # two titles, no name
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("该件实事已全面完成", "completed"),
+        ("此项工作已完成。截至2019年12月底,全市完成减少农村扶贫对象7.497万人", "completed"),
+        ("任务书已下达", None),
+    ],
+)
+def test_verdict_after_its_subject(text: str, code: str | None) -> None:
+    if code:
+        page_has("182", text.split("。")[0])
+    got = opening_verdict(text)
+    assert (got[0] if got else None) == code

@@ -347,7 +347,7 @@ def read_leader_cell(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], 
     if not text or squash(text) in r.empty_marks:
         return (), ()
     names: list[str] = []
-    for item in split_top_level(text, r.separators):
+    for item in _one_person_many_titles(split_top_level(text, r.separators), notes):
         run: list[str] = []
         for t in SPACES.split(item):
             if not t:
@@ -366,6 +366,37 @@ def read_leader_cell(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], 
         if n not in out:
             out.append(n)
     return tuple(out), tuple(notes)
+
+
+def _name_after_title(item: str) -> str | None:
+    """`珠海市委书记吕玉印` → 吕玉印 (the name after the last title word); `广东省副省长` → ''; no title → None."""
+    t = squash(item)
+    ends = [t.rfind(m) + len(m) for m in cell_rules().role_markers if m in t]
+    if not ends:
+        return None
+    return t[max(ends):]
+
+
+def _one_person_many_titles(items: list[str], notes: list[tuple[str, str]]) -> list[str]:
+    """`广东省副省长、珠海市委书记吕玉印` is one person with two titles: a bare title before a title
+    with a name stays with it."""
+    out: list[str] = []
+    pending: list[str] = []
+    for it in items:
+        after = _name_after_title(it)
+        if after == "":
+            pending.append(it)
+            continue
+        if pending and after and is_person_name(after):
+            whole = "、".join([*pending, it])
+            notes.append(("leader_titles_joined", f"{whole!r}: one person with {len(pending) + 1} titles"))
+            out.append(whole)
+        else:
+            out.extend(pending)
+            out.append(it)
+        pending = []
+    out.extend(pending)
+    return out
 
 
 def leader_from_heading(heading: str | None) -> str | None:
