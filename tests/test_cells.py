@@ -278,3 +278,23 @@ def test_verdict_after_its_subject(text: str, code: str | None) -> None:
         page_has("182", text.split("。")[0])
     got = opening_verdict(text)
     assert (got[0] if got else None) == code
+
+
+@pytest.mark.parametrize(
+    ("task", "done", "share", "note", "status"),
+    [
+        # page 129 (as of September 2024): two progress columns, 累计完成 and 累计进度
+        ("城镇新增就业2450人", "2712", "110.69%", None, "completed"),
+        ("按1500元/人标准发放求职创业补贴", "—", "—", "待省统一部署后启动实施", "not_started"),
+        ("农村保障人次", "83342", "持续推进中", None, "ongoing"),
+        ("推进不少于5个城乡公益性公墓新建、改扩建或配套设施改造以及提升管理维护水平", "4.26", "85.2%", None, "in_progress"),
+        ("企业职工退休一件事一次办理人次", "921", "", "以实际完成数统计", "ongoing"),
+    ],
+)
+def test_status_of_numeric_progress_columns(task: str, done: str, share: str, note: str | None, status: str) -> None:
+    page_has("129", task)
+    row = _row(task_text=task, lead_unit_raw="县人社局", note=note,
+               progress=[{"label": "累计完成", "text": done}, {"label": "累计进度", "text": share}])
+    rec, _ = normalize_row(row)
+    annotate_record(rec, date(2024, 9, 30), 2024)
+    assert rec.status == status

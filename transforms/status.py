@@ -26,6 +26,7 @@ STATUS_FILE = "schemas/mappings/status.yaml"
 QUALITY_FILE = "schemas/quality.yaml"
 PCT_CONTEXT = re.compile(r"(完成|完工|进度|完成率|完工率)[^，,。；;]{0,6}$")
 NON_WORD = re.compile(r"\W")
+BARE_COUNT = re.compile(r"^\s*\d[\d,，]*(?:\.\d+)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,9 @@ def decide_from_words(
         return Decision("ongoing", weak, "low", "standing_duty")
     if not has_targets and has_figures:
         return Decision("ongoing", figures_clause, "low", "activities")
+    if not has_targets and BARE_COUNT.match(text):
+        # a cumulative count (累计完成 921) against no target: activities reported, no end state
+        return Decision("ongoing", text.strip(), "low", "activities")
     return Decision("unknown", None, "low", "nothing")
 
 
