@@ -298,3 +298,15 @@ def test_status_of_numeric_progress_columns(task: str, done: str, share: str, no
     rec, _ = normalize_row(row)
     annotate_record(rec, date(2024, 9, 30), 2024)
     assert rec.status == status
+
+
+def test_verdict_in_a_unit_column_is_the_status() -> None:
+    verdict = "已完成。 从2020年1月1日起,已将我市困难"
+    page_has("170", verdict)
+    # a row one cell short (a merged 大类 printed only above) shifts the verdict into the unit column
+    row = _row(leader_raw="市民政局 伍泽国", lead_unit_raw=verdict)
+    rec, findings = normalize_row(row)
+    assert rec.lead_units == [] and rec.status_raw == verdict
+    assert any(f.rule == "repair.verdict_not_unit" for f in findings)
+    annotate_record(rec, date(2020, 12, 31), 2020)
+    assert rec.status == "completed"

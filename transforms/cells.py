@@ -22,8 +22,8 @@ from functools import cache, lru_cache
 
 from transforms.mappings import _load, squash
 
-OPEN = "(（[【〔〈《<{"
-CLOSE = ")）]】〕〉》>}"
+OPEN = "(（[【〔〈《"
+CLOSE = ")）]】〕〉》"
 CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
 SPACES = re.compile(r"[\s\u3000]+")
 NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇\d]+[、.．]?$")  # a heading marker, never part of a name
@@ -324,6 +324,24 @@ def _names_of_run(run: list[str], notes: list[tuple[str, str]]) -> list[str]:
     spaced = len(run) > 1
     if spaced and all(len(t) >= 2 and is_person_name(t) for t in run):
         return list(run)  # spaces between whole names: they are the separators
+    # single characters spaced out (`吴 诚` beside `厉有明`): join each stretch of them
+    pieces: list[str] = []
+    spacing: list[tuple[str, str]] = []
+    singles: list[str] = []
+    for t in [*run, ""]:
+        if len(t) == 1:
+            singles.append(t)
+            continue
+        if singles:
+            pieces.append("".join(singles))
+            if len(singles) > 1:
+                spacing.append(("leader_spacing", f"{' '.join(singles)!r} → {pieces[-1]!r}"))
+            singles = []
+        if t:
+            pieces.append(t)
+    if spaced and len(pieces) > 1 and all(is_person_name(p) for p in pieces):
+        notes.extend(spacing)
+        return pieces
     if len(joined) <= 3:
         if spaced:
             notes.append(("leader_spacing", f"{' '.join(run)!r} → {joined!r}"))
@@ -446,3 +464,23 @@ def split_progress_parts(text: str) -> tuple[str, str | None, str | None] | None
         if body:
             (issues if m.group("issues") else plan).append(body)
     return progress, "\n".join(issues) or None, "\n".join(plan) or None
+
+
+# ---------------------------------------------------------------------------------------- verdicts
+
+
+@cache
+def _verdict_patterns() -> tuple[re.Pattern[str], ...]:
+    """The anchored status words of status.yaml (`^(已完成|…)$`): a cell that opens with one is a verdict."""
+    return tuple(re.compile(e["pattern"]) for e in _load("status").get("explicit") or [] if str(e["pattern"]).startswith("^"))
+
+
+VERDICT_END = re.compile(r"[。；;，,：:\s]")
+
+
+def is_verdict_cell(raw: str | None) -> bool:
+    """The cell opens with a status word (`已完成。 从2020年…`, `顺利推进`): a verdict, never a unit."""
+    if not raw or not raw.strip():
+        return False
+    first = VERDICT_END.split(raw.strip(), maxsplit=1)[0]
+    return bool(first) and any(p.search(first) for p in _verdict_patterns())

@@ -12,7 +12,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from transforms.cells import leader_from_heading, read_leader_cell, read_unit_cell, split_progress_parts
+from transforms.cells import (
+    is_verdict_cell,
+    leader_from_heading,
+    read_leader_cell,
+    read_unit_cell,
+    split_progress_parts,
+)
 from transforms.grid import Finding
 from transforms.layout import RawTaskRow, seq_label
 from transforms.mappings import leader_map, squash, unit_map
@@ -275,6 +281,19 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
     if not leaders:
         leaders, f = _leader_of_block(row)
         findings += f
+    status_raw = row.status_raw
+    for field_name in ("lead_unit_raw", "units_raw", "co_units_raw"):
+        raw = getattr(row, field_name)
+        if is_verdict_cell(raw):
+            # a verdict that landed in a unit column (a shifted row) is the row's status, never a unit
+            findings.append(
+                Finding("repair.verdict_not_unit", "warning", f"table {row.table_no} row {seq_s}: {str(raw)[:40]!r} "
+                        f"in the {field_name.removesuffix('_raw')} column is a verdict, not a unit", row.line_start,
+                        row.line_end, seq=seq_s)
+            )
+            if not (status_raw or "").strip():
+                status_raw = raw
+            row = replace(row, **{field_name: None})
     lead_units, f = split_units(row.lead_unit_raw, seq_s, row.line_start, row.table_no)
     findings += f
     units, f = split_units(row.units_raw, seq_s, row.line_start, row.table_no)
@@ -315,7 +334,7 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
         co_units=co_units,
         deadline=_clean_text(row.deadline),
         progress=progress,
-        status_raw=_clean_text(row.status_raw),
+        status_raw=_clean_text(status_raw),
         issues=issues,
         note=plan,
         line_start=row.line_start,
