@@ -310,3 +310,8 @@ def test_verdict_in_a_unit_column_is_the_status() -> None:
     assert any(f.rule == "repair.verdict_not_unit" for f in findings)
     annotate_record(rec, date(2020, 12, 31), 2020)
     assert rec.status == "completed"
+
+
+def test_a_lost_character_makes_no_stem() -> None:
+    # a mirror that lost 碶 prints 新碶街道 / 大碶街道 as 街道 / 大街道: no suffix is shared there
+    assert list(read_unit_cell("街道、大街道、戚家山街道、春晓街道").names) == ["街道", "大街道", "戚家山街道", "春晓街道"]

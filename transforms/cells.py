@@ -273,6 +273,7 @@ def _is_stem(item: str) -> bool:
     t = squash(item)
     return (
         bool(CJK_RUN.match(t)) and 1 < len(t) <= 3 and not is_unit_like(t) and not t.startswith(r.split_prefixes)
+        and not t.endswith(r.endings)
         and not is_person_name(t) and t not in r.group_words
     )
 
