@@ -315,3 +315,12 @@ def test_verdict_in_a_unit_column_is_the_status() -> None:
 def test_a_lost_character_makes_no_stem() -> None:
     # a mirror that lost 碶 prints 新碶街道 / 大碶街道 as 街道 / 大街道: no suffix is shared there
     assert list(read_unit_cell("街道、大街道、戚家山街道、春晓街道").names) == ["街道", "大街道", "戚家山街道", "春晓街道"]
+
+
+def test_a_survey_outline_is_paperwork() -> None:
+    progress = "完成浙江高峰抽水蓄能电站建设征地实物指标调查工作大纲(送审稿)"
+    page_has("105", progress)
+    row = _row(task_text="力争高峰抽水蓄能电站项目开工建设。", progress=[{"label": "上半年落实情况", "text": progress}])
+    rec, _ = normalize_row(row)
+    annotate_record(rec, date(2023, 6, 30), 2023)
+    assert rec.status == "not_started"
