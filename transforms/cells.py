@@ -449,6 +449,8 @@ def _progress_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def split_progress_parts(text: str) -> tuple[str, str | None, str | None] | None:
     """`进展情况:… 下步打算:…` → (progress, issues, plan); None when the cell has no labelled parts."""
+    if ":" not in text and "：" not in text:
+        return None  # every label ends with a colon
     opener, rest = _progress_labels()
     head = opener.match(text)
     start = head.end() if head else 0
@@ -471,17 +473,20 @@ def split_progress_parts(text: str) -> tuple[str, str | None, str | None] | None
 
 
 @cache
-def _verdict_patterns() -> tuple[re.Pattern[str], ...]:
-    """The anchored status words of status.yaml (`^(已完成|…)$`): a cell that opens with one is a verdict."""
-    return tuple(re.compile(e["pattern"]) for e in _load("status").get("explicit") or [] if str(e["pattern"]).startswith("^"))
+def _verdict_pattern() -> re.Pattern[str]:
+    """The anchored status words of status.yaml (`^(已完成|…)$`) as one regex: a cell that opens with
+    one is a verdict."""
+    anchored = [str(e["pattern"]) for e in _load("status").get("explicit") or [] if str(e["pattern"]).startswith("^")]
+    return re.compile("|".join(f"(?:{p})" for p in anchored) or "(?!)")
 
 
 VERDICT_END = re.compile(r"[。；;，,：:\s]")
 
 
+@lru_cache(maxsize=32768)
 def is_verdict_cell(raw: str | None) -> bool:
     """The cell opens with a status word (`已完成。 从2020年…`, `顺利推进`): a verdict, never a unit."""
     if not raw or not raw.strip():
         return False
     first = VERDICT_END.split(raw.strip(), maxsplit=1)[0]
-    return bool(first) and any(p.search(first) for p in _verdict_patterns())
+    return bool(first) and _verdict_pattern().search(first) is not None

@@ -152,14 +152,17 @@ def classify_explicit(raw: str | None) -> Decision | None:
 
 
 @cache
-def _verdict_rules() -> tuple[frozenset[str], int, tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str]]:
-    """(clause ends, longest verdict, the anchored explicit patterns, the subjects a verdict may
-    name first) of status.yaml."""
+def _verdict_rules() -> tuple[re.Pattern[str], int, tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str], re.Pattern[str]]:
+    """(a clause end, longest verdict, the anchored explicit patterns, the subjects a verdict may
+    name first, all anchored patterns as one regex) of status.yaml."""
     d = _load("status")
     anchored = tuple((p, code) for p, code in status_rules().explicit if p.pattern.startswith("^"))
     subjects = sorted(d.get("verdict_subjects") or [], key=len, reverse=True)
     subject = re.compile("^(?:" + "|".join(re.escape(w) for w in subjects) + ")") if subjects else re.compile("(?!)")
-    return frozenset(str(d.get("verdict_ends") or "。；;，,\n ")), int(d.get("verdict_max") or 12), anchored, subject
+    ends = str(d.get("verdict_ends") or "。；;，,\n ")
+    end = re.compile("[" + re.escape(ends) + "]")
+    anyof = re.compile("|".join(f"(?:{p.pattern})" for p, _ in anchored) or "(?!)")
+    return end, int(d.get("verdict_max") or 12), anchored, subject, anyof
 
 
 def opening_verdict(text: str | None) -> tuple[str, str] | None:
@@ -168,12 +171,15 @@ def opening_verdict(text: str | None) -> tuple[str, str] | None:
     Only a first clause that is nothing but a status phrase counts (`完成土地款支付，…` is no verdict)."""
     if not text:
         return None
-    ends, longest, anchored, subject = _verdict_rules()
+    end, longest, anchored, subject, anyof = _verdict_rules()
     t = text.strip()
-    cut = next((i for i, ch in enumerate(t) if ch in ends), len(t))
+    m = end.search(t)
+    cut = m.start() if m else len(t)
+    if cut > 3 * longest:
+        return None
     clause = t[:cut].strip()
     key = subject.sub("", squash(clause), count=1)
-    if not key or len(key) > longest or cut == len(t) and len(key) > 8:
+    if not key or len(key) > longest or cut == len(t) and len(key) > 8 or anyof.search(key) is None:
         return None
     for pattern, code in anchored:
         if pattern.search(key):
