@@ -324,3 +324,12 @@ def test_a_survey_outline_is_paperwork() -> None:
     rec, _ = normalize_row(row)
     annotate_record(rec, date(2023, 6, 30), 2023)
     assert rec.status == "not_started"
+
+
+def test_names_and_marks_in_a_unit_column_are_not_glued() -> None:
+    # a reading that put the leaders into the unit column: two names stay two
+    assert list(read_unit_cell("张隆富 张学伟 县城投公司").names)[:2] == ["张隆富", "张学伟"]
+    # a stray pipe stays apart from the unit before it
+    assert list(read_unit_cell("市政局、相关街道 |").names) == ["市政局", "相关街道", "|"]
+    # a book title after a unit is no bracket of its name
+    assert list(read_unit_cell("县住建局 《实施方案》已上报").names)[0] == "县住建局"

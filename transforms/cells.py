@@ -25,6 +25,7 @@ from transforms.mappings import _load, squash
 OPEN = "(（[【〔〈《"
 CLOSE = ")）]】〕〉》"
 CJK_RUN = re.compile(r"^[\u4e00-\u9fff]+$")
+HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 SPACES = re.compile(r"[\s\u3000]+")
 NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇\d]+[、.．]?$")  # a heading marker, never part of a name
 
@@ -171,10 +172,12 @@ def _rejoin_broken(tokens: list[str], notes: list[tuple[str, str]]) -> tuple[lis
             heads.append(tok)
             notes.append(("unit_head", f"{units[-1]!r} {tok!r}: {tok!r} is a person beside the unit, not a unit"))
             continue
-        broken = (
+        # a full name (3 characters) or two names in a row: people, not pieces of one unit
+        people = is_person_name(acc) and (len(acc) >= 3 or len(tok) >= 2 and is_person_name(tok))
+        broken = HAS_CJK.search(tok) is not None and not people and (
             (not is_unit_like(acc) and not (is_unit_like(tok) and tok.startswith(r.split_prefixes)))
             or tok in r.fragments
-            or tok[0] in OPEN
+            or tok[0] in "(（[【〔"
             or (len(tok) <= 2 and not is_unit_like(tok) and not tok.startswith(r.split_prefixes) and not NUMERAL.match(tok))
         )
         if broken:
