@@ -12,12 +12,16 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from transforms.cells import (
+    is_verdict_cell,
+    leader_from_heading,
+    read_leader_cell,
+    read_unit_cell,
+    split_progress_parts,
+)
 from transforms.grid import Finding
 from transforms.layout import RawTaskRow, seq_label
 from transforms.mappings import leader_map, squash, unit_map
-
-TOKEN_SPLIT = re.compile(r"[\s\u3000、，,；;/／]+")
-CJK = re.compile(r"^[\u4e00-\u9fff]$")
 
 
 @dataclass
@@ -57,6 +61,7 @@ class TaskRecord:
     deadline_basis: str | None = None  # deadline_column | task_text | standing_duty; None: none stated
     reported_pct: float | None = None  # the share of the task done by the report's account, 0–1+
     pct_gap: float | None = None  # reported_pct − expected_progress (below 0: behind 序时)
+    lead_unit_heads: list[str] = field(default_factory=list)  # persons written beside a unit (`市民政局 伍泽国`)
 
     def to_json(self) -> dict[str, Any]:
         """The record in the `extract --jsonl` format."""
@@ -92,6 +97,8 @@ class TaskRecord:
             "note": self.note,
             "line_start": self.line_start,
             "line_end": self.line_end,
+            # only where a cell names one: the records of every other report keep their keys
+            **({"lead_unit_heads": self.lead_unit_heads} if self.lead_unit_heads else {}),
         }
 
 
@@ -145,37 +152,45 @@ def _at(repairs: tuple[Finding, ...], seq: int | str | None, line: int | None, t
 
 @lru_cache(maxsize=32768)
 def _split_units_memo(raw: str) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
-    names, repairs = _split_units(raw, None, None)
-    return tuple(names), tuple(repairs)
+    names, _, _, repairs = _read_units(raw)
+    return names, repairs
 
 
-def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str], list[Finding]]:
+@lru_cache(maxsize=32768)
+def _read_units(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[Finding, ...]]:
+    """A unit cell → (canonical names, the names marked as lead, persons beside them, repairs)."""
+    names, marked, heads, repairs = _split_units(raw, None, None)
+    return tuple(names), tuple(marked), tuple(heads), tuple(repairs)
+
+
+def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str], list[str], list[str], list[Finding]]:
     um = unit_map()
     repairs: list[Finding] = []
     seq_s = str(seq) if seq is not None else None
-    tokens = [t for t in TOKEN_SPLIT.split(raw.strip()) if t]
-    # 1. rejoin fragments split off by a space or line break (县行政服务 中心)
-    joined: list[str] = []
-    for t in tokens:
-        if joined and (t in um.fragments or t.startswith(("(", "（"))):
-            before = f"{joined[-1]} {t}"
-            joined[-1] = joined[-1] + t
-            repairs.append(
-                Finding("repair.unit_rejoined", "info", f"{before!r} → {joined[-1]!r}", line, line, seq=seq_s)
-            )
-        else:
-            joined.append(t)
+    # 1. top-level list items, pieces broken by a line rejoined, persons and lead marks set aside
+    cell = read_unit_cell(raw)
+    for kind, message in cell.notes:
+        repairs.append(Finding(f"repair.{kind}", "info", message, line, line, seq=seq_s))
+    if cell.heads:
+        repairs.append(
+            Finding("repair.unit_head_set_aside", "info", f"person(s) {' | '.join(cell.heads)} written beside the unit(s) "
+                    f"{' | '.join(cell.names)!s} are not units", line, line, seq=seq_s)
+        )
     # 2. split units written together (县交通运输局各相关乡镇政府)
     split: list[str] = []
-    for t in joined:
+    marked_split: set[str] = set()
+    for t in cell.names:
         pieces = _split_run_together(t)
         if len(pieces) > 1:
             repairs.append(
                 Finding("repair.unit_split", "info", f"{t!r} → {' | '.join(pieces)}", line, line, seq=seq_s)
             )
         split.extend(pieces)
+        if t in cell.marked:
+            marked_split.update(pieces)
     # 3. aliases and typos
     out: list[str] = []
+    marked: list[str] = []
     for t in split:
         key = squash(t)
         canon = um.aliases.get(key, key)
@@ -185,7 +200,9 @@ def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str]
             )
         if canon not in out:
             out.append(canon)
-    return out, repairs
+        if t in marked_split and canon not in marked:
+            marked.append(canon)
+    return out, marked, list(cell.heads), repairs
 
 
 def split_leaders(
@@ -208,28 +225,9 @@ def _split_leaders(raw: str, seq: int | None, line: int | None) -> tuple[list[st
     lm = leader_map()
     repairs: list[Finding] = []
     seq_s = str(seq) if seq is not None else None
-    tokens = [t for t in TOKEN_SPLIT.split(raw.strip()) if t]
-    names: list[str] = []
-    run: list[str] = []
-
-    def close_run() -> None:
-        if not run:
-            return
-        name = "".join(run)
-        if len(run) > 1:
-            repairs.append(
-                Finding("repair.leader_spacing", "info", f"{' '.join(run)!r} → {name!r}", line, line, seq=seq_s)
-            )
-        names.append(name)
-        run.clear()
-
-    for t in tokens:
-        if CJK.match(t):
-            run.append(t)
-        else:
-            close_run()
-            names.append(t)
-    close_run()
+    names, notes = read_leader_cell(raw)
+    for kind, message in notes:
+        repairs.append(Finding(f"repair.{kind}", "info", message, line, line, seq=seq_s))
     out: list[str] = []
     for n in names:
         canon = lm.aliases.get(n, n)
@@ -280,14 +278,46 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
         )
     leaders, f = split_leaders(row.leader_raw, seq_s, row.line_start, row.table_no)
     findings += f
+    if not leaders:
+        leaders, f = _leader_of_block(row)
+        findings += f
+    status_raw = row.status_raw
+    for field_name in ("lead_unit_raw", "units_raw", "co_units_raw"):
+        raw = getattr(row, field_name)
+        if is_verdict_cell(raw):
+            # a verdict that landed in a unit column (a shifted row) is the row's status, never a unit
+            findings.append(
+                Finding("repair.verdict_not_unit", "warning", f"table {row.table_no} row {seq_s}: {str(raw)[:40]!r} "
+                        f"in the {field_name.removesuffix('_raw')} column is a verdict, not a unit", row.line_start,
+                        row.line_end, seq=seq_s)
+            )
+            if not (status_raw or "").strip():
+                status_raw = raw
+            row = replace(row, **{field_name: None})
     lead_units, f = split_units(row.lead_unit_raw, seq_s, row.line_start, row.table_no)
     findings += f
     units, f = split_units(row.units_raw, seq_s, row.line_start, row.table_no)
     findings += f
     co_units, f = split_units(row.co_units_raw, seq_s, row.line_start, row.table_no)
     findings += f
+    heads: list[str] = []
+    marked: list[str] = []
+    for raw in (row.lead_unit_raw, row.units_raw, row.co_units_raw):
+        if raw and raw.strip():
+            _, mk, hd, _ = _read_units(raw)
+            heads += [h for h in hd if h not in heads]
+            marked += [m for m in mk if m not in marked]
+    if marked and not lead_units:
+        # `*` marks the lead among the responsible units: the others stay where they were
+        lead_units = marked
+        units = [u for u in units if u not in marked]
+        co_units = [u for u in co_units if u not in marked]
+        findings.append(
+            Finding("repair.lead_unit_marked", "info", f"table {row.table_no} row {seq_s}: the marked unit(s) "
+                    f"{' | '.join(marked)} are the lead", row.line_start, row.line_start, seq=seq_s)
+        )
     findings = [replace(fd, table_no=row.table_no) if fd.table_no is None else fd for fd in findings]
-    progress = [{"label": p["label"], "text": _clean_text(p["text"]) or ""} for p in row.progress]
+    progress, issues, plan = _progress_parts(row)
     record = TaskRecord(
         table_no=row.table_no,
         table_title=row.table_title,
@@ -304,10 +334,42 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
         co_units=co_units,
         deadline=_clean_text(row.deadline),
         progress=progress,
-        status_raw=_clean_text(row.status_raw),
-        issues=_clean_text(row.issues),
-        note=_clean_text(row.note),
+        status_raw=_clean_text(status_raw),
+        issues=issues,
+        note=plan,
         line_start=row.line_start,
         line_end=row.line_end,
+        lead_unit_heads=heads,
     )
     return record, findings
+
+
+def _leader_of_block(row: RawTaskRow) -> tuple[list[str], list[Finding]]:
+    """No leader cell: the leader a block heading names (`一、区长陈兴立牵头重点工作`), if one does."""
+    for heading in (row.section, row.part, row.table_title):
+        name = leader_from_heading(heading)
+        if name:
+            return [name], [
+                Finding("repair.leader_from_heading", "info", f"table {row.table_no} row {seq_label(row.seq, row.sub_seq)}: leader {name!r} "
+                        f"taken from the heading {heading!r}", row.line_start, row.line_start, seq=seq_label(row.seq, row.sub_seq))
+            ]
+    return [], []
+
+
+def _progress_parts(row: RawTaskRow) -> tuple[list[dict[str, str]], str | None, str | None]:
+    """The progress cells, each cut to its progress part where it is labelled (`进展情况:… 下步打算:…`);
+    the issues and plan parts go to issues and note (after what those columns hold)."""
+    issues = _clean_text(row.issues)
+    note = _clean_text(row.note)
+    progress: list[dict[str, str]] = []
+    for p in row.progress:
+        text = _clean_text(p["text"]) or ""
+        parts = split_progress_parts(text) if text else None
+        if parts is not None:
+            text, iss, plan = parts
+            if iss:
+                issues = f"{issues}\n{iss}" if issues else iss
+            if plan:
+                note = f"{note}\n{plan}" if note else plan
+        progress.append({"label": p["label"], "text": text})
+    return progress, issues, note

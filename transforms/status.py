@@ -26,6 +26,7 @@ STATUS_FILE = "schemas/mappings/status.yaml"
 QUALITY_FILE = "schemas/quality.yaml"
 PCT_CONTEXT = re.compile(r"(完成|完工|进度|完成率|完工率)[^，,。；;]{0,6}$")
 NON_WORD = re.compile(r"\W")
+BARE_COUNT = re.compile(r"^\s*\d[\d,，]*(?:\.\d+)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,45 @@ def classify_explicit(raw: str | None) -> Decision | None:
         if m:
             # a long cell (完成成效 with a sentence) is less certain than a one-word verdict
             return Decision(code, raw.strip(), "high" if len(key) <= 8 else "medium", "explicit")
+    opened = opening_verdict(raw)  # `提前完成年度任务。…`: the verdict, then the detail
+    if opened is not None:
+        return Decision(opened[0], opened[1], "high", "explicit")
+    return None
+
+
+@cache
+def _verdict_rules() -> tuple[re.Pattern[str], int, tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str], re.Pattern[str]]:
+    """(a clause end, longest verdict, the anchored explicit patterns, the subjects a verdict may
+    name first, all anchored patterns as one regex) of status.yaml."""
+    d = _load("status")
+    anchored = tuple((p, code) for p, code in status_rules().explicit if p.pattern.startswith("^"))
+    subjects = sorted(d.get("verdict_subjects") or [], key=len, reverse=True)
+    subject = re.compile("^(?:" + "|".join(re.escape(w) for w in subjects) + ")") if subjects else re.compile("(?!)")
+    ends = str(d.get("verdict_ends") or "。；;，,\n ")
+    end = re.compile("[" + re.escape(ends) + "]")
+    anyof = re.compile("|".join(f"(?:{p.pattern})" for p, _ in anchored) or "(?!)")
+    return end, int(d.get("verdict_max") or 12), anchored, subject, anyof
+
+
+def opening_verdict(text: str | None) -> tuple[str, str] | None:
+    """The verdict a cell opens with (`已完成。 从2020年…` → (completed, 已完成)), or None.
+
+    Only a first clause that is nothing but a status phrase counts (`完成土地款支付，…` is no verdict)."""
+    if not text:
+        return None
+    end, longest, anchored, subject, anyof = _verdict_rules()
+    t = text.strip()
+    m = end.search(t)
+    cut = m.start() if m else len(t)
+    if cut > 3 * longest:
+        return None
+    clause = t[:cut].strip()
+    key = subject.sub("", squash(clause), count=1)
+    if not key or len(key) > longest or cut == len(t) and len(key) > 8 or anyof.search(key) is None:
+        return None
+    for pattern, code in anchored:
+        if pattern.search(key):
+            return code, clause
     return None
 
 
@@ -261,6 +301,9 @@ def decide_from_words(
         return Decision("ongoing", weak, "low", "standing_duty")
     if not has_targets and has_figures:
         return Decision("ongoing", figures_clause, "low", "activities")
+    if not has_targets and BARE_COUNT.match(text):
+        # a cumulative count (累计完成 921) against no target: activities reported, no end state
+        return Decision("ongoing", text.strip(), "low", "activities")
     return Decision("unknown", None, "low", "nothing")
 
 
@@ -361,6 +404,9 @@ def annotate_record(
     if record.target_text and record.target_text != task:
         task = f"{task}\n{record.target_text}"
     text = latest_progress(record)
+    if text and NON_WORD.sub("", text) == "" and record.note and _first(status_rules().phrases.get("not_started", ()), record.note):
+        # the progress is only a dash (—, /): a note that says the work waits to start speaks for it
+        text = record.note.strip()
     targets = extract(task)
     actuals = [q for q in extract(text) if q.is_result]
     pairs = pair(targets, actuals)
@@ -372,6 +418,9 @@ def annotate_record(
 
     numbers = decide_from_numbers(pairs, expected, len(targets))
     explicit = classify_explicit(record.status_raw)
+    if explicit is None and not (record.status_raw or "").strip() and (opened := opening_verdict(text)) is not None:
+        # the progress cell opens with the row's stated verdict (`已完成。 从…`): it outranks the detail
+        explicit = Decision(opened[0], opened[1], "high", "verdict_in_progress")
     repeat = sim >= float(meaning_config().get("repeat_similarity", 0.6))
     on_flag = status_rules().on_schedule_values.get(squash(record.status_raw or ""))
     if explicit is not None and on_flag is True and text:
@@ -397,7 +446,7 @@ def annotate_record(
             findings.append(
                 _finding(
                     record, "meaning.status_contradicts_numbers",
-                    f"the status column says {record.status_raw!r} but the figures say {numbers.status} ({numbers.evidence!r})",
+                    f"the status column says {record.status_raw or explicit.evidence!r} but the figures say {numbers.status} ({numbers.evidence!r})",
                     STATUS_FILE,
                 )
             )
