@@ -8,10 +8,12 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import FIXTURES, REFERENCE
+from tests.conftest import FIXTURES, REFERENCE, SAMPLES
 from transforms.metrics import pair
 from transforms.pipeline import parse_report
 from transforms.quantities import extract, unit_rules
+
+SAMPLES_EXCERPTS = SAMPLES / "real-excerpts"
 
 JUNE = FIXTURES / "periods" / "jishui-2020-06-synthetic-progress.txt"
 
@@ -86,3 +88,48 @@ def test_metric_names_are_never_classifiers_fillers_or_single_characters():
     assert len(names) > 100
     bad = [n for n in names if n and (len(n) < 2 or n in rules.units or n in rules.metric_stopwords or n[0] in "&、")]
     assert bad == []
+
+
+def test_a_plan_row_is_unknown_with_no_confidence():
+    plan = FIXTURES / "periods" / "jishui-2021-synthetic-plan.txt"
+    recs = parse_report(plan.read_bytes(), plan.name, plan_year=2021, period_type="plan").records
+    assert len(recs) > 100
+    assert {(r.status, r.status_confidence) for r in recs} == {("unknown", "none")}
+
+
+@pytest.mark.parametrize(
+    ("as_of", "period", "expected"),
+    [
+        ((2020, 8, 31), "monthly", 8 / 12),
+        ((2020, 8, 31), "quarterly", 9 / 12),  # 1-8月 in a quarterly report: the third quarter's end
+        ((2020, 5, 31), "half_year", 6 / 12),
+        ((2020, 11, 30), "year_end", 1.0),
+        ((2020, 11, 30), None, 11 / 12),
+        ((2021, 1, 31), "monthly", 1.0),  # after the plan year
+    ],
+)
+def test_expected_progress_follows_the_period(as_of, period, expected):
+    from datetime import date
+
+    from transforms.status import expected_progress
+
+    assert expected_progress(date(*as_of), 2020, period) == pytest.approx(expected, abs=1e-4)
+
+
+def test_a_year_end_report_calls_unfinished_work_behind_and_flags_its_own_verdict():
+    from datetime import date
+
+    ref = parse_report(REFERENCE.read_bytes(), REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020, period_type="year_end")
+    monthly = parse_report(REFERENCE.read_bytes(), REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020, period_type="monthly")
+    by_key = {(r.table_no, r.seq): r for r in monthly.records}
+    assert not any(r.status == "in_progress" for r in ref.records)
+    moved = [r for r in ref.records if by_key[(r.table_no, r.seq)].status == "in_progress"]
+    assert moved and all(r.status == "behind" for r in moved)
+    assert {r.status for r in ref.records if r.status_confidence != "none"} >= {"ongoing", "completed", "behind"}
+    # 崇川 24: 是否达序 = 是 at 60 % against 序时: the report's verdict stands, with a warning
+    ex = SAMPLES_EXCERPTS / "chongchuan-2023-livelihood-progress-jan-nov.txt"
+    got = parse_report(ex.read_bytes(), ex.name, as_of=date(2023, 11, 30), plan_year=2023, period_type="monthly")
+    r24 = next(r for r in got.records if r.seq == 24)
+    assert r24.status_raw == "是" and r24.status == "in_progress"
+    flags = [f for f in got.findings if f.rule == "meaning.status_contradicts_schedule" and f.seq == "24"]
+    assert flags and flags[0].severity == "warning" and "60%" in flags[0].message

@@ -21,7 +21,10 @@ CREATE OR REPLACE VIEW v_task_latest AS
 SELECT t.task_key, t.county_key, c.county_name, t.plan_year, t.table_no, s.table_title, s.part, s.section,
        t.seq, t.sub_seq, t.project, t.task_text, t.target_text, t.deadline, t.thread_key,
        l.report_key, r.as_of_date, r.period_type, r.file_name, r.title AS report_title, l.reports_seen,
-       l.status_code, st.label_zh AS status_label_zh, st.sort_order AS status_order,
+       l.status_code,
+       -- a plan row has nothing to judge by: 计划中 (planned, not yet reported), not 无法判断
+       CASE WHEN l.status_confidence = 'none' THEN '计划中' ELSE st.label_zh END AS status_label_zh,
+       st.sort_order AS status_order,
        l.status_evidence, l.status_confidence, l.explicit_status,
        l.progress_label, l.progress_text, l.issues_text, l.note_text, l.expected_progress, l.on_schedule,
        l.reported_pct, l.pct_gap, l.deadline_text, l.deadline_date, l.deadline_basis,
@@ -57,7 +60,7 @@ COMMENT ON COLUMN v_task_latest.file_name IS 'File name of that latest report.';
 COMMENT ON COLUMN v_task_latest.report_title IS 'Title of that latest report.';
 COMMENT ON COLUMN v_task_latest.reports_seen IS 'Number of reports that carry the task.';
 COMMENT ON COLUMN v_task_latest.status_code IS 'Latest status code (dim_status): completed, in_progress, ongoing, behind, not_started, unknown.';
-COMMENT ON COLUMN v_task_latest.status_label_zh IS 'Chinese label of the latest status, e.g. 已完成.';
+COMMENT ON COLUMN v_task_latest.status_label_zh IS 'Chinese label of the latest status, e.g. 已完成; 计划中 (planned, not yet reported) for an unknown status with confidence none (a plan row).';
 COMMENT ON COLUMN v_task_latest.status_order IS 'Display order of the status (dim_status.sort_order).';
 COMMENT ON COLUMN v_task_latest.status_evidence IS 'The phrase of the report that decided the status.';
 COMMENT ON COLUMN v_task_latest.status_confidence IS 'Confidence of the status: high, medium or low.';
