@@ -17,6 +17,8 @@ from scripts.make_layout_fixtures import OUT, render_all
 from tests.conftest import REFERENCE
 from transforms.pipeline import parse_report
 
+# the renderings that print the part and section headings between the rows
+HEADINGS = {"leading-pipes.txt", "label-lines.txt", "label-alone.txt", "inline-labels.txt"}
 LOSSLESS = {"leading-pipes.txt", "label-lines.txt", "label-alone.txt", "inline-labels.txt", "cards.txt", "mirror.txt", "spaces.txt"}
 
 
@@ -37,6 +39,7 @@ def _rows(data: bytes, name: str) -> list[dict]:
             "leaders": sorted(squash(x) for x in r.leaders),
             "units": sorted(squash(x) for x in r.lead_units + r.units + r.co_units),
             "progress": squash("".join(p["text"] for p in r.progress)),
+            "heading": (r.part, r.section),
         }
         for r in parse_report(data, name).records
     ]
@@ -62,3 +65,5 @@ def test_a_layout_family_reads_back_to_the_reference_rows(name):
     assert [r["leaders"] for r in got] == [r["leaders"] for r in want]
     if name in LOSSLESS:
         assert [r["progress"] for r in got] == [r["progress"] for r in want]
+    if name in HEADINGS:
+        assert [r["heading"] for r in got] == [r["heading"] for r in want]
