@@ -93,3 +93,14 @@ def test_labels_alone_on_their_line_over_values_that_read_like_labels() -> None:
     assert [r.seq for r in recs] == [3, 4]
     assert recs[0].lead_units + recs[0].units == ["县发改委"] and recs[0].leaders == ["国防科工局挂职领导"]
     assert "".join(p["text"] for p in recs[1].progress).startswith("1.建成县人民医院")
+
+
+def test_a_mirror_comma_before_a_space_or_a_book_title_mark_is_collapsed() -> None:
+    from transforms.readers.clean import clean_text
+
+    noisy = "縣教育局,。縣民政局,、縣水利局,;" + "方案》,,聯合市局,簽訂協議8個,, 2020年完成"
+    text, findings = clean_text(noisy)
+    assert "方案》,聯合市局" in text and "協議8個, 2020年" in text
+    assert "repair.doubled_punctuation" in {f.rule for f in findings}
+    # without a mirror's impossible pairs, a doubled comma (an empty CSV cell) is left alone
+    assert clean_text("张三,,李四")[0] == "张三,,李四"
