@@ -104,3 +104,43 @@ def test_a_mirror_comma_before_a_space_or_a_book_title_mark_is_collapsed() -> No
     assert "repair.doubled_punctuation" in {f.rule for f in findings}
     # without a mirror's impossible pairs, a doubled comma (an empty CSV cell) is left alone
     assert clean_text("张三,,李四")[0] == "张三,,李四"
+
+
+FLAT = (
+    "二、其他重要事项任务分解表 序号 具体工作任务和要求 责任领导 责任单位 落实情况 "
+    "一、以“产业优”为导向,推进高质量发展 (一)加快工业崛起步伐。 "
+    "1 实施电子信息首位产业三年倍增计划。 厉有明 县工信局 县发改委 星之光科技综合楼完成了第三层建设,预计 2 月竣工。 "
+    "2 积极探索普惠金融改革试点机制,年内新增贷款28亿元。 厉有明 吴 诚 县人民银行 县金融办 县银监组 截止10月末,贷款余额186.99亿元。 "
+    "(二)大力发展现代农业 "
+    "3 全面完成吉中北苑小区等3个老旧小区改造。 张学伟 县房管局 吉水中学 文峰镇政府 已改造完成。\n"
+    "吉水县人民政府主办 吉水县信息中心承办\n"
+)
+
+
+def test_a_flattened_table_is_cut_at_the_sequence_and_by_what_its_words_are() -> None:
+    from transforms.readers.flattened import read_flattened
+
+    grid = read_flattened(FLAT)
+    assert grid is not None
+    recs = records(HEAD + FLAT)
+    assert [r.seq for r in recs] == [1, 2, 3]
+    # a figure in a cell (预计 2 月) that does not continue the sequence stays in its cell
+    assert "".join(p["text"] for p in recs[0].progress).replace(" ", "") == "星之光科技综合楼完成了第三层建设,预计2月竣工。"
+    assert [r.leaders for r in recs] == [["厉有明"], ["厉有明", "吴诚"], ["张学伟"]]
+    # unit names the suffix does not give away, between or after units that it does
+    assert recs[1].units == ["县人民银行", "县金融办", "县银监组"]
+    assert recs[2].units == ["县房管局", "吉水中学", "文峰镇政府"]
+    assert [r.section for r in recs] == ["(一)加快工业崛起步伐。", "(一)加快工业崛起步伐。", "(二)大力发展现代农业"]
+    assert "主办" not in "".join(p["text"] for p in recs[2].progress)
+
+
+def test_the_flattened_reader_leaves_other_text_alone() -> None:
+    from transforms.readers.flattened import read_flattened
+
+    # a header alone on its line (a table written one cell or one row per line) is not flattened
+    assert read_flattened("序号 具体工作任务和要求 责任领导 责任单位 落实情况\n1 推进工作。 张三 县教体局 已完成。\n") is None
+    # prose that names 序号 and numbers: no header run, no rows
+    prose = "请按序号 1 至 3 填写工作任务,责任单位 2 日内报送。 落实情况 3 份。"
+    assert read_flattened(prose) is None
+    # a header followed by words that are not rows in sequence
+    assert read_flattened("表 序号 工作任务 责任单位 进展情况 说明 1 份 另附 5 页\n") is None
