@@ -12,7 +12,8 @@ one text file per layout family seen on real pages (default folder tests/fixture
 - inline-labels.txt  `N.task(责任领导:X;责任单位:Y)` then the progress paragraph
 - cards.txt       transposed cards: label and value alternating line by line, one card per task
 - flattened.txt   the whole table on one line, no delimiters but single spaces
-- mirror.txt      a traditional-character copy with pinyin glosses and doubled punctuation
+- mirror.txt      a traditional-character copy with pinyin glosses and a comma slipped in before
+                  punctuation (`,,` `,。` `,、`)
 
 Every rendering keeps the 序号, the task text, the leaders and the units of every row, so reading
 it back must give the same rows, tasks and units (tests/test_layout_families.py); the lossless
@@ -170,7 +171,17 @@ def mirror(text: str) -> str:
             seen[ch] = seen.get(ch, 0) + 1
             if seen[ch] % 3 == 1:  # every third occurrence, as a mirror does unevenly
                 out.append(f"({GLOSSES[ch]})")
-    return "".join(out).replace("。", "。。", 7).replace(",", ",,", 5)
+    # a mirror slips a comma in before punctuation (`,,` `,。` `,、` `,;`: page 118 shows them all),
+    # unevenly; it never doubles a full stop
+    noisy: list[str] = []
+    marks: dict[str, int] = {}
+    for ch in "".join(out):
+        if ch in ",。、;":
+            marks[ch] = marks.get(ch, 0) + 1
+            if marks[ch] % 9 == 2:
+                noisy.append(",")
+        noisy.append(ch)
+    return "".join(noisy)
 
 
 def render_all() -> dict[str, str]:

@@ -18,6 +18,7 @@ import yaml
 from transforms.grid import Finding, Grid
 from transforms.mappings import header_map, squash
 from transforms.readers.clean import clean_text
+from transforms.readers.flattened import read_flattened
 from transforms.readers.labelled import read_labelled
 from transforms.readers.spaced import read_spaced
 from transforms.readers.text import read_text
@@ -264,7 +265,7 @@ def read_report(data: bytes, name: str = "") -> Grid:
 
 # Readers for text that is not a grid of pipes or cells, tried beside the format's own reader
 # (``read_candidates``); each returns None quickly when the text is not of its family.
-ALTERNATIVE_READERS = (read_spaced, read_labelled)
+ALTERNATIVE_READERS = (read_spaced, read_labelled, read_flattened)
 
 
 def _decoded_text(data: bytes) -> tuple[str, str, list[Finding]]:

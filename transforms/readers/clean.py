@@ -29,7 +29,9 @@ MIN_GLOSSES = 3  # a page with fewer is not a glossing mirror
 
 # a comma a mirror writes before other punctuation: ',,' ',。' ',、' ',;'
 BAD_PAIR = re.compile(r"[,，](?=[、。;；:：?？!！])")
-DOUBLE_COMMA = re.compile(r"(?<=[\u3400-\u9fff\d%)）”])[,，]{2,}(?=[\u3400-\u9fff\d“(（])")
+# a doubled comma inside a sentence (after a word, figure or closing mark, before a word or an
+# opening mark, a space between allowed): `國防,,加快` `方案》,,聯合` `8個,, 2020年`
+DOUBLE_COMMA = re.compile(r"(?<=[\w%)）”》」])[,，]{2,}(?=[ \u3000]?[\w“(（《「])")
 MIN_BAD_PAIRS = 3
 
 CJK = re.compile(r"[\u3400-\u9fff]")

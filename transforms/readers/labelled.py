@@ -43,6 +43,11 @@ MARKER_RE = re.compile(
 OPEN = "(（[【〔"
 CLOSE = {"(": ")", "（": "）", "[": "]", "【": "】", "〔": "〕"}
 SEPARATORS = " \t\u3000;；,，。、:："
+# site chrome after the last item (a page footer): never part of its result
+SITE_CHROME = re.compile(
+    r"版权所有|ICP|备案号|公网安备|网站标识码|网站地图|联系我们|技术支持|(?:主办|承办)(?:单位)?(?:[:：\s]|$)|"
+    r"^(?:扫一扫|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|分享到)"
+)
 MAX_LABEL_PIECE = 6  # a card label is split over lines of at most this many characters
 
 
@@ -126,6 +131,7 @@ class _Item:
     tail: str = ""  # text glued after an inline label group
     labelled: bool = False
     line_end: int = 0
+    label_line: int | None = None  # the line of its first label
 
 
 def _tokens(text: str, labels: LabelSet) -> list[_Tok]:
@@ -271,6 +277,7 @@ def _read_item(item: _Item, labels: LabelSet) -> None:
     pending: str | None = None  # a label whose value is on the line below it
     seen = False
     tail = ""
+    label_line: int | None = None
     for n, tok in enumerate([item.head, *item.body]):
         text, pairs, glued = _bracket_groups(tok.text, labels)
         line_pairs = _label_fields(text, labels) if text else None
@@ -284,6 +291,7 @@ def _read_item(item: _Item, labels: LabelSet) -> None:
         bare = squash(text)
         if n > 0 and not pairs and not line_pairs and len(bare) >= 4 and bare in labels.role_of:
             pending, seen = bare, True
+            label_line = tok.line if label_line is None else label_line
             fields.setdefault("_labels", []).append(bare)
             continue
         if text:
@@ -297,6 +305,7 @@ def _read_item(item: _Item, labels: LabelSet) -> None:
         found = pairs + (line_pairs or [])
         for k, (lab, val) in enumerate(found):
             seen = True
+            label_line = tok.line if label_line is None else label_line
             if val:
                 _add(fields, lab, val, labels)
             else:
@@ -311,6 +320,7 @@ def _read_item(item: _Item, labels: LabelSet) -> None:
     item.task = "\n".join(task_parts)
     item.after = after
     item.tail = tail
+    item.label_line = label_line
     item.labelled = any(labels.role_of.get(lab) in labels.row_roles for lab in fields.get("_labels", []))
     item.line_end = max([item.head.line] + [t.line for t in item.body])
 
@@ -318,12 +328,29 @@ def _read_item(item: _Item, labels: LabelSet) -> None:
 # --------------------------------------------------------------------------- numbered items
 
 
-def _items(toks: list[_Tok]) -> tuple[list[_Tok], list[_Item]]:
-    """Tokens before the first item, and the items with their blocks."""
+def _is_chrome(text: str, labels: LabelSet) -> bool:
+    """A short line of site chrome (…人民政府主办, 版权所有, ICP备…) that is not a label line."""
+    return len(text) <= 80 and SITE_CHROME.search(text) is not None and _label_fields(text, labels) is None
+
+
+def _awaits_value(text: str, labels: LabelSet) -> bool:
+    """A label alone on its line, or a label line ending with an empty value: the next line is
+    its value, whatever it looks like (`落实情况` over `1.建成…;2.…`)."""
+    bare = squash(text)
+    if len(bare) >= 4 and bare in labels.role_of:
+        return True
+    pairs = _label_fields(text, labels)
+    return bool(pairs) and not pairs[-1][1]
+
+
+def _items(toks: list[_Tok], labels: LabelSet) -> tuple[list[_Tok], list[_Item]]:
+    """Tokens before the first item, and the items with their blocks (not yet nested)."""
     pre: list[_Tok] = []
     items: list[_Item] = []
     for tok in toks:
         mk = _marker(tok.text)
+        if mk is not None and items and items[-1].body and _awaits_value(items[-1].body[-1].text, labels):
+            mk = None
         if mk is not None:
             kind, number, marker, rest = mk
             items.append(_Item(kind, number, marker, _Tok(tok.line, rest)))
@@ -331,18 +358,38 @@ def _items(toks: list[_Tok]) -> tuple[list[_Tok], list[_Item]]:
             items[-1].body.append(tok)
         else:
             pre.append(tok)
-    order: list[str] = []
-    for it in items:
-        if it.kind not in order:
-            order.append(it.kind)
+    return pre, items
+
+
+def _heading_like(it: _Item) -> bool:
+    """A short title on one line (`二、其他重要事项任务分解表`, `(一)加快工业崛起步伐。`), not prose."""
+    text = it.head.text.rstrip("。.:：")
+    return not it.body and len(text) <= 30 and not re.search(r"[,，;；。]", text)
+
+
+def _nest(items: list[_Item]) -> None:
+    """Set every item's parent as an outline is numbered: a marker kind not yet open nests under
+    the item above; a kind already open continues the level whose number it follows (`(二)` after
+    the rows under `(一)` closes them); an item without labels that continues no open level is a
+    point under the labelled row above (`一、…` or `1.…` points of its result); a kind already open
+    that restarts at 1 opens a new level under the item above (`一、…` parts under a table title)
+    unless that item is of the same kind and a labelled row (a second list of rows) or prose that is
+    no heading (a notice's paragraph before the list)."""
     stack: list[int] = []
     for i, it in enumerate(items):
-        it.depth = order.index(it.kind)
-        while stack and items[stack[-1]].depth >= it.depth:
-            stack.pop()
+        same = [n for n, k in enumerate(stack) if items[k].kind == it.kind]
+        if same:
+            follows = [n for n in same if items[stack[n]].number + 1 == it.number]
+            top = items[stack[-1]]
+            if follows:
+                del stack[follows[-1] :]
+            elif not it.labelled and top.labelled:
+                pass
+            elif it.number != 1 or (top.kind == it.kind and (top.labelled or not _heading_like(top))):
+                del stack[same[-1] :]
         it.parent = stack[-1] if stack else None
+        it.depth = len(stack)
         stack.append(i)
-    return pre, items
 
 
 @dataclass
@@ -353,6 +400,7 @@ class _Row:
     line_end: int
     container: str | None  # the table this row belongs to (heading path / parent row)
     title: str | None
+    headings: tuple[tuple[int, str], ...] = ()  # (line, text) of the headings under the title
 
 
 def _intro_before(items: list[_Item], pre: list[_Tok], first: int) -> str:
@@ -392,11 +440,15 @@ def _verdict_of(text: str, labels: LabelSet) -> str | None:
 
 
 def _numbered_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
-    pre, items = _items(toks)
+    pre, items = _items(toks, labels)
     if not items:
         return []
+    last = items[-1]
+    while last.body and _is_chrome(last.body[-1].text, labels):
+        last.body.pop()
     for it in items:
         _read_item(it, labels)
+    _nest(items)
     children: dict[int | None, list[int]] = {}
     for i, it in enumerate(items):
         children.setdefault(it.parent, []).append(i)
@@ -439,7 +491,11 @@ def _numbered_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
         for k in children.get(i, []):
             if not is_row[k] and k not in children:
                 kid = items[k]
-                it.task = "\n".join(x for x in (it.task, f"{kid.marker}{kid.task}") if x)
+                point = f"{kid.marker}{kid.task}"
+                if it.label_line is not None and kid.head.line > it.label_line:
+                    it.after.append(point)  # a point after the task's labels: its result
+                else:
+                    it.task = "\n".join(x for x in (it.task, point) if x)
                 it.line_end = max(it.line_end, kid.line_end)
     rows: list[_Row] = []
     for i, it in enumerate(items):
@@ -447,14 +503,17 @@ def _numbered_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
             continue
         # the container: the path of headings and parent rows above
         path: list[str] = []
+        headings: list[tuple[int, str]] = []  # parts and sections: ancestors that are not rows
         p = it.parent
         while p is not None:
             path.append(f"{items[p].marker}{items[p].task.split(chr(10))[0]}")
+            if not is_row[p] and items[p].parent is not None:
+                headings.append((items[p].head.line, path[-1]))
             p = items[p].parent
         path.reverse()
         container = " / ".join(path) if path else None
         cells = _cells(it, labels, in_list[i], verdict[i])
-        rows.append(_Row(it.number, cells, it.head.line, it.line_end, container, container))
+        rows.append(_Row(it.number, cells, it.head.line, it.line_end, container, container, tuple(reversed(headings))))
     return rows
 
 
@@ -627,7 +686,9 @@ def _grid(rows: list[_Row], labels: LabelSet, shape: str) -> Grid:
             seqs = list(range(1, len(t_rows) + 1))
         roles = [r for r in ROLE_ORDER if r == "seq" or any(r in row.cells for row in t_rows)]
         header = [labels.columns.get(r, r) for r in roles]
-        g_rows = [
+        # the parts and sections under the title, as heading rows (layout makes them the rows' part/section)
+        g_rows = [GridRow([text] + [""] * (len(roles) - 1), line, line) for line, text in t_rows[0].headings]
+        g_rows += [
             GridRow(
                 [str(s)] + [row.cells.get(r, "") for r in roles[1:]],
                 row.line_start,
@@ -664,19 +725,23 @@ def _looks_gridded(lines: list[str]) -> bool:
 
 
 def _header_run(toks: list[_Tok], labels: LabelSet, run: int = 3) -> bool:
-    """Three column names on consecutive lines (序号 / 目标任务 / 牵头单位): the header of a table
-    written one cell per line, not labelled items. Only names the lists hold count: the keyword
-    rules read label fragments of a wrapped card (进展 / 情况, 困难 / 和问题) as column names."""
+    """Three column names of different roles on consecutive lines (序号 / 目标任务 / 牵头单位): the
+    header of a table written one cell per line, not labelled items (a label alone on its line
+    over a value that reads like a label, 责任领导 / 挂职领导, repeats a role). Only names the lists
+    hold count: the keyword rules read label fragments of a wrapped card (进展 / 情况) as column names."""
     hm = header_map()
-    n = 0
+    roles: list[str] = []
     for tok in toks:
         word = squash(tok.text)
-        if len(word) <= 12 and (word in labels.role_of or hm.listed_role(word) is not None):
-            n += 1
-            if n >= run:
-                return True
-        else:
-            n = 0
+        role = (labels.role_of.get(word) or hm.listed_role(word)) if len(word) <= 12 else None
+        if role is None:
+            roles = []
+            continue
+        if role in roles:
+            roles = roles[roles.index(role) + 1 :]
+        roles.append(role)
+        if len(roles) >= run:
+            return True
     return False
 
 
