@@ -172,3 +172,24 @@ def test_reference_report_read_back_from_other_layouts(layout):
         return (r.seq, r.section, squash(r.task_text), squash(r.units_raw or ""), squash(r.leader_raw or ""))
 
     assert [key(r) for r in got] == [key(r) for r in want]
+
+
+def test_tables_run_together_are_cut_at_the_next_header():
+    """Two tables one after the other without a blank line between (title, header, rows, title,
+    header, rows, then the site's footer): the next title and header end a table, the footer is no
+    row's continuation, and a spaced-out name (吴 诚) is one leader cell."""
+    from scripts.make_layout_fixtures import reference_tables, spaces
+
+    text = spaces(reference_tables())
+    grid = read_spaced(text)
+    assert grid is not None and grid.format == "text-spaces"
+    assert [t.title for t in grid.tables] == ["一、10件民生实事任务分解表", "二、其他重要事项任务分解表"]
+    first, second = grid.tables
+    assert [r.cells[0] for r in first.rows] == [str(n) for n in range(1, 11)]
+    assert second.rows[0].cells[0].startswith("一、") and second.rows[2].cells[0] == "1"
+    assert "承办" not in second.rows[-1].cells[-1]
+    row8 = first.rows[7].cells
+    assert row8[:4] == ["8", row8[1], "吴 诚", "县交通运输局 各相关乡镇政府"]
+    assert row8[1].endswith("农村公交线路。") and row8[4].startswith("制定了")
+    rows = build_rows(grid).rows
+    assert len(rows) == 130 and [r.seq for r in rows[:12]] == [*range(1, 11), 1, 2]

@@ -50,6 +50,8 @@ EXTRA_UNIT_SUFFIXES = ("单位", "部门", "厅", "园区", "街道", "区", "�
 UNIT_SPLIT = re.compile(r"[、,，;；/\s]|和|及|与")
 SENTENCE_END = re.compile(r"[。;；!！?？]")
 PIPE_INSIDE = re.compile(r"\S \| ")
+# site chrome under a table (…人民政府主办 …承办, 版权所有, ICP备…): never a row's continuation
+CHROME = re.compile(r"版权所有|ICP|备案号|公网安备|网站标识码|网站地图|联系我们|技术支持|(?:主办|承办)(?:单位)?(?:[:：\s]|$)")
 
 
 # --------------------------------------------------------------------------- header labels
@@ -400,6 +402,14 @@ def _body_line(frags: list[str]) -> bool:
     return any(NUMBER.match(f) and len(f) >= 2 for f in frags) or any(len(f) > 24 for f in frags)
 
 
+def _header_line(frags: list[str]) -> bool:
+    """A line of header labels with 序号 among them (a table's header, or the next table's)."""
+    if len(frags) < 3 or _body_line(frags) or not _label_search().search("".join(frags)):
+        return False
+    roles = [r for _, r, _ in join_labels(frags)]
+    return "seq" in roles and _header_ok(roles)
+
+
 def _read_spaces(lines: list[str]) -> Grid | None:
     grids: list[Grid] = []
     idx = 0
@@ -462,8 +472,14 @@ def _spaces_body(
                 stop = k
                 break
             continue
-        if "|" in lines[k]:
+        if "|" in lines[k] or CHROME.search(lines[k]):
             stop = k
+            break
+        if _header_line(f):
+            # the next table's header: its title (a heading-like line just above) goes with it
+            stop = k
+            while raw and not SEQ_FRAG.match(raw[-1][2][0]) and raw[-1][0] == raw[-1][1] == stop:
+                stop = raw.pop()[0] - 1
             break
         starts = bool(SEQ_FRAG.match(f[0])) or bool(PART_RE.match(f[0]) or SECTION_RE.match(f[0]))
         starts = starts or f[0].startswith(TOTAL_WORDS)
