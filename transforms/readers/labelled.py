@@ -10,7 +10,10 @@ does not look like this family. Three shapes are read, all driven by schemas/map
 - lists of lagging or unfinished tasks introduced by a line giving them all a verdict
   (``8项任务滞后``): ``N. <task>。<result>`` with or without a label group;
 - items without markers delimited by their label groups (a run-on paragraph), and transposed cards
-  (label and value on alternating lines, one card per project).
+  (label and value on alternating lines, one card per project);
+- numbered cards: a 序号 label over a number opens each card, its labels are the table's column
+  names (headers.yaml), spaced out or wrapped or not; the numbering restarting opens a new table,
+  outline headings between cards are its parts and sections.
 
 Headings above the items (``一、…`` without labels of its own) become table titles; prose before
 the list never becomes a row: an item is a row only when it carries labels of its own, belongs to
@@ -679,32 +682,39 @@ def _column_label(toks: list[_Tok], i: int, labels: LabelSet) -> tuple[str, str,
     """A column name or label printed alone, possibly spaced out and split over up to four short
     lines: (label as printed, role, lines). Only names the lists hold count."""
     hm = header_map()
-    first = squash(toks[i].text)
-    if 0 < len(first) <= 12:
-        role = labels.role_of.get(first) or hm.listed_role(first)
+    best = None
+    joined = ""
+    for k in range(4):
+        if i + k >= len(toks):
+            break
+        piece = squash(toks[i + k].text)
+        if not piece or len(piece) > (12 if k == 0 else MAX_LABEL_PIECE) or ":" in piece or "：" in piece:
+            break
+        joined += piece
+        role = labels.role_of.get(joined) or hm.listed_role(joined)
         if role is not None:
-            return first, role, 1
-    lab = _card_label(toks, i, labels)
-    return (lab[0], labels.role_of[lab[0]], lab[1]) if lab is not None else None
+            best = (joined, role, k + 1)
+    return best
 
 
-def _gap_headings(gap: list[_Tok], new_table: bool) -> tuple[str | None, list[_Tok]]:
-    """The lines between two cards: (the title of a new table, the part and section headings).
-    At a new table the title is the line above the headings, or the first of them when it is alone
-    or the outline restarts after it (`二、其他…表` over `一、…`)."""
+def _gap_headings(gap: list[_Tok], new_table: bool) -> tuple[str | None, list[_Tok], int]:
+    """The lines between two cards: (the title of a new table, the part and section headings, how
+    many lines come before them). At a new table the title is the line above the headings, or the
+    first of them when it is alone or the outline restarts after it (`二、其他…表` over `一、…`)."""
     marks = [_marker(t.text) for t in gap]
     k = len(gap)
     while k > 0 and marks[k - 1] is not None and marks[k - 1][0] in ("cn", "pcn"):
         k -= 1
     heads = gap[k:]
     if not new_table:
-        return None, heads
+        return None, heads, k
     if heads:
         m0, m1 = marks[k], marks[k + 1] if len(heads) > 1 else None
         if m1 is None or (m1[0] == m0[0] and m1[1] == 1):
-            return heads[0].text, heads[1:]
-    title = gap[k - 1].text if k > 0 and len(gap[k - 1].text) <= 60 else None
-    return title, heads
+            return heads[0].text, heads[1:], k
+    if k > 0 and len(gap[k - 1].text) <= 60:
+        return gap[k - 1].text, heads, k - 1
+    return None, heads, k
 
 
 def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | None:
@@ -734,7 +744,9 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
         end = starts[n + 1] if n + 1 < len(starts) else len(toks)
         seq = int(toks[s + 1].text.strip())
         new_table = prev_seq is None or seq <= prev_seq
-        title, heads = _gap_headings(pending, new_table)
+        title, heads, before = _gap_headings(pending, new_table)
+        if cards and not dense_cards:  # cards spaced by blank lines: the previous value runs on
+            cards[-1]["fields"][-1][2].extend(pending[:before])
         fields: list[tuple[str, str, list[_Tok]]] = [(squash(toks[s].text), "seq", [toks[s + 1]])]
         roles = {"seq"}
         i = s + 2
@@ -762,7 +774,7 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
         if n + 1 == len(starts):
             pending = []
         cards.append({"seq": seq, "fields": fields, "title": title, "heads": heads, "new": new_table,
-                      "start": toks[s].line, "end": max(t.line for f in fields for t in f[2] or [toks[s]])})
+                      "start": toks[s].line})
         prev_seq = seq
     if sum(1 for c in cards if len(c["fields"]) >= 3) < 2:
         return None
@@ -776,6 +788,7 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
             if lab not in t.header:
                 t.header.append(lab)
         values = {lab: "\n".join(x.text for x in v) for lab, _r, v in c["fields"]}
+        c["end"] = max([c["start"]] + [x.line for _lab, _r, v in c["fields"] for x in v])
         t.rows.extend(GridRow([h.text], h.line, h.line) for h in c["heads"])
         t.rows.append(GridRow(
             [values.get(h, "") for h in t.header], c["start"], c["end"],
