@@ -18,7 +18,7 @@ from tests.conftest import REFERENCE
 from transforms.pipeline import parse_report
 
 # the renderings that print the part and section headings between the rows
-HEADINGS = {"leading-pipes.txt", "label-lines.txt", "label-alone.txt", "inline-labels.txt", "spaces.txt"}
+HEADINGS = {"cards.txt", "leading-pipes.txt", "label-lines.txt", "label-alone.txt", "inline-labels.txt", "spaces.txt"}
 LOSSLESS = {"leading-pipes.txt", "label-lines.txt", "label-alone.txt", "inline-labels.txt", "cards.txt", "mirror.txt", "spaces.txt"}
 
 

@@ -10,7 +10,10 @@ does not look like this family. Three shapes are read, all driven by schemas/map
 - lists of lagging or unfinished tasks introduced by a line giving them all a verdict
   (``8项任务滞后``): ``N. <task>。<result>`` with or without a label group;
 - items without markers delimited by their label groups (a run-on paragraph), and transposed cards
-  (label and value on alternating lines, one card per project).
+  (label and value on alternating lines, one card per project);
+- numbered cards: a 序号 label over a number opens each card, its labels are the table's column
+  names (headers.yaml), spaced out or wrapped or not; the numbering restarting opens a new table,
+  outline headings between cards are its parts and sections.
 
 Headings above the items (``一、…`` without labels of its own) become table titles; prose before
 the list never becomes a row: an item is a row only when it carries labels of its own, belongs to
@@ -669,6 +672,137 @@ def _card_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
     return rows if len(rows) >= 1 and len(cards) >= 1 else []
 
 
+# --------------------------------------------------------------------------- numbered cards
+
+PLACEHOLDER = frozenset({"/", "／", "-", "—", "——", "无内容"})  # an empty cell printed as a mark
+SEQ_VALUE = re.compile(r"^\d{1,3}$")
+
+
+def _column_label(toks: list[_Tok], i: int, labels: LabelSet) -> tuple[str, str, int] | None:
+    """A column name or label printed alone, possibly spaced out and split over up to four short
+    lines: (label as printed, role, lines). Only names the lists hold count."""
+    hm = header_map()
+    best = None
+    joined = ""
+    for k in range(4):
+        if i + k >= len(toks):
+            break
+        piece = squash(toks[i + k].text)
+        if not piece or len(piece) > (12 if k == 0 else MAX_LABEL_PIECE) or ":" in piece or "：" in piece:
+            break
+        joined += piece
+        role = labels.role_of.get(joined) or hm.listed_role(joined)
+        if role is not None:
+            best = (joined, role, k + 1)
+    return best
+
+
+def _gap_headings(gap: list[_Tok], new_table: bool) -> tuple[str | None, list[_Tok], int]:
+    """The lines between two cards: (the title of a new table, the part and section headings, how
+    many lines come before them). At a new table the title is the line above the headings, or the
+    first of them when it is alone or the outline restarts after it (`二、其他…表` over `一、…`)."""
+    marks = [_marker(t.text) for t in gap]
+    k = len(gap)
+    while k > 0 and marks[k - 1] is not None and marks[k - 1][0] in ("cn", "pcn"):
+        k -= 1
+    heads = gap[k:]
+    if not new_table:
+        return None, heads, k
+    if heads:
+        m0, m1 = marks[k], marks[k + 1] if len(heads) > 1 else None
+        if m1 is None or (m1[0] == m0[0] and m1[1] == 1):
+            return heads[0].text, heads[1:], k
+    if k > 0 and len(gap[k - 1].text) <= 60:
+        return gap[k - 1].text, heads, k - 1
+    return None, heads, k
+
+
+def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | None:
+    """Transposed cards that open with a 序号 label over a number and whose labels are the
+    table's column names (序号 / 1 / 工作任务 / … / 责任单位 / … / 落实情况 / …): one card per task,
+    each label on its own line over its value. A label opens a field when its role is not yet
+    filled in the card, so a value that reads like a label of a filled role stays a value. Lines
+    between cards are table titles (where the numbering restarts) and part / section headings;
+    the last value of a card runs to a blank line when the cards are written without blank lines
+    inside, else it is one line. None when fewer than two cards open this way."""
+    hm = header_map()
+    starts = [
+        i for i in range(len(toks) - 1)
+        if SEQ_VALUE.match(toks[i + 1].text.strip()) and len(squash(toks[i].text)) <= 4
+        and hm.listed_role(squash(toks[i].text)) == "seq"
+    ]
+    if len(starts) < 2:
+        return None
+    # a card written without blank lines inside: blank lines then end its last value
+    first_card = toks[starts[0] : starts[1]]
+    dense = sum(1 for a, b in zip(first_card, first_card[1:], strict=False) if b.line == a.line + 1)
+    dense_cards = dense * 2 >= len(first_card)
+    cards: list[dict] = []
+    pending: list[_Tok] = toks[: starts[0]]
+    prev_seq = None
+    for n, s in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(toks)
+        seq = int(toks[s + 1].text.strip())
+        new_table = prev_seq is None or seq <= prev_seq
+        title, heads, before = _gap_headings(pending, new_table)
+        if cards and not dense_cards:  # cards spaced by blank lines: the previous value runs on
+            cards[-1]["fields"][-1][2].extend(pending[:before])
+        fields: list[tuple[str, str, list[_Tok]]] = [(squash(toks[s].text), "seq", [toks[s + 1]])]
+        roles = {"seq"}
+        i = s + 2
+        while i < end:
+            lab = _column_label(toks, i, labels)
+            if lab is not None and lab[1] not in roles:
+                fields.append((lab[0], lab[1], []))
+                roles.add(lab[1])
+                i += lab[2]
+                continue
+            fields[-1][2].append(toks[i])
+            i += 1
+        # the last value: up to a blank line (dense cards) or its first line; the rest is the gap
+        last = fields[-1][2]
+        keep = 1
+        if dense_cards:
+            while keep < len(last) and last[keep].line == last[keep - 1].line + 1:
+                keep += 1
+        if n + 1 == len(starts) and not dense_cards:
+            keep = len(last)
+            while keep > 1 and _is_chrome(last[keep - 1].text, labels):
+                keep -= 1
+        pending = last[keep:]
+        del last[keep:]
+        if n + 1 == len(starts):
+            pending = []
+        cards.append({"seq": seq, "fields": fields, "title": title, "heads": heads, "new": new_table,
+                      "start": toks[s].line})
+        prev_seq = seq
+    if sum(1 for c in cards if len(c["fields"]) >= 3) < 2:
+        return None
+    tables: list[GridTable] = []
+    for c in cards:
+        if c["new"]:
+            tables.append(GridTable(title=c["title"], header=[], rows=[], header_line=None,
+                                    source="labelled items (numbered cards of column names)"))
+        t = tables[-1]
+        for lab, _role, _v in c["fields"]:
+            if lab not in t.header:
+                t.header.append(lab)
+        values = {lab: "\n".join(x.text for x in v) for lab, _r, v in c["fields"]}
+        c["end"] = max([c["start"]] + [x.line for _lab, _r, v in c["fields"] for x in v])
+        t.rows.extend(GridRow([h.text], h.line, h.line) for h in c["heads"])
+        t.rows.append(GridRow(
+            [values.get(h, "") for h in t.header], c["start"], c["end"],
+            physical_lines=c["end"] - c["start"] + 1,
+        ))
+        c["values"] = values
+    for t in tables:
+        width = len(t.header)
+        for r in t.rows:
+            cells = [("" if squash(x) in PLACEHOLDER else x) for x in r.cells]
+            r.cells[:] = cells + [""] * (width - len(cells))
+    return tables
+
+
 # --------------------------------------------------------------------------- grid
 
 
@@ -754,6 +888,21 @@ def read_labelled(text: str) -> Grid | None:
     toks = _tokens(text, labels)
     if not toks or _header_run(toks, labels):
         return None
+    tables = _numbered_cards(toks, labels)
+    if tables:
+        grid = Grid(format="text;labelled", tables=tables, text=text)
+        n_rows = sum(1 for t in tables for r in t.rows if len(r.cells) > 1 and any(r.cells[1:]))
+        grid.findings.append(
+            Finding(
+                "reader.labelled_items",
+                "info",
+                f"no grid: {n_rows} card(s) opening with a 序号 label, their labels read as the header "
+                f"{' | '.join(tables[0].header or [])}",
+                tables[0].rows[0].line_start,
+                max(r.line_end for t in tables for r in t.rows),
+            )
+        )
+        return grid
     has_colon = labels.colon.search(text) is not None or labels.bracket.search(text) is not None
     rows = _numbered_rows(toks, labels)
     shape = "numbered items"
