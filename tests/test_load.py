@@ -21,7 +21,7 @@ TABLES = [
 
 
 def make_load(data: bytes, name: str = REFERENCE.name) -> ReportLoad:
-    parsed = parse_report(data, name, as_of=date(2020, 11, 30), plan_year=2020)
+    parsed = parse_report(data, name, as_of=date(2020, 11, 30), plan_year=2020, period_type="year_end")
     return ReportLoad(
         county="吉水县", province="江西省", prefecture="吉安市", plan_year=2020, as_of=date(2020, 11, 30),
         period_type="year_end", sha256=hashlib.sha256(data).hexdigest(), file_name=name,

@@ -92,7 +92,8 @@ def test_broken_fixture_produces_the_expected_findings(runs):
         by_rule.setdefault(f[0], []).append(f)
     assert [(f[1], f[2]) for f in by_rule["layout.duplicate_seq"]] == [("error", "3")]
     assert [(f[1], f[2]) for f in by_rule["raw.RawTaskRow.task_text"]] == [("error", "5")]
-    header = by_rule["layout.unknown_header"]
+    # the unknown header 督办意见 takes the role its cells show (按期推进: a status), with a finding
+    header = by_rule["layout.role_from_cells"]
     assert len(header) == 1 and header[0][3] == "schemas/mappings/headers.yaml" and "督办意见" in header[0][4]
     units = {f[4] for f in by_rule["check.unit_type_unknown"] if f[3] == "schemas/mappings/units.yaml"}
     assert any("蓝天志愿者协会" in m for m in units)

@@ -201,8 +201,10 @@ def find_header(units: list[Unit], start: int = 0) -> Header | None:
         while run and not run[-1]:
             run.pop()
             j -= 1
-        while run and not hm.role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or "")):
-            run.pop()  # a trailing unknown label not followed by the first row is not header
+        # a trailing label no list names (a keyword reading is only a guess) not followed by the first
+        # row is not header
+        while run and not hm.listed_role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or "")):
+            run.pop()
             j -= 1
         run = _join_split_labels(run)
         labels = [c for c in run if c]

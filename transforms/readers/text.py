@@ -107,7 +107,7 @@ def detect_layout(lines: list[str]) -> str:
         return "blank_separated"
     multi = sum(1 for ln in piped if ln.count("|") >= 2 and not PIPES_ONLY.fullmatch(ln))
     ending = sum(1 for ln in piped if ln.rstrip().endswith("|") and ln.count("|") == 1)
-    if multi < 2 and ending < 2:
+    if multi < 2 and ending < 2 and not any(header_cells(_split_cells(ln)) for ln in piped):
         return "blank_separated"  # a pipe or two in the page's navigation, not a table's
     if ending > multi:
         return "cell_per_line"
