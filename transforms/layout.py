@@ -272,6 +272,22 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
         if heading is None and table.drops_merged_cells and header and _lost_cells(grow, roles, seq_col):
             grow, f = realign_row(grow, roles, header, above, table_no)
             findings.append(f)
+        elif heading is None and header and not any(grow.merged) and (joined := join_split_cell(grow.cells, roles)):
+            cells, at = joined
+            findings.append(
+                Finding(
+                    "layout.split_cell",
+                    "info",
+                    f"table {table_no}: the row at lines {grow.line_start}-{grow.line_end} has one cell too many for "
+                    f"{len(roles)} columns; {squash(grow.cells[at])!r} and {squash(grow.cells[at + 1])!r} were read as "
+                    f"one {squash(header[at])!r} cell (the later cells fit their columns one column left)",
+                    grow.line_start,
+                    grow.line_end,
+                    table_no=table_no,
+                    mapping_file=HEADERS_FILE,
+                )
+            )
+            grow = GridRow(cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, [])
         if heading is None and len(grow.cells) >= len(header):
             above = grow
         if heading is not None:
@@ -641,3 +657,50 @@ def realign_row(
         mapping_file=HEADERS_FILE,
     )
     return GridRow(full, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, merged), finding
+
+
+# --------------------------------------------------------------------------- split cells
+
+JOIN_MARGIN = 2.0  # how much better a row must fit with two of its cells joined
+
+
+def _row_cost(cells: list[str], roles: list[str | None]) -> float:
+    return sum(cell_fit(c, r) for c, r in zip(cells, roles, strict=False))
+
+
+def join_split_cell(cells: list[str], roles: list[str | None]) -> tuple[list[str], int] | None:
+    """A row one cell too wide: one cell printed as two (a group label over an indicator label,
+    最低生活保障 | 农村标准(760元/月), under one 目标任务 header), which shifts every later cell one
+    column right. The row is one cell longer than the header (after its empty end cells), or as
+    long with an empty last cell. Two adjacent label-sized names that land in a task, target or
+    project column are joined (the later cells move one column left) when the row then fits its
+    columns by JOIN_MARGIN better by cell_fit and a unit-looking cell comes to a unit column.
+    Returns the joined cells and the index of the joined cell, or None."""
+    n = len(roles)
+    row = list(cells)
+    while len(row) > n and not row[-1].strip():
+        row.pop()
+    if len(row) == n + 1:
+        base = float("inf")  # too long: a join is needed, any valid one beats none
+    elif len(row) == n and row and not row[-1].strip():
+        base = _row_cost(row, roles)
+    else:
+        return None
+    best: tuple[float, int] | None = None
+    for i in range(len(row) - 1):
+        if roles[i] not in SUB_TASK_ROLES or not (_label_sized_name(row[i]) and _label_sized_name(row[i + 1])):
+            continue
+        joined = [*row[:i], f"{row[i].strip()}\n{row[i + 1].strip()}", *row[i + 2 :]]
+        joined = (joined + [""] * n)[:n]
+        unit_lands = any(
+            roles[j] in UNIT_ROLES and cell_fit(joined[j], roles[j]) < 0 <= cell_fit(row[j], roles[j])
+            for j in range(i + 1, n)
+        )
+        cost = _row_cost(joined, roles)
+        if unit_lands and cost <= base - JOIN_MARGIN and (best is None or cost < best[0]):
+            best = (cost, i)
+    if best is None:
+        return None
+    i = best[1]
+    joined = [*row[:i], f"{row[i].strip()}\n{row[i + 1].strip()}", *row[i + 2 :]]
+    return (joined + [""] * n)[:n], i
