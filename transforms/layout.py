@@ -344,10 +344,17 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     return roles, out, findings
 
 
+# an indicator's measure in brackets at the end of a label: 城市标准(元/月), 新增面积(万平方米)
+MEASURE = re.compile(r"[(（][^()（）]{0,8}(?:/|元|%|％|人次|个|亩|吨|公里|平方米|户|人)[^()（）]{0,8}[)）]$")
+
+
 def _unmarked_figure(text: str) -> bool:
-    """A lone text without a heading mark (一、, (一)) that states a figure (810个, 788元/月):
-    a target row whose other cells are merged or empty, not a heading (headings name a part)."""
-    return not (PART_RE.match(text) or SECTION_RE.match(text)) and re.search(r"\d", text) is not None
+    """A lone text without a heading mark (一、, (一)) that states a figure (810个, 788元/月) or
+    names a measure (城市标准(元/月)): a target row whose other cells are merged or empty, not a
+    heading (headings name a part)."""
+    if PART_RE.match(text) or SECTION_RE.match(text):
+        return False
+    return re.search(r"\d", text) is not None or MEASURE.search(text) is not None
 
 
 def _cell(grow: GridRow, i: int) -> str:
