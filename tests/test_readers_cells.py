@@ -95,7 +95,29 @@ def test_bare_pipes_inside_rows_are_empty_cells_and_numbers_do_not_open_rows():
     assert rows[24][:4] == ["2", "支持毕业生求职创业", "按1500元/人标准发放求职创业补贴", "县人社局"]
     assert [r.cells[0] for r in t.rows if r.cells[0].isdigit()] == ["1", "2", "3", "4", "5", "6", "7"]
     assert rows[97][:2] == ["6", "加强城乡公益性公墓建设管理"]  # its target 7 and done 7 are cells, not rows
-    assert any(f.rule == "reader.unread_cells" and f.seq == "4" for f in grid.findings)
+    # row 4: a group label over an indicator label (one cell too many), then indicator rows of
+    # varying length, each opening with its label
+    assert not any(f.rule == "reader.unread_cells" for f in grid.findings)
+    assert any(f.rule == "reader.label_sub_rows" and f.seq == "4" for f in grid.findings)
+    assert rows[43][3:6] == ["最低生活保障", "农村标准(元/月)", "县民政局"] and len(rows[43]) == 9
+    assert rows[53] == ["农村保障人数", "-", "35611", "持续推进", ""]
+    assert rows[58] == ["城市标准(元/月)", "", "", "", ""]
+    assert rows[68][:2] == ["特困人员救助供养", "农村标准(元/月)"]
+    assert rows[84][:3] == ["城市保障人数", "-", "62"]
+
+
+def test_label_sub_rows_need_labels_and_figures():
+    from transforms.readers.cells import label_sub_rows
+
+    row = ["4", "项目", "最低生活保障", "农村标准(元/月)", "县民政局", "", ""]
+    subs = ["农村保障人数", "-", "35611", "", "城市标准(元/月)", "", "", "城市保障人数", "-", "62", ""]
+    parts = label_sub_rows(row + subs, 6)
+    assert parts is not None and parts[0] == row[:6] and parts[1] == ["农村保障人数", "-", "35611", ""]
+    assert parts[2] == ["城市标准(元/月)", "", ""] and len(parts) == 4
+    # a sentence after a figure is no indicator row: no cut
+    assert label_sub_rows([*row, "农村保障人数", "-", "35611", "已完成年度目标任务的一半"], 6) is None
+    # labels without any figure are no indicator rows
+    assert label_sub_rows([*row, "农村保障人数", "", "城市保障人数", ""], 6) is None
 
 
 def test_two_tables_one_after_the_other_with_seq_restarting():

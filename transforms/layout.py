@@ -272,6 +272,22 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
         if heading is None and table.drops_merged_cells and header and _lost_cells(grow, roles, seq_col):
             grow, f = realign_row(grow, roles, header, above, table_no)
             findings.append(f)
+        elif heading is None and header and not any(grow.merged) and (joined := join_split_cell(grow.cells, roles)):
+            cells, at = joined
+            findings.append(
+                Finding(
+                    "layout.split_cell",
+                    "info",
+                    f"table {table_no}: the row at lines {grow.line_start}-{grow.line_end} has one cell too many for "
+                    f"{len(roles)} columns; {squash(grow.cells[at])!r} and {squash(grow.cells[at + 1])!r} were read as "
+                    f"one {squash(header[at])!r} cell (the later cells fit their columns one column left)",
+                    grow.line_start,
+                    grow.line_end,
+                    table_no=table_no,
+                    mapping_file=HEADERS_FILE,
+                )
+            )
+            grow = GridRow(cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, [])
         if heading is None and len(grow.cells) >= len(header):
             above = grow
         if heading is not None:
@@ -328,10 +344,17 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     return roles, out, findings
 
 
+# an indicator's measure in brackets at the end of a label: 城市标准(元/月), 新增面积(万平方米)
+MEASURE = re.compile(r"[(（][^()（）]{0,8}(?:/|元|%|％|人次|个|亩|吨|公里|平方米|户|人)[^()（）]{0,8}[)）]$")
+
+
 def _unmarked_figure(text: str) -> bool:
-    """A lone text without a heading mark (一、, (一)) that states a figure (810个, 788元/月):
-    a target row whose other cells are merged or empty, not a heading (headings name a part)."""
-    return not (PART_RE.match(text) or SECTION_RE.match(text)) and re.search(r"\d", text) is not None
+    """A lone text without a heading mark (一、, (一)) that states a figure (810个, 788元/月) or
+    names a measure (城市标准(元/月)): a target row whose other cells are merged or empty, not a
+    heading (headings name a part)."""
+    if PART_RE.match(text) or SECTION_RE.match(text):
+        return False
+    return re.search(r"\d", text) is not None or MEASURE.search(text) is not None
 
 
 def _cell(grow: GridRow, i: int) -> str:
@@ -528,7 +551,8 @@ def cell_fit(text: str, role: str | None) -> float:
     if role == "leader":
         return cost + (-1.0 if is_leader else 1.5 if long or is_unit else 0.5)
     if role in UNIT_ROLES:
-        return cost + (-1.0 if is_unit else 1.5 if is_leader or is_status or is_pct else 1.0)
+        figure = bool(re.search(r"\d", t) or MEASURE.search(t))  # 农村标准(元/月): an indicator, no unit
+        return cost + (-1.0 if is_unit else 1.5 if is_leader or is_status or is_pct or figure else 1.0)
     if role == "status":
         return cost + (-1.0 if is_status else -0.5 if is_pct else 1.5 if long or is_leader else 0.5)
     if role == "progress":
@@ -573,34 +597,50 @@ def _label_sized_name(text: str) -> bool:
     )
 
 
+JOIN_COST = 0.3  # reading two adjacent label-sized names as one task or target cell
+
+
 def align_short_row(cells: list[str], roles: list[str | None]) -> list[int]:
     """The column of each cell of a row that lost merged cells: the order-preserving placement with
     the lowest total of cell_fit (placed cells) and merge_cost (columns left out). The first cell,
     when it is a label-sized name (城市标准(788元/月), 新增学位810个: no sentence, no verdict, no bare
     number), is that row's own task or target (NAME_FIRST_BONUS): the text a sub-row exists for,
-    rather than a lone progress or plan cell with every column after it merged."""
+    rather than a lone progress or plan cell with every column after it merged. A label-sized name
+    right after another may share its task or target column (JOIN_COST): a group label printed
+    before an indicator label (特困人员救助供养 | 农村标准(元/月)); both cells then get that column."""
     k, n = len(cells), len(roles)
     name_first = bool(cells) and _label_sized_name(cells[0])
+    names = [_label_sized_name(c) for c in cells]
     inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    best = [[inf] * (n + 1) for _ in range(k + 1)]  # first i cells in the first j columns
+    at = [[inf] * (n + 1) for _ in range(k + 1)]  # ... with cell i in column j
+    joined = [[False] * (n + 1) for _ in range(k + 1)]
     took = [[False] * (n + 1) for _ in range(k + 1)]
     best[0][0] = 0.0
     for j in range(1, n + 1):
         best[0][j] = best[0][j - 1] + merge_cost(roles[j - 1], roles)
     for i in range(1, k + 1):
         for j in range(i, n + 1):
-            skip = best[i][j - 1] + merge_cost(roles[j - 1], roles) if j - 1 >= i else inf
             take = best[i - 1][j - 1] + cell_fit(cells[i - 1], roles[j - 1])
             if i == 1 and name_first and roles[j - 1] in ("task", "target"):
                 take -= NAME_FIRST_BONUS
-            if take <= skip:  # on a tie the cell stays right, the merged column goes left
-                best[i][j], took[i][j] = take, True
+            at[i][j] = take
+            if i >= 2 and names[i - 1] and names[i - 2] and roles[j - 1] in SUB_TASK_ROLES:
+                join = at[i - 1][j] + JOIN_COST
+                if join < take:
+                    at[i][j], joined[i][j] = join, True
+            skip = best[i][j - 1] + merge_cost(roles[j - 1], roles) if j - 1 >= i else inf
+            if at[i][j] <= skip:  # on a tie the cell stays right, the merged column goes left
+                best[i][j], took[i][j] = at[i][j], True
             else:
                 best[i][j] = skip
     placement: list[int] = []
     i, j = k, n
     while i > 0:
         if took[i][j]:
+            while joined[i][j]:  # cells placed in the same column, back to the first of them
+                placement.append(j - 1)
+                i -= 1
             placement.append(j - 1)
             i -= 1
         j -= 1
@@ -621,7 +661,7 @@ def realign_row(
     full = [""] * n
     merged: list[str | None] = [None] * n
     for text, col in zip(cells, placement, strict=True):
-        full[col] = text
+        full[col] = f"{full[col]}\n{text}" if full[col] else text
     filled: list[str] = []
     for j in range(n):
         if j in placement:
@@ -634,10 +674,62 @@ def realign_row(
         "layout.merged_cells",
         "info",
         f"table {table_no}: the row at lines {grow.line_start}-{grow.line_end} has {len(cells)} cells for {n} "
-        f"columns (merged cells dropped by the text dump); taken as merged with the row above: {', '.join(filled)}",
+        f"columns (merged cells dropped by the text dump); taken as merged with the row above: {', '.join(filled)}"
+        + "".join(
+            f"; {' and '.join(repr(squash(c)) for c, p in zip(cells, placement, strict=True) if p == col)} read as one "
+            f"{squash(header[col])!r} cell"
+            for col in sorted({p for p in placement if placement.count(p) > 1})
+        ),
         grow.line_start,
         grow.line_end,
         table_no=table_no,
         mapping_file=HEADERS_FILE,
     )
     return GridRow(full, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, merged), finding
+
+
+# --------------------------------------------------------------------------- split cells
+
+JOIN_MARGIN = 2.0  # how much better a row must fit with two of its cells joined
+
+
+def _row_cost(cells: list[str], roles: list[str | None]) -> float:
+    return sum(cell_fit(c, r) for c, r in zip(cells, roles, strict=False))
+
+
+def join_split_cell(cells: list[str], roles: list[str | None]) -> tuple[list[str], int] | None:
+    """A row one cell too wide: one cell printed as two (a group label over an indicator label,
+    最低生活保障 | 农村标准(760元/月), under one 目标任务 header), which shifts every later cell one
+    column right. The row is one cell longer than the header (after its empty end cells), or as
+    long with an empty last cell. Two adjacent label-sized names that land in a task, target or
+    project column are joined (the later cells move one column left) when the row then fits its
+    columns by JOIN_MARGIN better by cell_fit and a unit-looking cell comes to a unit column.
+    Returns the joined cells and the index of the joined cell, or None."""
+    n = len(roles)
+    row = list(cells)
+    while len(row) > n and not row[-1].strip():
+        row.pop()
+    if len(row) == n + 1:
+        base = float("inf")  # too long: a join is needed, any valid one beats none
+    elif len(row) == n and row and not row[-1].strip():
+        base = _row_cost(row, roles)
+    else:
+        return None
+    best: tuple[float, int] | None = None
+    for i in range(len(row) - 1):
+        if roles[i] not in SUB_TASK_ROLES or not (_label_sized_name(row[i]) and _label_sized_name(row[i + 1])):
+            continue
+        joined = [*row[:i], f"{row[i].strip()}\n{row[i + 1].strip()}", *row[i + 2 :]]
+        joined = (joined + [""] * n)[:n]
+        unit_lands = any(
+            roles[j] in UNIT_ROLES and cell_fit(joined[j], roles[j]) < 0 <= cell_fit(row[j], roles[j])
+            for j in range(i + 1, n)
+        )
+        cost = _row_cost(joined, roles)
+        if unit_lands and cost <= base - JOIN_MARGIN and (best is None or cost <= best[0]):  # a tie: the later pair
+            best = (cost, i)
+    if best is None:
+        return None
+    i = best[1]
+    joined = [*row[:i], f"{row[i].strip()}\n{row[i + 1].strip()}", *row[i + 2 :]]
+    return (joined + [""] * n)[:n], i

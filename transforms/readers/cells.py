@@ -370,6 +370,41 @@ def split_sub_rows(cells: list[str], ncols: int) -> tuple[list[list[str]], bool]
     return [cells], False
 
 
+def label_sub_rows(cells: list[str], ncols: int) -> list[list[str]] | None:
+    """Cut the cells between one 序号 and the next into a row and indicator rows of varying length,
+    when split_sub_rows found no cut of one shape: after the row's ncols cells (or one more, a cell
+    printed as two), each indicator row opens with a label (a label-sized name of more than four
+    characters) followed by at least one cell, all figures, short words and empty cells; a label
+    right after a label (a group label over an indicator label, 特困人员救助供养 | 农村标准(元/月))
+    stays in the same sub-row, for the layout to join. At least half the sub-rows state a figure.
+    The row keeps its empty end cells only up to ncols."""
+    from transforms.layout import _label_sized_name  # the layout imports the readers
+
+    def label(text: str) -> bool:
+        return _kind(text) == "T" and _label_sized_name(text)
+
+    for r in (ncols, ncols + 1, ncols - 1):
+        if r < 2 or r >= len(cells) or not label(cells[r]):
+            continue
+        chunks: list[list[str]] = []
+        for c in cells[r:]:
+            if label(c) and not (chunks and all(label(x) for x in chunks[-1])):
+                chunks.append([c])
+            else:
+                chunks[-1].append(c)
+        ok = True
+        for ch in chunks:
+            n = next((i for i, x in enumerate(ch) if not label(x)), len(ch))
+            ok = ok and len(ch) < ncols and n <= 2 and n < len(ch) and all(_kind(x) in "ENS" for x in ch[n:])
+        if not ok or sum(1 for ch in chunks if any(_kind(x) == "N" for x in ch)) * 2 < len(chunks):
+            continue
+        first = list(cells[:r])
+        while len(first) > ncols and not first[-1].strip():
+            first.pop()
+        return [_fit_first(first, ncols), *chunks]
+    return None
+
+
 def _fit_first(cells: list[str], ncols: int) -> list[str]:
     """A row with more cells than columns: join the shortest adjacent pair of text cells after the
     序号 (a title wrapped over two lines) until it fits."""
@@ -739,6 +774,20 @@ def _open_rows(
         parts, ok = split_sub_rows(cells, ncols)
         if not ok and not last and len(cells) <= ncols + 2:
             parts, ok = [_fit_first(cells, ncols)], True  # a cell wrapped over two lines
+        if not ok and (labelled := label_sub_rows(cells, ncols)) is not None:
+            parts, ok = labelled, True
+            grid.findings.append(
+                Finding(
+                    "reader.label_sub_rows",
+                    "info",
+                    f"row {cells[0]} at lines {units[0][0]}-{units[-1][1]} has {len(cells)} cells for {ncols} "
+                    f"columns: read as a row and {len(parts) - 1} indicator rows, each opening with its label",
+                    units[0][0],
+                    units[-1][1],
+                    seq=cells[0],
+                    table_no=table_no,
+                )
+            )
         if not ok:
             head = units[:ncols]
             rest = [u for u in units[ncols:] if u[2]]
