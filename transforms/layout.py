@@ -556,7 +556,8 @@ def cell_fit(text: str, role: str | None) -> float:
     if role == "status":
         return cost + (-1.0 if is_status else -0.5 if is_pct else 1.5 if long or is_leader else 0.5)
     if role == "progress":
-        return cost + (-0.5 if is_pct else 1.5 if is_leader or is_unit else 0.0)
+        # a unit name is the surest sign of a unit column: it never reads as a result
+        return cost + (-0.5 if is_pct else 3.0 if is_unit else 1.5 if is_leader else 0.0)
     # text roles: project, task, target, deadline, issues, note
     if is_leader or (is_unit and not long):
         return cost + 1.5
