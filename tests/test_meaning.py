@@ -133,3 +133,23 @@ def test_a_year_end_report_calls_unfinished_work_behind_and_flags_its_own_verdic
     assert r24.status_raw == "是" and r24.status == "in_progress"
     flags = [f for f in got.findings if f.rule == "meaning.status_contradicts_schedule" and f.seq == "24"]
     assert flags and flags[0].severity == "warning" and "60%" in flags[0].message
+
+
+def test_an_increment_is_not_a_level_and_is_flagged():
+    from transforms.normalize import TaskRecord
+    from transforms.status import annotate_record
+
+    target = extract("新增义务教育学位5000个")[0]
+    level = extract("全县义务教育学位总数达8000个")[0]
+    assert (target.kind, level.kind) == ("increment", "level")
+    assert pair([target], [level])[0].actual is None
+    assert pair([target], extract("新增义务教育学位5500个"))[0].met is True
+    rec = TaskRecord(
+        table_no=1, table_title=None, part=None, section=None, seq=1, project=None,
+        task_text="新增义务教育学位5000个。", target_text=None, leaders=[], lead_units=[], units=[], co_units=[],
+        deadline=None, progress=[{"label": "落实情况", "text": "全县义务教育学位总数达8000个。"}], status_raw=None,
+        issues=None, note=None, line_start=1, line_end=1,
+    )
+    findings = annotate_record(rec, None, 2020)
+    assert [f.rule for f in findings if f.rule == "meaning.increment_vs_level"] == ["meaning.increment_vs_level"]
+    assert rec.status != "completed"

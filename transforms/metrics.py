@@ -63,7 +63,8 @@ def name_score(a: str, b: str) -> float:
 
 
 def _forbidden(t: Quantity, a: Quantity) -> bool:
-    """Pairs that never measure each other: a 新增 target and a 余额 result (pairing_exclusions);
+    """Pairs that never measure each other: an increment and a level (kind_clash); a 新增 target and
+    a 余额 result (pairing_exclusions);
     a result at an earlier stage than its target (开工 for 建成, stages in quantity_units.yaml);
     shares of different bases (占GDP比重 and 占主营业务收入的比)."""
     if any(x in t.clause and y in a.metric for x, y in _exclusive()):
@@ -73,7 +74,12 @@ def _forbidden(t: Quantity, a: Quantity) -> bool:
         return True
     if t.share_base and a.share_base and name_score(t.share_base, a.share_base) < 1.0:
         return True
-    return False
+    return kind_clash(t, a)
+
+
+def kind_clash(t: Quantity, a: Quantity) -> bool:
+    """An increment target and a level result (新增学位5000个 / 学位总数8000个), or the other way round."""
+    return bool(t.kind and a.kind and t.kind != a.kind)
 
 
 def implausibility(t: Quantity, a: Quantity) -> float:

@@ -62,6 +62,7 @@ class Quantity:
     negated: bool = False  # its clause says it has not happened (暂未, 尚未 …)
     stage: str | None = None  # stage of its clause (prepared | started | nearly | done), see stages
     share_base: str | None = None  # what a share is of (占GDP比重 → GDP)
+    kind: str | None = None  # increment (新增…) | level (累计, 总数 …) | None, see increment_words
 
     @property
     def is_result(self) -> bool:
@@ -101,6 +102,8 @@ class UnitRules:
     stage_rank: dict[str, int]
     share_base_re: re.Pattern[str]
     metric_stopwords: frozenset[str]
+    increment_re: re.Pattern[str]
+    level_re: re.Pattern[str]
     longest_prefix: int  # of approx_prefix: a match starts at most this far before its number
 
 
@@ -166,6 +169,8 @@ def unit_rules() -> UnitRules:
         stage_rank={name: i for i, name in enumerate(data.get("stage_order") or [])},
         share_base_re=re.compile(data.get("share_base_pattern") or "(?!)"),
         metric_stopwords=frozenset(str(w) for w in data.get("metric_stopwords") or []),
+        increment_re=_alternation(data.get("increment_words") or []),
+        level_re=_alternation(data.get("level_words") or []),
         longest_prefix=max((len(str(w)) for w in data.get("approx_prefix") or []), default=0),
     )
 
@@ -218,6 +223,15 @@ def _excluded_spans(text: str, rules: UnitRules, before: int | None = None) -> l
                 break
             spans.append(m.span())
     return spans
+
+
+def _kind(before: str, rules: UnitRules) -> str | None:
+    """increment or level: the kind of the last increment or level word before a figure in its clause."""
+    inc = [m.end() for m in rules.increment_re.finditer(before)]
+    lev = [m.end() for m in rules.level_re.finditer(before)]
+    if not inc and not lev:
+        return None
+    return "increment" if (inc and (not lev or inc[-1] >= lev[-1])) else "level"
 
 
 def _share_base(clause: str, rules: UnitRules) -> str | None:
@@ -432,6 +446,7 @@ def _extract(text: str) -> tuple[Quantity, ...]:
                 _share_base(clause, rules),
             )
         negated, stage, share_base = meaning_in[cs]
+        kind = _kind(text[cs:start], rules)
         out.append(
             _new_quantity(
                 value=value,
@@ -450,6 +465,7 @@ def _extract(text: str) -> tuple[Quantity, ...]:
                 negated=negated,
                 stage=stage,
                 share_base=share_base,
+                kind=kind,
             )
         )
     return tuple(out)

@@ -18,7 +18,7 @@ from transforms.deadlines import task_deadline
 from transforms.grid import Finding
 from transforms.layout import seq_label
 from transforms.mappings import RuleSet, _load, alternation, any_of, first_match, squash
-from transforms.metrics import Pair, incomparable, metric_rows, pair
+from transforms.metrics import Pair, incomparable, kind_clash, metric_rows, name_score, pair
 from transforms.normalize import TaskRecord
 from transforms.quantities import Quantity, extract
 
@@ -363,6 +363,24 @@ def quality_findings(
         out.append(
             _finding(record, "meaning.progress_repeats_task", f"the progress text only repeats the task text (similarity {sim:.2f})", QUALITY_FILE)
         )
+    paired_a = {id(p.actual) for p in pairs if p.actual is not None and p.target is not None}
+    for p in pairs:
+        if p.target is None or p.actual is not None:
+            continue
+        clash = next(
+            (a for a in actuals if id(a) not in paired_a and a.base_unit == p.target.base_unit
+             and kind_clash(p.target, a) and name_score(p.target.metric, a.metric) >= 2),
+            None,
+        )
+        if clash is not None:
+            out.append(
+                _finding(
+                    record, "meaning.increment_vs_level",
+                    f"target {p.target.text} ({p.target.kind}, {p.target.metric}) and result {clash.text} ({clash.kind}, "
+                    f"{clash.metric}) are not paired: an increment is not a level",
+                    "schemas/mappings/quantity_units.yaml",
+                )
+            )
     for t, a in incomparable(targets, actuals, pairs):
         out.append(
             _finding(
