@@ -6,12 +6,12 @@ surnames.yaml, status.yaml). transforms/normalize.py calls them and turns their 
 
 - A unit cell is split on 、 , ; / at the top level only (never inside brackets), a 、 before a
   catch-all word (`…等部门、单位`) and between stems that share the last name's suffix
-  (`新碶、大碶、大榭街道社区卫生服务中心`) does not split, pieces broken by a line or a space
+  (`新桥、大桥、东桥街道社区卫生服务中心`) does not split, pieces broken by a line or a space
   (`市政` / `府办` / `公厅`) are rejoined until they end like a unit, a person written after a unit
-  (`市民政局 伍泽国`) is set aside as the unit's head, and a marked unit (`*市发改委`) is the lead.
+  (`市民政局 刘伟`) is set aside as the unit's head, and a marked unit (`*市发改委`) is the lead.
 - A leader cell keeps titles whole (`常务副市长`) and splits names run together or broken by
-  spaces by the surnames they start with (`陆 明俞 悦` → 陆明, 俞悦).
-- A heading that names its block's leader (`一、区长陈兴立牵头重点工作`) gives the leader.
+  spaces by the surnames they start with (`王 明李 华` → 王明, 李华).
+- A heading that names its block's leader (`一、区长张建国牵头重点工作`) gives the leader.
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def _rejoin_broken(tokens: list[str], notes: list[tuple[str, str]]) -> tuple[lis
 
 
 def _split_on_he(item: str) -> list[str]:
-    """`岳麓区和市直相关单位` → two units; `区住房和城乡建设局` stays whole."""
+    """`青山区和市直相关单位` → two units; `区住房和城乡建设局` stays whole."""
     if "和" not in item:
         return [item]
     depth = 0
@@ -271,7 +271,7 @@ def read_unit_cell(raw: str) -> UnitCell:
 
 
 def _is_stem(item: str) -> bool:
-    """A short place stem that is no unit of its own (`新碶` in `新碶、大碶、大榭街道…`)."""
+    """A short place stem that is no unit of its own (`新桥` in `新桥、大桥、东桥街道…`)."""
     r = cell_rules()
     t = squash(item)
     return (
@@ -302,7 +302,7 @@ def _segmentations(s: str) -> list[list[str]]:
 
 
 def split_names(run: str) -> list[str] | None:
-    """`陆明俞悦` → [陆明, 俞悦] by surnames; None when no cut gives names or two cuts tie."""
+    """`王明李华` → [王明, 李华] by surnames; None when no cut gives names or two cuts tie."""
     cuts = _segmentations(run)
     if not cuts:
         return None
@@ -391,7 +391,7 @@ def read_leader_cell(raw: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], 
 
 
 def _name_after_title(item: str) -> str | None:
-    """`珠海市委书记吕玉印` → 吕玉印 (the name after the last title word); `广东省副省长` → ''; no title → None."""
+    """`某市委书记赵国强` → 赵国强 (the name after the last title word); `某省副省长` → ''; no title → None."""
     t = squash(item)
     ends = [t.rfind(m) + len(m) for m in cell_rules().role_markers if m in t]
     if not ends:
@@ -400,7 +400,7 @@ def _name_after_title(item: str) -> str | None:
 
 
 def _one_person_many_titles(items: list[str], notes: list[tuple[str, str]]) -> list[str]:
-    """`广东省副省长、珠海市委书记吕玉印` is one person with two titles: a bare title before a title
+    """`某省副省长、某市委书记赵国强` is one person with two titles: a bare title before a title
     with a name stays with it."""
     out: list[str] = []
     pending: list[str] = []
@@ -422,7 +422,7 @@ def _one_person_many_titles(items: list[str], notes: list[tuple[str, str]]) -> l
 
 
 def leader_from_heading(heading: str | None) -> str | None:
-    """The leader a block heading names (`一、区长陈兴立牵头重点工作` → 陈兴立), or None."""
+    """The leader a block heading names (`一、区长张建国牵头重点工作` → 张建国), or None."""
     if not heading:
         return None
     m = cell_rules().heading_leader.match(squash(heading))

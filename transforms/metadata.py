@@ -108,7 +108,7 @@ _BOUNDARY = r"(?:(?<=^)|(?<=[\s,，。:：;；、|>》《“\"(（\d年]))"
 ISSUER = re.compile(rf"{_BOUNDARY}{_PLACE_CHAIN}(?:人民政府|政府|委员会|委(?!书记|常委|副|委员)|人大|政协)(?![\u4e00-\u9fff]{{0,2}}网)")
 TITLE_PLACE = re.compile(rf"20\d{{2}}年度?(?:\d{{1,2}}\s*[-—~至]\s*\d{{1,2}}月份?)?{_PLACE_CHAIN}(?=重点|民生|政府|为民|十件|\d|[一二三四五六七八九十]+[件项大]|惠民|《)")
 SOURCE_PLACE = re.compile(rf"(?:来源|发布机构|信息来源|发文机关|发文单位|发布单位)\s*[:：]?\s*\|?\s*{_PLACE_CHAIN}(?=[\u4e00-\u9fff])")
-# a unit or institution that carries a county's or city's name in full: 北仑区外国语学校, 福州市本级
+# a unit or institution that carries a county's or city's name in full: 青山区外国语学校, 某市本级
 INSTITUTION_PLACE = re.compile(
     r"(?<=[\u4e00-\u9fff])?([\u4e00-\u9fff]{2}(?:县|区|市))"
     r"(?=外国语学校|实验学校|第[一二三四五六七八九十\d]+中学|中学|小学|职教中心|职业教育中心|中医院|人民医院|妇幼保健院|图书馆|博物馆|文化馆|体育馆|本级)"
@@ -116,7 +116,7 @@ INSTITUTION_PLACE = re.compile(
 
 
 def _valid_place(name: str, one_char_county: bool = False) -> str | None:
-    """The most specific level of a place chain (重庆市沙坪坝区 → 沙坪坝区), or None when it is no name."""
+    """The most specific level of a place chain (某省青山市东城区 → 东城区), or None when it is no name."""
     if not name:
         return None
     parts = re.findall(r"[\u4e00-\u9fff]+?(?:自治区|省|市|县|区|旗)", name)
@@ -147,10 +147,10 @@ def _first_place(pattern: re.Pattern[str], text: str, one_char_county: bool = Fa
 
 def infer_place(text: str) -> tuple[str | None, str | None]:
     """The place a report speaks for, with its evidence, as printed: an issuing government in the text
-    above the table (重庆市沙坪坝区人民政府, 安顺市委), a title (2025年万州区重点民生实事), a source line
-    (来源:福州市园林中心), the site's footer (…人民政府主办), else a unit or school that carries the name
-    in full (北仑区外国语学校) when only one place is named so. The most specific level is kept
-    (重庆市沙坪坝区 → 沙坪坝区). None when the page names no place (我区, 全市)."""
+    above the table (某市东城区人民政府, 青山市委), a title (2025年东城区重点民生实事), a source line
+    (来源:青山市园林中心), the site's footer (…人民政府主办), else a unit or school that carries the name
+    in full (青山区外国语学校) when only one place is named so. The most specific level is kept
+    (某省青山市东城区 → 东城区). None when the page names no place (我区, 全市)."""
     title = _title_text(text)
     for pattern, where, what, one_char in (
         (ISSUER, title, "issuer", False),

@@ -61,7 +61,7 @@ class TaskRecord:
     deadline_basis: str | None = None  # deadline_column | task_text | standing_duty; None: none stated
     reported_pct: float | None = None  # the share of the task done by the report's account, 0–1+
     pct_gap: float | None = None  # reported_pct − expected_progress (below 0: behind 序时)
-    lead_unit_heads: list[str] = field(default_factory=list)  # persons written beside a unit (`市民政局 伍泽国`)
+    lead_unit_heads: list[str] = field(default_factory=list)  # persons written beside a unit (`市民政局 刘伟`)
 
     def to_json(self) -> dict[str, Any]:
         """The record in the `extract --jsonl` format."""
@@ -345,7 +345,7 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
 
 
 def _leader_of_block(row: RawTaskRow) -> tuple[list[str], list[Finding]]:
-    """No leader cell: the leader a block heading names (`一、区长陈兴立牵头重点工作`), if one does."""
+    """No leader cell: the leader a block heading names (`一、区长张建国牵头重点工作`), if one does."""
     for heading in (row.section, row.part, row.table_title):
         name = leader_from_heading(heading)
         if name:
