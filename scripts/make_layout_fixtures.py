@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,8 @@ def _items(tables: list[GridTable]):
             yield None, None, values.pop(header[0], ""), values
 
 
-def label_lines(tables: list[GridTable], alone: bool = False) -> str:
+def _item_page(tables: list[GridTable], item: Callable[[str, dict[str, str]], str]) -> str:
+    """A page of numbered items: table titles and headings as lines, each row as ``item(seq, values)``."""
     parts = [PAGE_HEAD]
     for title, heading, seq, values in _items(tables):
         if title:
@@ -109,29 +111,29 @@ def label_lines(tables: list[GridTable], alone: bool = False) -> str:
         elif heading:
             parts.append(f"{heading}\n")
         else:
-            task_label = next(iter(values))
-            parts.append(f"{seq}.{values.pop(task_label)}\n")
-            for label, value in values.items():
-                if value:
-                    parts.append(f"{label}\n{value}\n" if alone else f"{label}:{value}\n")
+            parts.append(item(seq, values))
     return "".join(parts) + PAGE_FOOT
+
+
+def label_lines(tables: list[GridTable], alone: bool = False) -> str:
+    def item(seq: str, values: dict[str, str]) -> str:
+        task_label, *labels = list(values)
+        fields = "".join(
+            (f"{k}\n{values[k]}\n" if alone else f"{k}:{values[k]}\n") for k in labels if values[k]
+        )
+        return f"{seq}.{values[task_label]}\n{fields}"
+
+    return _item_page(tables, item)
 
 
 def inline_labels(tables: list[GridTable]) -> str:
-    parts = [PAGE_HEAD]
-    for title, heading, seq, values in _items(tables):
-        if title:
-            parts.append(f"\n{title}\n")
-        elif heading:
-            parts.append(f"{heading}\n")
-        else:
-            labels = list(values)
-            task, progress_label = values[labels[0]], labels[-1]
-            group = ";".join(f"{k}:{values[k]}" for k in labels[1:-1] if values[k])
-            parts.append(f"{seq}.{task}({group})\n")
-            if values[progress_label]:
-                parts.append(f"{values[progress_label]}\n")
-    return "".join(parts) + PAGE_FOOT
+    def item(seq: str, values: dict[str, str]) -> str:
+        labels = list(values)
+        task, progress = values[labels[0]], values[labels[-1]]
+        group = ";".join(f"{k}:{values[k]}" for k in labels[1:-1] if values[k])
+        return f"{seq}.{task}({group})\n" + (f"{progress}\n" if progress else "")
+
+    return _item_page(tables, item)
 
 
 def cards(tables: list[GridTable]) -> str:
