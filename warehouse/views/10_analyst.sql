@@ -355,7 +355,7 @@ WHERE r.period_type <> 'plan'
 COMMENT ON VIEW v_task_due IS 'Grain: one row per task per progress report (report × task), standing duties and plan breakdowns left out. When the task is due by that report''s account: its own deadline (完成时限 cell or a phrase of the task text), else the end of its plan year (due_basis plan_year_end). The base of v_task_overdue and v_task_due_this_month; nothing in it depends on today''s date.';
 COMMENT ON COLUMN v_task_due.report_key IS 'Progress report (dim_report.report_key).';
 COMMENT ON COLUMN v_task_due.as_of_date IS 'As-of date of that report: the date every judgement of this row is made at.';
-COMMENT ON COLUMN v_task_due.period_type IS 'Period type of that report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_due.period_type IS 'Period type of that report: monthly, quarterly, half_year or year_end.';
 COMMENT ON COLUMN v_task_due.is_latest_report IS 'True when the report is the task''s latest (task_current): filter on it for the tasks as they stand now.';
 COMMENT ON COLUMN v_task_due.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN v_task_due.county_name IS 'County name.';
@@ -420,7 +420,7 @@ LEFT JOIN leaders ld ON ld.report_key = o.report_key AND ld.task_key = o.task_ke
 COMMENT ON VIEW v_task_overdue IS 'Grain: one row per task overdue in a progress report (report × task): due before the report''s as-of date (or, in a year-end report, due within the plan year) and not completed in that report; standing duties never. Judged as of each report''s as-of date, never today''s: the same warehouse gives the same rows on any day. is_latest_report picks the tasks overdue as they stand now. Which promises ran out of time, and by how much at each report?';
 COMMENT ON COLUMN v_task_overdue.report_key IS 'Progress report the task is overdue in (dim_report.report_key).';
 COMMENT ON COLUMN v_task_overdue.as_of_date IS 'As-of date of that report.';
-COMMENT ON COLUMN v_task_overdue.period_type IS 'Period type of that report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_overdue.period_type IS 'Period type of that report: monthly, quarterly, half_year or year_end.';
 COMMENT ON COLUMN v_task_overdue.is_latest_report IS 'True when the report is the task''s latest: the task is overdue as it stands now.';
 COMMENT ON COLUMN v_task_overdue.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN v_task_overdue.county_name IS 'County name.';
@@ -462,7 +462,7 @@ WHERE d.status_code <> 'completed'
 COMMENT ON VIEW v_task_due_this_month IS 'Grain: one row per task due in the month of a progress report''s as-of date and not completed in that report (report × task); standing duties never. In a December report the tasks without a deadline of their own are due too (due_basis plan_year_end; filter due_basis = ''deadline'' for stated deadlines only). What must be finished this month?';
 COMMENT ON COLUMN v_task_due_this_month.report_key IS 'Progress report (dim_report.report_key).';
 COMMENT ON COLUMN v_task_due_this_month.as_of_date IS 'As-of date of that report: its month is "this month".';
-COMMENT ON COLUMN v_task_due_this_month.period_type IS 'Period type of that report: monthly, quarterly or year_end.';
+COMMENT ON COLUMN v_task_due_this_month.period_type IS 'Period type of that report: monthly, quarterly, half_year or year_end.';
 COMMENT ON COLUMN v_task_due_this_month.is_latest_report IS 'True when the report is the task''s latest.';
 COMMENT ON COLUMN v_task_due_this_month.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN v_task_due_this_month.county_name IS 'County name.';
