@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash
+from transforms.readers.chrome import SITE_CHROME
 
 SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
 NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$|^[-—/]$")
@@ -35,11 +36,6 @@ LEADER_NAME = re.compile(
 )
 LEADER_COLUMN = "牵头领导"
 TOTAL = re.compile(r"^(合计|小计|总计|共计)")
-# site chrome after a table: copyright, filing numbers, contact lines, navigation
-FOOTER = re.compile(
-    r"版权所有|ICP|备案号|公网安备|网站标识码|网站地图|联系我们|技术支持|主办单位[:：]|承办单位[:：]|"
-    r"^(?:扫一扫|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|分享到)"
-)
 
 Unit = tuple[int, int, str | None]  # (first line, last line, cell text); text None marks a row end
 
@@ -760,7 +756,7 @@ def _open_rows(
     for n, block in enumerate(blocks):
         last = n == len(blocks) - 1
         if last:
-            cut = next((k for k, u in enumerate(block) if k and u[2] and FOOTER.search(u[2])), None)
+            cut = next((k for k, u in enumerate(block) if k and u[2] and SITE_CHROME.search(u[2])), None)
             if cut is not None:
                 trailing.extend(u for u in block[cut:] if u[2])
                 block = block[:cut]

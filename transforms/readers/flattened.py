@@ -26,6 +26,7 @@ import re
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, leader_map, squash
+from transforms.readers.chrome import SITE_CHROME
 
 SEQ_WORD = "序号"
 NUMBER = re.compile(r"^\d{1,3}$")
@@ -36,7 +37,6 @@ ONE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
 SENTENCE = re.compile(r"[,，;；:：、]|。.")
 TEXT_ROLES = {"task", "project", "target", "progress", "issues", "note", "plan", "measures", None}
 UNIT_ROLES = {"lead_unit", "units", "co_units"}
-CHROME = re.compile(r"版权所有|ICP|备案号|公网安备|网站标识码|网站地图|联系我们|技术支持|(?:主办|承办)(?:单位)?(?:[:：\s]|$)")
 MIN_ROWS = 2
 UNIT_OPEN = re.compile(r"^(?:[省市县区镇乡]|各|相关|有关)")  # how a unit's name opens (县银监组)
 
@@ -233,7 +233,7 @@ def read_flattened(text: str) -> Grid | None:
             continue
         line_no = no
         # the rows may run on over the next lines, up to a blank line or the page's footer
-        while no < len(lines) and lines[no].strip() and not CHROME.search(lines[no]) and SEQ_WORD not in lines[no]:
+        while no < len(lines) and lines[no].strip() and not SITE_CHROME.search(lines[no]) and SEQ_WORD not in lines[no]:
             words.extend(_words(lines[no]))
             no += 1
         title = _title(words[starts[0] - 1]) if starts[0] else None

@@ -30,6 +30,7 @@ import yaml
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, mapping_path, squash
+from transforms.readers.chrome import SITE_CHROME
 
 LABELS_FILE = "schemas/mappings/labels.yaml"
 ROLE_ORDER = ("seq", "project", "task", "target", "leader", "lead_unit", "units", "co_units", "deadline",
@@ -46,11 +47,6 @@ MARKER_RE = re.compile(
 OPEN = "(（[【〔"
 CLOSE = {"(": ")", "（": "）", "[": "]", "【": "】", "〔": "〕"}
 SEPARATORS = " \t\u3000;；,，。、:："
-# site chrome after the last item (a page footer): never part of its result
-SITE_CHROME = re.compile(
-    r"版权所有|ICP|备案号|公网安备|网站标识码|网站地图|联系我们|技术支持|(?:主办|承办)(?:单位)?(?:[:：\s]|$)|"
-    r"^(?:扫一扫|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|分享到)"
-)
 MAX_LABEL_PIECE = 6  # a card label is split over lines of at most this many characters
 
 

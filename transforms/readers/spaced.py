@@ -31,6 +31,7 @@ from itertools import islice
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash, unit_map
+from transforms.readers.chrome import SITE_CHROME
 from transforms.readers.text import PART_RE, SECTION_RE
 
 HEADERS_FILE = "schemas/mappings/headers.yaml"
@@ -50,8 +51,6 @@ EXTRA_UNIT_SUFFIXES = ("单位", "部门", "厅", "园区", "街道", "区", "�
 UNIT_SPLIT = re.compile(r"[、,，;；/\s]|和|及|与")
 SENTENCE_END = re.compile(r"[。;；!！?？]")
 PIPE_INSIDE = re.compile(r"\S \| ")
-# site chrome under a table (…人民政府主办 …承办, 版权所有, ICP备…): never a row's continuation
-CHROME = re.compile(r"版权所有|ICP|备案号|公网安备|网站标识码|网站地图|联系我们|技术支持|(?:主办|承办)(?:单位)?(?:[:：\s]|$)")
 
 
 # --------------------------------------------------------------------------- header labels
@@ -472,7 +471,7 @@ def _spaces_body(
                 stop = k
                 break
             continue
-        if "|" in lines[k] or CHROME.search(lines[k]):
+        if "|" in lines[k] or SITE_CHROME.search(lines[k]):
             stop = k
             break
         if _header_line(f):
