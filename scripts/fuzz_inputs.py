@@ -20,11 +20,13 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
+from schemas import models
+
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "samples" / "jishui-2020-progress.txt"
 HEADERS = ROOT / "schemas" / "mappings" / "headers.yaml"
-STATUSES = {"completed", "in_progress", "behind", "not_started", "ongoing", "unknown"}
-CONFIDENCES = {"high", "medium", "low", "none"}
+STATUSES = set(models.STATUS_CODES)
+CONFIDENCES = set(models.CONFIDENCES)
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be", "big5", "latin-1"]
 SUFFIXES = [".txt", ".html", ".csv", ".docx", ".xlsx", "", ".shtml", ".TXT"]
 
