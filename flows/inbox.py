@@ -42,7 +42,7 @@ from flows.ingest import (
     summary_markdown,
 )
 from flows.publish import publish_warehouse, published_path
-from flows.sources import (
+from sources import (
     MANIFEST_NAMES,
     ArchivedFile,
     archive_bytes,

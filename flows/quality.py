@@ -3,7 +3,7 @@
 1. warehouse invariants (warehouse/checks/*.sql, each must return zero rows) over the whole warehouse;
 2. Great Expectations suites (schemas/gx/) over warehouse tables as pandas frames, Data Docs in data/gx/;
 3. their findings go to dq_issue (through the loader, the one writer) for this run;
-4. one self-contained HTML report (transforms/report_html.py) in data/reports/, and the same summary
+4. one self-contained HTML report (render/quality_html.py) in data/reports/, and the same summary
    as a Prefect markdown artifact.
 """
 
@@ -19,8 +19,8 @@ import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 
-from flows.quality_report import data_dir, latest_run, quality_config, write_report
-from transforms.report_html import render_markdown
+from render.quality_html import render_markdown
+from render.quality_report import data_dir, latest_run, quality_config, write_report
 from warehouse.db import connect, fetch_dicts, sql
 from warehouse.loader import check_files, check_params, record_run_findings
 

@@ -2,8 +2,8 @@
 
     python -m scripts.chaos [--fuzz-cases 1000] [--quick] [--keep DIR]
 
-1. Crash safety. Every scenario runs the real CLI (`python -m flows.cli ingest …`) in a child
-   process with LUOSHI_FAULT set (see flows/faults.py), so the child kills itself with SIGKILL at
+1. Crash safety. Every scenario runs the real CLI (`python -m cli.main ingest …`) in a child
+   process with LUOSHI_FAULT set (see warehouse/faults.py), so the child kills itself with SIGKILL at
    that point. Then, as the next run would, the warehouse is opened and checked: every invariant
    of error severity in warehouse/checks/*.sql returns zero rows, every report present is exactly one complete
    version of it (compared row by row with a clean reference run), every archived raw file matches
@@ -101,7 +101,7 @@ def child_env(api_url: str | None, fault: str | None = None) -> dict[str, str]:
 def ingest_cmd(files: list[Path], warehouse: Path, manifest: Path | None, batch_size: int = 1) -> list[str]:
     """The CLI ingestion; batch size 1 by default, so each report has a transaction of its own and
     the kill points can fall between two reports."""
-    cmd = [sys.executable, "-m", "flows.cli", "ingest", "--warehouse", str(warehouse), "--batch-size", str(batch_size)]
+    cmd = [sys.executable, "-m", "cli.main", "ingest", "--warehouse", str(warehouse), "--batch-size", str(batch_size)]
     if manifest:
         cmd += ["--manifest", str(manifest)]
     return cmd + [str(f) for f in files]

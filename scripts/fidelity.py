@@ -41,7 +41,7 @@ def extract(path: Path) -> tuple[int, list[dict[str, Any]]]:
     """(exit code, records) of `luoshi extract PATH --jsonl`, run in this process."""
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.main import app
 
     result = CliRunner().invoke(app, ["extract", str(path), "--jsonl"])
     records = []

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from flows.backfill import backfill
-from flows.cli import app
 from flows.ingest import ingest_report
 from tests.conftest import FIXTURES
 from tests.test_load import table_checksums

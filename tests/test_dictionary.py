@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
 from tests.analyst_helpers import analyst_warehouse, read_only
 from warehouse.dictionary import (
     build_dictionary,

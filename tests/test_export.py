@@ -17,10 +17,10 @@ import pytest
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
+from render import palette
+from render.export import column_labels, csv_bytes, header_labels, is_formula_like, neutralize, xlsx_bytes
 from tests.analyst_helpers import FORMULA_PROGRESS, FORMULA_PROJECT, HOSTILE_TEXT, analyst_warehouse
-from transforms import palette
-from transforms.export import column_labels, csv_bytes, header_labels, is_formula_like, neutralize, xlsx_bytes
 from warehouse.dictionary import read_catalog, schema_connection
 
 runner = CliRunner()

@@ -15,7 +15,7 @@ from flows.ingest import ingest_report
 from tests.conftest import REFERENCE, ROOT, SAMPLES
 from tests.test_load import table_checksums
 
-LUOSHI = [sys.executable, "-m", "flows.cli"]
+LUOSHI = [sys.executable, "-m", "cli.main"]
 
 
 def test_flow_ingests_reference_and_rerun_is_a_noop(prefect_harness, warehouse_path):

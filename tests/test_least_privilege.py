@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
 from tests.conftest import FIXTURES, REFERENCE
 from tests.test_load import make_load, table_checksums
 from transforms.pipeline import parse_report

@@ -165,7 +165,7 @@ def test_artifact_of_the_run(runs):
 def test_luoshi_report_regenerates_from_the_warehouse(runs, tmp_path):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.main import app
 
     out = tmp_path / "again.html"
     res = CliRunner().invoke(app, ["report", "--warehouse", str(runs["wh"]), "--run", "1", "--out", str(out)])
@@ -214,9 +214,9 @@ def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monke
 def test_report_of_a_large_run_lists_the_most_serious_reports_and_counts_all(tmp_path, monkeypatch):
     """Past report.reports_detailed, the findings are kept for the most serious reports only
     (read a chunk at a time), while every report keeps exactly the summary it has uncapped."""
-    import flows.quality_report as qr
+    import render.quality_report as qr
+    from render.quality_html import render_report
     from tests.test_batching import loads_for
-    from transforms.report_html import render_report
     from warehouse.db import connect
     from warehouse.loader import load_reports, start_run
 

@@ -124,7 +124,7 @@ def test_the_cli_extract_refuses_and_writes_nothing(tmp_path):
     path = tmp_path / "matrix.xlsx"
     path.write_bytes((FORMATS / "matrix-district-indicators.xlsx").read_bytes())
     proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "extract", str(path), "--jsonl"],
+        [sys.executable, "-m", "cli.main", "extract", str(path), "--jsonl"],
         capture_output=True,
         text=True,
         cwd=REFERENCE.parent.parent,

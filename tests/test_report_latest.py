@@ -11,11 +11,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from cli.main import app
 from flows.backfill import backfill
-from flows.cli import app
+from render import palette
+from render.quality_html import OVERVIEW_COLUMNS
 from tests.browser import chromium, layout
-from transforms import palette
-from transforms.report_html import OVERVIEW_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

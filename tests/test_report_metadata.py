@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
 from tests.conftest import REFERENCE
 from transforms.metadata import PERIOD_TYPES, infer_metadata, infer_place, meta_from_mapping, report_object
 from transforms.pipeline import parse_report

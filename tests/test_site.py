@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
+from render.site import esc, render_site, status_chart_svg
 from tests.analyst_helpers import (
     HOSTILE_PROGRESS,
     HOSTILE_TEXT,
@@ -19,7 +20,6 @@ from tests.analyst_helpers import (
     read_only,
 )
 from tests.browser import chromium, dump_dom, non_blank_fraction, screenshot
-from transforms.site import esc, render_site, status_chart_svg
 
 runner = CliRunner()
 
@@ -76,7 +76,7 @@ def test_pure_render_escapes_everything():
     row = {"status_code": 'x"><script>', "label_zh": "<b>", "tasks": 3, "sort_order": 1}
     svg = status_chart_svg([row])
     assert "<script>" not in svg and "<b>" not in svg and "&lt;b&gt;" in svg
-    from transforms.site import SiteData
+    from render.site import SiteData
 
     evil = "</td><script>alert(1)</script>"
     data = SiteData(

@@ -9,7 +9,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.main import app
 from tests.analyst_helpers import analyst_warehouse
 from tests.test_load import table_checksums
 

@@ -16,7 +16,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from flows.faults import fault_point
 from schemas import models
 from transforms.grid import Finding
 from transforms.layout import seq_label
@@ -24,6 +23,7 @@ from transforms.linking import TaskRef, match_within_year, record_text
 from transforms.metadata import period_type_for, split_periods
 from transforms.normalize import TaskRecord, unit_type
 from warehouse.db import WAREHOUSE_DIR, sql
+from warehouse.faults import fault_point
 
 PARAM = re.compile(r"\$([a-z_]+)")
 CHECKS_DIR = WAREHOUSE_DIR / "checks"

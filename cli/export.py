@@ -15,19 +15,15 @@ from typing import Annotated, Any
 
 import duckdb
 import typer
-from rich.console import Console
 
-console = Console()
-err = Console(stderr=True)
+from cli.common import DEFAULT_WH, WarehouseOpt, console, err
 
-DEFAULT_WH = Path("data/warehouse.duckdb")
 FORMATS = ("parquet", "csv", "xlsx")
-WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 
 
 def open_warehouse(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse with file access from SQL disabled (see `luoshi sql`)."""
-    from flows.cli import open_read_only  # the CLI module registers this one: import it late
+    from cli.common import open_read_only
 
     return open_read_only(warehouse)
 
@@ -79,7 +75,7 @@ def export(
     """Write views or tables to Parquet and CSV (UTF-8 with BOM), a file each, and to one XLSX workbook
     with a sheet each; formula-like text neutralized. With --labels zh, headers and codes are Chinese
     in the CSV and XLSX (Parquet keeps the codes)."""
-    from transforms.export import LABELS_FILE, column_labels, csv_bytes, header_labels, xlsx_bytes, zh_values
+    from render.export import LABELS_FILE, column_labels, csv_bytes, header_labels, xlsx_bytes, zh_values
 
     formats = [f.strip().lower() for part in (fmt or list(FORMATS)) for f in part.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
@@ -130,7 +126,7 @@ def export(
 
 
 def load_site_data(con: duckdb.DuckDBPyConnection) -> Any:
-    from transforms.site import SiteData
+    from render.site import SiteData
     from warehouse.db import fetch_dicts, sql
 
     q = lambda name: fetch_dicts(con, sql(name))  # noqa: E731
@@ -174,7 +170,7 @@ def site(
     warehouse: WarehouseOpt = DEFAULT_WH,
 ) -> None:
     """Build the static tracker site: per county and plan year, status counts, scorecards and a page per task."""
-    from transforms.site import render_site
+    from render.site import render_site
 
     con = open_warehouse(warehouse)
     try:

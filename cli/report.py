@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-err = Console(stderr=True)
+from cli.common import err
 
 
 def report(
@@ -17,7 +16,7 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write (default data/reports/quality-run-N.html).")] = None,
 ) -> None:
     """Regenerate the data-quality report of a run from the warehouse and print its path."""
-    from flows.quality_report import write_report
+    from render.quality_report import write_report
 
     if not warehouse.exists():
         err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")

@@ -6,15 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from cli.common import DEFAULT_WH, WarehouseOpt, console, err
 from transforms.linking import CROSSWALK, crosswalk_with_decision, parse_ref
-
-# flows/cli.py imports this module at its end, so nothing is imported from it at module level
-console = Console()
-err = Console(stderr=True)
-WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
-DEFAULT_WH = Path("data/warehouse.duckdb")
 
 links_app = typer.Typer(help="Task links across plan years: review proposals, record decisions in the crosswalk.", no_args_is_help=True)
 CrosswalkOpt = Annotated[Path, typer.Option("--crosswalk", help="Crosswalk YAML of reviewed decisions.", show_default="schemas/crosswalk.yaml")]
@@ -27,7 +21,7 @@ def pending(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | json")] = "table",
 ) -> None:
     """Links proposed by similarity that need a decision (`links accept|reject FROM TO`)."""
-    from flows.cli import open_read_only, print_rows
+    from cli.common import open_read_only, print_rows
     from warehouse.db import sql
 
     con = open_read_only(warehouse)
@@ -50,7 +44,7 @@ def pending(
 def resolve(ref: str, warehouse: Path) -> tuple[str, str | None]:
     """A task reference COUNTY:YEAR:TABLE:SEQ, or a task key looked up in the warehouse → (ref, text)."""
     if ref.strip().isdigit():
-        from flows.cli import open_read_only
+        from cli.common import open_read_only
         from warehouse.loader import run_sql
 
         con = open_read_only(warehouse)
@@ -150,8 +144,8 @@ def backfill_cmd(
     crosswalk: CrosswalkOpt = CROSSWALK,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
+    from cli.common import print_rows
     from flows.backfill import backfill
-    from flows.cli import print_rows
 
     if not folder.is_dir():
         err.print(f"[red]error:[/red] {folder}: not a folder")

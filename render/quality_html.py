@@ -6,12 +6,11 @@ taken from the data goes through `esc` (html.escape), so a cell holding `<script
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from transforms import palette
+from render import escape, palette
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 STATUS_COLORS = palette.STATUS_COLORS  # the tracker's and the spreadsheets' palette
@@ -31,12 +30,10 @@ CATEGORY_TITLES = {k: t for k, t, _ in CATEGORIES}
 
 
 def esc(value: Any) -> str:
-    """HTML-escape any value (None → empty)."""
-    if value is None:
-        return ""
+    """HTML-escaped text of a value (None → empty); floats shortened to three significant digits."""
     if isinstance(value, float):
         value = f"{value:.3g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return html.escape(str(value), quote=True)
+    return escape.esc(value)
 
 
 def classify(finding: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from transforms import palette
+from render import palette
 from transforms.mappings import mapping_path
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +78,7 @@ def header_labels(columns: Sequence[str], labels: dict[str, str] | None) -> tupl
 
 
 def zh_values(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterable[list[Any]]:
-    """Rows with codes in Chinese (已完成, 达标, 年底, 是/否) for `--labels zh` (transforms/palette.py)."""
+    """Rows with codes in Chinese (已完成, 达标, 年底, 是/否) for `--labels zh` (render/palette.py)."""
     for row in rows:
         yield [palette.code_label(c, v) for c, v in zip(columns, row, strict=True)]
 

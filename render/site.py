@@ -12,22 +12,22 @@ county (``leaders/<county_key>-<leader_key>.html``, ``units/…``), and ``compar
 Lists can be filtered (status, leader, unit, text) and sorted by a click on a column header; the
 script that does it is inlined, so it works from ``file://``, and without it the page reads as
 rendered. Below 600 px wide task lists turn into cards and other tables scroll in their own box.
-Status colours come from transforms/palette.py, as in the quality report and the spreadsheets.
+Status colours come from render/palette.py, as in the quality report and the spreadsheets.
 """
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from transforms import palette
+from render import palette
+from render.escape import esc
 
 Row = Mapping[str, Any]
 
-# one palette for the site, the quality report and the spreadsheets (transforms/palette.py)
+# one palette for the site, the quality report and the spreadsheets (render/palette.py)
 STATUS_COLORS = palette.STATUS_COLORS
 OUTCOME_ZH = palette.OUTCOME_ZH
 PERIOD_ZH = palette.PERIOD_ZH
@@ -131,11 +131,6 @@ sort.addEventListener('change',function(){if(sort.value!=='')heads[+sort.value].
 form.hidden=false;apply();});
 })();
 """
-
-
-def esc(value: Any) -> str:
-    """HTML-escaped text of a value ('' for None)."""
-    return "" if value is None else html.escape(str(value), quote=True)
 
 
 def fmt_num(value: Any, digits: int = 2) -> str:
@@ -280,7 +275,7 @@ def stacked_bar_svg(counts: Sequence[Row], width: int = 240, height: int = 16) -
 
 @dataclass
 class SiteData:
-    """Everything the site shows, as rows of the analyst views (see flows/cli_export.py)."""
+    """Everything the site shows, as rows of the analyst views (see cli/export.py)."""
 
     status_counts: list[Row]  # v_status_counts
     reports: list[Row]  # county_key, plan_year, report_key, as_of_date, period_type, title, file_name, source_uri

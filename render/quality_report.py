@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from transforms.report_html import render_report, report_summary, severity_order
+from render.quality_html import render_report, report_summary, severity_order
 from warehouse.db import connect, fetch_dicts, sql
 
 ROOT = Path(__file__).resolve().parent.parent

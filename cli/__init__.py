@@ -1,0 +1,1 @@
+"""The `luoshi` command line; `cli.main.app` is the entry point."""

@@ -1,0 +1,89 @@
+"""What the `luoshi` command modules share: consoles, options, the read-only connection and row printing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
+DEFAULT_WH = Path("data/warehouse.duckdb")
+READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
+LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]
+
+
+def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
+    from transforms.metadata import PERIOD_TYPES
+
+    if period_type and period_type not in PERIOD_TYPES:
+        raise typer.BadParameter(f"--period-type must be one of {', '.join(PERIOD_TYPES)}, got {period_type!r}")
+    if as_of:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from exc
+    return {"county": county, "plan_year": plan_year, "as_of": as_of, "period_type": period_type}
+
+
+def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection with file system access disabled (no reading or writing outside it)."""
+    from warehouse.db import duckdb_config
+
+    if not warehouse.exists():
+        err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
+        raise typer.Exit(2)
+    try:
+        return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False, **duckdb_config()})
+    except duckdb.IOException as exc:
+        err.print(f"[red]error:[/red] cannot open {warehouse} read-only (is a load running?): {exc}")
+        raise typer.Exit(1) from exc
+
+
+def check_read_only(query: str) -> None:
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    for st in statements:
+        kind = st.type.name
+        if kind not in READ_STATEMENTS:
+            err.print(
+                f"[red]refused:[/red] `luoshi sql` is read-only: {kind} statements write or change the session "
+                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)"
+            )
+            raise typer.Exit(2)
+
+
+def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    if fmt == "csv":
+        # formula-like text gets a leading apostrophe, as in `luoshi export`
+        from render.export import neutralize
+
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow([neutralize(c) for c in columns])
+        w.writerows([neutralize(v) for v in r] for r in rows)
+        sys.stdout.write(buf.getvalue())
+    elif fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1) + "\n")
+    else:
+        table = Table(show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*["" if v is None else str(v) for v in r])
+        console.print(table)

@@ -1,0 +1,103 @@
+"""`luoshi ingest` (load report files) and `luoshi extract` (parse one file, write nothing)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cli.common import DEFAULT_WH, WarehouseOpt, console, err, overrides_dict
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(extract)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
+    warehouse: WarehouseOpt = DEFAULT_WH,
+    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml beside each file).")] = None,
+    county: Annotated[str | None, typer.Option(help="County name, overrides the manifest.")] = None,
+    plan_year: Annotated[int | None, typer.Option(help="Plan year, overrides the manifest.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD, overrides the manifest.")] = None,
+    period_type: Annotated[str | None, typer.Option(help="plan | monthly | quarterly | half_year | year_end.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
+    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
+    dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
+) -> None:
+    """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""
+    from flows.ingest import ingest_report
+
+    for p in paths:
+        if not p.exists():
+            err.print(f"[red]error:[/red] {p}: no such file or folder")
+            raise typer.Exit(2)
+    result = ingest_report(
+        paths=[str(p) for p in paths],
+        warehouse=str(warehouse),
+        manifest=str(manifest) if manifest else None,
+        overrides=overrides_dict(county, plan_year, as_of, period_type),
+        batch_size=batch_size,
+        workers=workers,
+        dask_address=dask_address,
+    )
+    table = Table(title=f"ingest: {result['outcome']}")
+    for col in ("file", "outcome", "tasks", "message"):
+        table.add_column(col)
+    for r in result["results"]:
+        table.add_row(Path(r["file"]).name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:120])
+    console.print(table)
+    if result["reports_loaded"]:
+        from flows.publish import publish_warehouse
+
+        console.print(f"published: {publish_warehouse(warehouse).path}")
+    if result["reports_failed"]:
+        for r in result["results"]:
+            if r["outcome"] in ("rejected", "failed"):
+                err.print(f"[red]rejected[/red] {r['message']}")
+        raise typer.Exit(1)
+
+
+def extract(
+    path: Annotated[Path, typer.Argument(help="One report file.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per task (the default output).")] = True,
+    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML.")] = None,
+    plan_year: Annotated[int | None, typer.Option()] = None,
+    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+) -> None:
+    """Parse and normalize one report; print one JSON object per task. Writes nothing."""
+    from sources import ArchivedFile, find_manifest_entry, manifests_for, sha256_bytes
+    from transforms.metadata import infer_metadata, meta_from_mapping, report_object
+    from transforms.pipeline import RejectedReport, parse_report
+    from transforms.readers import decode
+    from transforms.readers.clean import clean_text
+
+    if not path.is_file():
+        err.print(f"[red]error:[/red] {path}: no such file")
+        raise typer.Exit(2)
+    data = path.read_bytes()
+    archived = ArchivedFile(str(path), path.name, sha256_bytes(data), str(path), len(data))
+    entry = find_manifest_entry(archived, manifests_for([path], str(manifest) if manifest else None))
+    meta = meta_from_mapping({"plan_year": plan_year, "as_of": as_of}).merged(meta_from_mapping(entry or {}))
+    if meta.missing():
+        meta = meta.merged(infer_metadata(clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""))
+    try:
+        parsed = parse_report(data, path.name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type)
+    except RejectedReport as exc:
+        err.print(f"[red]rejected:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if meta.missing() and parsed.text:
+        # formats without a text body (DOCX/XLSX): infer from the parsed text instead
+        meta = meta.merged(infer_metadata(parsed.text))
+    report = report_object(meta)
+    out = sys.stdout
+    for rec in parsed.records:
+        out.write(json.dumps({**rec.to_json(), "report": report}, ensure_ascii=False) + "\n")
+    for f in parsed.findings:
+        if f.severity in ("warning", "error"):
+            err.print(f"{f.severity}: {f.rule}: {f.message}", markup=False, highlight=False)
