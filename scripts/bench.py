@@ -25,7 +25,7 @@ peak_rss_mb is the largest of the three processes' peaks (benchmark, library, fl
             BENCH_SPEEDUP_N reports (the writer stays in the flow's process, so one worker already
             runs parsing beside loading); and parsing alone on the same clusters
 
-The LAST line printed is `key=value` pairs (see README.md, "Performance at scale").
+The LAST line printed is `key=value` pairs (see docs/performance.md).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Data dictionary: every table, view and column has a COMMENT; docs/warehouse.md is generated from the
-catalog and must be up to date; the README's example queries run against a real warehouse."""
+catalog and must be up to date; the example queries of docs/analysts.md run against a real warehouse."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from warehouse.dictionary import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "warehouse.md"
-ANALYSTS = ROOT / "README.md"
+ANALYSTS = ROOT / "docs" / "analysts.md"
 runner = CliRunner()
 
 
@@ -90,14 +90,14 @@ def wh(tmp_path_factory, reference_parsed):
     return analyst_warehouse(tmp_path_factory, reference_parsed.records)
 
 
-def test_readme_examples_run_and_show_their_columns(wh):
+def test_analyst_examples_run_and_show_their_columns(wh):
     md = ANALYSTS.read_text(encoding="utf-8")
     queries = example_queries(md)
     assert len(queries) >= 8
     used = " ".join(queries)
     for view in ("v_task_latest", "v_status_counts", "v_scorecard_unit", "v_scorecard_leader", "v_target_actual",
                  "v_task_metric_summary", "v_task_overdue", "v_report_quality"):
-        assert view in used, f"no README example uses {view}"
+        assert view in used, f"no example in docs/analysts.md uses {view}"
     con = read_only(wh)
     try:
         for q in queries:
@@ -106,7 +106,7 @@ def test_readme_examples_run_and_show_their_columns(wh):
             rows = cur.fetchall()
             header = "| " + " | ".join(cols) + " |"
             block = md.split(q, 1)[1].split("<!-- /output -->", 1)[0]
-            assert header in block, f"README output of this query has other columns: run `luoshi docs --examples`\n{q}"
+            assert header in block, f"docs/analysts.md output of this query has other columns: run `luoshi docs --examples docs/analysts.md`\n{q}"
             if "outcome = 'short'" in q and "v_target_actual" in q and "WITH" not in q:
                 assert [r[2] for r in rows] == ["公办幼儿园学位"]  # the scenario's one shortfall
     finally:

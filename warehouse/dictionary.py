@@ -151,7 +151,7 @@ def build_dictionary(con: duckdb.DuckDBPyConnection | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Example queries in Markdown (README.md, "For analysts"): each ```sql block followed by an
+# Example queries in Markdown (docs/analysts.md): each ```sql block followed by an
 # <!-- output --> … <!-- /output --> block gets the query's real output from a warehouse.
 
 EXAMPLE = re.compile(r"(```sql\n(?P<query>(?:(?!```).)*?)\n```\s*\n<!-- output -->\n)(?P<output>.*?)(<!-- /output -->)", re.S)
