@@ -7,23 +7,14 @@ from __future__ import annotations
 
 import heapq
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
 from render.quality_html import render_report, report_summary, severity_order
+from schemas.quality import quality_config
 from warehouse.db import connect, fetch_dicts, sql
-
-ROOT = Path(__file__).resolve().parent.parent
-QUALITY_CONFIG = ROOT / "schemas" / "quality.yaml"
-
-
-@cache
-def quality_config() -> dict[str, Any]:
-    return yaml.safe_load(QUALITY_CONFIG.read_text(encoding="utf-8")) or {}
 
 
 def data_dir(warehouse: str | Path) -> Path:

@@ -16,9 +16,8 @@ from functools import cache
 
 import yaml
 
-from transforms.grid import Finding, Grid, GridRow, GridTable
-from transforms.mappings import header_map, mapping_path, squash
-from transforms.readers.text import PART_RE, SECTION_RE
+from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
+from transforms.mappings import HEADERS_FILE, header_map, mapping_path, squash
 
 SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 SEQ_IN_CELL = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*(?=\S)")
@@ -30,7 +29,6 @@ UNIT_ROLES = ("lead_unit", "units", "co_units")
 SUB_TASK_ROLES = ("task", "target", "project")
 # a sub-task takes these from its item where its own cell is merged or empty
 INHERITED_ATTRS = ("project", "leader_raw", "lead_unit_raw", "units_raw", "co_units_raw", "deadline")
-HEADERS_FILE = "schemas/mappings/headers.yaml"
 
 
 @dataclass

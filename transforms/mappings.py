@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "schemas" / "mappings"
+HEADERS_FILE = "schemas/mappings/headers.yaml"  # as findings name it
 
 
 def mapping_path(name: str) -> Path:

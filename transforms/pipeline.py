@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 import pandera.errors as pa_errors
-import yaml
 
 from schemas import models
+from schemas.quality import quality_config
 from transforms import PARSER_VERSION
 from transforms.grid import Finding, Grid
 from transforms.layout import Layout, RawTaskRow, build_rows, seq_label
@@ -19,16 +17,9 @@ from transforms.normalize import TaskRecord, normalize_row
 from transforms.readers import ReadError, read_candidates
 from transforms.status import annotate_record
 
-QUALITY_CONFIG = Path(__file__).resolve().parent.parent / "schemas" / "quality.yaml"
-
 
 class RejectedReport(ValueError):
     """The file is not a task table we can load; nothing from it is loaded."""
-
-
-@cache
-def quality_config() -> dict:
-    return yaml.safe_load(QUALITY_CONFIG.read_text(encoding="utf-8")) or {}
 
 
 @dataclass

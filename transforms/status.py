@@ -14,6 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
+from schemas.quality import quality_config
 from transforms.deadlines import task_deadline
 from transforms.grid import Finding
 from transforms.layout import seq_label
@@ -87,8 +88,6 @@ def status_rules() -> StatusRules:
 
 @cache
 def meaning_config() -> dict[str, Any]:
-    from transforms.pipeline import quality_config
-
     return quality_config().get("meaning") or {}
 
 

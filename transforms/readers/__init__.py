@@ -11,20 +11,16 @@ import io
 import re
 import zipfile
 from functools import cache
-from pathlib import Path
 
-import yaml
-
+from schemas.quality import quality_config
 from transforms.grid import Finding, Grid
-from transforms.mappings import header_map, squash
+from transforms.mappings import HEADERS_FILE, header_map, squash
 from transforms.readers.clean import clean_text
 from transforms.readers.flattened import read_flattened
 from transforms.readers.labelled import read_labelled
 from transforms.readers.spaced import read_spaced
 from transforms.readers.text import read_text
 
-QUALITY_FILE = Path(__file__).resolve().parents[2] / "schemas" / "quality.yaml"
-HEADERS_FILE = "schemas/mappings/headers.yaml"
 TASK_ROLES = {"task", "project", "target", "progress"}  # a task table says what, or how far
 IMAGE_MAGIC = {
     b"\x89PNG": "PNG",
@@ -44,7 +40,7 @@ class ReadError(ValueError):
 @cache
 def reader_limits() -> dict[str, int]:
     """The `readers:` limits of schemas/quality.yaml."""
-    cfg = yaml.safe_load(QUALITY_FILE.read_text(encoding="utf-8")) or {}
+    cfg = quality_config()
     limits = {
         "max_input_bytes": 50_000_000,
         "max_uncompressed_bytes": 200_000_000,

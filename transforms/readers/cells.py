@@ -20,14 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from transforms.grid import Finding, Grid, GridRow, GridTable
+from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
+from transforms.layout import _label_sized_name
 from transforms.mappings import header_map, squash
 from transforms.readers.chrome import SITE_CHROME
 
 SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
 NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$|^[-—/]$")
-PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 UNIT_END = re.compile(r"(局|委|办|政府|中心|公司|集团|街道|处|院|所|站|队|专班|部|会|馆|乡|镇|园区)[)）]?$")
 # A block heading that names the leader who leads the block: 一、区长XXX牵头重点工作
 LEADER_NAME = re.compile(
@@ -374,8 +373,6 @@ def label_sub_rows(cells: list[str], ncols: int) -> list[list[str]] | None:
     right after a label (a group label over an indicator label, 特困人员救助供养 | 农村标准(元/月))
     stays in the same sub-row, for the layout to join. At least half the sub-rows state a figure.
     The row keeps its empty end cells only up to ncols."""
-    from transforms.layout import _label_sized_name  # the layout imports the readers
-
     def label(text: str) -> bool:
         return _kind(text) == "T" and _label_sized_name(text)
 

@@ -21,10 +21,9 @@ import re
 from dataclasses import dataclass, field
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
-from transforms.mappings import header_map, squash
+from transforms.mappings import HEADERS_FILE, header_map, squash
 from transforms.readers.text import header_cells
 
-HEADERS_FILE = "schemas/mappings/headers.yaml"
 HEADER_SCAN_ROWS = 12  # how far down a table its header may sit (title rows above it)
 
 

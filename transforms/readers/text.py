@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import re
 
-from transforms.grid import Finding, Grid, GridRow, GridTable
+from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash
 from transforms.readers.cells import _label_like, blank_separated_units, cell_per_line_units, read_cells
 
 SEQ_START = re.compile(r"^\s*(\d{1,4})\s*\|")
 SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*$")
-PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 PIPES_ONLY = re.compile(r"\s*\|+\s*")
 
 
