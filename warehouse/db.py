@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from functools import cache
 from pathlib import Path
@@ -11,8 +10,9 @@ from typing import Any
 
 import duckdb
 
+from schemas.settings import settings
+
 WAREHOUSE_DIR = Path(__file__).resolve().parent
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 
 
 class WarehouseBusy(RuntimeError):
@@ -64,9 +64,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 def duckdb_config() -> dict[str, str]:
     """Settings for every connection to the warehouse. DuckDB would otherwise cache up to 80 % of
     the machine's memory; a batch pipeline running beside other work keeps it bounded.
-    LUOSHI_DUCKDB_MEMORY (DuckDB size syntax, default 512MB) is the buffer memory of one connection;
-    larger work spills to DuckDB's temporary directory."""
-    return {"memory_limit": os.environ.get("LUOSHI_DUCKDB_MEMORY", "512MB")}
+    LUOSHI_MEMORY_LIMIT (schemas/settings.py) is the buffer memory of one connection; larger work
+    spills to DuckDB's temporary directory."""
+    return {"memory_limit": settings().memory_limit}
 
 
 def is_lock_error(exc: BaseException) -> bool:
