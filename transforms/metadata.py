@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from schemas.vocabulary import PERIOD_TYPES as VOCABULARY_PERIOD_TYPES
 from transforms.status import annotate_record
 
-PERIOD_TYPES = ("plan", "monthly", "quarterly", "half_year", "year_end")
+PERIOD_TYPES = tuple(VOCABULARY_PERIOD_TYPES)
 
 
 @dataclass

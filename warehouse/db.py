@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from schemas.settings import settings
+from schemas.vocabulary import VOCABULARY_FILE, statuses
 
 WAREHOUSE_DIR = Path(__file__).resolve().parent
 
@@ -32,9 +33,10 @@ def ddl_files() -> list[Path]:
 
 @cache
 def schema_fingerprint() -> str:
-    """sha256 over the names and contents of the schema files, in the order they run."""
+    """sha256 over the names and contents of the schema files, in the order they run, and of the
+    vocabulary that seeds dim_status."""
     h = hashlib.sha256()
-    for path in ddl_files():
+    for path in [*ddl_files(), VOCABULARY_FILE]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -51,6 +53,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         pass  # a new warehouse, or one built before schema_version existed
     for path in ddl_files():
         con.execute(path.read_text(encoding="utf-8"))
+    seed_vocabulary(con)
     con.execute("BEGIN TRANSACTION")
     # derived tables are rebuilt from the facts: their definition may be among the changed files
     from warehouse.loader import run_sql
@@ -59,6 +62,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM schema_version")
     con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [fingerprint])
     con.execute("COMMIT")
+
+
+def seed_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+    """dim_status's rows from schemas/vocabulary.yaml."""
+    rows = [(s.code, s.label_zh, s.label_en, s.sort_order, s.is_final) for s in statuses()]
+    con.executemany(sql("seed_status"), rows)
 
 
 def duckdb_config() -> dict[str, str]:
