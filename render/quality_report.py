@@ -37,7 +37,9 @@ def reviewer_run(con: duckdb.DuckDBPyConnection) -> int | None:
     return row[0] if row else latest_run(con)
 
 
-def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any] | None = None) -> dict[str, Any]:
+def report_data(
+    con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything the HTML report shows, read from the warehouse (read-only)."""
     cfg = quality_config().get("report") or {}
     run_rows = fetch_dicts(con, sql("report_run"), {"run_key": run_key})
@@ -62,7 +64,9 @@ def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any]
         "detailed": detailed,
         "status": status,
         "status_labels": dict(con.execute("SELECT status_code, label_zh FROM dim_status").fetchall()),
-        "quarantine": fetch_dicts(con, sql("report_quarantine"), {"run_key": run_key, "all_reports": all_reports}),
+        "quarantine": fetch_dicts(
+            con, sql("report_quarantine"), {"run_key": run_key, "all_reports": all_reports}
+        ),
         "history": fetch_dicts(con, sql("report_history"), limit),
         "rule_history": fetch_dicts(con, sql("report_rule_history"), limit),
         "config": cfg,
@@ -71,7 +75,11 @@ def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any]
 
 
 def _stream_findings(
-    con: duckdb.DuckDBPyConnection, params: dict[str, Any], reports: list[dict[str, Any]], status: list[dict[str, Any]], cfg: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, Any],
+    reports: list[dict[str, Any]],
+    status: list[dict[str, Any]],
+    cfg: dict[str, Any],
 ) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]], set[int]]:
     """The run's findings, read a chunk at a time in report order: every report's summary is
     computed as its findings pass, and the findings themselves are kept only for the
@@ -84,7 +92,9 @@ def _stream_findings(
     for row in status:
         status_of.setdefault(row["report_key"], []).append(row)
     summaries: dict[int, dict[str, Any]] = {}
-    worst: list[tuple[tuple[int, int, int, int], int, int, list[dict[str, Any]]]] = []  # a max-heap by (severity, key)
+    worst: list[
+        tuple[tuple[int, int, int, int], int, int, list[dict[str, Any]]]
+    ] = []  # a max-heap by (severity, key)
     run_level: list[dict[str, Any]] = []
 
     def close(key: int | None, fs: list[dict[str, Any]]) -> None:
@@ -125,7 +135,10 @@ def _stream_findings(
 
 
 def write_report(
-    warehouse: str | Path, run_key: int | None = None, out: str | Path | None = None, gx: dict[str, Any] | None = None
+    warehouse: str | Path,
+    run_key: int | None = None,
+    out: str | Path | None = None,
+    gx: dict[str, Any] | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Render the report of a run (default: the newest that loaded a report) from the warehouse and
     write it. Read-only."""

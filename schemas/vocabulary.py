@@ -55,4 +55,10 @@ PERIOD_TYPES: list[str] = _codes("period_type")
 
 def check_lists() -> dict[str, list[str]]:
     """The lists a warehouse check may bind, by parameter name ($status_codes …)."""
-    return {"status_codes": STATUS_CODES, "confidences": CONFIDENCES, "unit_types": UNIT_TYPES, "roles": ROLES, "period_types": PERIOD_TYPES}
+    return {
+        "status_codes": STATUS_CODES,
+        "confidences": CONFIDENCES,
+        "unit_types": UNIT_TYPES,
+        "roles": ROLES,
+        "period_types": PERIOD_TYPES,
+    }

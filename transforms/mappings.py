@@ -117,7 +117,9 @@ def _rule_set(patterns: tuple[re.Pattern[str], ...]) -> RuleSet:
 
 LABEL_STOP = re.compile(r"[。，,；;！!？?:：\x00-\x1f]")  # a sentence, a label:value pair, damaged text
 KEYWORD_MAX = 16
-LABEL_NUMBERED = re.compile(r"^\d+[.、．]|\d+[月日号年]?$")  # `14.改扩建…` is a row, `推进情况1-10月` half a header
+LABEL_NUMBERED = re.compile(
+    r"^\d+[.、．]|\d+[月日号年]?$"
+)  # `14.改扩建…` is a row, `推进情况1-10月` half a header
 
 
 @dataclass(frozen=True)

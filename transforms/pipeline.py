@@ -37,7 +37,9 @@ def _row_severity(rule: str) -> str:
     return (cfg.get("row_rules") or {}).get(rule, cfg.get("default_row_severity", "error"))
 
 
-def validate_rows(df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]) -> tuple[set[int], list[Finding]]:
+def validate_rows(
+    df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]
+) -> tuple[set[int], list[Finding]]:
     """Validate a frame lazily; return the positions of rows to quarantine and a finding per failure."""
     bad, cases = _validate_cases(df, model, stage, keys)
     return bad, [f for _, f in cases]
@@ -120,7 +122,9 @@ def _dedupe(rows: list[RawTaskRow]) -> tuple[list[RawTaskRow], list[Finding]]:
     return out, findings
 
 
-def annotate(record: TaskRecord, as_of: date | None, plan_year: int | None, period_type: str | None = None) -> list[Finding]:
+def annotate(
+    record: TaskRecord, as_of: date | None, plan_year: int | None, period_type: str | None = None
+) -> list[Finding]:
     """Meaning: status, quantities and 序时 for one record (see transforms/status.py)."""
     return annotate_record(record, as_of=as_of, plan_year=plan_year, period_type=period_type)
 
@@ -139,7 +143,11 @@ class PendingReport:
 
 
 def parse_report(
-    data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None, period_type: str | None = None
+    data: bytes,
+    name: str = "",
+    as_of: date | None = None,
+    plan_year: int | None = None,
+    period_type: str | None = None,
 ) -> ParsedReport:
     """Parse and normalize one report's bytes. Raises RejectedReport when it is not a task table."""
     pending = prepare_report(data, name, as_of=as_of, plan_year=plan_year, period_type=period_type)
@@ -156,7 +164,11 @@ def require_rows(parsed: ParsedReport, name: str) -> ParsedReport:
 
 
 def prepare_report(
-    data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None, period_type: str | None = None
+    data: bytes,
+    name: str = "",
+    as_of: date | None = None,
+    plan_year: int | None = None,
+    period_type: str | None = None,
 ) -> PendingReport:
     """read → layout → normalize for one report (no pandera yet). Raises RejectedReport."""
     try:
@@ -166,7 +178,9 @@ def prepare_report(
     grid, layout = _best_reading(grids)
     findings = list(grid.findings) + list(layout.findings)
     if not grid.tables or not any(t.header for t in grid.tables) and not layout.rows:
-        raise RejectedReport(f"{name}: not a task table: no header row naming 序号/任务/进展 columns was found")
+        raise RejectedReport(
+            f"{name}: not a task table: no header row naming 序号/任务/进展 columns was found"
+        )
     if not layout.rows:
         headers = "; ".join(" | ".join(t.header or []) for t in grid.tables)
         raise RejectedReport(f"{name}: a table header was found ({headers}) but no task rows under it")
@@ -254,7 +268,9 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
         }
     )
     owners = _owners([len(p.rows) for p in pending])
-    bad, cases = _validate_cases(raw_df, models.RawTaskRow, "raw", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in rows])
+    bad, cases = _validate_cases(
+        raw_df, models.RawTaskRow, "raw", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in rows]
+    )
     raw_findings = _split_cases(cases, owners, len(pending))
     kept: list[list[TaskRecord]] = []
     findings: list[list[Finding]] = []
@@ -283,12 +299,22 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
         }
     )
     owners = _owners([len(lst) for lst in kept])
-    bad, cases = _validate_cases(rec_df, models.TaskRecord, "record", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in records])
+    bad, cases = _validate_cases(
+        rec_df, models.TaskRecord, "record", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in records]
+    )
     rec_findings = _split_cases(cases, owners, len(pending))
     out: list[ParsedReport] = []
     base = 0
     for i, p in enumerate(pending):
         good = [r for j, r in enumerate(kept[i]) if base + j not in bad]
         base += len(kept[i])
-        out.append(ParsedReport(format=p.format, records=good, findings=findings[i] + rec_findings[i], text=p.text, tables=p.tables))
+        out.append(
+            ParsedReport(
+                format=p.format,
+                records=good,
+                findings=findings[i] + rec_findings[i],
+                text=p.text,
+                tables=p.tables,
+            )
+        )
     return out

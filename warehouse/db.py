@@ -82,7 +82,9 @@ def is_lock_error(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
-def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path, read_only: bool = False, wait_seconds: float = 60.0
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. A writer waits (with back-off) while another process holds the lock."""
     path = Path(path)
     if read_only and not path.exists():
