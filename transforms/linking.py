@@ -196,7 +196,7 @@ def match_within_year(
         return [YearMatch(i, None, "new", 0.0) for i in range(len(rows))], []
     at = {(k.table_no, k.seq, k.sub_seq): j for j, k in enumerate(known)}
     # each row's number (table, 序号, sub_seq) and its 序号 as findings name it
-    place = [(r[0], r[1], r[3] if len(r) > 3 else 0) for r in rows]  # type: ignore[misc]
+    place = [(r[0], r[1], r[3] if len(r) > 3 else 0) for r in rows]
     label = [seq_label(p[1], p[2]) for p in place]
     used: set[int] = set()
     # 0. same number, same text (numbers aside): similarity 1, no need to compare with the others.

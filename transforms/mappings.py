@@ -36,11 +36,12 @@ class RuleSet(tuple[re.Pattern[str], ...]):
     (looking one up in any_of's cache hashes every rule's compiled code, a microsecond a call)."""
 
     combined: re.Pattern[str]  # any_of(rules)
+    _tails: dict[int, tuple[re.Pattern[str], dict[int, int]]]  # _tail(start), built on first use
 
     def __new__(cls, patterns: Iterable[re.Pattern[str]]) -> RuleSet:
         self = super().__new__(cls, patterns)
         self.combined = _join(self)
-        self._tails: dict[int, tuple[re.Pattern[str], dict[int, int]]] = {}
+        self._tails = {}
         return self
 
     def first(self, text: str) -> re.Match[str] | None:

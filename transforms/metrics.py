@@ -106,7 +106,7 @@ def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
     """Targets and results paired one to one (best names first); the rest stay unpaired."""
     if not targets or not actuals:  # most tasks: nothing to pair
         return [Pair(t, None) for t in targets] + [Pair(None, a) for a in actuals]
-    cands: list[tuple[float, int, int, int]] = []
+    cands: list[tuple[float, float, int, int, int]] = []
     for i, t in enumerate(targets):
         for j, a in enumerate(actuals):
             if t.base_unit != a.base_unit or _forbidden(t, a):

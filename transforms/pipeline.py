@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 import pandera.errors as pa_errors
+import pandera.pandas as pa
 
 from schemas import models
 from schemas.quality import quality_config
@@ -38,7 +39,7 @@ def _row_severity(rule: str) -> str:
 
 
 def validate_rows(
-    df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]
+    df: pd.DataFrame, model: type[pa.DataFrameModel], stage: str, keys: list[tuple[int, str | None]]
 ) -> tuple[set[int], list[Finding]]:
     """Validate a frame lazily; return the positions of rows to quarantine and a finding per failure."""
     bad, cases = _validate_cases(df, model, stage, keys)
@@ -46,7 +47,7 @@ def validate_rows(
 
 
 def _validate_cases(
-    df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]
+    df: pd.DataFrame, model: type[pa.DataFrameModel], stage: str, keys: list[tuple[int, str | None]]
 ) -> tuple[set[int], list[tuple[int | None, Finding]]]:
     """pandera on a frame (one report's rows or a whole batch's): bad row positions and, in pandera's
     order, (row position or None for a frame-wide failure, finding)."""

@@ -70,7 +70,7 @@ def seed_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(sql("seed_status"), rows)
 
 
-def duckdb_config() -> dict[str, str]:
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """Settings for every connection to the warehouse. DuckDB would otherwise cache up to 80 % of
     the machine's memory; a batch pipeline running beside other work keeps it bounded.
     LUOSHI_MEMORY_LIMIT (schemas/settings.py) is the buffer memory of one connection; larger work

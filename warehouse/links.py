@@ -40,7 +40,7 @@ def write_links(
         {(f.rule, f.severity, f.message, f.mapping_file) for f in findings}, key=lambda r: (r[0], r[2])
     )
     st_link_dq = pd.DataFrame(dq, columns=["rule", "severity", "message", "mapping_file"]).astype("object")
-    before = con.execute("SELECT count(*) FROM task_link").fetchone()[0]
+    before = _link_count(con)
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("st_links", st_links)
@@ -60,5 +60,10 @@ def write_links(
                 con.unregister(name)
             except duckdb.Error:
                 pass
-    after = con.execute("SELECT count(*) FROM task_link").fetchone()[0]
+    after = _link_count(con)
     return {"links_before": before, "links_after": after}
+
+
+def _link_count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM task_link").fetchone()
+    return int(row[0]) if row else 0

@@ -45,7 +45,7 @@ TRADITIONAL_HINT = re.compile(
 
 
 @cache
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
