@@ -15,11 +15,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from schemas.settings import settings
+
 console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
-DEFAULT_WH = Path("data/warehouse.duckdb")
+DEFAULT_WH = settings().warehouse
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
 LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from cli.common import DEFAULT_WH, WarehouseOpt, console, err, overrides_dict
+from schemas.settings import settings
 
 
 def register(app: typer.Typer) -> None:
@@ -26,8 +27,8 @@ def ingest(
     plan_year: Annotated[int | None, typer.Option(help="Plan year, overrides the manifest.")] = None,
     as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD, overrides the manifest.")] = None,
     period_type: Annotated[str | None, typer.Option(help="plan | monthly | quarterly | half_year | year_end.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
-    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
+    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = settings().batch_size,
+    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = settings().workers,
     dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
 ) -> None:
     """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""

@@ -8,16 +8,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import console, err
+from cli.common import DEFAULT_WH, console, err
+from schemas.settings import settings
 
 
 def inbox_cmd(
     inbox_dir: Annotated[Path, typer.Argument(help="Inbox folder (reports, and a sources.yaml naming files or URLs).")],
-    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = DEFAULT_WH,
     manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml in the inbox).")] = None,
     retry_quarantined: Annotated[bool, typer.Option(help="Try files quarantined by an earlier run again.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
-    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
+    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = settings().batch_size,
+    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = settings().workers,
     dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
 ) -> None:
     """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
@@ -53,7 +54,7 @@ def inbox_cmd(
 
 
 def publish_cmd(
-    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="Live DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="Live DuckDB warehouse file.")] = DEFAULT_WH,
     to: Annotated[Path | None, typer.Option(help="Where to publish [default: published/ beside the warehouse].")] = None,
 ) -> None:
     """Publish the read-only copy analysts open (checkpoint, copy, atomic rename)."""

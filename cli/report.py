@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from cli.common import err
+from cli.common import DEFAULT_WH, err
 
 
 def report(
-    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = DEFAULT_WH,
     run: Annotated[int | None, typer.Option("--run", help="Run key (etl_run); default: the newest run that loaded a report.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write (default data/reports/quality-run-N.html).")] = None,
 ) -> None:

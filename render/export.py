@@ -29,7 +29,9 @@ from transforms.mappings import mapping_path
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LABELS_FILE = "schemas/mappings/column_labels.yaml"
 XLSX_MAX_CELL = 32767
-WRAP_AT = 40  # a column with longer text is wrapped at this width (in Latin characters; a Chinese one counts two)
+WRAP_AT = (
+    40  # a column with longer text is wrapped at this width (in Latin characters; a Chinese one counts two)
+)
 MAX_WIDTH = 60
 
 
@@ -135,7 +137,11 @@ def xlsx_bytes(
         ws = wb.create_sheet(title=name[:31])
         names = list(columns[k]) if columns else list(headers)
         status_cols = {j for j, c in enumerate(names, start=1) if c in palette.STATUS_COLUMNS}
-        ratio_cols = {j for j, c in enumerate(names, start=1) if c.endswith(("_share", "_ratio")) or c == "mean_achievement"}
+        ratio_cols = {
+            j
+            for j, c in enumerate(names, start=1)
+            if c.endswith(("_share", "_ratio")) or c == "mean_achievement"
+        }
         widths = [display_width(h) + 2 for h in headers]
         for j, h in enumerate(headers, start=1):
             cell = _set_text_safe(ws.cell(row=1, column=j), h)
@@ -156,7 +162,9 @@ def xlsx_bytes(
                 if j in status_cols and value in tint_of:
                     cell.fill = tint_of[value]
         for j, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(j)].width = min(max(w, 6) + 1, MAX_WIDTH if w > WRAP_AT else WRAP_AT + 1)
+            ws.column_dimensions[get_column_letter(j)].width = min(
+                max(w, 6) + 1, MAX_WIDTH if w > WRAP_AT else WRAP_AT + 1
+            )
         long_cols = [j for j, w in enumerate(widths, start=1) if w > WRAP_AT]
         for row in ws.iter_rows(min_row=2, max_row=n):
             for cell in row:

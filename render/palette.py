@@ -2,22 +2,27 @@
 and the spreadsheet export all take their status colours and their Chinese words from here.
 
 Status colours follow how urgent a status is: 滞后 (behind) red, 未启动 (not started) orange,
-推进中 blue, 持续推进 teal, 已完成 green, 无法判断 grey. The labels are those of dim_status
-(warehouse/ddl/003_seed.sql); a test keeps the two in step.
+推进中 blue, 持续推进 teal, 已完成 green, 无法判断 grey. The codes, their labels and their order
+are those of schemas/vocabulary.yaml (which also seeds dim_status); only the colours are kept here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from schemas.vocabulary import labels, statuses
+
+_COLOURS = {
+    "completed": "#2e7d32",
+    "in_progress": "#1565c0",
+    "ongoing": "#00897b",
+    "behind": "#c62828",
+    "not_started": "#ef6c00",
+    "unknown": "#757575",
+}
 # code → (中文, English, colour), in display order (dim_status.sort_order)
 STATUS: dict[str, tuple[str, str, str]] = {
-    "completed": ("已完成", "completed", "#2e7d32"),
-    "in_progress": ("推进中", "in progress", "#1565c0"),
-    "ongoing": ("持续推进", "ongoing", "#00897b"),
-    "behind": ("滞后", "behind", "#c62828"),
-    "not_started": ("未启动", "not started", "#ef6c00"),
-    "unknown": ("无法判断", "unknown", "#757575"),
+    s.code: (s.label_zh, s.label_en, _COLOURS[s.code]) for s in statuses()
 }
 STATUS_COLORS: dict[str, str] = {code: color for code, (_, _, color) in STATUS.items()}
 STATUS_ZH: dict[str, str] = {code: zh for code, (zh, _, _) in STATUS.items()}
@@ -34,15 +39,30 @@ STATUS_TINTS: dict[str, str] = {
     "unknown": "E0E0E0",
 }
 
-VERDICT_COLORS = {"ok": STATUS_COLORS["completed"], "warn": STATUS_COLORS["not_started"], "fail": STATUS_COLORS["behind"]}
+VERDICT_COLORS = {
+    "ok": STATUS_COLORS["completed"],
+    "warn": STATUS_COLORS["not_started"],
+    "fail": STATUS_COLORS["behind"],
+}
 VERDICT_ZH = {"ok": "通过", "warn": "需注意", "fail": "不通过"}
-SEVERITY_COLORS = {"error": STATUS_COLORS["behind"], "warning": STATUS_COLORS["not_started"], "info": "#546e7a"}
+SEVERITY_COLORS = {
+    "error": STATUS_COLORS["behind"],
+    "warning": STATUS_COLORS["not_started"],
+    "info": "#546e7a",
+}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 OUTCOME_ZH = {"met": "达标", "short": "未达标", "no_actual": "无实际值", "not_comparable": "无法比较"}
-PERIOD_ZH = {"plan": "计划", "monthly": "月报", "quarterly": "季报", "half_year": "半年报", "year_end": "年底"}
+PERIOD_ZH = labels("period_type")
 CONFIDENCE_ZH = {"high": "高", "medium": "中", "low": "低"}
-TRANSITION_ZH = {"improved": "好转", "declined": "变差", "unchanged": "不变", "new": "新增", "dropped": "未再报", "unclear": "无法判断"}
+TRANSITION_ZH = {
+    "improved": "好转",
+    "declined": "变差",
+    "unchanged": "不变",
+    "new": "新增",
+    "dropped": "未再报",
+    "unclear": "无法判断",
+}
 
 # year over year (v_year_over_year.change): code → (中文, English, colour)
 CHANGE: dict[str, tuple[str, str, str]] = {
@@ -57,19 +77,23 @@ CHANGE_ZH = {code: zh for code, (zh, _, _) in CHANGE.items()}
 
 # Columns whose values are codes, and the Chinese word of each code (`luoshi export --labels zh`).
 CODE_VALUES: dict[str, dict[str, str]] = {
-    **{col: STATUS_ZH for col in ("status_code", "last_status", "status_before", "status_after", "from_status", "to_status")},
+    **{
+        col: STATUS_ZH
+        for col in ("status_code", "last_status", "status_before", "status_after", "from_status", "to_status")
+    },
     "outcome": OUTCOME_ZH,
     "period_type": PERIOD_ZH,
     "status_confidence": CONFIDENCE_ZH,
     "transition": TRANSITION_ZH,
     # v_year_over_year's change, and v_responsibility_history's (what changed hands)
-    "change": CHANGE_ZH | {"leader": "责任领导变更", "lead_unit": "牵头单位变更", "leader+lead_unit": "领导和牵头单位变更"},
+    "change": CHANGE_ZH
+    | {"leader": "责任领导变更", "lead_unit": "牵头单位变更", "leader+lead_unit": "领导和牵头单位变更"},
     "verdict": VERDICT_ZH,
     "severity": SEVERITY_ZH,
     "link_type": {"continues": "延续", "merge": "合并", "split": "拆分"},
     "method": {"ngram": "文本相似", "crosswalk": "人工对照"},
     "decision": {"accepted": "已确认", "pending": "待审核", "rejected": "已否决"},
-    "unit_type": {"department": "部门", "township": "乡镇", "collective": "集体", "enterprise": "企业", "other": "其他"},
+    "unit_type": labels("unit_type"),
     "due_basis": {"deadline": "完成时限", "plan_year_end": "计划年底"},
     "comparator": {"at_least": "不低于", "at_most": "不超过", "range": "区间"},
 }

@@ -18,11 +18,31 @@ SEVERITY_COLORS = palette.SEVERITY_COLORS
 
 # Finding categories in the order a reviewer acts on them: (key, title, what to do).
 CATEGORIES: list[tuple[str, str, str]] = [
-    ("quarantined", "隔离的行（未加载）Rows quarantined (not loaded)", "Fix the source row or the reader; the rest of the report was loaded."),
-    ("mapping", "未知表头和单位 Unknown headers and units", "Add the name to the mapping file shown, then re-ingest the report."),
-    ("suspicious", "可疑数值 Suspicious values", "Check the figure against the source; fix the source or the phrase/unit rules."),
-    ("metadata", "推断的元数据 Inferred metadata", "Confirm the value, or add the report to the manifest (sources.yaml)."),
-    ("checks", "仓库检查与 Great Expectations · Warehouse checks and Great Expectations", "A failed invariant or expectation over the loaded tables."),
+    (
+        "quarantined",
+        "隔离的行（未加载）Rows quarantined (not loaded)",
+        "Fix the source row or the reader; the rest of the report was loaded.",
+    ),
+    (
+        "mapping",
+        "未知表头和单位 Unknown headers and units",
+        "Add the name to the mapping file shown, then re-ingest the report.",
+    ),
+    (
+        "suspicious",
+        "可疑数值 Suspicious values",
+        "Check the figure against the source; fix the source or the phrase/unit rules.",
+    ),
+    (
+        "metadata",
+        "推断的元数据 Inferred metadata",
+        "Confirm the value, or add the report to the manifest (sources.yaml).",
+    ),
+    (
+        "checks",
+        "仓库检查与 Great Expectations · Warehouse checks and Great Expectations",
+        "A failed invariant or expectation over the loaded tables.",
+    ),
     ("repairs", "自动修复 Repairs made", "Done automatically; skim them to confirm the repair was right."),
     ("other", "其他发现 Other findings", "Reader and layout notes."),
 ]
@@ -55,11 +75,19 @@ def classify(finding: dict[str, Any]) -> str:
     return "other"
 
 
-def report_summary(report: dict[str, Any], findings: list[dict[str, Any]], status: list[dict[str, Any]], cfg: dict[str, Any]) -> dict[str, Any]:
+def report_summary(
+    report: dict[str, Any], findings: list[dict[str, Any]], status: list[dict[str, Any]], cfg: dict[str, Any]
+) -> dict[str, Any]:
     """Counts and a verdict (ok | warn | fail) for one report, with the thresholds of schemas/quality.yaml."""
     by_sev = Counter(f["severity"] for f in findings)
     by_cat = Counter(classify(f) for f in findings)
-    quarantined_rows = len({(f.get("table_no"), f.get("seq")) for f in findings if classify(f) == "quarantined" and f.get("seq") is not None})
+    quarantined_rows = len(
+        {
+            (f.get("table_no"), f.get("seq"))
+            for f in findings
+            if classify(f) == "quarantined" and f.get("seq") is not None
+        }
+    )
     tasks = int(report.get("task_count") or 0)
     total_rows = tasks + quarantined_rows
     q_share = quarantined_rows / total_rows if total_rows else 0.0
@@ -70,7 +98,9 @@ def report_summary(report: dict[str, Any], findings: list[dict[str, Any]], statu
     verdict = "ok"
     if q_share > float(cfg.get("quarantined_share_fail", 0.05)):
         verdict = "fail"
-        reasons.append(f"{q_share:.1%} of rows quarantined (limit {float(cfg.get('quarantined_share_fail', 0.05)):.0%})")
+        reasons.append(
+            f"{q_share:.1%} of rows quarantined (limit {float(cfg.get('quarantined_share_fail', 0.05)):.0%})"
+        )
     elif quarantined_rows:
         verdict = "warn"
         reasons.append(f"{quarantined_rows} row(s) quarantined")
@@ -79,10 +109,14 @@ def report_summary(report: dict[str, Any], findings: list[dict[str, Any]], statu
         reasons.append(f"{by_sev['error']} error-level finding(s)")
     if warn_rate > float(cfg.get("warnings_per_100_tasks_warn", 5)):
         verdict = "warn" if verdict == "ok" else verdict
-        reasons.append(f"{warn_rate:.1f} warnings per 100 tasks (limit {cfg.get('warnings_per_100_tasks_warn', 5)})")
+        reasons.append(
+            f"{warn_rate:.1f} warnings per 100 tasks (limit {cfg.get('warnings_per_100_tasks_warn', 5)})"
+        )
     if unknown_share > float(cfg.get("unknown_status_share_warn", 0.5)):
         verdict = "warn" if verdict == "ok" else verdict
-        reasons.append(f"{unknown_share:.0%} of tasks have status unknown (limit {float(cfg.get('unknown_status_share_warn', 0.5)):.0%})")
+        reasons.append(
+            f"{unknown_share:.0%} of tasks have status unknown (limit {float(cfg.get('unknown_status_share_warn', 0.5)):.0%})"
+        )
     return {
         "errors": by_sev.get("error", 0),
         "warnings": by_sev.get("warning", 0),
@@ -102,7 +136,12 @@ VERDICT_RANK = {"fail": 0, "warn": 1, "ok": 2}
 def severity_order(summary: dict[str, Any]) -> tuple[int, int, int, int]:
     """Sort key putting the reports a reviewer should open first first: fail, then warn, then by
     quarantined rows, errors and warnings (pure)."""
-    return (VERDICT_RANK.get(summary["verdict"], 3), -summary["quarantined_rows"], -summary["errors"], -summary["warnings"])
+    return (
+        VERDICT_RANK.get(summary["verdict"], 3),
+        -summary["quarantined_rows"],
+        -summary["errors"],
+        -summary["warnings"],
+    )
 
 
 def build_summary(data: dict[str, Any]) -> dict[str, Any]:
@@ -130,8 +169,15 @@ def build_summary(data: dict[str, Any]) -> dict[str, Any]:
         k = r["report_key"]
         fs = per_report.get(k, [])
         summary = known.get(k) or report_summary(r, fs, status.get(k, []), cfg)
-        reports.append({"report": r, "findings": fs, "status": status.get(k, []), "summary": summary,
-                        "detailed": detailed is None or k in detailed})
+        reports.append(
+            {
+                "report": r,
+                "findings": fs,
+                "status": status.get(k, []),
+                "summary": summary,
+                "detailed": detailed is None or k in detailed,
+            }
+        )
     return {"reports": reports, "run_level": run_level}
 
 
@@ -155,8 +201,10 @@ def render_markdown(data: dict[str, Any], report_path: str | None = None) -> str
     lines = [f"## luoshi data quality, run {cell(run.get('run_key'))}: {cell(run.get('outcome'))}", ""]
     if report_path:
         lines += [f"HTML report: `{cell(report_path)}`", ""]
-    lines += ["| report | as of | tasks | verdict | errors | warnings | repairs | quarantined rows | unknown headers/units | suspicious | inferred |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "| report | as of | tasks | verdict | errors | warnings | repairs | quarantined rows | unknown headers/units | suspicious | inferred |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     shown = listed_reports(s)
     for rep in shown:
         r, m = rep["report"], rep["summary"]
@@ -170,8 +218,11 @@ def render_markdown(data: dict[str, Any], report_path: str | None = None) -> str
         lines.append("| (no report loaded in this run) | | | | | | | | | | |")
     if len(shown) < len(s["reports"]):
         verdicts = Counter(rep["summary"]["verdict"] for rep in s["reports"])
-        lines += ["", f"The {len(shown)} most serious of {len(s['reports'])} reports are listed (ok / warn / fail over all: "
-                  f"{verdicts.get('ok', 0)} / {verdicts.get('warn', 0)} / {verdicts.get('fail', 0)}); every report is in the HTML report's table."]
+        lines += [
+            "",
+            f"The {len(shown)} most serious of {len(s['reports'])} reports are listed (ok / warn / fail over all: "
+            f"{verdicts.get('ok', 0)} / {verdicts.get('warn', 0)} / {verdicts.get('fail', 0)}); every report is in the HTML report's table.",
+        ]
     q = data.get("quarantine") or []
     lines += ["", f"Rejected files: {len(q)}"]
     lines += [f"- {cell(x.get('source_file'))}: {cell(x.get('reason'))}" for x in q]
@@ -183,9 +234,20 @@ def render_markdown(data: dict[str, Any], report_path: str | None = None) -> str
 
 # ---------------------------------------------------------------------------------------------- charts
 
-def _svg_text(x: float, y: float, text: Any, size: int = 12, anchor: str = "start", fill: str = "#222", weight: str = "normal") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
-            f'font-weight="{weight}">{esc(text)}</text>')
+
+def _svg_text(
+    x: float,
+    y: float,
+    text: Any,
+    size: int = 12,
+    anchor: str = "start",
+    fill: str = "#222",
+    weight: str = "normal",
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
+        f'font-weight="{weight}">{esc(text)}</text>'
+    )
 
 
 def status_chart(reports: list[dict[str, Any]], labels: dict[str, str]) -> str:
@@ -196,17 +258,28 @@ def status_chart(reports: list[dict[str, Any]], labels: dict[str, str]) -> str:
     left, width, bar_h, gap = 300, 760, 22, 10
     height = 10 + len(reports) * (bar_h + gap)
     legend = "".join(
-        f'<span class="chip"><i style="background:{STATUS_COLORS[c]}"></i>{esc(labels.get(c, c))} {esc(c)}</span>' for c in codes
+        f'<span class="chip"><i style="background:{STATUS_COLORS[c]}"></i>{esc(labels.get(c, c))} {esc(c)}</span>'
+        for c in codes
     )
-    parts = [f'<div class="legend status-legend">图例 Legend: {legend}</div><div class="scroll">',
-             f'<svg class="chart" role="img" aria-label="status distribution per report" width="{left + width + 40}" '
-             f'height="{height}" viewBox="0 0 {left + width + 40} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<div class="legend status-legend">图例 Legend: {legend}</div><div class="scroll">',
+        f'<svg class="chart" role="img" aria-label="status distribution per report" width="{left + width + 40}" '
+        f'height="{height}" viewBox="0 0 {left + width + 40} {height}" xmlns="http://www.w3.org/2000/svg">',
+    ]
     for i, rep in enumerate(reports):
         r = rep["report"]
         y = 6 + i * (bar_h + gap)
         counts = {s["status_code"]: int(s["tasks"]) for s in rep["status"]}
         total = sum(counts.values())
-        parts.append(_svg_text(left - 8, y + bar_h * 0.7, f"{r.get('county') or ''} {r.get('as_of_date') or ''} (#{r.get('report_key')})", 12, "end"))
+        parts.append(
+            _svg_text(
+                left - 8,
+                y + bar_h * 0.7,
+                f"{r.get('county') or ''} {r.get('as_of_date') or ''} (#{r.get('report_key')})",
+                12,
+                "end",
+            )
+        )
         parts.append(f'<rect x="{left}" y="{y}" width="{width}" height="{bar_h}" fill="#f0f0f0"/>')
         x = float(left)
         for code in codes:
@@ -214,8 +287,10 @@ def status_chart(reports: list[dict[str, Any]], labels: dict[str, str]) -> str:
             if not n or not total:
                 continue
             w = width * n / total
-            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{STATUS_COLORS[code]}">'
-                         f'<title>{esc(labels.get(code, code))} {esc(code)}: {n}</title></rect>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{STATUS_COLORS[code]}">'
+                f"<title>{esc(labels.get(code, code))} {esc(code)}: {n}</title></rect>"
+            )
             if w > 28:
                 parts.append(_svg_text(x + w / 2, y + bar_h * 0.7, n, 11, "middle", "#fff", "bold"))
             x += w
@@ -238,11 +313,15 @@ def rule_history_chart(rule_history: list[dict[str, Any]], runs: list[int]) -> s
     width = left + col_w * len(runs) + 10
     height = 30 + row_h * len(order) + 10
     colors = {3: SEVERITY_COLORS["error"], 2: SEVERITY_COLORS["warning"], 1: SEVERITY_COLORS["info"]}
-    legend = "".join(f'<span class="chip"><i style="background:{SEVERITY_COLORS[k]}"></i>{esc(palette.SEVERITY_ZH[k])} {esc(k)}</span>'
-                     for k in ("error", "warning", "info"))
-    parts = [f'<div class="legend severity-legend">图例 Legend: {legend}</div><div class="scroll">',
-             f'<svg class="chart" role="img" aria-label="findings per rule across runs" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+    legend = "".join(
+        f'<span class="chip"><i style="background:{SEVERITY_COLORS[k]}"></i>{esc(palette.SEVERITY_ZH[k])} {esc(k)}</span>'
+        for k in ("error", "warning", "info")
+    )
+    parts = [
+        f'<div class="legend severity-legend">图例 Legend: {legend}</div><div class="scroll">',
+        f'<svg class="chart" role="img" aria-label="findings per rule across runs" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+    ]
     for j, run in enumerate(runs):
         parts.append(_svg_text(left + j * col_w + col_w / 2, 16, f"run {run}", 11, "middle", weight="bold"))
     for i, rule in enumerate(order):
@@ -256,8 +335,10 @@ def rule_history_chart(rule_history: list[dict[str, Any]], runs: list[int]) -> s
             x = left + j * col_w + 4
             if n:
                 w = max(2.0, (col_w - 30) * n / peak)
-                parts.append(f'<rect x="{x}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{colors[sev[rule]]}" opacity="0.8">'
-                             f'<title>{esc(rule)}, run {run}: {n}</title></rect>')
+                parts.append(
+                    f'<rect x="{x}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{colors[sev[rule]]}" opacity="0.8">'
+                    f"<title>{esc(rule)}, run {run}: {n}</title></rect>"
+                )
                 parts.append(_svg_text(x + w + 3, y + 14, n, 10))
             else:
                 parts.append(_svg_text(x, y + 14, "·", 10, fill="#bbb"))
@@ -293,7 +374,9 @@ body{{margin:12px auto;padding:0 10px}}h1{{font-size:20px}}h2{{font-size:17px}}
 """
 
 
-def _table(columns: list[tuple[str, str]], rows: list[dict[str, Any]], numeric: set[str] | None = None) -> str:
+def _table(
+    columns: list[tuple[str, str]], rows: list[dict[str, Any]], numeric: set[str] | None = None
+) -> str:
     numeric = numeric or set()
     head = "".join(f'<th class="{"n" if k in numeric else ""}">{esc(label)}</th>' for k, label in columns)
     body = []
@@ -313,7 +396,11 @@ def verdict_badge(verdict: str) -> str:
 
 def _kpis(kpis: list[tuple[str, Any]]) -> str:
     """Key figures as cards: the figure, then its label (Chinese, English)."""
-    return '<div class="kpis">' + "".join(f'<div class="kpi"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for k, v in kpis) + "</div>"
+    return (
+        '<div class="kpis">'
+        + "".join(f'<div class="kpi"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for k, v in kpis)
+        + "</div>"
+    )
 
 
 def _lines(f: dict[str, Any]) -> str:
@@ -323,26 +410,39 @@ def _lines(f: dict[str, Any]) -> str:
     return str(a) if b in (None, a) else f"{a}-{b}"
 
 
-FINDING_COLUMNS = [("where", "table / 序号"), ("lines", "lines"), ("severity", "severity"), ("message", "message")]
+FINDING_COLUMNS = [
+    ("where", "table / 序号"),
+    ("lines", "lines"),
+    ("severity", "severity"),
+    ("message", "message"),
+]
 
 
-def _findings_block(findings: list[dict[str, Any]], limit: int, with_mapping: bool = False, open_max: int = 1000) -> str:
+def _findings_block(
+    findings: list[dict[str, Any]], limit: int, with_mapping: bool = False, open_max: int = 1000
+) -> str:
     """Findings grouped by rule: a count per rule and up to `limit` example rows."""
     by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in findings:
         by_rule[f["rule"]].append(f)
     out = []
-    for rule in sorted(by_rule, key=lambda r: (min(SEVERITY_ORDER.get(f["severity"], 3) for f in by_rule[r]), r)):
+    for rule in sorted(
+        by_rule, key=lambda r: (min(SEVERITY_ORDER.get(f["severity"], 3) for f in by_rule[r]), r)
+    ):
         rows = by_rule[rule]
         shown = [
-            {**f, "where": (f"table {f['table_no']}" if f.get("table_no") is not None else "")
-             + (f" / {f['seq']}" if f.get("seq") not in (None, "") else ""), "lines": _lines(f)}
+            {
+                **f,
+                "where": (f"table {f['table_no']}" if f.get("table_no") is not None else "")
+                + (f" / {f['seq']}" if f.get("seq") not in (None, "") else ""),
+                "lines": _lines(f),
+            }
             for f in rows[:limit]
         ]
         cols = FINDING_COLUMNS + ([("mapping_file", "file to edit")] if with_mapping else [])
         more = f'<p class="muted">… and {len(rows) - limit} more</p>' if len(rows) > limit else ""
         out.append(
-            f'<details{" open" if len(rows) <= open_max else ""}><summary><code>{esc(rule)}</code>: <b>{len(rows)}</b></summary>{_table(cols, shown)}{more}</details>'
+            f"<details{' open' if len(rows) <= open_max else ''}><summary><code>{esc(rule)}</code>: <b>{len(rows)}</b></summary>{_table(cols, shown)}{more}</details>"
         )
     return "".join(out)
 
@@ -353,7 +453,9 @@ def _mapping_block(findings: list[dict[str, Any]], limit: int) -> str:
         by_file[f.get("mapping_file") or "(no mapping file)"].append(f)
     out = []
     for path in sorted(by_file):
-        out.append(f'<p class="hint">Edit <code>{esc(path)}</code> ({len(by_file[path])} finding(s)), then re-ingest.</p>')
+        out.append(
+            f'<p class="hint">Edit <code>{esc(path)}</code> ({len(by_file[path])} finding(s)), then re-ingest.</p>'
+        )
         out.append(_findings_block(by_file[path], limit))
     return "".join(out)
 
@@ -363,22 +465,31 @@ def _report_section(rep: dict[str, Any], limit: int, labels: dict[str, str]) -> 
     by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in rep["findings"]:
         by_cat[classify(f)].append(f)
-    status = ", ".join(f"{labels.get(s['status_code'], s['status_code'])} {s['tasks']}" for s in rep["status"] if s["tasks"])
+    status = ", ".join(
+        f"{labels.get(s['status_code'], s['status_code'])} {s['tasks']}" for s in rep["status"] if s["tasks"]
+    )
     kpis = [
-        ("已加载任务 tasks loaded", r.get("task_count")), ("进度行 progress rows", r.get("progress_rows")), ("指标 metrics", r.get("metric_rows")),
-        ("单位关联 unit links", r.get("unit_links")), ("领导关联 leader links", r.get("leader_links")), ("小节 sections", r.get("sections")),
-        ("隔离行 quarantined rows", m["quarantined_rows"]), ("错误 errors", m["errors"]), ("警告 warnings", m["warnings"]), ("提示 info", m["infos"]),
+        ("已加载任务 tasks loaded", r.get("task_count")),
+        ("进度行 progress rows", r.get("progress_rows")),
+        ("指标 metrics", r.get("metric_rows")),
+        ("单位关联 unit links", r.get("unit_links")),
+        ("领导关联 leader links", r.get("leader_links")),
+        ("小节 sections", r.get("sections")),
+        ("隔离行 quarantined rows", m["quarantined_rows"]),
+        ("错误 errors", m["errors"]),
+        ("警告 warnings", m["warnings"]),
+        ("提示 info", m["infos"]),
     ]
     parts = [
         f'<section class="report" id="report-{esc(r.get("report_key"))}">',
-        f'<h2>{esc(r.get("county"))} {esc(r.get("plan_year"))}年 · 截至 as of {esc(r.get("as_of_date"))} · '
-        f'{esc(palette.PERIOD_ZH.get(r.get("period_type"), r.get("period_type")))} {esc(r.get("period_type"))} {verdict_badge(m["verdict"])}</h2>',
+        f"<h2>{esc(r.get('county'))} {esc(r.get('plan_year'))}年 · 截至 as of {esc(r.get('as_of_date'))} · "
+        f"{esc(palette.PERIOD_ZH.get(r.get('period_type'), r.get('period_type')))} {esc(r.get('period_type'))} {verdict_badge(m['verdict'])}</h2>",
         f'<p>{esc(r.get("title") or "")}<br><span class="muted">file {esc(r.get("file_name"))} · report #{esc(r.get("report_key"))} · '
-        f'format {esc(r.get("format"))} · metadata from {esc(r.get("metadata_source"))} · sha256 {esc(str(r.get("sha256") or "")[:12])}… · '
-        f'source {esc(r.get("source_uri"))}</span></p>',
+        f"format {esc(r.get('format'))} · metadata from {esc(r.get('metadata_source'))} · sha256 {esc(str(r.get('sha256') or '')[:12])}… · "
+        f"source {esc(r.get('source_uri'))}</span></p>",
     ]
     if m["reasons"]:
-        parts.append("<p class=\"hint\">" + "; ".join(esc(x) for x in m["reasons"]) + "</p>")
+        parts.append('<p class="hint">' + "; ".join(esc(x) for x in m["reasons"]) + "</p>")
     parts.append(_kpis(kpis))
     parts.append(f"<p>状态 Status: {esc(status) or '<span class=muted>none</span>'}</p>")
     for key, title, todo in CATEGORIES:
@@ -397,30 +508,47 @@ def _report_section(rep: dict[str, Any], limit: int, labels: dict[str, str]) -> 
 
 
 OVERVIEW_COLUMNS = [  # (key, header, numeric)
-    ("report", "报告 report", False), ("file", "文件 file", False), ("tasks", "任务 tasks", True), ("verdict", "结论 verdict", False),
-    ("errors", "错误 errors", True), ("warnings", "警告 warnings", True), ("repairs", "修复 repairs", True),
-    ("quarantined", "隔离行 quarantined rows", True), ("mapping", "未知表头/单位 unknown headers / units", True),
-    ("suspicious", "可疑数值 suspicious values", True), ("inferred", "推断元数据 inferred metadata", True),
+    ("report", "报告 report", False),
+    ("file", "文件 file", False),
+    ("tasks", "任务 tasks", True),
+    ("verdict", "结论 verdict", False),
+    ("errors", "错误 errors", True),
+    ("warnings", "警告 warnings", True),
+    ("repairs", "修复 repairs", True),
+    ("quarantined", "隔离行 quarantined rows", True),
+    ("mapping", "未知表头/单位 unknown headers / units", True),
+    ("suspicious", "可疑数值 suspicious values", True),
+    ("inferred", "推断元数据 inferred metadata", True),
 ]
 
 
 def overview_table(reports: list[dict[str, Any]]) -> str:
     """One row per report (data-report = its key; every count cell names its column in data-col)."""
-    head = "".join(f'<th class="{"n" if num else ""}">{esc(label)}</th>' for _, label, num in OVERVIEW_COLUMNS)
+    head = "".join(
+        f'<th class="{"n" if num else ""}">{esc(label)}</th>' for _, label, num in OVERVIEW_COLUMNS
+    )
     body = []
     for rep in reports:
         r, m = rep["report"], rep["summary"]
         c = m["categories"]
         values = {
-            "report": f"{r.get('county') or ''} {r.get('plan_year') or ''} · {r.get('as_of_date') or ''}", "file": r.get("file_name"),
-            "tasks": r.get("task_count"), "errors": m["errors"], "warnings": m["warnings"],
-            "repairs": c.get("repairs", 0), "quarantined": m["quarantined_rows"], "mapping": c.get("mapping", 0),
-            "suspicious": c.get("suspicious", 0), "inferred": c.get("metadata", 0),
+            "report": f"{r.get('county') or ''} {r.get('plan_year') or ''} · {r.get('as_of_date') or ''}",
+            "file": r.get("file_name"),
+            "tasks": r.get("task_count"),
+            "errors": m["errors"],
+            "warnings": m["warnings"],
+            "repairs": c.get("repairs", 0),
+            "quarantined": m["quarantined_rows"],
+            "mapping": c.get("mapping", 0),
+            "suspicious": c.get("suspicious", 0),
+            "inferred": c.get("metadata", 0),
         }
         cells = []
         for key, _, num in OVERVIEW_COLUMNS:
             if key == "verdict":
-                cells.append(f'<td data-col="verdict" data-verdict="{esc(m["verdict"])}">{verdict_badge(m["verdict"])}</td>')
+                cells.append(
+                    f'<td data-col="verdict" data-verdict="{esc(m["verdict"])}">{verdict_badge(m["verdict"])}</td>'
+                )
             else:
                 cells.append(f'<td class="{"n" if num else ""}" data-col="{key}">{esc(values[key])}</td>')
         body.append(f'<tr data-report="{esc(r.get("report_key"))}">{"".join(cells)}</tr>')
@@ -446,39 +574,59 @@ def render_report(data: dict[str, Any]) -> str:
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
         f'<p class="muted">生成于 generated {esc(generated.isoformat(timespec="seconds") if isinstance(generated, datetime | date) else generated)} '
-        f'from the warehouse · 流程 flow {esc(run.get("flow_name"))} · 开始 started {esc(run.get("started_at"))} · 结果 outcome '
-        f'<b>{esc(run.get("outcome"))}</b></p>',
+        f"from the warehouse · 流程 flow {esc(run.get('flow_name'))} · 开始 started {esc(run.get('started_at'))} · 结果 outcome "
+        f"<b>{esc(run.get('outcome'))}</b></p>",
     ]
     if data.get("all_reports"):
-        p.append('<p class="hint">本次运行未加载报告，列出仓库中的全部报告。This run loaded no report: every report in the warehouse is listed.</p>')
+        p.append(
+            '<p class="hint">本次运行未加载报告，列出仓库中的全部报告。This run loaded no report: every report in the warehouse is listed.</p>'
+        )
     kpis = [
-        ("读取文件 files seen", run.get("files_seen")), ("加载报告 reports loaded", run.get("reports_loaded")),
-        ("跳过（内容相同）skipped (same content)", run.get("reports_skipped")), ("拒收文件 files rejected", len(data.get("quarantine") or [])),
+        ("读取文件 files seen", run.get("files_seen")),
+        ("加载报告 reports loaded", run.get("reports_loaded")),
+        ("跳过（内容相同）skipped (same content)", run.get("reports_skipped")),
+        ("拒收文件 files rejected", len(data.get("quarantine") or [])),
         ("加载任务 tasks loaded", run.get("tasks_loaded")),
-        ("通过 / 需注意 / 不通过 ok / warn / fail", f"{verdicts.get('ok', 0)} / {verdicts.get('warn', 0)} / {verdicts.get('fail', 0)}"),
+        (
+            "通过 / 需注意 / 不通过 ok / warn / fail",
+            f"{verdicts.get('ok', 0)} / {verdicts.get('warn', 0)} / {verdicts.get('fail', 0)}",
+        ),
         ("秒 seconds", run.get("seconds")),
     ]
     p.append(_kpis(kpis))
     # overview
-    p.append("<h2>报告一览 Reports in this run</h2>" if not data.get("all_reports") else "<h2>报告一览 Reports in the warehouse</h2>")
+    p.append(
+        "<h2>报告一览 Reports in this run</h2>"
+        if not data.get("all_reports")
+        else "<h2>报告一览 Reports in the warehouse</h2>"
+    )
     if s["reports"]:
         p.append(overview_table(s["reports"]))
     else:
         p.append('<p class="muted">本次运行未加载报告。No report was loaded in this run.</p>')
     listed = listed_reports(s)
     if len(listed) < len(s["reports"]):
-        p.append(f'<p class="hint">{len(s["reports"])} reports: each is counted in the table above; the findings and the status '
-                 f'chart below are those of the {len(listed)} most serious (fail, then warn, then most quarantined rows, errors '
-                 f'and warnings; <code>report.reports_detailed</code> in <code>schemas/quality.yaml</code>). The others\' findings '
-                 f'are in the warehouse: <code>luoshi sql "SELECT * FROM dq_issue WHERE report_key = …"</code>.</p>')
+        p.append(
+            f'<p class="hint">{len(s["reports"])} reports: each is counted in the table above; the findings and the status '
+            f"chart below are those of the {len(listed)} most serious (fail, then warn, then most quarantined rows, errors "
+            f"and warnings; <code>report.reports_detailed</code> in <code>schemas/quality.yaml</code>). The others' findings "
+            f'are in the warehouse: <code>luoshi sql "SELECT * FROM dq_issue WHERE report_key = …"</code>.</p>'
+        )
     p.append("<h3>各报告状态分布 Status distribution per report</h3>")
     p.append(status_chart(listed, labels))
     # rejected files
     q = data.get("quarantine") or []
     p.append(f"<h2>拒收文件 Rejected files ({len(q)})</h2>")
     if q:
-        p.append('<p class="muted">Nothing of these files was loaded. Fix the file or the reader, or add it to the manifest, and ingest it again.</p>')
-        p.append(_table([("source_file", "file"), ("reason", "reason"), ("sha256", "sha256"), ("created_at", "when")], q))
+        p.append(
+            '<p class="muted">Nothing of these files was loaded. Fix the file or the reader, or add it to the manifest, and ingest it again.</p>'
+        )
+        p.append(
+            _table(
+                [("source_file", "file"), ("reason", "reason"), ("sha256", "sha256"), ("created_at", "when")],
+                q,
+            )
+        )
     else:
         p.append('<p class="muted">None.</p>')
     # per report
@@ -488,30 +636,67 @@ def render_report(data: dict[str, Any]) -> str:
     p.append(f"<h2>仓库检查与 Great Expectations · Warehouse checks ({len(s['run_level'])})</h2>")
     gx = data.get("gx") or {}
     if gx.get("skipped"):
-        p.append('<p class="muted">Not re-run: this run loaded no report, so the warehouse is as the last checks found it.</p>')
+        p.append(
+            '<p class="muted">Not re-run: this run loaded no report, so the warehouse is as the last checks found it.</p>'
+        )
     elif "evaluated" in gx:
-        p.append(f'<p>Great Expectations: {esc(gx.get("suites", 0))} suite(s), {esc(gx.get("evaluated", 0))} expectations evaluated, '
-                 f'{esc(gx.get("failed", 0))} failed. Data Docs: <code>{esc(gx.get("docs_path"))}</code></p>')
+        p.append(
+            f"<p>Great Expectations: {esc(gx.get('suites', 0))} suite(s), {esc(gx.get('evaluated', 0))} expectations evaluated, "
+            f"{esc(gx.get('failed', 0))} failed. Data Docs: <code>{esc(gx.get('docs_path'))}</code></p>"
+        )
     elif gx.get("docs_path"):
-        p.append(f'<p>Great Expectations failures are listed below as <code>gx.*</code> findings. '
-                 f'Data Docs: <code>{esc(gx["docs_path"])}</code></p>')
+        p.append(
+            f"<p>Great Expectations failures are listed below as <code>gx.*</code> findings. "
+            f"Data Docs: <code>{esc(gx['docs_path'])}</code></p>"
+        )
     if s["run_level"]:
         p.append(_findings_block(s["run_level"], limit, with_mapping=True))
     else:
-        p.append('<p class="muted">Every warehouse check returned zero rows and every expectation passed.</p>')
+        p.append(
+            '<p class="muted">Every warehouse check returned zero rows and every expectation passed.</p>'
+        )
     # history
     p.append("<h2>历次运行 History across runs</h2>")
-    p.append('<p class="muted">Findings recorded per run (a report replaced by a newer version keeps only its newest findings).</p>')
+    p.append(
+        '<p class="muted">Findings recorded per run (a report replaced by a newer version keeps only its newest findings).</p>'
+    )
     if history:
-        p.append(_table([("run_key", "run"), ("started_at", "started"), ("outcome", "outcome"), ("files_seen", "files"),
-                         ("reports_loaded", "loaded"), ("reports_skipped", "skipped"), ("reports_failed", "failed"),
-                         ("files_rejected", "rejected files"), ("tasks_loaded", "tasks"), ("errors", "errors"),
-                         ("warnings", "warnings"), ("infos", "info")], history,
-                        {"run_key", "files_seen", "reports_loaded", "reports_skipped", "reports_failed", "files_rejected",
-                         "tasks_loaded", "errors", "warnings", "infos"}))
+        p.append(
+            _table(
+                [
+                    ("run_key", "run"),
+                    ("started_at", "started"),
+                    ("outcome", "outcome"),
+                    ("files_seen", "files"),
+                    ("reports_loaded", "loaded"),
+                    ("reports_skipped", "skipped"),
+                    ("reports_failed", "failed"),
+                    ("files_rejected", "rejected files"),
+                    ("tasks_loaded", "tasks"),
+                    ("errors", "errors"),
+                    ("warnings", "warnings"),
+                    ("infos", "info"),
+                ],
+                history,
+                {
+                    "run_key",
+                    "files_seen",
+                    "reports_loaded",
+                    "reports_skipped",
+                    "reports_failed",
+                    "files_rejected",
+                    "tasks_loaded",
+                    "errors",
+                    "warnings",
+                    "infos",
+                },
+            )
+        )
     p.append("<h3>各规则历次发现 Findings per rule across runs</h3>")
     p.append(rule_history_chart(data.get("rule_history") or [], runs))
-    p.append('<p class="muted">Thresholds and severities: <code>schemas/quality.yaml</code>. Mapping files: '
-             '<code>schemas/mappings/</code>. Regenerate: <code>luoshi report</code>.</p>')
+    p.append(
+        '<p class="muted">Thresholds and severities: <code>schemas/quality.yaml</code>. Mapping files: '
+        "<code>schemas/mappings/</code>. Regenerate: <code>luoshi report</code>.</p>"
+    )
     p.append("</body></html>")
     return "\n".join(p)

@@ -7,23 +7,14 @@ from __future__ import annotations
 
 import heapq
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
 from render.quality_html import render_report, report_summary, severity_order
+from schemas.quality import quality_config
 from warehouse.db import connect, fetch_dicts, sql
-
-ROOT = Path(__file__).resolve().parent.parent
-QUALITY_CONFIG = ROOT / "schemas" / "quality.yaml"
-
-
-@cache
-def quality_config() -> dict[str, Any]:
-    return yaml.safe_load(QUALITY_CONFIG.read_text(encoding="utf-8")) or {}
 
 
 def data_dir(warehouse: str | Path) -> Path:
@@ -46,7 +37,9 @@ def reviewer_run(con: duckdb.DuckDBPyConnection) -> int | None:
     return row[0] if row else latest_run(con)
 
 
-def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any] | None = None) -> dict[str, Any]:
+def report_data(
+    con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything the HTML report shows, read from the warehouse (read-only)."""
     cfg = quality_config().get("report") or {}
     run_rows = fetch_dicts(con, sql("report_run"), {"run_key": run_key})
@@ -71,7 +64,9 @@ def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any]
         "detailed": detailed,
         "status": status,
         "status_labels": dict(con.execute("SELECT status_code, label_zh FROM dim_status").fetchall()),
-        "quarantine": fetch_dicts(con, sql("report_quarantine"), {"run_key": run_key, "all_reports": all_reports}),
+        "quarantine": fetch_dicts(
+            con, sql("report_quarantine"), {"run_key": run_key, "all_reports": all_reports}
+        ),
         "history": fetch_dicts(con, sql("report_history"), limit),
         "rule_history": fetch_dicts(con, sql("report_rule_history"), limit),
         "config": cfg,
@@ -80,7 +75,11 @@ def report_data(con: duckdb.DuckDBPyConnection, run_key: int, gx: dict[str, Any]
 
 
 def _stream_findings(
-    con: duckdb.DuckDBPyConnection, params: dict[str, Any], reports: list[dict[str, Any]], status: list[dict[str, Any]], cfg: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, Any],
+    reports: list[dict[str, Any]],
+    status: list[dict[str, Any]],
+    cfg: dict[str, Any],
 ) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]], set[int]]:
     """The run's findings, read a chunk at a time in report order: every report's summary is
     computed as its findings pass, and the findings themselves are kept only for the
@@ -93,7 +92,9 @@ def _stream_findings(
     for row in status:
         status_of.setdefault(row["report_key"], []).append(row)
     summaries: dict[int, dict[str, Any]] = {}
-    worst: list[tuple[tuple[int, int, int, int], int, int, list[dict[str, Any]]]] = []  # a max-heap by (severity, key)
+    worst: list[
+        tuple[tuple[int, int, int, int], int, int, list[dict[str, Any]]]
+    ] = []  # a max-heap by (severity, key)
     run_level: list[dict[str, Any]] = []
 
     def close(key: int | None, fs: list[dict[str, Any]]) -> None:
@@ -134,7 +135,10 @@ def _stream_findings(
 
 
 def write_report(
-    warehouse: str | Path, run_key: int | None = None, out: str | Path | None = None, gx: dict[str, Any] | None = None
+    warehouse: str | Path,
+    run_key: int | None = None,
+    out: str | Path | None = None,
+    gx: dict[str, Any] | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Render the report of a run (default: the newest that loaded a report) from the warehouse and
     write it. Read-only."""

@@ -258,15 +258,17 @@ def stacked_bar_svg(counts: Sequence[Row], width: int = 240, height: int = 16) -
     """A one-line stacked bar of the status mix (rows with status_code and tasks)."""
     total = sum(int(c["tasks"]) for c in counts) or 1
     x = 0.0
-    parts = [f'<svg class="mix" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="状态分布 status mix">']
+    parts = [
+        f'<svg class="mix" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="状态分布 status mix">'
+    ]
     for c in counts:
         w = width * int(c["tasks"]) / total
         if w > 0:
             code = str(c["status_code"])
             parts.append(
                 f'<rect x="{x:.2f}" y="0" width="{w:.2f}" height="{height}" fill="{palette.status_color(code)}">'
-                f'<title>{esc(c.get("label_zh") or palette.STATUS_ZH.get(code, code))} {int(c["tasks"])}</title></rect>'
+                f"<title>{esc(c.get('label_zh') or palette.STATUS_ZH.get(code, code))} {int(c['tasks'])}</title></rect>"
             )
             x += w
     parts.append("</svg>")
@@ -278,7 +280,9 @@ class SiteData:
     """Everything the site shows, as rows of the analyst views (see cli/export.py)."""
 
     status_counts: list[Row]  # v_status_counts
-    reports: list[Row]  # county_key, plan_year, report_key, as_of_date, period_type, title, file_name, source_uri
+    reports: list[
+        Row
+    ]  # county_key, plan_year, report_key, as_of_date, period_type, title, file_name, source_uri
     tasks: list[Row]  # v_task_latest
     history: list[Row]  # fct_task_progress × dim_report, per task and report
     metrics: list[Row]  # v_target_actual
@@ -297,12 +301,16 @@ def _group(rows: Iterable[Row], *keys: str) -> dict[tuple, list[Row]]:
     return out
 
 
-def _table(headers: Sequence[tuple[str, bool]], rows: Iterable[str], cls: str = "", list_id: str | None = None) -> str:
+def _table(
+    headers: Sequence[tuple[str, bool]], rows: Iterable[str], cls: str = "", list_id: str | None = None
+) -> str:
     """A table in a box of its own that scrolls sideways when the screen is narrower than it."""
     head = "".join(f'<th class="n">{esc(h)}</th>' if num else f"<th>{esc(h)}</th>" for h, num in headers)
     attr = f' data-list="{esc(list_id)}"' if list_id else ""
-    return (f'<div class="scroll"><table class="{cls}"{attr}><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return (
+        f'<div class="scroll"><table class="{cls}"{attr}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _td(label: str, content: str, cls: str = "", sort: Any = None) -> str:
@@ -318,7 +326,9 @@ def filter_form(list_id: str, selects: Sequence[tuple[str, str, Sequence[tuple[s
     parts = [f'<form class="filters" id="{esc(list_id)}" hidden role="search">']
     for key, label, options in selects:
         opts = "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in options)
-        parts.append(f'<label>{esc(label)}<select data-key="{esc(key)}" name="{esc(key)}"><option value="">全部 all</option>{opts}</select></label>')
+        parts.append(
+            f'<label>{esc(label)}<select data-key="{esc(key)}" name="{esc(key)}"><option value="">全部 all</option>{opts}</select></label>'
+        )
     parts.append('<label>查找 Search<input type="search" name="q" placeholder="任务、单位、领导…"></label>')
     parts.append('<label>排序 Sort<select name="sort"><option value="">—</option></select></label>')
     parts.append('<button type="reset">清除 Clear</button><output aria-live="polite"></output></form>')
@@ -374,11 +384,21 @@ def task_list(tasks: Sequence[Row], people: People, list_id: str, depth: int, wi
     for t in tasks:
         leaders, units = people.names(t["task_key"], "leader"), people.names(t["task_key"], "unit")
         leader_html = people.links(t["task_key"], "leader", depth) or esc(t["leaders"])
-        unit_html = people.links(t["task_key"], "unit", depth) or esc(t["lead_units"] or t["responsible_units"])
-        where = f'表{esc(t["table_no"])}-{esc(task_seq(t))}'
-        cells = ([_td("年度", f'{esc(t["plan_year"])}年', "n")] if with_year else []) + [
-            _td("表-序号", where, "n", f'{int(t["table_no"]):04d}{int(t["seq"]):05d}{int(t.get("sub_seq") or 0):03d}'),
-            _td("任务", f'<a href="{root}{task_page(t["task_key"])}">{esc(shorten(t["project"] or t["task_text"]))}</a>'),
+        unit_html = people.links(t["task_key"], "unit", depth) or esc(
+            t["lead_units"] or t["responsible_units"]
+        )
+        where = f"表{esc(t['table_no'])}-{esc(task_seq(t))}"
+        cells = ([_td("年度", f"{esc(t['plan_year'])}年", "n")] if with_year else []) + [
+            _td(
+                "表-序号",
+                where,
+                "n",
+                f"{int(t['table_no']):04d}{int(t['seq']):05d}{int(t.get('sub_seq') or 0):03d}",
+            ),
+            _td(
+                "任务",
+                f'<a href="{root}{task_page(t["task_key"])}">{esc(shorten(t["project"] or t["task_text"]))}</a>',
+            ),
             _td("状态", badge(t["status_code"], t["status_label_zh"]), sort=t.get("status_order")),
             _td("责任领导", leader_html),
             _td("牵头/责任单位", unit_html),
@@ -389,24 +409,43 @@ def task_list(tasks: Sequence[Row], people: People, list_id: str, depth: int, wi
             f'data-f-leader="{_f(leaders or [t["leaders"]])}" data-f-unit="{_f(units)}">{"".join(cells)}</tr>'
         )
     heads = ([("年度", True)] if with_year else []) + [
-        ("表-序号", True), ("任务", False), ("状态", False), ("责任领导", False), ("牵头/责任单位", False), ("截止日期", False)]
-    all_leaders = [n for t in tasks for n in (people.names(t["task_key"], "leader") or ([t["leaders"]] if t["leaders"] else []))]
+        ("表-序号", True),
+        ("任务", False),
+        ("状态", False),
+        ("责任领导", False),
+        ("牵头/责任单位", False),
+        ("截止日期", False),
+    ]
+    all_leaders = [
+        n
+        for t in tasks
+        for n in (people.names(t["task_key"], "leader") or ([t["leaders"]] if t["leaders"] else []))
+    ]
     all_units = [n for t in tasks for n in people.names(t["task_key"], "unit")]
-    form = filter_form(list_id, [
-        ("status", "状态 Status", _status_options(t["status_code"] or "unknown" for t in tasks)),
-        ("leader", "责任领导 Leader", _names_options(all_leaders)),
-        ("unit", "责任单位 Unit", _names_options(all_units)),
-    ])
+    form = filter_form(
+        list_id,
+        [
+            ("status", "状态 Status", _status_options(t["status_code"] or "unknown" for t in tasks)),
+            ("leader", "责任领导 Leader", _names_options(all_leaders)),
+            ("unit", "责任单位 Unit", _names_options(all_units)),
+        ],
+    )
     return form + _table(heads, rows, "tasks cards", list_id)
 
 
 def _counts(tasks: Iterable[Row]) -> list[dict[str, Any]]:
     c = Counter(t["status_code"] or "unknown" for t in tasks)
-    return [{"status_code": code, "label_zh": palette.STATUS_ZH[code], "tasks": c.get(code, 0)} for code in STATUS_ORDER]
+    return [
+        {"status_code": code, "label_zh": palette.STATUS_ZH[code], "tasks": c.get(code, 0)}
+        for code in STATUS_ORDER
+    ]
 
 
 def _count_cells(by: Mapping[str, int]) -> str:
-    return "".join(f'<td class="n" data-label="{esc(palette.STATUS_ZH[c])}" data-col="{c}">{int(by.get(c, 0))}</td>' for c in STATUS_ORDER)
+    return "".join(
+        f'<td class="n" data-label="{esc(palette.STATUS_ZH[c])}" data-col="{c}">{int(by.get(c, 0))}</td>'
+        for c in STATUS_ORDER
+    )
 
 
 STATUS_HEADS = [(palette.STATUS_ZH[c], True) for c in STATUS_ORDER]
@@ -433,34 +472,73 @@ def render_index(data: SiteData) -> str:
         )
     compare_links = "".join(
         f'<li><a href="{compare_page(ck)}">{esc(cname)} 年度对比 year over year</a></li>'
-        for ck, cname in sorted(counties.items(), key=lambda kv: kv[1]) if cname in compared
+        for ck, cname in sorted(counties.items(), key=lambda kv: kv[1])
+        if cname in compared
     )
     body = (
         "<h1>政府工作报告任务落实跟踪</h1>"
         '<p class="muted">每个县区每个计划年度一页：各状态任务数、责任单位与领导的记分卡、每项任务的落实情况。'
         " One page per county and plan year: tasks per status, scorecards, and every task.</p>"
         + legend()
-        + _table([("县区 · 年度", False), ("任务数", True), *STATUS_HEADS, ("报告数", True), ("最近截止日期", False), ("状态分布", False)],
-                 rows, "years cards")
-        + (f"<h2>年度对比 Year over year</h2><ul class=\"links\">{compare_links}</ul>" if compare_links else "")
+        + _table(
+            [
+                ("县区 · 年度", False),
+                ("任务数", True),
+                *STATUS_HEADS,
+                ("报告数", True),
+                ("最近截止日期", False),
+                ("状态分布", False),
+            ],
+            rows,
+            "years cards",
+        )
+        + (f'<h2>年度对比 Year over year</h2><ul class="links">{compare_links}</ul>' if compare_links else "")
         + '<h2>按人查看 By person</h2><ul class="links"><li><a href="leaders.html">责任领导 Leaders</a></li>'
-          '<li><a href="units.html">责任单位 Units</a></li></ul>'
+        '<li><a href="units.html">责任单位 Units</a></li></ul>'
     )
     return page("政府工作报告任务落实跟踪 · luoshi", body)
 
 
-def _scorecard(rows: Sequence[Row], name_col: str, name_head: str, type_col: str | None, href: Any = None) -> str:
-    heads = [(name_head, False)] + ([("类型", False)] if type_col else []) + [
-        ("任务数", True), ("已完成", True), ("推进中", True), ("持续推进", True), ("滞后", True), ("未启动", True),
-        ("无法判断", True), ("达标指标", True), ("未达标指标", True), ("平均完成率", True),
-    ]
+def _scorecard(
+    rows: Sequence[Row], name_col: str, name_head: str, type_col: str | None, href: Any = None
+) -> str:
+    heads = (
+        [(name_head, False)]
+        + ([("类型", False)] if type_col else [])
+        + [
+            ("任务数", True),
+            ("已完成", True),
+            ("推进中", True),
+            ("持续推进", True),
+            ("滞后", True),
+            ("未启动", True),
+            ("无法判断", True),
+            ("达标指标", True),
+            ("未达标指标", True),
+            ("平均完成率", True),
+        ]
+    )
     out = []
     for r in sorted(rows, key=lambda r: (-int(r["tasks"]), str(r[name_col]))):
         name = esc(r[name_col])
         if href is not None:
             name = f'<a href="{href(r)}">{name}</a>'
-        cells = [f'<td data-label="{esc(name_head)}">{name}</td>'] + ([f'<td data-label="类型">{esc(palette.code_label("unit_type", r[type_col]))}</td>'] if type_col else [])
-        for col in ("tasks", "completed", "in_progress", "ongoing", "behind", "not_started", "unknown", "metrics_met", "metrics_short"):
+        cells = [f'<td data-label="{esc(name_head)}">{name}</td>'] + (
+            [f'<td data-label="类型">{esc(palette.code_label("unit_type", r[type_col]))}</td>']
+            if type_col
+            else []
+        )
+        for col in (
+            "tasks",
+            "completed",
+            "in_progress",
+            "ongoing",
+            "behind",
+            "not_started",
+            "unknown",
+            "metrics_met",
+            "metrics_short",
+        ):
             cells.append(f'<td class="n" data-col="{col}">{int(r[col])}</td>')
         cells.append(f'<td class="n">{pct(r["mean_achievement"])}</td>')
         out.append(f'<tr data-name="{esc(r[name_col])}">{"".join(cells)}</tr>')
@@ -475,7 +553,10 @@ def render_county_year(data: SiteData, county_key: Any, plan_year: Any, people: 
     )
     cname = counts[0]["county_name"] if counts else ""
     total = sum(int(c["tasks"]) for c in counts)
-    reps = sorted((r for r in data.reports if r["county_key"] == county_key and r["plan_year"] == plan_year), key=lambda r: r["as_of_date"])
+    reps = sorted(
+        (r for r in data.reports if r["county_key"] == county_key and r["plan_year"] == plan_year),
+        key=lambda r: r["as_of_date"],
+    )
     tasks = sorted(
         (t for t in data.tasks if t["county_key"] == county_key and t["plan_year"] == plan_year),
         key=lambda t: (t["table_no"], t["seq"], t.get("sub_seq") or 0),
@@ -492,41 +573,62 @@ def render_county_year(data: SiteData, county_key: Any, plan_year: Any, people: 
     ]
     units = [u for u in data.unit_scores if u["county_name"] == cname and u["plan_year"] == plan_year]
     leaders = [u for u in data.leader_scores if u["county_name"] == cname and u["plan_year"] == plan_year]
-    other_years = sorted({c["plan_year"] for c in data.status_counts if c["county_key"] == county_key} - {plan_year})
+    other_years = sorted(
+        {c["plan_year"] for c in data.status_counts if c["county_key"] == county_key} - {plan_year}
+    )
     nav_years = " · ".join(f'<a href="{county_page(county_key, y)}">{esc(y)}年</a>' for y in other_years)
-    compare = (f' · <a href="{compare_page(county_key)}">年度对比 year over year</a>'
-               if any(r["county"] == cname for r in data.yoy_county) else "")
+    compare = (
+        f' · <a href="{compare_page(county_key)}">年度对比 year over year</a>'
+        if any(r["county"] == cname for r in data.yoy_county)
+        else ""
+    )
     body = (
         f'<nav class="crumbs"><a href="index.html">全部县区</a> › {esc(cname)} {esc(plan_year)}年'
-        + (f' · 其他年度 {nav_years}' if nav_years else "") + compare + "</nav>"
-        f'<h1>{esc(cname)} {esc(plan_year)}年政府工作报告任务落实情况</h1>'
+        + (f" · 其他年度 {nav_years}" if nav_years else "")
+        + compare
+        + "</nav>"
+        f"<h1>{esc(cname)} {esc(plan_year)}年政府工作报告任务落实情况</h1>"
         f'<p>共 <strong id="task-total">{total}</strong> 项任务，'
         f'已完成 <strong id="completed-total">{sum(int(c["tasks"]) for c in counts if c["status_code"] == "completed")}</strong> 项，'
         f'滞后 <strong id="behind-total">{sum(int(c["tasks"]) for c in counts if c["status_code"] == "behind")}</strong> 项，'
         f'未启动 <strong id="not-started-total">{sum(int(c["tasks"]) for c in counts if c["status_code"] == "not_started")}</strong> 项'
-        f'（按每项任务最近一期报告）。</p>'
+        f"（按每项任务最近一期报告）。</p>"
         + legend()
         + "<h2>任务 Tasks</h2>"
         + task_list(tasks, people, "f-tasks", 0)
         + "<h2>各状态任务数 Tasks per status</h2>"
         f'<div class="chart">{status_chart_svg(counts)}</div>'
-        + _table([("状态", False), ("status", False), ("任务数", True), ("占比", True)], status_rows, "status-counts")
+        + _table(
+            [("状态", False), ("status", False), ("任务数", True), ("占比", True)],
+            status_rows,
+            "status-counts",
+        )
         + "<h2>报告 Reports</h2>"
-        + _table([("截止日期", False), ("类型", False), ("报告", False), ("任务数", True)], report_rows, "reports")
+        + _table(
+            [("截止日期", False), ("类型", False), ("报告", False), ("任务数", True)], report_rows, "reports"
+        )
         + "<h2>责任单位记分卡 Scorecard per unit</h2>"
         + _scorecard(units, "unit_name", "单位", "unit_type", lambda r: unit_page(county_key, r["unit_key"]))
         + "<h2>责任领导记分卡 Scorecard per leader</h2>"
-        + _scorecard(leaders, "leader_name", "责任领导", None, lambda r: leader_page(county_key, r["leader_key"]))
+        + _scorecard(
+            leaders, "leader_name", "责任领导", None, lambda r: leader_page(county_key, r["leader_key"])
+        )
     )
     return page(f"{cname} {plan_year}年 任务落实 · luoshi", body, script=True)
 
 
-def render_person(data: SiteData, people: People, kind: str, county_key: Any, person_key: Any, tasks: Sequence[Row]) -> str:
+def render_person(
+    data: SiteData, people: People, kind: str, county_key: Any, person_key: Any, tasks: Sequence[Row]
+) -> str:
     """A page per leader or unit of a county: their tasks of every plan year and the status counts."""
-    name = next(p["name"] for t in tasks for p in people.by_task[t["task_key"]][kind] if p["person_key"] == person_key)
+    name = next(
+        p["name"] for t in tasks for p in people.by_task[t["task_key"]][kind] if p["person_key"] == person_key
+    )
     cname = tasks[0]["county_name"]
     what = "责任领导 Leader" if kind == "leader" else "责任单位 Unit"
-    roles = Counter(p["role"] for t in tasks for p in people.by_task[t["task_key"]][kind] if p["person_key"] == person_key)
+    roles = Counter(
+        p["role"] for t in tasks for p in people.by_task[t["task_key"]][kind] if p["person_key"] == person_key
+    )
     role_zh = {"lead": "牵头", "responsible": "责任", "co": "配合"}
     year_rows = []
     for year in sorted({t["plan_year"] for t in tasks}):
@@ -539,14 +641,25 @@ def render_person(data: SiteData, people: People, kind: str, county_key: Any, pe
     role_text = "、".join(f"{role_zh.get(r, r)} {n}项" for r, n in sorted(roles.items()))
     body = (
         f'<nav class="crumbs"><a href="../index.html">全部县区</a> › <a href="../{"leaders" if kind == "leader" else "units"}.html">{esc(what)}</a> › {esc(cname)} {esc(name)}</nav>'
-        f'<h1>{esc(cname)} · {esc(name)}</h1>'
+        f"<h1>{esc(cname)} · {esc(name)}</h1>"
         f'<p>{esc(what)}：共 <strong id="task-total">{len(tasks)}</strong> 项任务'
-        + (f"（{esc(role_text)}）" if kind == "unit" and role_text else "") + "，按每项任务最近一期报告。</p>"
+        + (f"（{esc(role_text)}）" if kind == "unit" and role_text else "")
+        + "，按每项任务最近一期报告。</p>"
         + legend()
         + "<h2>各年度状态 Status per year</h2>"
-        + _table([("年度", False), ("任务数", True), *STATUS_HEADS, ("状态分布", False)], year_rows, "person-years cards")
+        + _table(
+            [("年度", False), ("任务数", True), *STATUS_HEADS, ("状态分布", False)],
+            year_rows,
+            "person-years cards",
+        )
         + "<h2>任务 Tasks</h2>"
-        + task_list(sorted(tasks, key=lambda t: (t["plan_year"], t["table_no"], t["seq"], t.get("sub_seq") or 0)), people, "f-tasks", 1, with_year=True)
+        + task_list(
+            sorted(tasks, key=lambda t: (t["plan_year"], t["table_no"], t["seq"], t.get("sub_seq") or 0)),
+            people,
+            "f-tasks",
+            1,
+            with_year=True,
+        )
     )
     return page(f"{cname} {name} · luoshi", body, depth=1, script=True)
 
@@ -567,25 +680,38 @@ def render_people_index(data: SiteData, people: People, kind: str, groups: Mappi
             f'<td data-label="县区">{esc(cname)}</td><td data-label="{what[0]}"><a href="{href}">{esc(name)}</a></td>'
             f'<td class="n total" data-label="任务数">{len(tasks)}</td>{_count_cells(by)}</tr>'
         )
-    form = filter_form("f-people", [
-        ("county", "县区 County", _names_options(counties)),
-        ("status", "有此状态的任务 Has tasks", _status_options(STATUS_ORDER)),
-    ])
+    form = filter_form(
+        "f-people",
+        [
+            ("county", "县区 County", _names_options(counties)),
+            ("status", "有此状态的任务 Has tasks", _status_options(STATUS_ORDER)),
+        ],
+    )
     body = (
         f'<nav class="crumbs"><a href="index.html">全部县区</a> › {what[0]}</nav>'
         f"<h1>{what[0]} {what[1]}</h1>"
         f'<p class="muted">每个县区的每位{what[0]}一页：所负责的任务和各状态任务数（按每项任务最近一期报告）。</p>'
-        + legend() + form
-        + _table([("县区", False), (what[0], False), ("任务数", True), *STATUS_HEADS], rows, "people cards", "f-people")
+        + legend()
+        + form
+        + _table(
+            [("县区", False), (what[0], False), ("任务数", True), *STATUS_HEADS],
+            rows,
+            "people cards",
+            "f-people",
+        )
     )
     return page(f"{what[0]} · luoshi", body, script=True)
 
 
-def _version_cell(year: Any, table_no: Any, seq: Any, text: Any, task_key: Any, status: Any, known: set[int], root: str) -> str:
-    label = f'{esc(year)}年 表{esc(table_no)} 第{esc(seq)}项：{esc(shorten(text, 60))}'
+def _version_cell(
+    year: Any, table_no: Any, seq: Any, text: Any, task_key: Any, status: Any, known: set[int], root: str
+) -> str:
+    label = f"{esc(year)}年 表{esc(table_no)} 第{esc(seq)}项：{esc(shorten(text, 60))}"
     if task_key is not None and int(task_key) in known:
         label = f'<a href="{root}{task_page(task_key)}">{label}</a>'
-    return label + (" " + badge(status) if status else ' <span class="muted">无进度报告 no progress report</span>')
+    return label + (
+        " " + badge(status) if status else ' <span class="muted">无进度报告 no progress report</span>'
+    )
 
 
 def render_compare(data: SiteData, county_key: Any, cname: str, people: People, known: set[int]) -> str:
@@ -599,17 +725,51 @@ def render_compare(data: SiteData, county_key: Any, cname: str, people: People, 
             f'<td class="n" data-label="任务数 N">{int(r["from_tasks"])}</td><td class="n" data-label="任务数 N+1">{int(r["to_tasks"])}</td>'
             f'<td class="n" data-label="N年底已完成">{int(r["from_completed"])} ({pct(r["from_completed_share"])})</td>'
             f'<td class="n" data-label="N+1已完成">{int(r["to_completed"])} ({pct(r["to_completed_share"])})</td>'
-            + "".join(f'<td class="n" data-label="{esc(palette.CHANGE_ZH[c])}" data-col="{c}">{int(r[c])}</td>' for c in palette.CHANGE)
+            + "".join(
+                f'<td class="n" data-label="{esc(palette.CHANGE_ZH[c])}" data-col="{c}">{int(r[c])}</td>'
+                for c in palette.CHANGE
+            )
             + f'<td class="n" data-label="未完成结转">{int(r["carried_unfinished"])}</td></tr>'
         )
-    heads = [("年度", False), ("任务数 N", True), ("任务数 N+1", True), ("N年底已完成", True), ("N+1最新已完成", True),
-             *[(palette.CHANGE_ZH[c], True) for c in palette.CHANGE], ("未完成结转", True)]
+    heads = [
+        ("年度", False),
+        ("任务数 N", True),
+        ("任务数 N+1", True),
+        ("N年底已完成", True),
+        ("N+1最新已完成", True),
+        *[(palette.CHANGE_ZH[c], True) for c in palette.CHANGE],
+        ("未完成结转", True),
+    ]
     thread_rows = []
     for r in rows:
-        before = (_version_cell(r["from_year"], r["from_table_no"], r["from_seq"], r["from_text"], r["from_task_key"], r["from_status"], known, "")
-                  if r["from_task_key"] is not None else '<span class="muted">—</span>')
-        after = (_version_cell(r["to_year"], r["to_table_no"], r["to_seq"], r["to_text"], r["to_task_key"], r["to_status"], known, "")
-                 if r["to_task_key"] is not None else '<span class="muted">—</span>')
+        before = (
+            _version_cell(
+                r["from_year"],
+                r["from_table_no"],
+                r["from_seq"],
+                r["from_text"],
+                r["from_task_key"],
+                r["from_status"],
+                known,
+                "",
+            )
+            if r["from_task_key"] is not None
+            else '<span class="muted">—</span>'
+        )
+        after = (
+            _version_cell(
+                r["to_year"],
+                r["to_table_no"],
+                r["to_seq"],
+                r["to_text"],
+                r["to_task_key"],
+                r["to_status"],
+                known,
+                "",
+            )
+            if r["to_task_key"] is not None
+            else '<span class="muted">—</span>'
+        )
         leaders = [x for x in (r["from_leaders"], r["to_leaders"]) if x]
         units = [x for x in (r["from_lead_units"], r["to_lead_units"]) if x]
         split = lambda xs: sorted({n for x in xs for n in str(x).split("、") if n})  # noqa: E731
@@ -623,15 +783,32 @@ def render_compare(data: SiteData, county_key: Any, cname: str, people: People, 
             f'<td data-label="牵头单位">{esc(r["from_lead_units"])}{" → " + esc(r["to_lead_units"]) if r["to_lead_units"] and r["to_lead_units"] != r["from_lead_units"] else ""}</td></tr>'
         )
     split_all = lambda col: sorted({n for r in rows for n in str(r[col] or "").split("、") if n})  # noqa: E731
-    form = filter_form("f-yoy", [
-        ("change", "变化 Change", [(c, f"{zh} {en}") for c, (zh, en, _) in palette.CHANGE.items()]),
-        ("years", "年度 Years", [(f"{r['from_year']}-{r['to_year']}", f"{r['from_year']} → {r['to_year']}") for r in summary]),
-        ("status", "状态 Status", _status_options(STATUS_ORDER)),
-        ("leader", "责任领导 Leader", _names_options(split_all("from_leaders") + split_all("to_leaders"))),
-        ("unit", "牵头单位 Unit", _names_options(split_all("from_lead_units") + split_all("to_lead_units"))),
-    ])
-    year_links = " · ".join(f'<a href="{county_page(county_key, y)}">{esc(y)}年</a>'
-                            for y in sorted({c["plan_year"] for c in data.status_counts if c["county_key"] == county_key}))
+    form = filter_form(
+        "f-yoy",
+        [
+            ("change", "变化 Change", [(c, f"{zh} {en}") for c, (zh, en, _) in palette.CHANGE.items()]),
+            (
+                "years",
+                "年度 Years",
+                [(f"{r['from_year']}-{r['to_year']}", f"{r['from_year']} → {r['to_year']}") for r in summary],
+            ),
+            ("status", "状态 Status", _status_options(STATUS_ORDER)),
+            (
+                "leader",
+                "责任领导 Leader",
+                _names_options(split_all("from_leaders") + split_all("to_leaders")),
+            ),
+            (
+                "unit",
+                "牵头单位 Unit",
+                _names_options(split_all("from_lead_units") + split_all("to_lead_units")),
+            ),
+        ],
+    )
+    year_links = " · ".join(
+        f'<a href="{county_page(county_key, y)}">{esc(y)}年</a>'
+        for y in sorted({c["plan_year"] for c in data.status_counts if c["county_key"] == county_key})
+    )
     body = (
         f'<nav class="crumbs"><a href="index.html">全部县区</a> › {esc(cname)} 年度对比 · {year_links}</nav>'
         f"<h1>{esc(cname)} 年度对比 Year over year</h1>"
@@ -639,10 +816,22 @@ def render_compare(data: SiteData, county_key: Any, cname: str, people: People, 
         " Each task's status at the last report of year N beside its next year's version at the latest report of N+1"
         " (v_year_over_year).</p>"
         + _table(heads, sum_rows, "yoy-summary cards")
-        + legend() + change_legend()
+        + legend()
+        + change_legend()
         + "<h2>逐项对比 Task by task</h2>"
         + form
-        + _table([("变化", False), ("上一年 N", False), ("下一年 N+1", False), ("责任领导", False), ("牵头单位", False)], thread_rows, "yoy cards", "f-yoy")
+        + _table(
+            [
+                ("变化", False),
+                ("上一年 N", False),
+                ("下一年 N+1", False),
+                ("责任领导", False),
+                ("牵头单位", False),
+            ],
+            thread_rows,
+            "yoy cards",
+            "f-yoy",
+        )
     )
     return page(f"{cname} 年度对比 · luoshi", body, script=True)
 
@@ -651,20 +840,45 @@ def _versions(yoy_rows: Sequence[Row], links: Sequence[Row], task: Row, known: s
     """Predecessor and successor with both statuses (v_year_over_year); links to other years beyond them."""
     items = []
     me = task["task_key"]
-    for label, side, other in (("上一年版本 Last year", "from", "to"), ("下一年版本 Next year", "to", "from")):
+    for label, side, other in (
+        ("上一年版本 Last year", "from", "to"),
+        ("下一年版本 Next year", "to", "from"),
+    ):
         found = [r for r in yoy_rows if r[f"{other}_task_key"] == me and r[f"{side}_task_key"] is not None]
         cells = [
-            _version_cell(r[f"{side}_year"], r[f"{side}_table_no"], r[f"{side}_seq"], r[f"{side}_text"], r[f"{side}_task_key"],
-                          r[f"{side}_status"], known, "../")
-            + f' · 本任务 this task {badge(r[f"{other}_status"]) if r[f"{other}_status"] else "—"} · {change_badge(r["change"])}'
+            _version_cell(
+                r[f"{side}_year"],
+                r[f"{side}_table_no"],
+                r[f"{side}_seq"],
+                r[f"{side}_text"],
+                r[f"{side}_task_key"],
+                r[f"{side}_status"],
+                known,
+                "../",
+            )
+            + f" · 本任务 this task {badge(r[f'{other}_status']) if r[f'{other}_status'] else '—'} · {change_badge(r['change'])}"
             for r in found
         ]
         seen = {r[f"{side}_task_key"] for r in found}
         pick = (lambda y: y < task["plan_year"]) if side == "from" else (lambda y: y > task["plan_year"])
         for lk in links:
-            if lk["other_plan_year"] is not None and pick(lk["other_plan_year"]) and lk["other_task_key"] not in seen:
-                cells.append(_version_cell(lk["other_plan_year"], lk["other_table_no"], lk["other_seq"], lk["other_text"],
-                                           lk["other_task_key"], None, known, "../").replace(' <span class="muted">无进度报告 no progress report</span>', ""))
+            if (
+                lk["other_plan_year"] is not None
+                and pick(lk["other_plan_year"])
+                and lk["other_task_key"] not in seen
+            ):
+                cells.append(
+                    _version_cell(
+                        lk["other_plan_year"],
+                        lk["other_table_no"],
+                        lk["other_seq"],
+                        lk["other_text"],
+                        lk["other_task_key"],
+                        None,
+                        known,
+                        "../",
+                    ).replace(' <span class="muted">无进度报告 no progress report</span>', "")
+                )
         if not cells:
             mine = [r for r in yoy_rows if r[f"{other}_task_key"] == me]
             note = " ".join(change_badge(r["change"]) for r in mine)
@@ -674,8 +888,15 @@ def _versions(yoy_rows: Sequence[Row], links: Sequence[Row], task: Row, known: s
     return f'<dl class="facts versions">{"".join(items)}</dl>'
 
 
-def render_task(t: Row, history: Sequence[Row], metrics: Sequence[Row], links: Sequence[Row], known: set[int],
-                yoy_rows: Sequence[Row] = (), people: People | None = None) -> str:
+def render_task(
+    t: Row,
+    history: Sequence[Row],
+    metrics: Sequence[Row],
+    links: Sequence[Row],
+    known: set[int],
+    yoy_rows: Sequence[Row] = (),
+    people: People | None = None,
+) -> str:
     ck, year = t["county_key"], t["plan_year"]
     leaders = people.links(t["task_key"], "leader", 1) if people else ""
     facts = [
@@ -698,7 +919,7 @@ def render_task(t: Row, history: Sequence[Row], metrics: Sequence[Row], links: S
         f'<tr><td>{esc(m["metric"])}</td><td class="n">{esc(fmt_num(m["target_value"]))}{esc(m["target_unit"])}</td>'
         f'<td class="n">{esc(fmt_num(m["actual_value"]))}{esc(m["actual_unit"])}</td>'
         f'<td class="n">{pct(m["achievement_ratio"])}</td><td class="outcome-{esc(m["outcome"])}">{esc(OUTCOME_ZH.get(m["outcome"], m["outcome"]))}</td>'
-        f'<td>{esc(m["target_text"])}</td><td>{esc(m["actual_text"])}</td></tr>'
+        f"<td>{esc(m['target_text'])}</td><td>{esc(m['actual_text'])}</td></tr>"
         for m in latest
     ]
     hist_rows = []
@@ -718,20 +939,44 @@ def render_task(t: Row, history: Sequence[Row], metrics: Sequence[Row], links: S
     body = (
         f'<nav class="crumbs"><a href="../index.html">全部县区</a> › '
         f'<a href="../{county_page(ck, year)}">{esc(t["county_name"])} {esc(year)}年</a> › 表{esc(t["table_no"])} 第{esc(task_seq(t))}项</nav>'
-        f'<h1>{esc(t["county_name"])} {esc(year)}年 表{esc(t["table_no"])} 第{esc(task_seq(t))}项 {badge(t["status_code"], t["status_label_zh"])}</h1>'
+        f"<h1>{esc(t['county_name'])} {esc(year)}年 表{esc(t['table_no'])} 第{esc(task_seq(t))}项 {badge(t['status_code'], t['status_label_zh'])}</h1>"
         f'<div class="task-text" id="task-text">{esc(t["task_text"])}</div>'
         f'<dl class="facts">{fact_html}</dl>'
         + legend()
         + "<h2>目标与结果 Targets and results</h2>"
-        + (f'<p><strong>目标任务：</strong>{esc(t["target_text"])}</p>' if t["target_text"] else "")
+        + (f"<p><strong>目标任务：</strong>{esc(t['target_text'])}</p>" if t["target_text"] else "")
         + (
-            _table([("指标", False), ("目标", True), ("实际", True), ("完成率", True), ("结果", False), ("目标原文", False), ("实际原文", False)], metric_rows, "metrics")
+            _table(
+                [
+                    ("指标", False),
+                    ("目标", True),
+                    ("实际", True),
+                    ("完成率", True),
+                    ("结果", False),
+                    ("目标原文", False),
+                    ("实际原文", False),
+                ],
+                metric_rows,
+                "metrics",
+            )
             if metric_rows
             else '<p class="muted">最近一期报告未提取到数量指标。No numeric targets read from the latest report.</p>'
         )
         + f'<p><strong>最近落实情况（{esc(t["as_of_date"])}）：</strong></p><div class="progress task-text">{esc(t["progress_text"]) or "—"}</div>'
         + "<h2>状态变化 Status over time</h2>"
-        + _table([("截止日期", False), ("状态", False), ("依据", False), ("置信度", False), ("序时进度", True), ("落实情况", False), ("来源报告", False)], hist_rows, "history cards")
+        + _table(
+            [
+                ("截止日期", False),
+                ("状态", False),
+                ("依据", False),
+                ("置信度", False),
+                ("序时进度", True),
+                ("落实情况", False),
+                ("来源报告", False),
+            ],
+            hist_rows,
+            "history cards",
+        )
         + "<h2>跨年度版本 Other years</h2>"
         + _versions(yoy_rows, links, t, known)
         + (change_legend() if yoy_rows else "")
@@ -755,12 +1000,24 @@ def render_site(data: SiteData) -> dict[str, str]:
             yoy_of[k].append(r)
     for t in data.tasks:
         key = (t["task_key"],)
-        pages[task_page(t["task_key"])] = render_task(t, history.get(key, []), metrics.get(key, []), links.get(key, []), known,
-                                                      yoy_of.get(t["task_key"], []), people)
-    for kind, index_name, page_of in (("leader", "leaders.html", leader_page), ("unit", "units.html", unit_page)):
+        pages[task_page(t["task_key"])] = render_task(
+            t,
+            history.get(key, []),
+            metrics.get(key, []),
+            links.get(key, []),
+            known,
+            yoy_of.get(t["task_key"], []),
+            people,
+        )
+    for kind, index_name, page_of in (
+        ("leader", "leaders.html", leader_page),
+        ("unit", "units.html", unit_page),
+    ):
         groups: dict[tuple, list[Row]] = defaultdict(list)
         for t in data.tasks:
-            for pk in dict.fromkeys(p["person_key"] for p in people.by_task.get(t["task_key"], {}).get(kind, [])):
+            for pk in dict.fromkeys(
+                p["person_key"] for p in people.by_task.get(t["task_key"], {}).get(kind, [])
+            ):
                 groups[(t["county_key"], pk)].append(t)
         pages[index_name] = render_people_index(data, people, kind, groups)
         for (ck, pk), tasks in groups.items():

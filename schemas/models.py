@@ -9,10 +9,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-STATUS_CODES = ["completed", "in_progress", "behind", "not_started", "ongoing", "unknown"]
-CONFIDENCES = ["high", "medium", "low", "none"]  # none: nothing to judge by (a plan)
-DEADLINE_BASES = ["deadline_column", "task_text", "standing_duty"]  # None: no deadline stated
-UNIT_TYPES = ["department", "township", "collective", "enterprise", "other"]
+from schemas.vocabulary import CONFIDENCES, DEADLINE_BASES, ROLES, STATUS_CODES, UNIT_TYPES
 
 
 class RawTaskRow(pa.DataFrameModel):
@@ -30,7 +27,7 @@ class RawTaskRow(pa.DataFrameModel):
         return df["line_end"] >= df["line_start"]
 
     class Config:
-        strict = False
+        strict = True
         coerce = True
 
 
@@ -61,25 +58,43 @@ class TaskRecord(pa.DataFrameModel):
         return ~((df["deadline_basis"] == "standing_duty") & df["deadline_date"].notna())
 
     class Config:
-        strict = False
+        strict = True
         coerce = True
 
 
-class UnitRow(pa.DataFrameModel):
-    """A unit about to be loaded into dim_unit / bridge_task_unit."""
+class _StagedRow(pa.DataFrameModel):
+    """The columns every staging frame of the loader starts with; in a batch, `ord` is a row's report
+    and `pos` its place among that report's rows."""
+
+    ord: Series[int] | None = pa.Field(ge=0)
+    pos: Series[int] | None = pa.Field(ge=0)
+    table_no: Series[int] = pa.Field(ge=1)
+    seq: Series[int] = pa.Field(ge=1)
+    sub_seq: Series[int] = pa.Field(ge=0)
+
+
+class UnitRow(_StagedRow):
+    """A unit as the loader stages it for dim_unit / bridge_task_unit (warehouse/loader.py, st_units)."""
 
     unit_name: Series[str] = pa.Field(str_length={"min_value": 2, "max_value": 60})
     unit_type: Series[str] = pa.Field(isin=UNIT_TYPES)
-    role: Series[str] = pa.Field(isin=["lead", "co", "responsible"])
+    role: Series[str] = pa.Field(isin=ROLES)
+    position: Series[int] = pa.Field(ge=1)
+    line_start: Series[int] = pa.Field(ge=1)
+    line_end: Series[int] = pa.Field(ge=1)
 
     class Config:
-        strict = False
+        strict = True
 
 
-class LeaderRow(pa.DataFrameModel):
-    """A leader about to be loaded into dim_leader / bridge_task_leader."""
+class LeaderRow(_StagedRow):
+    """A leader as the loader stages it for dim_leader / bridge_task_leader (st_leaders)."""
 
     leader_name: Series[str] = pa.Field(str_length={"min_value": 2, "max_value": 30})
+    is_role: Series[bool]
+    position: Series[int] = pa.Field(ge=1)
+    line_start: Series[int] = pa.Field(ge=1)
+    line_end: Series[int] = pa.Field(ge=1)
 
     class Config:
-        strict = False
+        strict = True

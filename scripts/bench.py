@@ -313,7 +313,7 @@ def _parse_files(paths: list[str]) -> int:
 
 def _import_parser() -> bool:
     import flows.ingest  # noqa: F401
-    from transforms.pipeline import quality_config
+    from schemas.quality import quality_config
 
     quality_config()
     return True

@@ -170,15 +170,26 @@ def _rejoin_broken(tokens: list[str], notes: list[tuple[str, str]]) -> tuple[lis
             units.append(acc)
             acc, pieces = "", []
             heads.append(tok)
-            notes.append(("unit_head", f"{units[-1]!r} {tok!r}: {tok!r} is a person beside the unit, not a unit"))
+            notes.append(
+                ("unit_head", f"{units[-1]!r} {tok!r}: {tok!r} is a person beside the unit, not a unit")
+            )
             continue
         # a full name (3 characters) or two names in a row: people, not pieces of one unit
         people = is_person_name(acc) and (len(acc) >= 3 or len(tok) >= 2 and is_person_name(tok))
-        broken = HAS_CJK.search(tok) is not None and not people and (
-            (not is_unit_like(acc) and not (is_unit_like(tok) and tok.startswith(r.split_prefixes)))
-            or tok in r.fragments
-            or tok[0] in "(（[【〔"
-            or (len(tok) <= 2 and not is_unit_like(tok) and not tok.startswith(r.split_prefixes) and not NUMERAL.match(tok))
+        broken = (
+            HAS_CJK.search(tok) is not None
+            and not people
+            and (
+                (not is_unit_like(acc) and not (is_unit_like(tok) and tok.startswith(r.split_prefixes)))
+                or tok in r.fragments
+                or tok[0] in "(（[【〔"
+                or (
+                    len(tok) <= 2
+                    and not is_unit_like(tok)
+                    and not tok.startswith(r.split_prefixes)
+                    and not NUMERAL.match(tok)
+                )
+            )
         )
         if broken:
             acc += tok
@@ -210,8 +221,10 @@ def _split_on_he(item: str) -> list[str]:
         elif ch in CLOSE:
             depth = max(0, depth - 1)
         elif ch == "和" and depth == 0 and 3 <= i < len(item) - 2:
-            left, right = item[:i], item[i + 1:]
-            if is_unit_like(left) and (is_unit_like(right) or right.startswith(("市直", "区直", "县直", "各", "相关", "有关"))):
+            left, right = item[:i], item[i + 1 :]
+            if is_unit_like(left) and (
+                is_unit_like(right) or right.startswith(("市直", "区直", "县直", "各", "相关", "有关"))
+            ):
                 return [left, *_split_on_he(right)]
     return [item]
 
@@ -239,7 +252,7 @@ def read_unit_cell(raw: str) -> UnitCell:
         while j + 1 < len(items) and _is_stem(items[j]):
             j += 1
         if j > i and is_unit_like(items[j]) and not _is_stem(items[j]):
-            whole = "、".join(items[i: j + 1])
+            whole = "、".join(items[i : j + 1])
             notes.append(("unit_shared_suffix", f"{whole!r}: the stems share the last name's suffix"))
             merged.append(whole)
             i = j + 1
@@ -275,9 +288,13 @@ def _is_stem(item: str) -> bool:
     r = cell_rules()
     t = squash(item)
     return (
-        bool(CJK_RUN.match(t)) and 1 < len(t) <= 3 and not is_unit_like(t) and not t.startswith(r.split_prefixes)
+        bool(CJK_RUN.match(t))
+        and 1 < len(t) <= 3
+        and not is_unit_like(t)
+        and not t.startswith(r.split_prefixes)
         and not t.endswith(r.endings)
-        and not is_person_name(t) and t not in r.group_words
+        and not is_person_name(t)
+        and t not in r.group_words
     )
 
 
@@ -309,7 +326,12 @@ def split_names(run: str) -> list[str] | None:
     r = cell_rules()
 
     def cost(cut: list[str]) -> tuple[int, int]:
-        ranks = [r.surname_rank.get(n[:2], r.surname_rank.get(n[0], 999)) if n[:2] in r.compound_surnames else r.surname_rank.get(n[0], 999) for n in cut]
+        ranks = [
+            r.surname_rank.get(n[:2], r.surname_rank.get(n[0], 999))
+            if n[:2] in r.compound_surnames
+            else r.surname_rank.get(n[0], 999)
+            for n in cut
+        ]
         return (sum(ranks), -len(cut))
 
     cuts.sort(key=cost)
@@ -396,7 +418,7 @@ def _name_after_title(item: str) -> str | None:
     ends = [t.rfind(m) + len(m) for m in cell_rules().role_markers if m in t]
     if not ends:
         return None
-    return t[max(ends):]
+    return t[max(ends) :]
 
 
 def _one_person_many_titles(items: list[str], notes: list[tuple[str, str]]) -> list[str]:
@@ -438,7 +460,7 @@ def leader_from_heading(heading: str | None) -> str | None:
 @cache
 def _progress_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(a progress label at the start, the first issues/plan label) as regexes."""
-    d = (_load("status").get("progress_labels") or {})
+    d = _load("status").get("progress_labels") or {}
 
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
@@ -466,7 +488,7 @@ def split_progress_parts(text: str) -> tuple[str, str | None, str | None] | None
     plan: list[str] = []
     for k, m in enumerate(parts):
         stop = parts[k + 1].start() if k + 1 < len(parts) else len(text)
-        body = text[m.end():stop].strip()
+        body = text[m.end() : stop].strip()
         if body:
             (issues if m.group("issues") else plan).append(body)
     return progress, "\n".join(issues) or None, "\n".join(plan) or None
@@ -479,7 +501,9 @@ def split_progress_parts(text: str) -> tuple[str, str | None, str | None] | None
 def _verdict_pattern() -> re.Pattern[str]:
     """The anchored status words of status.yaml (`^(已完成|…)$`) as one regex: a cell that opens with
     one is a verdict."""
-    anchored = [str(e["pattern"]) for e in _load("status").get("explicit") or [] if str(e["pattern"]).startswith("^")]
+    anchored = [
+        str(e["pattern"]) for e in _load("status").get("explicit") or [] if str(e["pattern"]).startswith("^")
+    ]
     return re.compile("|".join(f"(?:{p})" for p in anchored) or "(?!)")
 
 

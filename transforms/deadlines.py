@@ -15,7 +15,21 @@ from functools import cache
 
 from transforms.mappings import _load
 
-CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+CN_NUM = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +123,11 @@ def find_deadline(text: str | None, plan_year: int | None) -> Deadline | None:
 
 
 def task_deadline(
-    cell: str | None, task_text: str | None, plan_year: int | None, standing_duty: bool = False, target_text: str | None = None
+    cell: str | None,
+    task_text: str | None,
+    plan_year: int | None,
+    standing_duty: bool = False,
+    target_text: str | None = None,
 ) -> tuple[str | None, date | None, str | None]:
     """A task's deadline in one report: (deadline_text, deadline_date, deadline_basis).
 

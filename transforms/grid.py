@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# part and section headings inside a table: 一、… and （一）…
+PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 
 
 @dataclass(frozen=True)

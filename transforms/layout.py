@@ -16,9 +16,8 @@ from functools import cache
 
 import yaml
 
-from transforms.grid import Finding, Grid, GridRow, GridTable
-from transforms.mappings import header_map, mapping_path, squash
-from transforms.readers.text import PART_RE, SECTION_RE
+from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
+from transforms.mappings import HEADERS_FILE, header_map, mapping_path, squash
 
 SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
 SEQ_IN_CELL = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*(?=\S)")
@@ -30,7 +29,6 @@ UNIT_ROLES = ("lead_unit", "units", "co_units")
 SUB_TASK_ROLES = ("task", "target", "project")
 # a sub-task takes these from its item where its own cell is merged or empty
 INHERITED_ATTRS = ("project", "leader_raw", "lead_unit_raw", "units_raw", "co_units_raw", "deadline")
-HEADERS_FILE = "schemas/mappings/headers.yaml"
 
 
 @dataclass
@@ -55,7 +53,9 @@ class RawTaskRow:
     status_raw: str | None = None
     issues: str | None = None
     note: str | None = None
-    plan: str | None = None  # a schedule or period target (一季度目标, 三季度工作计划): neither task nor progress
+    plan: str | None = (
+        None  # a schedule or period target (一季度目标, 三季度工作计划): neither task nor progress
+    )
     line_start: int = 0
     line_end: int = 0
     physical_lines: int = 1
@@ -109,8 +109,12 @@ DATE_CELL = re.compile(
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # damaged text tells nothing
 NAMES_CELL = re.compile(r"[\u4e00-\u9fff·]{2,3}([ 、,，]+[\u4e00-\u9fff·]{2,3})*")  # 张三、李四
 # a clause that opens with an action is a task, even when it ends like a unit (新建村卫生站)
-ACTION_START = re.compile(r"^(新建|新增|新改|建设|建成|完成|实施|推进|开展|提升|改造|打造|加快|加强|推动|促进|落实|组织|举办|创建|培训|实现|启动|筹建)")
-VERDICT_CELL = re.compile(r"^(已|未|正在|正常|顺利|有序|基本|按序|按时|按期|提前|超额|滞后|超序|序时|达序|暂未)[\u4e00-\u9fff]{0,5}$")
+ACTION_START = re.compile(
+    r"^(新建|新增|新改|建设|建成|完成|实施|推进|开展|提升|改造|打造|加快|加强|推动|促进|落实|组织|举办|创建|培训|实现|启动|筹建)"
+)
+VERDICT_CELL = re.compile(
+    r"^(已|未|正在|正常|顺利|有序|基本|按序|按时|按期|提前|超额|滞后|超序|序时|达序|暂未)[\u4e00-\u9fff]{0,5}$"
+)
 
 
 def _cell_kind(text: str) -> str | None:
@@ -134,7 +138,11 @@ def _cell_kind(text: str) -> str | None:
 
 
 def content_roles(
-    header: list[str], roles: list[str | None], rows: list[GridRow], table_no: int = 0, line: int | None = None
+    header: list[str],
+    roles: list[str | None],
+    rows: list[GridRow],
+    table_no: int = 0,
+    line: int | None = None,
 ) -> tuple[list[str | None], list[Finding]]:
     """Roles from what the cells hold: a column whose header names no role takes the role most of
     its cells share (units, leader, deadline, status, or task for long clauses); of two progress
@@ -154,7 +162,11 @@ def content_roles(
             short = all(len(c) <= 12 and len(squash(c)) <= 6 for c in cells)  # cheap test first
             if short and all(_cell_kind(c) == "status" for c in cells):
                 out[i] = "status"
-                findings.append(_role_finding(table_no, line, h, "status", f"all {len(cells)} of its cells are short verdicts"))
+                findings.append(
+                    _role_finding(
+                        table_no, line, h, "status", f"all {len(cells)} of its cells are short verdicts"
+                    )
+                )
             continue
         kinds = [_cell_kind(c) for c in cells]
         best = max(set(kinds), key=kinds.count)
@@ -169,7 +181,9 @@ def content_roles(
             continue
         out[i] = new
         findings.append(
-            _role_finding(table_no, line, h, new, f"{kinds.count(best)} of its {len(cells)} cells look like {best}")
+            _role_finding(
+                table_no, line, h, new, f"{kinds.count(best)} of its {len(cells)} cells look like {best}"
+            )
         )
     return out, findings
 
@@ -272,7 +286,12 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
         if heading is None and table.drops_merged_cells and header and _lost_cells(grow, roles, seq_col):
             grow, f = realign_row(grow, roles, header, above, table_no)
             findings.append(f)
-        elif heading is None and header and not any(grow.merged) and (joined := join_split_cell(grow.cells, roles)):
+        elif (
+            heading is None
+            and header
+            and not any(grow.merged)
+            and (joined := join_split_cell(grow.cells, roles))
+        ):
             cells, at = joined
             findings.append(
                 Finding(
@@ -304,7 +323,9 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
             m = inner  # no 序号 column: the number opens the name cell (`14.改扩建…`)
             cells = list(grow.cells)
             cells[name_col] = _cell(grow, name_col)[inner.end() :]
-            grow = GridRow(cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, list(grow.merged))
+            grow = GridRow(
+                cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, list(grow.merged)
+            )
             if not seq_in_cell:
                 seq_in_cell = True
                 findings.append(
@@ -441,7 +462,9 @@ def _sub_task(out: list[RawTaskRow], grow: GridRow, roles: list[str | None], lab
     """A row without 序号 that states its own target: a record of its own under the item above
     (same seq, the next sub_seq); the cells it leaves merged or empty are the item's."""
     prev = out[-1]
-    item = next(r for r in reversed(out) if r.table_no == prev.table_no and r.seq == prev.seq and r.sub_seq == 0)
+    item = next(
+        r for r in reversed(out) if r.table_no == prev.table_no and r.seq == prev.seq and r.sub_seq == 0
+    )
     row = RawTaskRow(
         table_no=prev.table_no,
         table_title=prev.table_title,
@@ -508,7 +531,9 @@ def _blank_column_copies(grow: GridRow) -> GridRow:
     if "col" not in grow.merged:
         return grow
     cells = ["" if grow.merged_at(i) == "col" else c for i, c in enumerate(grow.cells)]
-    return GridRow(cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, list(grow.merged))
+    return GridRow(
+        cells, grow.line_start, grow.line_end, grow.physical_lines, grow.complete, list(grow.merged)
+    )
 
 
 def _lost_cells(grow: GridRow, roles: list[str | None], seq_col: int | None) -> bool:
@@ -718,7 +743,9 @@ def join_split_cell(cells: list[str], roles: list[str | None]) -> tuple[list[str
         return None
     best: tuple[float, int] | None = None
     for i in range(len(row) - 1):
-        if roles[i] not in SUB_TASK_ROLES or not (_label_sized_name(row[i]) and _label_sized_name(row[i + 1])):
+        if roles[i] not in SUB_TASK_ROLES or not (
+            _label_sized_name(row[i]) and _label_sized_name(row[i + 1])
+        ):
             continue
         joined = [*row[:i], f"{row[i].strip()}\n{row[i + 1].strip()}", *row[i + 2 :]]
         joined = (joined + [""] * n)[:n]
@@ -727,7 +754,9 @@ def join_split_cell(cells: list[str], roles: list[str | None]) -> tuple[list[str
             for j in range(i + 1, n)
         )
         cost = _row_cost(joined, roles)
-        if unit_lands and cost <= base - JOIN_MARGIN and (best is None or cost <= best[0]):  # a tie: the later pair
+        if (
+            unit_lands and cost <= base - JOIN_MARGIN and (best is None or cost <= best[0])
+        ):  # a tie: the later pair
             best = (cost, i)
     if best is None:
         return None

@@ -146,7 +146,9 @@ def parse_ref(ref: str) -> tuple[str, int, int, int, int]:
         or not SEQ_PART.match(parts[3].strip())
         or not parts[0].strip()
     ):
-        raise ValueError(f"{ref!r} is not a task reference of the form COUNTY:PLAN_YEAR:TABLE:SEQ (e.g. 吉水县:2020:1:6)")
+        raise ValueError(
+            f"{ref!r} is not a task reference of the form COUNTY:PLAN_YEAR:TABLE:SEQ (e.g. 吉水县:2020:1:6)"
+        )
     seq, _, sub = parts[3].strip().partition(".")
     return parts[0].strip(), int(parts[1]), int(parts[2]), int(seq), int(sub or 0)
 
@@ -194,7 +196,7 @@ def match_within_year(
         return [YearMatch(i, None, "new", 0.0) for i in range(len(rows))], []
     at = {(k.table_no, k.seq, k.sub_seq): j for j, k in enumerate(known)}
     # each row's number (table, 序号, sub_seq) and its 序号 as findings name it
-    place = [(r[0], r[1], r[3] if len(r) > 3 else 0) for r in rows]  # type: ignore[misc]
+    place = [(r[0], r[1], r[3] if len(r) > 3 else 0) for r in rows]
     label = [seq_label(p[1], p[2]) for p in place]
     used: set[int] = set()
     # 0. same number, same text (numbers aside): similarity 1, no need to compare with the others.
@@ -224,7 +226,13 @@ def match_within_year(
             used.add(j)
     # 2. renumbered / reordered: best text match among the rest, most similar pairs first
     pairs = sorted(
-        ((float(sim[i, j]), i, j) for i in range(len(rows)) if i not in matches for j in range(len(known)) if j not in used),
+        (
+            (float(sim[i, j]), i, j)
+            for i in range(len(rows))
+            if i not in matches
+            for j in range(len(known))
+            if j not in used
+        ),
         key=lambda p: (-p[0], p[1], p[2]),
     )
     for score, i, j in pairs:
@@ -307,7 +315,9 @@ class Link:
     decision: str  # accepted | pending | rejected
 
 
-def propose_links(prev: Sequence[TaskRef], nxt: Sequence[TaskRef], config: dict[str, Any] | None = None) -> list[Link]:
+def propose_links(
+    prev: Sequence[TaskRef], nxt: Sequence[TaskRef], config: dict[str, Any] | None = None
+) -> list[Link]:
     """Links from the tasks of one plan year to the next by character n-gram similarity.
 
     One-to-one continuations are assigned greedily, most similar pair first (Dice ≥ ``propose``;
@@ -350,7 +360,8 @@ def propose_links(prev: Sequence[TaskRef], nxt: Sequence[TaskRef], config: dict[
         & ((one_arr[:, None] == -1) | (one_arr[:, None] == cols))
     )
     merged_into: dict[int, list[int]] = {
-        int(j): [int(i) for i in np.flatnonzero(merge_mask[:, j])] for j in np.flatnonzero(merge_mask.sum(axis=0) >= 2)
+        int(j): [int(i) for i in np.flatnonzero(merge_mask[:, j])]
+        for j in np.flatnonzero(merge_mask.sum(axis=0) >= 2)
     }
     # splits: several tasks of Y+1 inside one task of Y
     split_mask = (
@@ -362,27 +373,49 @@ def propose_links(prev: Sequence[TaskRef], nxt: Sequence[TaskRef], config: dict[
     if merged_into:
         split_mask[:, list(merged_into)] = False
     split_from: dict[int, list[int]] = {
-        int(i): [int(j) for j in np.flatnonzero(split_mask[i, :])] for i in np.flatnonzero(split_mask.sum(axis=1) >= 2)
+        int(i): [int(j) for j in np.flatnonzero(split_mask[i, :])]
+        for i in np.flatnonzero(split_mask.sum(axis=1) >= 2)
     }
     for j, parts in merged_into.items():
         for i in parts:
             if i in one and one[i] != j:
                 continue
             score = round(float(cov_prev[i, j]), 4)
-            links[(i, j)] = Link(prev[i].task_key, nxt[j].task_key, "merge", "ngram", score, "accepted" if score >= part_accept else "pending")
+            links[(i, j)] = Link(
+                prev[i].task_key,
+                nxt[j].task_key,
+                "merge",
+                "ngram",
+                score,
+                "accepted" if score >= part_accept else "pending",
+            )
     for i, parts in split_from.items():
         for j in parts:
             if (i, j) in links:
                 continue
             score = round(float(cov_next[i, j]), 4)
-            links[(i, j)] = Link(prev[i].task_key, nxt[j].task_key, "split", "ngram", score, "accepted" if score >= part_accept else "pending")
+            links[(i, j)] = Link(
+                prev[i].task_key,
+                nxt[j].task_key,
+                "split",
+                "ngram",
+                score,
+                "accepted" if score >= part_accept else "pending",
+            )
     in_group = {i for ps in merged_into.values() for i in ps} | set(split_from)
     in_group_next = set(merged_into) | {j for js in split_from.values() for j in js}
     for i, j in one.items():
         if (i, j) in links or i in in_group or j in in_group_next:
             continue
         score = round(float(dice[i, j]), 4)
-        links[(i, j)] = Link(prev[i].task_key, nxt[j].task_key, "continues", "ngram", score, "accepted" if score >= accept else "pending")
+        links[(i, j)] = Link(
+            prev[i].task_key,
+            nxt[j].task_key,
+            "continues",
+            "ngram",
+            score,
+            "accepted" if score >= accept else "pending",
+        )
     return sorted(links.values(), key=lambda lk: (lk.from_key, lk.to_key))
 
 
@@ -501,13 +534,17 @@ def with_structural_types(links: Iterable[Link]) -> list[Link]:
     typed: list[Link] = []
     for lk in links:
         if lk.decision == "accepted":
-            kind = "merge" if in_deg[lk.to_key] > 1 else ("split" if out_deg[lk.from_key] > 1 else "continues")
+            kind = (
+                "merge" if in_deg[lk.to_key] > 1 else ("split" if out_deg[lk.from_key] > 1 else "continues")
+            )
             lk = replace(lk, link_type=kind)
         typed.append(lk)
     return sorted(typed, key=lambda lk: (lk.from_key, lk.to_key))
 
 
-def crosswalk_with_decision(text: str, decision: str, from_ref: str, to_ref: str, note: str | None = None) -> str:
+def crosswalk_with_decision(
+    text: str, decision: str, from_ref: str, to_ref: str, note: str | None = None
+) -> str:
     """The crosswalk file's text with one accept/reject decision added (replacing any earlier
     single decision on the same pair). Comment lines before ``decisions:`` are kept."""
     if decision not in ("accept", "reject"):
@@ -519,7 +556,11 @@ def crosswalk_with_decision(text: str, decision: str, from_ref: str, to_ref: str
     entries = [
         e
         for e in (data.get("decisions") or [])
-        if not (e.get("decision") in ("accept", "reject") and str(e.get("from")) == from_ref and str(e.get("to")) == to_ref)
+        if not (
+            e.get("decision") in ("accept", "reject")
+            and str(e.get("from")) == from_ref
+            and str(e.get("to")) == to_ref
+        )
     ]
     new: dict[str, Any] = {"decision": decision, "from": from_ref, "to": to_ref}
     if note:
@@ -533,7 +574,10 @@ def crosswalk_with_decision(text: str, decision: str, from_ref: str, to_ref: str
     while header and not header[-1].strip():
         header.pop()
     body = ["decisions:"] + [
-        "  - " + yaml.safe_dump(e, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10_000).strip()
+        "  - "
+        + yaml.safe_dump(
+            e, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10_000
+        ).strip()
         for e in entries
     ]
     return "\n".join([*header, *body]) + "\n"
@@ -586,7 +630,9 @@ class LinkPlan:
         return out
 
 
-def plan_links(tasks: Sequence[TaskRef], crosswalk: Sequence[CrosswalkEntry], config: dict[str, Any] | None = None) -> LinkPlan:
+def plan_links(
+    tasks: Sequence[TaskRef], crosswalk: Sequence[CrosswalkEntry], config: dict[str, Any] | None = None
+) -> LinkPlan:
     """Propose links between consecutive plan years of every county, apply the crosswalk, form threads."""
     by_county_year: dict[tuple[str, int], list[TaskRef]] = {}
     for t in tasks:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "schemas" / "mappings"
+HEADERS_FILE = "schemas/mappings/headers.yaml"  # as findings name it
 
 
 def mapping_path(name: str) -> Path:
@@ -35,11 +36,12 @@ class RuleSet(tuple[re.Pattern[str], ...]):
     (looking one up in any_of's cache hashes every rule's compiled code, a microsecond a call)."""
 
     combined: re.Pattern[str]  # any_of(rules)
+    _tails: dict[int, tuple[re.Pattern[str], dict[int, int]]]  # _tail(start), built on first use
 
     def __new__(cls, patterns: Iterable[re.Pattern[str]]) -> RuleSet:
         self = super().__new__(cls, patterns)
         self.combined = _join(self)
-        self._tails: dict[int, tuple[re.Pattern[str], dict[int, int]]] = {}
+        self._tails = {}
         return self
 
     def first(self, text: str) -> re.Match[str] | None:
@@ -116,7 +118,9 @@ def _rule_set(patterns: tuple[re.Pattern[str], ...]) -> RuleSet:
 
 LABEL_STOP = re.compile(r"[。，,；;！!？?:：\x00-\x1f]")  # a sentence, a label:value pair, damaged text
 KEYWORD_MAX = 16
-LABEL_NUMBERED = re.compile(r"^\d+[.、．]|\d+[月日号年]?$")  # `14.改扩建…` is a row, `推进情况1-10月` half a header
+LABEL_NUMBERED = re.compile(
+    r"^\d+[.、．]|\d+[月日号年]?$"
+)  # `14.改扩建…` is a row, `推进情况1-10月` half a header
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from schemas.vocabulary import PERIOD_TYPES as VOCABULARY_PERIOD_TYPES
 from transforms.status import annotate_record
 
-PERIOD_TYPES = ("plan", "monthly", "quarterly", "half_year", "year_end")
+PERIOD_TYPES = tuple(VOCABULARY_PERIOD_TYPES)
 
 
 @dataclass
@@ -75,7 +76,9 @@ YEAR = re.compile(r"(20\d{2})年")
 COUNTY = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:县|区|市|旗))(?:人民政府|政府)(?:主办|办公室|网)")
 
 
-PUBLISHED = re.compile(r"(?:发布|发文|印发|成文)(?:时间|日期)\s*[:：]?\s*(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
+PUBLISHED = re.compile(
+    r"(?:发布|发文|印发|成文)(?:时间|日期)\s*[:：]?\s*(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})"
+)
 # any labelled page date (发布时间 / 发文日期 / 成文日期 / 生成日期 / 日期 / 时间), in a pipe row too: a weak hint
 PAGE_DATE = re.compile(
     r"(?:发布|发文|印发|成文|生成)?(?:时间|日期)\s*[:：|]?\s*\|?\s*(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})"
@@ -91,23 +94,80 @@ HALF_YEAR = re.compile(rf"(?:上半年|半年度|半年)(?:工作|重点工作)?
 MONTH_PROGRESS = re.compile(rf"(?<![\d\-—~至])(\d{{1,2}})月份?(?:工作)?{_PROGRESS_WORDS}")
 MONTH_REPORT = re.compile(r"月报表?\s*[(（]\s*(\d{1,2})\s*月份?\s*[)）]")
 # 2023年度政府工作报告重点工作完成情况: a year's own results (no month or quarter named)
-YEAR_RESULTS = re.compile(r"20\d{2}年度?(?:[^,，。;；:：|\n月季]{0,24}?)(?:工作|任务|实事|项目)(?:的)?完成情况")
+YEAR_RESULTS = re.compile(
+    r"20\d{2}年度?(?:[^,，。;；:：|\n月季]{0,24}?)(?:工作|任务|实事|项目)(?:的)?完成情况"
+)
 YEAR_END_WORDS = re.compile(rf"(?:年底|年终|全年)(?:工作)?{_PROGRESS_WORDS}")
 
 # ---- the place a report is about: county / district / city / banner / province, as printed
 # characters that do not open a place name (a verb or word of the sentence around it: 已经区政府, 完成县医院),
 # and words no place name holds
 _STEM_STOP = set("主我全本该各市区县省旗外两报关对及与的在由向经已以按照据根为请并等此每其呈送交完过年度项涉")
-_STEM_WORDS = ("人民", "政府", "关于", "印发", "工作", "办公", "实施", "项目", "任务", "以及", "已经", "按照", "根据", "以便",
-               "报经", "年度", "进行", "报告", "通知", "通过", "完成", "建设", "新建", "改造", "提升", "推进")
+_STEM_WORDS = (
+    "人民",
+    "政府",
+    "关于",
+    "印发",
+    "工作",
+    "办公",
+    "实施",
+    "项目",
+    "任务",
+    "以及",
+    "已经",
+    "按照",
+    "根据",
+    "以便",
+    "报经",
+    "年度",
+    "进行",
+    "报告",
+    "通知",
+    "通过",
+    "完成",
+    "建设",
+    "新建",
+    "改造",
+    "提升",
+    "推进",
+)
 _VERB_ENDS = set("成建设改扩造好办到在至对为了动进推施级全各本该")
-_NAME_END_STOP = ("地区", "市区", "辖区", "园区", "景区", "社区", "片区", "新区", "开发区", "矿区", "库区", "山区", "郊区",
-                  "老区", "街区", "小区", "校区", "市县", "县区", "县市", "区县", "城市", "省市")
+_NAME_END_STOP = (
+    "地区",
+    "市区",
+    "辖区",
+    "园区",
+    "景区",
+    "社区",
+    "片区",
+    "新区",
+    "开发区",
+    "矿区",
+    "库区",
+    "山区",
+    "郊区",
+    "老区",
+    "街区",
+    "小区",
+    "校区",
+    "市县",
+    "县区",
+    "县市",
+    "区县",
+    "城市",
+    "省市",
+)
 _PLACE_CHAIN = r"((?![年度我全本该各])(?:[\u4e00-\u9fff]{2,4}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,4}?市)?(?:[\u4e00-\u9fff]{1,4}?(?:县|区|旗))?)"
 _BOUNDARY = r"(?:(?<=^)|(?<=[\s,，。:：;；、|>》《“\"(（\d年]))"
-ISSUER = re.compile(rf"{_BOUNDARY}{_PLACE_CHAIN}(?:人民政府|政府|委员会|委(?!书记|常委|副|委员)|人大|政协)(?![\u4e00-\u9fff]{{0,2}}网)")
-TITLE_PLACE = re.compile(rf"20\d{{2}}年度?(?:\d{{1,2}}\s*[-—~至]\s*\d{{1,2}}月份?)?{_PLACE_CHAIN}(?=重点|民生|政府|为民|十件|\d|[一二三四五六七八九十]+[件项大]|惠民|《)")
-SOURCE_PLACE = re.compile(rf"(?:来源|发布机构|信息来源|发文机关|发文单位|发布单位)\s*[:：]?\s*\|?\s*{_PLACE_CHAIN}(?=[\u4e00-\u9fff])")
+ISSUER = re.compile(
+    rf"{_BOUNDARY}{_PLACE_CHAIN}(?:人民政府|政府|委员会|委(?!书记|常委|副|委员)|人大|政协)(?![\u4e00-\u9fff]{{0,2}}网)"
+)
+TITLE_PLACE = re.compile(
+    rf"20\d{{2}}年度?(?:\d{{1,2}}\s*[-—~至]\s*\d{{1,2}}月份?)?{_PLACE_CHAIN}(?=重点|民生|政府|为民|十件|\d|[一二三四五六七八九十]+[件项大]|惠民|《)"
+)
+SOURCE_PLACE = re.compile(
+    rf"(?:来源|发布机构|信息来源|发文机关|发文单位|发布单位)\s*[:：]?\s*\|?\s*{_PLACE_CHAIN}(?=[\u4e00-\u9fff])"
+)
 # a unit or institution that carries a county's or city's name in full: 青山区外国语学校, 某市本级
 INSTITUTION_PLACE = re.compile(
     r"(?<=[\u4e00-\u9fff])?([\u4e00-\u9fff]{2}(?:县|区|市))"
@@ -137,7 +197,9 @@ def _level(place: str) -> int:
     return 0 if place.endswith(("省", "自治区")) else (1 if place.endswith(("市", "州", "盟")) else 2)
 
 
-def _first_place(pattern: re.Pattern[str], text: str, one_char_county: bool = False) -> tuple[str, str] | None:
+def _first_place(
+    pattern: re.Pattern[str], text: str, one_char_county: bool = False
+) -> tuple[str, str] | None:
     for m in pattern.finditer(text):
         place = _valid_place(m.group(1), one_char_county)
         if place:
@@ -262,7 +324,9 @@ def infer_metadata(text: str) -> ReportMeta:
             candidates.append((d, m.group(0)))
             if m.group(4):
                 day_given.add(d)
-    title_years = [int(y) for line in head[:200].splitlines() if _is_title_line(line) for y in YEAR.findall(line)]
+    title_years = [
+        int(y) for line in head[:200].splitlines() if _is_title_line(line) for y in YEAR.findall(line)
+    ]
     heading_years = [int(y) for y in YEAR.findall(title)]
     published = PUBLISHED.search(text) or PAGE_DATE.search(head)
     if title_years:
@@ -293,7 +357,11 @@ def infer_metadata(text: str) -> ReportMeta:
             mo = int(m.group(1))
             if 1 <= mo <= 12:
                 try:
-                    d = date(meta.plan_year, mo, int(m.group(3))) if m.group(3) else _month_end(meta.plan_year, mo)
+                    d = (
+                        date(meta.plan_year, mo, int(m.group(3)))
+                        if m.group(3)
+                        else _month_end(meta.plan_year, mo)
+                    )
                 except ValueError:
                     continue
                 candidates.append((d, m.group(0)))
@@ -314,10 +382,18 @@ def infer_metadata(text: str) -> ReportMeta:
         meta.period_type = stated[1]
         meta.inferred["period_type"] = f"period stated in the title or header: {stated[2]!r}"
     if meta.as_of is not None and meta.period_type is None:
-        if meta.as_of_precision == "day" and meta.as_of.month < 11 and meta.as_of != _month_end(meta.as_of.year, meta.as_of.month):
+        if (
+            meta.as_of_precision == "day"
+            and meta.as_of.month < 11
+            and meta.as_of != _month_end(meta.as_of.year, meta.as_of.month)
+        ):
             pass  # a report dated to a day inside a month (截至4月10日) covers no named period
         else:
-            meta.period_type = "year_end" if meta.as_of.month == 12 else ("quarterly" if meta.as_of.month in (3, 6, 9) else "monthly")
+            meta.period_type = (
+                "year_end"
+                if meta.as_of.month == 12
+                else ("quarterly" if meta.as_of.month in (3, 6, 9) else "monthly")
+            )
             meta.inferred["period_type"] = f"as-of month {meta.as_of.month}"
     if meta.as_of is None and meta.period_type is None and not _has_progress_header(text):
         # a task breakdown without a progress column: a plan, dated when it was published
@@ -354,7 +430,9 @@ def report_object(meta: ReportMeta) -> dict[str, Any]:
         "as_of": as_of,
         "period_type": meta.period_type,
     }
-    out["inferred"] = [name for name, attr in REPORT_FIELDS.items() if attr in meta.inferred and out[name] is not None]
+    out["inferred"] = [
+        name for name, attr in REPORT_FIELDS.items() if attr in meta.inferred and out[name] is not None
+    ]
     return out
 
 

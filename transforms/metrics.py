@@ -17,8 +17,19 @@ from transforms.mappings import _load
 from transforms.quantities import Quantity, stage_rank
 
 METRIC_COLUMNS = [
-    "metric", "comparator", "target_value", "target_unit", "target_text", "target_base_value", "actual_value",
-    "actual_unit", "actual_text", "actual_base_value", "base_unit", "achievement_ratio", "met",
+    "metric",
+    "comparator",
+    "target_value",
+    "target_unit",
+    "target_text",
+    "target_base_value",
+    "actual_value",
+    "actual_unit",
+    "actual_text",
+    "actual_base_value",
+    "base_unit",
+    "achievement_ratio",
+    "met",
 ]
 
 
@@ -52,7 +63,7 @@ def _exclusive() -> tuple[tuple[str, str], ...]:
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[i: i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def name_score(a: str, b: str) -> float:
@@ -95,7 +106,7 @@ def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
     """Targets and results paired one to one (best names first); the rest stay unpaired."""
     if not targets or not actuals:  # most tasks: nothing to pair
         return [Pair(t, None) for t in targets] + [Pair(None, a) for a in actuals]
-    cands: list[tuple[float, int, int, int]] = []
+    cands: list[tuple[float, float, int, int, int]] = []
     for i, t in enumerate(targets):
         for j, a in enumerate(actuals):
             if t.base_unit != a.base_unit or _forbidden(t, a):
@@ -111,7 +122,11 @@ def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
             continue
         if s < 1.0:
             same_t = [k for k, t in enumerate(targets) if t.base_unit == targets[i].base_unit]
-            same_a = [k for k, a in enumerate(actuals) if a.base_unit == targets[i].base_unit and not _forbidden(targets[i], a)]
+            same_a = [
+                k
+                for k, a in enumerate(actuals)
+                if a.base_unit == targets[i].base_unit and not _forbidden(targets[i], a)
+            ]
             if len(same_t) != 1 or len(same_a) != 1:
                 continue
             pairs[i] = Pair(targets[i], actuals[j], s, weak=True)
@@ -124,7 +139,9 @@ def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
     return out
 
 
-def incomparable(targets: list[Quantity], actuals: list[Quantity], pairs: list[Pair]) -> list[tuple[Quantity, Quantity]]:
+def incomparable(
+    targets: list[Quantity], actuals: list[Quantity], pairs: list[Pair]
+) -> list[tuple[Quantity, Quantity]]:
     """Unpaired targets whose best-named result has a unit that cannot be compared with theirs."""
     paired_a = {id(p.actual) for p in pairs if p.actual is not None and p.target is not None}
     out: list[tuple[Quantity, Quantity]] = []

@@ -61,7 +61,9 @@ class TaskRecord:
     deadline_basis: str | None = None  # deadline_column | task_text | standing_duty; None: none stated
     reported_pct: float | None = None  # the share of the task done by the report's account, 0–1+
     pct_gap: float | None = None  # reported_pct − expected_progress (below 0: behind 序时)
-    lead_unit_heads: list[str] = field(default_factory=list)  # persons written beside a unit (`市民政局 刘伟`)
+    lead_unit_heads: list[str] = field(
+        default_factory=list
+    )  # persons written beside a unit (`市民政局 刘伟`)
 
     def to_json(self) -> dict[str, Any]:
         """The record in the `extract --jsonl` format."""
@@ -141,13 +143,18 @@ def split_units(
     return list(names), _at(repairs, seq, line, table_no)
 
 
-def _at(repairs: tuple[Finding, ...], seq: int | str | None, line: int | None, table_no: int | None = None) -> list[Finding]:
+def _at(
+    repairs: tuple[Finding, ...], seq: int | str | None, line: int | None, table_no: int | None = None
+) -> list[Finding]:
     """Memoised repairs (made without a position) placed at a row's 序号 and line (and table)."""
     if not repairs:
         return []
     place = {"line_start": line, "line_end": line, "seq": str(seq) if seq is not None else None}
     # Finding(**fields) rather than dataclasses.replace: the same copy, a third of the time
-    return [Finding(**{**vars(f), **place, "table_no": f.table_no if f.table_no is not None else table_no}) for f in repairs]
+    return [
+        Finding(**{**vars(f), **place, "table_no": f.table_no if f.table_no is not None else table_no})
+        for f in repairs
+    ]
 
 
 @lru_cache(maxsize=32768)
@@ -163,7 +170,9 @@ def _read_units(raw: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, 
     return tuple(names), tuple(marked), tuple(heads), tuple(repairs)
 
 
-def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str], list[str], list[str], list[Finding]]:
+def _split_units(
+    raw: str, seq: int | None, line: int | None
+) -> tuple[list[str], list[str], list[str], list[Finding]]:
     um = unit_map()
     repairs: list[Finding] = []
     seq_s = str(seq) if seq is not None else None
@@ -173,8 +182,15 @@ def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str]
         repairs.append(Finding(f"repair.{kind}", "info", message, line, line, seq=seq_s))
     if cell.heads:
         repairs.append(
-            Finding("repair.unit_head_set_aside", "info", f"person(s) {' | '.join(cell.heads)} written beside the unit(s) "
-                    f"{' | '.join(cell.names)!s} are not units", line, line, seq=seq_s)
+            Finding(
+                "repair.unit_head_set_aside",
+                "info",
+                f"person(s) {' | '.join(cell.heads)} written beside the unit(s) "
+                f"{' | '.join(cell.names)!s} are not units",
+                line,
+                line,
+                seq=seq_s,
+            )
         )
     # 2. split units written together (县交通运输局各相关乡镇政府)
     split: list[str] = []
@@ -196,7 +212,14 @@ def _split_units(raw: str, seq: int | None, line: int | None) -> tuple[list[str]
         canon = um.aliases.get(key, key)
         if canon != key:
             repairs.append(
-                Finding("repair.unit_canonicalized", "info", f"{key!r} → {canon!r} (schemas/mappings/units.yaml)", line, line, seq=seq_s)
+                Finding(
+                    "repair.unit_canonicalized",
+                    "info",
+                    f"{key!r} → {canon!r} (schemas/mappings/units.yaml)",
+                    line,
+                    line,
+                    seq=seq_s,
+                )
             )
         if canon not in out:
             out.append(canon)
@@ -232,7 +255,9 @@ def _split_leaders(raw: str, seq: int | None, line: int | None) -> tuple[list[st
     for n in names:
         canon = lm.aliases.get(n, n)
         if canon != n:
-            repairs.append(Finding("repair.leader_canonicalized", "info", f"{n!r} → {canon!r}", line, line, seq=seq_s))
+            repairs.append(
+                Finding("repair.leader_canonicalized", "info", f"{n!r} → {canon!r}", line, line, seq=seq_s)
+            )
         if canon not in out:
             out.append(canon)
     return out, repairs
@@ -287,9 +312,15 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
         if is_verdict_cell(raw):
             # a verdict that landed in a unit column (a shifted row) is the row's status, never a unit
             findings.append(
-                Finding("repair.verdict_not_unit", "warning", f"table {row.table_no} row {seq_s}: {str(raw)[:40]!r} "
-                        f"in the {field_name.removesuffix('_raw')} column is a verdict, not a unit", row.line_start,
-                        row.line_end, seq=seq_s)
+                Finding(
+                    "repair.verdict_not_unit",
+                    "warning",
+                    f"table {row.table_no} row {seq_s}: {str(raw)[:40]!r} "
+                    f"in the {field_name.removesuffix('_raw')} column is a verdict, not a unit",
+                    row.line_start,
+                    row.line_end,
+                    seq=seq_s,
+                )
             )
             if not (status_raw or "").strip():
                 status_raw = raw
@@ -313,8 +344,14 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
         units = [u for u in units if u not in marked]
         co_units = [u for u in co_units if u not in marked]
         findings.append(
-            Finding("repair.lead_unit_marked", "info", f"table {row.table_no} row {seq_s}: the marked unit(s) "
-                    f"{' | '.join(marked)} are the lead", row.line_start, row.line_start, seq=seq_s)
+            Finding(
+                "repair.lead_unit_marked",
+                "info",
+                f"table {row.table_no} row {seq_s}: the marked unit(s) {' | '.join(marked)} are the lead",
+                row.line_start,
+                row.line_start,
+                seq=seq_s,
+            )
         )
     findings = [replace(fd, table_no=row.table_no) if fd.table_no is None else fd for fd in findings]
     progress, issues, plan = _progress_parts(row)
@@ -350,8 +387,15 @@ def _leader_of_block(row: RawTaskRow) -> tuple[list[str], list[Finding]]:
         name = leader_from_heading(heading)
         if name:
             return [name], [
-                Finding("repair.leader_from_heading", "info", f"table {row.table_no} row {seq_label(row.seq, row.sub_seq)}: leader {name!r} "
-                        f"taken from the heading {heading!r}", row.line_start, row.line_start, seq=seq_label(row.seq, row.sub_seq))
+                Finding(
+                    "repair.leader_from_heading",
+                    "info",
+                    f"table {row.table_no} row {seq_label(row.seq, row.sub_seq)}: leader {name!r} "
+                    f"taken from the heading {heading!r}",
+                    row.line_start,
+                    row.line_start,
+                    seq=seq_label(row.seq, row.sub_seq),
+                )
             ]
     return [], []
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 import pandera.errors as pa_errors
-import yaml
+import pandera.pandas as pa
 
 from schemas import models
+from schemas.quality import quality_config
 from transforms import PARSER_VERSION
 from transforms.grid import Finding, Grid
 from transforms.layout import Layout, RawTaskRow, build_rows, seq_label
@@ -19,16 +18,9 @@ from transforms.normalize import TaskRecord, normalize_row
 from transforms.readers import ReadError, read_candidates
 from transforms.status import annotate_record
 
-QUALITY_CONFIG = Path(__file__).resolve().parent.parent / "schemas" / "quality.yaml"
-
 
 class RejectedReport(ValueError):
     """The file is not a task table we can load; nothing from it is loaded."""
-
-
-@cache
-def quality_config() -> dict:
-    return yaml.safe_load(QUALITY_CONFIG.read_text(encoding="utf-8")) or {}
 
 
 @dataclass
@@ -46,14 +38,16 @@ def _row_severity(rule: str) -> str:
     return (cfg.get("row_rules") or {}).get(rule, cfg.get("default_row_severity", "error"))
 
 
-def validate_rows(df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]) -> tuple[set[int], list[Finding]]:
+def validate_rows(
+    df: pd.DataFrame, model: type[pa.DataFrameModel], stage: str, keys: list[tuple[int, str | None]]
+) -> tuple[set[int], list[Finding]]:
     """Validate a frame lazily; return the positions of rows to quarantine and a finding per failure."""
     bad, cases = _validate_cases(df, model, stage, keys)
     return bad, [f for _, f in cases]
 
 
 def _validate_cases(
-    df: pd.DataFrame, model: type, stage: str, keys: list[tuple[int, int]]
+    df: pd.DataFrame, model: type[pa.DataFrameModel], stage: str, keys: list[tuple[int, str | None]]
 ) -> tuple[set[int], list[tuple[int | None, Finding]]]:
     """pandera on a frame (one report's rows or a whole batch's): bad row positions and, in pandera's
     order, (row position or None for a frame-wide failure, finding)."""
@@ -129,7 +123,9 @@ def _dedupe(rows: list[RawTaskRow]) -> tuple[list[RawTaskRow], list[Finding]]:
     return out, findings
 
 
-def annotate(record: TaskRecord, as_of: date | None, plan_year: int | None, period_type: str | None = None) -> list[Finding]:
+def annotate(
+    record: TaskRecord, as_of: date | None, plan_year: int | None, period_type: str | None = None
+) -> list[Finding]:
     """Meaning: status, quantities and 序时 for one record (see transforms/status.py)."""
     return annotate_record(record, as_of=as_of, plan_year=plan_year, period_type=period_type)
 
@@ -148,7 +144,11 @@ class PendingReport:
 
 
 def parse_report(
-    data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None, period_type: str | None = None
+    data: bytes,
+    name: str = "",
+    as_of: date | None = None,
+    plan_year: int | None = None,
+    period_type: str | None = None,
 ) -> ParsedReport:
     """Parse and normalize one report's bytes. Raises RejectedReport when it is not a task table."""
     pending = prepare_report(data, name, as_of=as_of, plan_year=plan_year, period_type=period_type)
@@ -165,7 +165,11 @@ def require_rows(parsed: ParsedReport, name: str) -> ParsedReport:
 
 
 def prepare_report(
-    data: bytes, name: str = "", as_of: date | None = None, plan_year: int | None = None, period_type: str | None = None
+    data: bytes,
+    name: str = "",
+    as_of: date | None = None,
+    plan_year: int | None = None,
+    period_type: str | None = None,
 ) -> PendingReport:
     """read → layout → normalize for one report (no pandera yet). Raises RejectedReport."""
     try:
@@ -175,7 +179,9 @@ def prepare_report(
     grid, layout = _best_reading(grids)
     findings = list(grid.findings) + list(layout.findings)
     if not grid.tables or not any(t.header for t in grid.tables) and not layout.rows:
-        raise RejectedReport(f"{name}: not a task table: no header row naming 序号/任务/进展 columns was found")
+        raise RejectedReport(
+            f"{name}: not a task table: no header row naming 序号/任务/进展 columns was found"
+        )
     if not layout.rows:
         headers = "; ".join(" | ".join(t.header or []) for t in grid.tables)
         raise RejectedReport(f"{name}: a table header was found ({headers}) but no task rows under it")
@@ -263,7 +269,9 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
         }
     )
     owners = _owners([len(p.rows) for p in pending])
-    bad, cases = _validate_cases(raw_df, models.RawTaskRow, "raw", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in rows])
+    bad, cases = _validate_cases(
+        raw_df, models.RawTaskRow, "raw", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in rows]
+    )
     raw_findings = _split_cases(cases, owners, len(pending))
     kept: list[list[TaskRecord]] = []
     findings: list[list[Finding]] = []
@@ -292,12 +300,22 @@ def validate_reports(pending: list[PendingReport]) -> list[ParsedReport]:
         }
     )
     owners = _owners([len(lst) for lst in kept])
-    bad, cases = _validate_cases(rec_df, models.TaskRecord, "record", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in records])
+    bad, cases = _validate_cases(
+        rec_df, models.TaskRecord, "record", [(r.table_no, seq_label(r.seq, r.sub_seq)) for r in records]
+    )
     rec_findings = _split_cases(cases, owners, len(pending))
     out: list[ParsedReport] = []
     base = 0
     for i, p in enumerate(pending):
         good = [r for j, r in enumerate(kept[i]) if base + j not in bad]
         base += len(kept[i])
-        out.append(ParsedReport(format=p.format, records=good, findings=findings[i] + rec_findings[i], text=p.text, tables=p.tables))
+        out.append(
+            ParsedReport(
+                format=p.format,
+                records=good,
+                findings=findings[i] + rec_findings[i],
+                text=p.text,
+                tables=p.tables,
+            )
+        )
     return out

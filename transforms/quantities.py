@@ -24,8 +24,8 @@ QUOTES = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,60}》|「[
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # edges stripped from a metric name: these characters and white space (str.isspace is re's \s)
-NAME_LEAD_CHARS = "、和及与并且:：（(）)“”\""
-NAME_TRAIL_CHARS = "、和及与（(“”\""
+NAME_LEAD_CHARS = '、和及与并且:：（(）)“”"'
+NAME_TRAIL_CHARS = '、和及与（(“”"'
 LIST_EDGE_CHARS = "、和及与"
 NAME_NOISE = re.compile(r"[A-Za-z]+[0-9][0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]")
 NAME_NOISE_START = re.compile(r"[A-Za-z0-9.()（）“”\"《》\[\]]")  # every NAME_NOISE match starts with one
@@ -71,7 +71,13 @@ class Quantity:
 
     def as_record(self) -> dict[str, Any]:
         """The `extract --jsonl` form: {metric, value, unit, comparator, text}."""
-        return {"metric": self.metric, "value": self.value, "unit": self.unit, "comparator": self.comparator, "text": self.text}
+        return {
+            "metric": self.metric,
+            "value": self.value,
+            "unit": self.unit,
+            "comparator": self.comparator,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -118,11 +124,16 @@ def unit_rules() -> UnitRules:
     multipliers = {str(k): float(v) for k, v in (data.get("multipliers") or {}).items()}
     comp = data.get("comparators") or {}
     after = sorted(
-        [*(comp.get("at_least", {}).get("after") or []), *(comp.get("at_most", {}).get("after") or [])], key=len, reverse=True
+        [*(comp.get("at_least", {}).get("after") or []), *(comp.get("at_most", {}).get("after") or [])],
+        key=len,
+        reverse=True,
     )
     unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     seps = "|".join(re.escape(s) for s in data.get("range_separators") or ["-"])
-    approx_pre = "|".join(re.escape(s) for s in sorted(data.get("approx_prefix") or [], key=len, reverse=True)) or "(?!)"
+    approx_pre = (
+        "|".join(re.escape(s) for s in sorted(data.get("approx_prefix") or [], key=len, reverse=True))
+        or "(?!)"
+    )
     approx_in = "|".join(re.escape(s) for s in data.get("approx_infix") or []) or "(?!)"
     mult = "|".join(re.escape(m) for m in ("万", "亿"))
     num = rf"\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?|[{CN_DIGITS}]*[零〇一二两三四五六七八九十][{CN_DIGITS}]*"
@@ -260,7 +271,7 @@ def _strip_name(name: str, rules: UnitRules) -> str:
         changed = False
         for p in rules.prefixes_by_first.get(name[0], ()):
             if name.startswith(p) and len(name) > len(p):
-                name, changed = name[len(p):], True
+                name, changed = name[len(p) :], True
                 break
         for w in rules.tails_by_last.get(name[-1], ()):
             if name.endswith(w) and len(name) > len(w):
@@ -330,7 +341,9 @@ def _new_quantity(**fields: Any) -> Quantity:
     return q
 
 
-def _figures(text: str, rules: UnitRules) -> tuple[list[tuple[re.Match[str], float, float | None]], list[int]]:
+def _figures(
+    text: str, rules: UnitRules
+) -> tuple[list[tuple[re.Match[str], float, float | None]], list[int]]:
     """The matches of the quantity pattern that are figures, with their values, and the ends of
     the scopes/qualifiers skipped (a metric name starts after them)."""
     first_digit = NUM_CHAR.search(text)
@@ -338,7 +351,9 @@ def _figures(text: str, rules: UnitRules) -> tuple[list[tuple[re.Match[str], flo
         return [], []
     candidates: list[tuple[re.Match[str], float]] = []
     # no match starts before the first number's approximation prefix (约, 大约 …)
-    for m in rules.pattern.finditer(text, max(0, first_digit.start() - rules.longest_prefix)):  # cheap tests first
+    for m in rules.pattern.finditer(
+        text, max(0, first_digit.start() - rules.longest_prefix)
+    ):  # cheap tests first
         num = m.group("num")
         if num in rules.rhetorical:
             continue
@@ -366,7 +381,7 @@ def _figures(text: str, rules: UnitRules) -> tuple[list[tuple[re.Match[str], flo
             scope_end = sm.end()
             cuts.append(scope_end + (1 if text.startswith("内", scope_end) else 0))
             continue
-        nxt = text[end: end + 1]
+        nxt = text[end : end + 1]
         if LATIN_UNIT.fullmatch(m.group("unit")) and LATIN_NEXT.match(nxt or " "):
             continue  # "3km" only when the unit word ends there
         if m.group("after") and nxt and CJK.match(nxt):
@@ -406,7 +421,7 @@ def _extract(text: str) -> tuple[Quantity, ...]:
         elif after in rules.at_most_after:
             comparator = "at_most"
         else:
-            tail = text[max(cs, start - 8): start]
+            tail = text[max(cs, start - 8) : start]
             if rules.at_most_before_re.search(tail):
                 comparator = "at_most"
             elif rules.at_least_before_re.search(tail):

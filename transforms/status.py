@@ -14,6 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import Indel
 
+from schemas.quality import quality_config
 from transforms.deadlines import task_deadline
 from transforms.grid import Finding
 from transforms.layout import seq_label
@@ -87,8 +88,6 @@ def status_rules() -> StatusRules:
 
 @cache
 def meaning_config() -> dict[str, Any]:
-    from transforms.pipeline import quality_config
-
     return quality_config().get("meaning") or {}
 
 
@@ -98,7 +97,9 @@ def _magnitude_limits() -> dict[str, float]:
     return {str(k): float(v) for k, v in (meaning_config().get("max_base_value") or {}).items()}
 
 
-def expected_progress(as_of: date | None, plan_year: int | None, period_type: str | None = None) -> float | None:
+def expected_progress(
+    as_of: date | None, plan_year: int | None, period_type: str | None = None
+) -> float | None:
     """序时进度 by the report's period: a monthly report (or one of unknown period) as of month m of the
     plan year → m/12; a quarterly or half-year report → the end of its quarter or half (1-8月 in a
     quarterly report is still the third quarter's 9/12); a year-end report → 12/12; after the plan
@@ -130,7 +131,7 @@ def clause_of(text: str, m: re.Match[str], limit: int = 60) -> str:
     clause = text[start:end].strip()
     if len(clause) > limit:
         a = max(0, m.start() - start - limit // 2)
-        clause = text[start + a: start + a + limit]
+        clause = text[start + a : start + a + limit]
     return clause if m.group(0) in clause else m.group(0)
 
 
@@ -145,7 +146,9 @@ def classify_explicit(raw: str | None) -> Decision | None:
         if parts:
             order = ("behind", "not_started", "in_progress", "ongoing", "unknown", "completed")
             worst = min(parts, key=lambda d: order.index(d.status) if d.status in order else len(order))
-            return Decision(worst.status, worst.evidence, "high" if len(parts) == len(lines) else "medium", "explicit")
+            return Decision(
+                worst.status, worst.evidence, "high" if len(parts) == len(lines) else "medium", "explicit"
+            )
         return None
     key = squash(raw)
     for pattern, code in status_rules().explicit:
@@ -160,13 +163,19 @@ def classify_explicit(raw: str | None) -> Decision | None:
 
 
 @cache
-def _verdict_rules() -> tuple[re.Pattern[str], int, tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str], re.Pattern[str]]:
+def _verdict_rules() -> tuple[
+    re.Pattern[str], int, tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str], re.Pattern[str]
+]:
     """(a clause end, longest verdict, the anchored explicit patterns, the subjects a verdict may
     name first, all anchored patterns as one regex) of status.yaml."""
     d = _load("status")
     anchored = tuple((p, code) for p, code in status_rules().explicit if p.pattern.startswith("^"))
     subjects = sorted(d.get("verdict_subjects") or [], key=len, reverse=True)
-    subject = re.compile("^(?:" + "|".join(re.escape(w) for w in subjects) + ")") if subjects else re.compile("(?!)")
+    subject = (
+        re.compile("^(?:" + "|".join(re.escape(w) for w in subjects) + ")")
+        if subjects
+        else re.compile("(?!)")
+    )
     ends = str(d.get("verdict_ends") or "。；;，,\n ")
     end = re.compile("[" + re.escape(ends) + "]")
     anyof = re.compile("|".join(f"(?:{p.pattern})" for p, _ in anchored) or "(?!)")
@@ -252,7 +261,12 @@ def decide_from_numbers(pairs: list[Pair], expected: float | None, n_targets: in
 
 
 def decide_from_words(
-    task_text: str, text: str, expected: float | None, has_targets: bool = False, has_figures: bool = False, figures_clause: str | None = None
+    task_text: str,
+    text: str,
+    expected: float | None,
+    has_targets: bool = False,
+    has_figures: bool = False,
+    figures_clause: str | None = None,
 ) -> Decision:
     """Rules 5-12 of status.yaml on the latest progress text."""
     r = status_rules()
@@ -328,13 +342,24 @@ def _finding(record: TaskRecord, rule: str, message: str, mapping_file: str | No
     sev = (meaning_config().get("severities") or {}).get(rule, "warning")
     seq = seq_label(record.seq, record.sub_seq)
     return Finding(
-        rule, sev, f"table {record.table_no} row {seq}: {message}", record.line_start, record.line_end,
-        seq=seq, table_no=record.table_no, mapping_file=mapping_file,
+        rule,
+        sev,
+        f"table {record.table_no} row {seq}: {message}",
+        record.line_start,
+        record.line_end,
+        seq=seq,
+        table_no=record.table_no,
+        mapping_file=mapping_file,
     )
 
 
 def quality_findings(
-    record: TaskRecord, targets: list[Quantity], actuals: list[Quantity], pairs: list[Pair], text: str, sim: float | None = None
+    record: TaskRecord,
+    targets: list[Quantity],
+    actuals: list[Quantity],
+    pairs: list[Pair],
+    text: str,
+    sim: float | None = None,
 ) -> list[Finding]:
     """Quality rules that use meaning: magnitude, completion > 100 %, repeats, incomparable units.
     ``sim``: repeats_task(record.task_text, text) when the caller has it already."""
@@ -346,7 +371,8 @@ def quality_findings(
         if lim is not None and q.base_value > lim:
             out.append(
                 _finding(
-                    record, "meaning.implausible_magnitude",
+                    record,
+                    "meaning.implausible_magnitude",
                     f"{q.text} ({q.base_value:.4g} {q.base_unit}) is above the plausible maximum {lim:.4g} {q.base_unit} "
                     f"for a county figure, in {q.clause!r}",
                     QUALITY_FILE,
@@ -355,27 +381,46 @@ def quality_findings(
     cap = float(cfg.get("completion_max_percent", 100))
     for q in actuals:
         if q.base_unit == "%" and q.value > cap and PCT_CONTEXT.search(text[: q.start]):
-            out.append(_finding(record, "meaning.completion_over_100", f"completion {q.text} is above {cap:g} % in {q.clause!r}", QUALITY_FILE))
+            out.append(
+                _finding(
+                    record,
+                    "meaning.completion_over_100",
+                    f"completion {q.text} is above {cap:g} % in {q.clause!r}",
+                    QUALITY_FILE,
+                )
+            )
     if sim is None:
         sim = repeats_task(record.task_text, text)
     measured = any(p.target is not None and p.actual is not None for p in pairs)
     if text and not measured and sim >= float(cfg.get("repeat_similarity", 0.6)):
         out.append(
-            _finding(record, "meaning.progress_repeats_task", f"the progress text only repeats the task text (similarity {sim:.2f})", QUALITY_FILE)
+            _finding(
+                record,
+                "meaning.progress_repeats_task",
+                f"the progress text only repeats the task text (similarity {sim:.2f})",
+                QUALITY_FILE,
+            )
         )
     paired_a = {id(p.actual) for p in pairs if p.actual is not None and p.target is not None}
     for p in pairs:
         if p.target is None or p.actual is not None:
             continue
         clash = next(
-            (a for a in actuals if id(a) not in paired_a and a.base_unit == p.target.base_unit
-             and kind_clash(p.target, a) and name_score(p.target.metric, a.metric) >= 2),
+            (
+                a
+                for a in actuals
+                if id(a) not in paired_a
+                and a.base_unit == p.target.base_unit
+                and kind_clash(p.target, a)
+                and name_score(p.target.metric, a.metric) >= 2
+            ),
             None,
         )
         if clash is not None:
             out.append(
                 _finding(
-                    record, "meaning.increment_vs_level",
+                    record,
+                    "meaning.increment_vs_level",
                     f"target {p.target.text} ({p.target.kind}, {p.target.metric}) and result {clash.text} ({clash.kind}, "
                     f"{clash.metric}) are not paired: an increment is not a level",
                     "schemas/mappings/quantity_units.yaml",
@@ -384,7 +429,8 @@ def quality_findings(
     for t, a in incomparable(targets, actuals, pairs):
         out.append(
             _finding(
-                record, "meaning.incomparable_units",
+                record,
+                "meaning.incomparable_units",
                 f"target {t.text} ({t.metric}) and result {a.text} ({a.metric}) have units that cannot be compared "
                 f"({t.base_unit} vs {a.base_unit}); add a conversion to schemas/mappings/quantity_units.yaml if they can",
                 "schemas/mappings/quantity_units.yaml",
@@ -401,13 +447,21 @@ def reported_share(text: str, pairs: list[Pair]) -> float | None:
     target is a level, not a share of the work); else the share measured for a money or quantity
     target (累计完成投资3000万元 of 计划投资6000万元 → 0.5; several targets: the least advanced).
     """
-    rates = {round(p.actual.value, 6) for p in pairs if p.target is not None and p.actual is not None and p.target.base_unit == "%"}
+    rates = {
+        round(p.actual.value, 6)
+        for p in pairs
+        if p.target is not None and p.actual is not None and p.target.base_unit == "%"
+    }
     pct = progress_percent(text) if text else None
     if pct is not None and round(pct[0] * 100, 6) not in rates:
         return round(pct[0], 4)
     shares = [
-        p.ratio for p in pairs
-        if p.ratio is not None and p.target is not None and p.target.base_unit != "%" and p.target.comparator != "at_most"
+        p.ratio
+        for p in pairs
+        if p.ratio is not None
+        and p.target is not None
+        and p.target.base_unit != "%"
+        and p.target.comparator != "at_most"
     ]
     return round(min(shares), 4) if shares else None
 
@@ -422,7 +476,12 @@ def annotate_record(
     if record.target_text and record.target_text != task:
         task = f"{task}\n{record.target_text}"
     text = latest_progress(record)
-    if text and NON_WORD.sub("", text) == "" and record.note and _first(status_rules().phrases.get("not_started", ()), record.note):
+    if (
+        text
+        and NON_WORD.sub("", text) == ""
+        and record.note
+        and _first(status_rules().phrases.get("not_started", ()), record.note)
+    ):
         # the progress is only a dash (—, /): a note that says the work waits to start speaks for it
         text = record.note.strip()
     targets = extract(task)
@@ -436,7 +495,11 @@ def annotate_record(
 
     numbers = decide_from_numbers(pairs, expected, len(targets))
     explicit = classify_explicit(record.status_raw)
-    if explicit is None and not (record.status_raw or "").strip() and (opened := opening_verdict(text)) is not None:
+    if (
+        explicit is None
+        and not (record.status_raw or "").strip()
+        and (opened := opening_verdict(text)) is not None
+    ):
         # the progress cell opens with the row's stated verdict (`已完成。 从…`): it outranks the detail
         explicit = Decision(opened[0], opened[1], "high", "verdict_in_progress")
     repeat = sim >= float(meaning_config().get("repeat_similarity", 0.6))
@@ -445,13 +508,19 @@ def annotate_record(
         # 是否达序 = 是 says "on schedule", not "finished": completed only when the text says so
         inner = numbers or decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals))
         if inner.status == "completed":
-            decision = Decision("completed", inner.evidence, "high" if inner.confidence != "low" else "medium", "explicit+text")
+            decision = Decision(
+                "completed",
+                inner.evidence,
+                "high" if inner.confidence != "low" else "medium",
+                "explicit+text",
+            )
         else:
             decision = explicit
             if inner.status == "behind":  # the report's own verdict wins, but not silently
                 findings.append(
                     _finding(
-                        record, "meaning.status_contradicts_schedule",
+                        record,
+                        "meaning.status_contradicts_schedule",
                         f"the status column says {record.status_raw!r} (on schedule) but {inner.evidence!r} is behind "
                         f"序时 {expected if expected is not None else 1.0:.1%}",
                         STATUS_FILE,
@@ -459,11 +528,16 @@ def annotate_record(
                 )
     elif explicit is not None:
         decision = explicit
-        if numbers is not None and numbers.status != explicit.status and {numbers.status, explicit.status} & {"behind", "completed"}:
+        if (
+            numbers is not None
+            and numbers.status != explicit.status
+            and {numbers.status, explicit.status} & {"behind", "completed"}
+        ):
             decision = Decision(explicit.status, explicit.evidence, "medium", "explicit")
             findings.append(
                 _finding(
-                    record, "meaning.status_contradicts_numbers",
+                    record,
+                    "meaning.status_contradicts_numbers",
                     f"the status column says {record.status_raw or explicit.evidence!r} but the figures say {numbers.status} ({numbers.evidence!r})",
                     STATUS_FILE,
                 )
@@ -474,7 +548,14 @@ def annotate_record(
         decision = word  # the progress cell is itself a status word (已完成)
     elif numbers is not None and numbers.status == "completed" and numbers.confidence != "high":
         # some targets unmeasured: words that say behind / not started win over a partial count
-        words = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals), actuals[0].clause if actuals else None)
+        words = decide_from_words(
+            record.task_text,
+            text,
+            expected,
+            bool(targets),
+            bool(actuals),
+            actuals[0].clause if actuals else None,
+        )
         if words.status in ("behind", "not_started"):
             decision = Decision("behind", words.evidence, "low", "numbers+words")
         else:
@@ -484,21 +565,31 @@ def annotate_record(
     elif repeat:
         decision = Decision("unknown", text[:60], "low", "repeats_task")
     else:
-        decision = decide_from_words(record.task_text, text, expected, bool(targets), bool(actuals), actuals[0].clause if actuals else None)
+        decision = decide_from_words(
+            record.task_text,
+            text,
+            expected,
+            bool(targets),
+            bool(actuals),
+            actuals[0].clause if actuals else None,
+        )
 
     if period_type == "year_end" and decision.status == "in_progress":
         # what is not done at the year's end is behind (a standing duty is ongoing, never in_progress)
         if decision.rule.startswith("explicit"):
             findings.append(
                 _finding(
-                    record, "meaning.status_contradicts_schedule",
+                    record,
+                    "meaning.status_contradicts_schedule",
                     f"the status column says {record.status_raw!r} in a year-end report, where what is not done is behind",
                     STATUS_FILE,
                 )
             )
         else:
             conf = "medium" if decision.confidence == "high" else decision.confidence
-            decision = Decision("behind", decision.evidence, conf, f"{decision.rule}+year_end", decision.fraction)
+            decision = Decision(
+                "behind", decision.evidence, conf, f"{decision.rule}+year_end", decision.fraction
+            )
 
     record.status = decision.status
     record.status_evidence = decision.evidence
@@ -516,10 +607,16 @@ def annotate_record(
         record.on_schedule = None
     # a standing duty: so judged here, or a task without targets that opens with a strong opener
     # (坚持, 持续 …: rule 8) whatever this report's text says
-    standing = decision.rule == "standing_duty" or (not targets and standing_opener(record.task_text or "", "strong") is not None)
+    standing = decision.rule == "standing_duty" or (
+        not targets and standing_opener(record.task_text or "", "strong") is not None
+    )
     record.deadline_text, record.deadline_date, record.deadline_basis = task_deadline(
         record.deadline, record.task_text, plan_year, standing, record.target_text
     )
     record.reported_pct = reported_share(text, pairs)
-    record.pct_gap = round(record.reported_pct - expected, 4) if record.reported_pct is not None and expected is not None else None
+    record.pct_gap = (
+        round(record.reported_pct - expected, 4)
+        if record.reported_pct is not None and expected is not None
+        else None
+    )
     return findings

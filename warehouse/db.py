@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from functools import cache
 from pathlib import Path
@@ -11,8 +10,10 @@ from typing import Any
 
 import duckdb
 
+from schemas.settings import settings
+from schemas.vocabulary import VOCABULARY_FILE, statuses
+
 WAREHOUSE_DIR = Path(__file__).resolve().parent
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 
 
 class WarehouseBusy(RuntimeError):
@@ -32,9 +33,10 @@ def ddl_files() -> list[Path]:
 
 @cache
 def schema_fingerprint() -> str:
-    """sha256 over the names and contents of the schema files, in the order they run."""
+    """sha256 over the names and contents of the schema files, in the order they run, and of the
+    vocabulary that seeds dim_status."""
     h = hashlib.sha256()
-    for path in ddl_files():
+    for path in [*ddl_files(), VOCABULARY_FILE]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -51,6 +53,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         pass  # a new warehouse, or one built before schema_version existed
     for path in ddl_files():
         con.execute(path.read_text(encoding="utf-8"))
+    seed_vocabulary(con)
     con.execute("BEGIN TRANSACTION")
     # derived tables are rebuilt from the facts: their definition may be among the changed files
     from warehouse.loader import run_sql
@@ -61,19 +64,27 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("COMMIT")
 
 
-def duckdb_config() -> dict[str, str]:
+def seed_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
+    """dim_status's rows from schemas/vocabulary.yaml."""
+    rows = [(s.code, s.label_zh, s.label_en, s.sort_order, s.is_final) for s in statuses()]
+    con.executemany(sql("seed_status"), rows)
+
+
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """Settings for every connection to the warehouse. DuckDB would otherwise cache up to 80 % of
     the machine's memory; a batch pipeline running beside other work keeps it bounded.
-    LUOSHI_DUCKDB_MEMORY (DuckDB size syntax, default 512MB) is the buffer memory of one connection;
-    larger work spills to DuckDB's temporary directory."""
-    return {"memory_limit": os.environ.get("LUOSHI_DUCKDB_MEMORY", "512MB")}
+    LUOSHI_MEMORY_LIMIT (schemas/settings.py) is the buffer memory of one connection; larger work
+    spills to DuckDB's temporary directory."""
+    return {"memory_limit": settings().memory_limit}
 
 
 def is_lock_error(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
-def connect(path: str | Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path, read_only: bool = False, wait_seconds: float = 60.0
+) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. A writer waits (with back-off) while another process holds the lock."""
     path = Path(path)
     if read_only and not path.exists():

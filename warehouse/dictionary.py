@@ -56,7 +56,10 @@ def schema_connection() -> duckdb.DuckDBPyConnection:
 
 def read_catalog(con: duckdb.DuckDBPyConnection) -> list[Relation]:
     """Every table and view of the main schema with its columns, comments and keys."""
-    rels = {name: Relation(kind, name, comment) for kind, name, comment in con.execute(sql("catalog_relations")).fetchall()}
+    rels = {
+        name: Relation(kind, name, comment)
+        for kind, name, comment in con.execute(sql("catalog_relations")).fetchall()
+    }
     for name, col, dtype, nullable, default, comment in con.execute(sql("catalog_columns")).fetchall():
         if name in rels:
             rels[name].columns.append(Column(col, dtype, bool(nullable), default, comment))
@@ -154,7 +157,9 @@ def build_dictionary(con: duckdb.DuckDBPyConnection | None = None) -> str:
 # Example queries in Markdown (docs/analysts.md): each ```sql block followed by an
 # <!-- output --> … <!-- /output --> block gets the query's real output from a warehouse.
 
-EXAMPLE = re.compile(r"(```sql\n(?P<query>(?:(?!```).)*?)\n```\s*\n<!-- output -->\n)(?P<output>.*?)(<!-- /output -->)", re.S)
+EXAMPLE = re.compile(
+    r"(```sql\n(?P<query>(?:(?!```).)*?)\n```\s*\n<!-- output -->\n)(?P<output>.*?)(<!-- /output -->)", re.S
+)
 
 
 def example_queries(markdown: str) -> list[str]:

@@ -23,7 +23,11 @@ def fetch_tasks(con: duckdb.DuckDBPyConnection) -> list[TaskRef]:
 
 
 def write_links(
-    con: duckdb.DuckDBPyConnection, links: list[Link], thread_of: dict[int, int], findings: list[Finding], run_key: int | None
+    con: duckdb.DuckDBPyConnection,
+    links: list[Link],
+    thread_of: dict[int, int],
+    findings: list[Finding],
+    run_key: int | None,
 ) -> dict[str, Any]:
     """Bring task_link, thread keys and the link findings in line with a LinkPlan, in one transaction."""
     now = datetime.now()
@@ -32,9 +36,11 @@ def write_links(
         columns=["from_task_key", "to_task_key", "link_type", "method", "score", "decision"],
     ).astype({"from_task_key": "int64", "to_task_key": "int64", "score": "float64"})
     st_threads = pd.DataFrame(sorted(thread_of.items()), columns=["task_key", "thread_key"]).astype("int64")
-    dq = sorted({(f.rule, f.severity, f.message, f.mapping_file) for f in findings}, key=lambda r: (r[0], r[2]))
+    dq = sorted(
+        {(f.rule, f.severity, f.message, f.mapping_file) for f in findings}, key=lambda r: (r[0], r[2])
+    )
     st_link_dq = pd.DataFrame(dq, columns=["rule", "severity", "message", "mapping_file"]).astype("object")
-    before = con.execute("SELECT count(*) FROM task_link").fetchone()[0]
+    before = _link_count(con)
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("st_links", st_links)
@@ -54,5 +60,10 @@ def write_links(
                 con.unregister(name)
             except duckdb.Error:
                 pass
-    after = con.execute("SELECT count(*) FROM task_link").fetchone()[0]
+    after = _link_count(con)
     return {"links_before": before, "links_after": after}
+
+
+def _link_count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM task_link").fetchone()
+    return int(row[0]) if row else 0

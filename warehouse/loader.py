@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from schemas import models
+from schemas.vocabulary import check_lists
 from transforms.grid import Finding
 from transforms.layout import seq_label
 from transforms.linking import TaskRef, match_within_year, record_text
@@ -256,8 +257,10 @@ def check_files() -> list[Path]:
 
 
 def check_params(text: str, reports: list[int] | None = None) -> dict[str, Any]:
-    """Bound parameters of a check: `$reports` limits it to the rows of those reports (None: all)."""
-    return {"reports": reports} if "$reports" in text else {}
+    """Bound parameters of a check: `$reports` limits it to the rows of those reports (None: all);
+    `$status_codes`, `$confidences`, `$roles`, `$unit_types` are the lists of schemas/vocabulary.yaml."""
+    params: dict[str, Any] = {k: v for k, v in check_lists().items() if f"${k}" in text}
+    return params | {"reports": reports} if "$reports" in text else params
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, severity: str = "error", reports: list[int] | None = None) -> list[dict[str, Any]]:

@@ -11,20 +11,16 @@ import io
 import re
 import zipfile
 from functools import cache
-from pathlib import Path
 
-import yaml
-
+from schemas.quality import quality_config
 from transforms.grid import Finding, Grid
-from transforms.mappings import header_map, squash
+from transforms.mappings import HEADERS_FILE, header_map, squash
 from transforms.readers.clean import clean_text
 from transforms.readers.flattened import read_flattened
 from transforms.readers.labelled import read_labelled
 from transforms.readers.spaced import read_spaced
 from transforms.readers.text import read_text
 
-QUALITY_FILE = Path(__file__).resolve().parents[2] / "schemas" / "quality.yaml"
-HEADERS_FILE = "schemas/mappings/headers.yaml"
 TASK_ROLES = {"task", "project", "target", "progress"}  # a task table says what, or how far
 IMAGE_MAGIC = {
     b"\x89PNG": "PNG",
@@ -44,7 +40,7 @@ class ReadError(ValueError):
 @cache
 def reader_limits() -> dict[str, int]:
     """The `readers:` limits of schemas/quality.yaml."""
-    cfg = yaml.safe_load(QUALITY_FILE.read_text(encoding="utf-8")) or {}
+    cfg = quality_config()
     limits = {
         "max_input_bytes": 50_000_000,
         "max_uncompressed_bytes": 200_000_000,
@@ -140,7 +136,11 @@ def _zip_kind(data: bytes) -> tuple[str, zipfile.ZipFile | None, str]:
     if "xl/workbook.xml" in names:
         return "xlsx", zf, ""
     shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-    return "zip", zf, f"a zip archive of {len(names)} file(s) ({shown}) that is neither a Word (.docx) nor an Excel (.xlsx) file"
+    return (
+        "zip",
+        zf,
+        f"a zip archive of {len(names)} file(s) ({shown}) that is neither a Word (.docx) nor an Excel (.xlsx) file",
+    )
 
 
 def check_zip(zf: zipfile.ZipFile, kind: str) -> None:
@@ -237,7 +237,9 @@ def read_report(data: bytes, name: str = "") -> Grid:
     if not data:
         raise ReadError("the file is empty (0 bytes)")
     if len(data) > lim["max_input_bytes"]:
-        raise ReadError(f"the file is {len(data):,} bytes, above readers.max_input_bytes in schemas/quality.yaml")
+        raise ReadError(
+            f"the file is {len(data):,} bytes, above readers.max_input_bytes in schemas/quality.yaml"
+        )
     if not data.strip() or not data.replace(b"\x00", b"").strip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
         raise ReadError(f"the file holds only white space ({len(data)} bytes)")
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -249,7 +251,9 @@ def read_report(data: bytes, name: str = "") -> Grid:
     else:
         fmt = sniff_format(data, name)
         if fmt == "ole2":
-            raise ReadError("a legacy Office 97-2003 file (.doc or .xls) was found; save it as .docx or .xlsx")
+            raise ReadError(
+                "a legacy Office 97-2003 file (.doc or .xls) was found; save it as .docx or .xlsx"
+            )
         if fmt == "pdf":
             raise ReadError("a PDF document was found; luoshi reads text dumps, HTML, DOCX, XLSX and CSV")
         if fmt == "image":
@@ -287,7 +291,11 @@ def read_candidates(data: bytes, name: str = "") -> list[Grid]:
         first, error = None, exc
     out = [first] if first is not None else []
     # text, and text sniffed as CSV (a run-on paragraph full of commas); an empty file keeps its refusal
-    if data.strip() and not data.startswith((b"PK\x03\x04", b"PK\x05\x06")) and sniff_format(data, name) in ("text", "csv"):
+    if (
+        data.strip()
+        and not data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+        and sniff_format(data, name) in ("text", "csv")
+    ):
         try:
             text, encoding, repairs = _decoded_text(data)
         except ReadError:
@@ -338,7 +346,10 @@ def _read_decoded(text: str, fmt: str) -> Grid:
             return read_html(text)
         except HtmlEmpty as exc:
             raise ReadError(str(exc)) from exc
-        except (ParserError, ValueError) as exc:  # lxml: control characters it cannot hold (found by the fuzzer)
+        except (
+            ParserError,
+            ValueError,
+        ) as exc:  # lxml: control characters it cannot hold (found by the fuzzer)
             raise ReadError(f"an HTML page that cannot be parsed: {exc}") from exc
     if fmt == "csv":
         import csv as csv_module
@@ -405,8 +416,12 @@ def describe_non_task(grid: Grid) -> str:
     fmt = grid.format.split(";")[0]
     if grid.tables:
         parts = [_describe_table(t) for t in grid.tables]
-        kind = "with a header" if any(t.header for t in grid.tables) else "without a header naming known columns"
-        return f"not a task table: {len(grid.tables)} table(s) {kind} found: " + "; ".join(parts) + f"; {need}"
+        kind = (
+            "with a header" if any(t.header for t in grid.tables) else "without a header naming known columns"
+        )
+        return (
+            f"not a task table: {len(grid.tables)} table(s) {kind} found: " + "; ".join(parts) + f"; {need}"
+        )
     lines = [ln.strip() for ln in grid.text.splitlines() if ln.strip()]
     if not lines:
         return f"not a task table: the {fmt} file holds no text"
@@ -414,7 +429,11 @@ def describe_non_task(grid: Grid) -> str:
     if piped:
         cells = [squash(c) for c in piped[0].split("|") if c.strip()]
         unknown = [c for c in cells if header_map().role(c) is None]
-        extra = f"; not in {HEADERS_FILE}: {', '.join(unknown[:8])}" if unknown and len(unknown) < len(cells) else ""
+        extra = (
+            f"; not in {HEADERS_FILE}: {', '.join(unknown[:8])}"
+            if unknown and len(unknown) < len(cells)
+            else ""
+        )
         return (
             f"not a task table: {len(lines)} line(s) of text, {len(piped)} of them with ' | ' cells, but no header "
             f"naming known columns (first: {piped[0][:80]!r}{extra}); {need}"

@@ -20,14 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from transforms.grid import Finding, Grid, GridRow, GridTable
+from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
+from transforms.layout import _label_sized_name
 from transforms.mappings import header_map, squash
 from transforms.readers.chrome import SITE_CHROME
 
 SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
 NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$|^[-—/]$")
-PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 UNIT_END = re.compile(r"(局|委|办|政府|中心|公司|集团|街道|处|院|所|站|队|专班|部|会|馆|乡|镇|园区)[)）]?$")
 # A block heading that names the leader who leads the block: 一、区长XXX牵头重点工作
 LEADER_NAME = re.compile(
@@ -199,13 +198,17 @@ def find_header(units: list[Unit], start: int = 0) -> Header | None:
             j -= 1
         # a trailing label no list names (a keyword reading is only a guess) not followed by the first
         # row is not header
-        while run and not hm.listed_role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or "")):
+        while (
+            run and not hm.listed_role(run[-1]) and (j >= len(units) or not SEQ_ONLY.match(units[j][2] or ""))
+        ):
             run.pop()
             j -= 1
         run = _join_split_labels(run)
         labels = [c for c in run if c]
         known = sum(1 for c in labels if hm.role(c))
-        rows_follow = j < len(units) and bool(SEQ_ONLY.match(units[j][2] or "")) and _seq_no(units[j][2] or "") == 1
+        rows_follow = (
+            j < len(units) and bool(SEQ_ONLY.match(units[j][2] or "")) and _seq_no(units[j][2] or "") == 1
+        )
         # at least half known; or, right above a row numbered 1, 序号 and one more known label
         if len(labels) >= 3 and (known * 2 >= len(labels) or (rows_follow and known >= 2)):
             leaves, groups = _leaf_labels(run)
@@ -374,7 +377,6 @@ def label_sub_rows(cells: list[str], ncols: int) -> list[list[str]] | None:
     right after a label (a group label over an indicator label, 特困人员救助供养 | 农村标准(元/月))
     stays in the same sub-row, for the layout to join. At least half the sub-rows state a figure.
     The row keeps its empty end cells only up to ncols."""
-    from transforms.layout import _label_sized_name  # the layout imports the readers
 
     def label(text: str) -> bool:
         return _kind(text) == "T" and _label_sized_name(text)
@@ -513,7 +515,9 @@ def _row_ends_hold(units: list[Unit], header: Header) -> bool:
 
 def _title_from(pre: list[Unit]) -> tuple[str | None, list[Unit]]:
     """The table title among the page text before the header: the last line that is not navigation."""
-    candidates = [u for u in pre if u[2] and not re.match(r"^[•·*\-]", u[2]) and not re.search(r"[:：]", u[2])]
+    candidates = [
+        u for u in pre if u[2] and not re.match(r"^[•·*\-]", u[2]) and not re.search(r"[:：]", u[2])
+    ]
     if not candidates:
         return None, pre
     title = candidates[-1]
@@ -560,7 +564,9 @@ def read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
         heading: Unit | None = None
         if pending and is_heading_text(pending[-1][2] or ""):
             heading = pending.pop()
-        same = table is not None and [squash(c) for c in h.labels] == [squash(c) for c in (table.header or [])[:ncols]]
+        same = table is not None and [squash(c) for c in h.labels] == [
+            squash(c) for c in (table.header or [])[:ncols]
+        ]
         restarts = same and table is not None and bool(table.rows) and _first_seq(units[h.end : end]) == 1
         if not same or restarts:
             # a repeated header over 序号 that restarts at 1 opens a block of its own (a table with
@@ -615,7 +621,9 @@ def read_cells(lines: list[str], layout: str, units: list[Unit]) -> Grid:
         assert table is not None
         if heading is not None:
             table.rows.append(
-                GridRow(cells=[heading[2] or ""] + [""] * (ncols - 1), line_start=heading[0], line_end=heading[1])
+                GridRow(
+                    cells=[heading[2] or ""] + [""] * (ncols - 1), line_start=heading[0], line_end=heading[1]
+                )
             )
         body = units[h.end : end]
         if soft_empty and sep:
@@ -733,14 +741,28 @@ def _closed_rows(
             complete = False
         if not complete:
             what = "is cut off at the end of the file" if last else "has too few cells"
-            _cut(grid, cells, start, end, ncols, table_no, what + (", and no row end" if last and not closed else ""))
+            _cut(
+                grid,
+                cells,
+                start,
+                end,
+                ncols,
+                table_no,
+                what + (", and no row end" if last and not closed else ""),
+            )
             continue
         table.rows.append(GridRow(cells=cells, line_start=start, line_end=end, physical_lines=1))
     return trailing
 
 
 def _open_rows(
-    grid: Grid, table: GridTable, body: list[Unit], ncols: int, table_no: int, last_table: bool, soft_empty: bool
+    grid: Grid,
+    table: GridTable,
+    body: list[Unit],
+    ncols: int,
+    table_no: int,
+    last_table: bool,
+    soft_empty: bool,
 ) -> list[Unit]:
     """Rows of a stream without row ends, cut at 序号 and by cell count. Returns the text after the
     last row (the next table's title or block heading, or the site footer)."""
@@ -750,7 +772,9 @@ def _open_rows(
         lead = [u for u in blocks.pop(0) if u[2]]
         for u in lead:
             if is_heading_text(u[2] or ""):
-                table.rows.append(GridRow(cells=[u[2] or ""] + [""] * (ncols - 1), line_start=u[0], line_end=u[1]))
+                table.rows.append(
+                    GridRow(cells=[u[2] or ""] + [""] * (ncols - 1), line_start=u[0], line_end=u[1])
+                )
             else:
                 trailing.append(u)  # reported with the text after the table
     for n, block in enumerate(blocks):
@@ -831,7 +855,14 @@ def _join_wrapped(units: list[Unit]) -> list[Unit]:
     the cell above: a cell wrapped over two lines."""
     out: list[Unit] = []
     for u in units:
-        if out and u[2] and out[-1][2] and u[0] == out[-1][1] + 1 and not SEQ_ONLY.match(u[2]) and not SEQ_ONLY.match(out[-1][2] or ""):
+        if (
+            out
+            and u[2]
+            and out[-1][2]
+            and u[0] == out[-1][1] + 1
+            and not SEQ_ONLY.match(u[2])
+            and not SEQ_ONLY.match(out[-1][2] or "")
+        ):
             out[-1] = (out[-1][0], u[1], f"{out[-1][2]}\n{u[2]}")
             continue
         out.append(u)
@@ -865,7 +896,9 @@ def _read_headless(grid: Grid, units: list[Unit]) -> Grid:
             rows.append(GridRow(cells=cells, line_start=g[0][0], line_end=g[-1][1], physical_lines=1))
     if not rows:
         grid.findings.append(
-            Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
+            Finding(
+                "reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)"
+            )
         )
         return grid
     grid.tables.append(GridTable(title=None, header=None, rows=rows, drops_merged_cells=True, source="text"))

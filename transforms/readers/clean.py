@@ -45,7 +45,7 @@ TRADITIONAL_HINT = re.compile(
 
 
 @cache
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -129,14 +129,30 @@ def _clean(text: str) -> tuple[str, tuple[Finding, ...]]:
     findings: list[Finding] = []
     text, n = _strip_glosses(text)
     if n:
-        findings.append(_repair("repair.pinyin_gloss", n, "pinyin gloss(es) after characters removed (a mirror's additions)"))
+        findings.append(
+            _repair(
+                "repair.pinyin_gloss", n, "pinyin gloss(es) after characters removed (a mirror's additions)"
+            )
+        )
     text, n = _collapse_punctuation(text)
     if n:
-        findings.append(_repair("repair.doubled_punctuation", n, "doubled punctuation mark(s) collapsed (',,' ',。' ',、')"))
+        findings.append(
+            _repair(
+                "repair.doubled_punctuation", n, "doubled punctuation mark(s) collapsed (',,' ',。' ',、')"
+            )
+        )
     text, n = _to_simplified(text)
     if n:
-        findings.append(_repair("repair.traditional_to_simplified", n, "traditional character(s) converted to simplified (OpenCC t2s)"))
+        findings.append(
+            _repair(
+                "repair.traditional_to_simplified",
+                n,
+                "traditional character(s) converted to simplified (OpenCC t2s)",
+            )
+        )
     text, n = _remove_spam(text)
     if n:
-        findings.append(_repair("repair.spam", n, "injected advertising phrase(s) removed (schemas/mappings/spam.yaml)"))
+        findings.append(
+            _repair("repair.spam", n, "injected advertising phrase(s) removed (schemas/mappings/spam.yaml)")
+        )
     return text, tuple(findings)

@@ -52,7 +52,11 @@ def read_docx(data: bytes) -> Grid:
             line += 1
             cells = list(row.cells)
             tcs = [None] * row.grid_cols_before + [c._tc for c in cells] + [None] * row.grid_cols_after
-            texts = [""] * row.grid_cols_before + [_cell_text(c, seen) for c in cells] + [""] * row.grid_cols_after
+            texts = (
+                [""] * row.grid_cols_before
+                + [_cell_text(c, seen) for c in cells]
+                + [""] * row.grid_cols_after
+            )
             merged: list[str | None] = []
             for j, tc in enumerate(tcs):
                 if tc is not None and j > 0 and tcs[j - 1] is tc:
@@ -66,7 +70,11 @@ def read_docx(data: bytes) -> Grid:
             page_text.append("\t".join(texts))
         before = list(blocks)
         title = before.pop()[1] if before and len(before[-1][1]) <= TITLE_MAX else None
-        sources.append(SourceTable(rows=rows, source=f"table {len(sources) + 1} of the document", title=title, before=before))
+        sources.append(
+            SourceTable(
+                rows=rows, source=f"table {len(sources) + 1} of the document", title=title, before=before
+            )
+        )
         blocks = []
     grid.text = "\n".join(page_text)
     if not sources and not page_text:

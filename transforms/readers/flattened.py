@@ -45,7 +45,12 @@ def _words(line: str) -> list[str]:
     """The words of a line; two single characters in a row are one spaced-out name (`吴 诚`)."""
     out: list[str] = []
     for w in line.split():
-        if out and ONE_CJK.match(w) and ONE_CJK.match(out[-1]) and (len(out) < 2 or not ONE_CJK.match(out[-2])):
+        if (
+            out
+            and ONE_CJK.match(w)
+            and ONE_CJK.match(out[-1])
+            and (len(out) < 2 or not ONE_CJK.match(out[-2]))
+        ):
             out[-1] = f"{out[-1]} {w}"
         else:
             out.append(w)
@@ -146,7 +151,12 @@ def _row_cells(words: list[str], roles: list[str | None]) -> list[str]:
 def _split_headings(words: list[str]) -> tuple[list[str], list[str]]:
     """A row's words and the outline headings at their end (those of the next rows)."""
     k = len(words)
-    while k > 1 and HEADING.match(words[k - 1]) and len(words[k - 1]) <= MAX_HEADING and "。" not in words[k - 1][:-1]:
+    while (
+        k > 1
+        and HEADING.match(words[k - 1])
+        and len(words[k - 1]) <= MAX_HEADING
+        and "。" not in words[k - 1][:-1]
+    ):
         k -= 1
     return words[:k], words[k:]
 
@@ -174,7 +184,9 @@ def _row_starts(words: list[str], kinds_wanted: set[str]) -> list[int]:
             return out
         c = cands[0]
         for later in cands[1:]:
-            first = next((j for j in range(c + 1, later) if kind(j) in kinds_wanted), None) if kinds_wanted else c
+            first = (
+                next((j for j in range(c + 1, later) if kind(j) in kinds_wanted), None) if kinds_wanted else c
+            )
             if first is not None:
                 break
             c = later
@@ -233,7 +245,12 @@ def read_flattened(text: str) -> Grid | None:
             continue
         line_no = no
         # the rows may run on over the next lines, up to a blank line or the page's footer
-        while no < len(lines) and lines[no].strip() and not SITE_CHROME.search(lines[no]) and SEQ_WORD not in lines[no]:
+        while (
+            no < len(lines)
+            and lines[no].strip()
+            and not SITE_CHROME.search(lines[no])
+            and SEQ_WORD not in lines[no]
+        ):
             words.extend(_words(lines[no]))
             no += 1
         title = _title(words[starts[0] - 1]) if starts[0] else None
@@ -244,7 +261,11 @@ def read_flattened(text: str) -> Grid | None:
             body = words[s + len(header) : end - 1 if next_title else end]
             rows = _table(body, header, line_no)
             if rows:
-                tables.append(GridTable(title=title, header=header, rows=rows, header_line=line_no, source="flattened text"))
+                tables.append(
+                    GridTable(
+                        title=title, header=header, rows=rows, header_line=line_no, source="flattened text"
+                    )
+                )
             title = next_title
     if not tables:
         return None

@@ -16,8 +16,31 @@ from transforms.grid import Grid, GridRow
 from transforms.readers.tabular import SourceTable, build_tables, clean_cell, expand_spans
 
 BLOCKS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "li", "td", "th", "caption", "section",
-    "article", "center", "pre", "dt", "dd", "blockquote", "header", "footer", "span", "font", "strong", "b",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "div",
+    "li",
+    "td",
+    "th",
+    "caption",
+    "section",
+    "article",
+    "center",
+    "pre",
+    "dt",
+    "dd",
+    "blockquote",
+    "header",
+    "footer",
+    "span",
+    "font",
+    "strong",
+    "b",
 }
 BREAKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6")
 TITLE_MAX = 100  # the text right before a table is its title when it is at most this long
@@ -82,7 +105,11 @@ def read_html(text: str) -> Grid:
                 title = before.pop()[1]
             rows = _rows(el)
             page_text.extend("\t".join(r.cells) for r in rows)
-            sources.append(SourceTable(rows=rows, source=f"table {len(sources) + 1} of the page", title=title, before=before))
+            sources.append(
+                SourceTable(
+                    rows=rows, source=f"table {len(sources) + 1} of the page", title=title, before=before
+                )
+            )
             blocks = []
             continue
         if el.tag not in BLOCKS or el.get("data-luoshi-table"):

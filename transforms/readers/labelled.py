@@ -33,8 +33,21 @@ from transforms.mappings import header_map, mapping_path, squash
 from transforms.readers.chrome import SITE_CHROME
 
 LABELS_FILE = "schemas/mappings/labels.yaml"
-ROLE_ORDER = ("seq", "project", "task", "target", "leader", "lead_unit", "units", "co_units", "deadline",
-              "progress", "status", "issues", "note")
+ROLE_ORDER = (
+    "seq",
+    "project",
+    "task",
+    "target",
+    "leader",
+    "lead_unit",
+    "units",
+    "co_units",
+    "deadline",
+    "progress",
+    "status",
+    "issues",
+    "note",
+)
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 CN = "一二三四五六七八九十"
 MARKER_RE = re.compile(
@@ -512,7 +525,9 @@ def _numbered_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
         path.reverse()
         container = " / ".join(path) if path else None
         cells = _cells(it, labels, in_list[i], verdict[i])
-        rows.append(_Row(it.number, cells, it.head.line, it.line_end, container, container, tuple(reversed(headings))))
+        rows.append(
+            _Row(it.number, cells, it.head.line, it.line_end, container, container, tuple(reversed(headings)))
+        )
     return rows
 
 
@@ -577,8 +592,11 @@ def _unmarked_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
             roles |= line_roles
             i += 1
             # a label with its value on the line below it
-            if not lf[-1][1] and i < len(toks) and _label_fields(toks[i].text, labels) is None and (
-                i + 1 == len(toks) or _label_fields(toks[i + 1].text, labels) is not None
+            if (
+                not lf[-1][1]
+                and i < len(toks)
+                and _label_fields(toks[i].text, labels) is None
+                and (i + 1 == len(toks) or _label_fields(toks[i + 1].text, labels) is not None)
             ):
                 group.append(toks[i])
                 i += 1
@@ -635,7 +653,11 @@ def _card_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
             i += 1
     if len(marks) < 3:
         return []
-    pairs = sum(1 for n, (i, _lab, k) in enumerate(marks) if (marks[n + 1][0] if n + 1 < len(marks) else len(toks)) > i + k)
+    pairs = sum(
+        1
+        for n, (i, _lab, k) in enumerate(marks)
+        if (marks[n + 1][0] if n + 1 < len(marks) else len(toks)) > i + k
+    )
     if pairs < 3 or pairs < 2 * (len(marks) - pairs):
         return []
     cards: list[dict] = []
@@ -646,8 +668,13 @@ def _card_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
         nxt = marks[n + 1] if n + 1 < len(marks) else None
         value_toks = toks[i + k : nxt[0] if nxt else len(toks)]
         if card is None or role in card["roles"]:
-            card = {"roles": {}, "fields": {}, "title": " ".join(t.text for t in title_toks) or None,
-                    "start": toks[i].line, "end": toks[i].line}
+            card = {
+                "roles": {},
+                "fields": {},
+                "title": " ".join(t.text for t in title_toks) or None,
+                "start": toks[i].line,
+                "end": toks[i].line,
+            }
             cards.append(card)
             title_toks = []
         opens_next = nxt is None or labels.role_of[nxt[1]] in card["roles"] or labels.role_of[nxt[1]] == role
@@ -723,8 +750,10 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
     inside, else it is one line. None when fewer than two cards open this way."""
     hm = header_map()
     starts = [
-        i for i in range(len(toks) - 1)
-        if SEQ_VALUE.match(toks[i + 1].text.strip()) and len(squash(toks[i].text)) <= 4
+        i
+        for i in range(len(toks) - 1)
+        if SEQ_VALUE.match(toks[i + 1].text.strip())
+        and len(squash(toks[i].text)) <= 4
         and hm.listed_role(squash(toks[i].text)) == "seq"
     ]
     if len(starts) < 2:
@@ -769,16 +798,31 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
         del last[keep:]
         if n + 1 == len(starts):
             pending = []
-        cards.append({"seq": seq, "fields": fields, "title": title, "heads": heads, "new": new_table,
-                      "start": toks[s].line})
+        cards.append(
+            {
+                "seq": seq,
+                "fields": fields,
+                "title": title,
+                "heads": heads,
+                "new": new_table,
+                "start": toks[s].line,
+            }
+        )
         prev_seq = seq
     if sum(1 for c in cards if len(c["fields"]) >= 3) < 2:
         return None
     tables: list[GridTable] = []
     for c in cards:
         if c["new"]:
-            tables.append(GridTable(title=c["title"], header=[], rows=[], header_line=None,
-                                    source="labelled items (numbered cards of column names)"))
+            tables.append(
+                GridTable(
+                    title=c["title"],
+                    header=[],
+                    rows=[],
+                    header_line=None,
+                    source="labelled items (numbered cards of column names)",
+                )
+            )
         t = tables[-1]
         for lab, _role, _v in c["fields"]:
             if lab not in t.header:
@@ -786,10 +830,14 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
         values = {lab: "\n".join(x.text for x in v) for lab, _r, v in c["fields"]}
         c["end"] = max([c["start"]] + [x.line for _lab, _r, v in c["fields"] for x in v])
         t.rows.extend(GridRow([h.text], h.line, h.line) for h in c["heads"])
-        t.rows.append(GridRow(
-            [values.get(h, "") for h in t.header], c["start"], c["end"],
-            physical_lines=c["end"] - c["start"] + 1,
-        ))
+        t.rows.append(
+            GridRow(
+                [values.get(h, "") for h in t.header],
+                c["start"],
+                c["end"],
+                physical_lines=c["end"] - c["start"] + 1,
+            )
+        )
         c["values"] = values
     for t in tables:
         width = len(t.header)
@@ -828,7 +876,13 @@ def _grid(rows: list[_Row], labels: LabelSet, shape: str) -> Grid:
             for s, row in zip(seqs, t_rows, strict=True)
         ]
         grid.tables.append(
-            GridTable(title=titles[key], header=header, rows=g_rows, header_line=None, source=f"labelled items ({shape})")
+            GridTable(
+                title=titles[key],
+                header=header,
+                rows=g_rows,
+                header_line=None,
+                source=f"labelled items ({shape})",
+            )
         )
     first, last = rows[0].line_start, max(r.line_end for r in rows)
     grid.findings.append(

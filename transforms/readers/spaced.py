@@ -29,12 +29,10 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
-from transforms.grid import Finding, Grid, GridRow, GridTable
-from transforms.mappings import header_map, squash, unit_map
+from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
+from transforms.mappings import HEADERS_FILE, header_map, squash, unit_map
 from transforms.readers.chrome import SITE_CHROME
-from transforms.readers.text import PART_RE, SECTION_RE
 
-HEADERS_FILE = "schemas/mappings/headers.yaml"
 TASK_LIKE = {"task", "target", "project", "progress"}
 UNIT_ROLES = {"lead_unit", "units", "co_units"}
 

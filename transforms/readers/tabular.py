@@ -21,10 +21,9 @@ import re
 from dataclasses import dataclass, field
 
 from transforms.grid import Finding, Grid, GridRow, GridTable
-from transforms.mappings import header_map, squash
+from transforms.mappings import HEADERS_FILE, header_map, squash
 from transforms.readers.text import header_cells
 
-HEADERS_FILE = "schemas/mappings/headers.yaml"
 HEADER_SCAN_ROWS = 12  # how far down a table its header may sit (title rows above it)
 
 
@@ -102,7 +101,11 @@ def build_tables(sources: list[SourceTable], grid: Grid) -> None:
         rows, phantom = _drop_empty_columns(rows)
         if phantom:
             grid.findings.append(
-                Finding("reader.phantom_columns", "info", f"{st.source}: {phantom} column(s) empty in every row were dropped")
+                Finding(
+                    "reader.phantom_columns",
+                    "info",
+                    f"{st.source}: {phantom} column(s) empty in every row were dropped",
+                )
             )
         _split_table(st, rows, grid)
 
@@ -114,7 +117,11 @@ def _split_table(st: SourceTable, rows: list[GridRow], grid: Grid) -> None:
     i = 0
     while i < len(rows):
         row = rows[i]
-        hdr = header_cells(_visible(row)) if (table is None and i < HEADER_SCAN_ROWS) or table is not None else None
+        hdr = (
+            header_cells(_visible(row))
+            if (table is None and i < HEADER_SCAN_ROWS) or table is not None
+            else None
+        )
         if hdr is not None and table is not None:
             if table.rows and _single_text(table.rows[-1]) is not None:
                 # a one-text row right before a header is the next table's title, not a heading
@@ -190,7 +197,9 @@ def _split_table(st: SourceTable, rows: list[GridRow], grid: Grid) -> None:
     )
 
 
-def expand_spans(cells: list[tuple[str, int, int]], carry: dict[int, tuple[str, int]]) -> tuple[list[str], list[str | None]]:
+def expand_spans(
+    cells: list[tuple[str, int, int]], carry: dict[int, tuple[str, int]]
+) -> tuple[list[str], list[str | None]]:
     """One row of (text, rowspan, colspan) cells → full-width texts and merged flags.
 
     ``carry`` maps a column to (text, rows still to cover) for rowspans from the rows above; it is

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import re
 
-from transforms.grid import Finding, Grid, GridRow, GridTable
+from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash
 from transforms.readers.cells import _label_like, blank_separated_units, cell_per_line_units, read_cells
 
 SEQ_START = re.compile(r"^\s*(\d{1,4})\s*\|")
 SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*$")
-PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 PIPES_ONLY = re.compile(r"\s*\|+\s*")
 
 
@@ -57,7 +55,13 @@ def header_cells(cells: list[str]) -> list[str] | None:
     if (
         len(set(known)) >= 2
         and len(known) * 2 >= len(nonempty)
-        and ("seq" in known or "task" in known or "progress" in known or "project" in known or "target" in known)
+        and (
+            "seq" in known
+            or "task" in known
+            or "progress" in known
+            or "project" in known
+            or "target" in known
+        )
     ):
         return cells
     return None
@@ -249,7 +253,10 @@ def _read_pipe(lines: list[str]) -> Grid:
     rules = [ln.strip() for ln in lines if "--" in ln and MARKDOWN_RULE.match(ln)]
     markdown = bool(rules)  # a `---|---|` rule under the header is not a row
     if any(r.startswith("|") for r in rules):  # `| a | b |` rows: the opening pipe is not a cell
-        lines = [ln.strip()[1:] if ln.strip().startswith("|") and not MARKDOWN_RULE.match(ln) else ln for ln in lines]
+        lines = [
+            ln.strip()[1:] if ln.strip().startswith("|") and not MARKDOWN_RULE.match(ln) else ln
+            for ln in lines
+        ]
     for idx, raw in enumerate(lines):
         line_no = idx + 1
         line = raw.strip()
@@ -282,7 +289,9 @@ def _read_pipe(lines: list[str]) -> Grid:
             outside = []
             if title is not None:
                 title = _clean_title(title)
-            table = GridTable(title=title, header=hdr, header_line=line_no, drops_merged_cells=True, source="text")
+            table = GridTable(
+                title=title, header=hdr, header_line=line_no, drops_merged_cells=True, source="text"
+            )
             grid.tables.append(table)
             ncols = len(hdr)
             raw_cells = cells[:-1] if line.endswith("|") else cells
@@ -296,7 +305,9 @@ def _read_pipe(lines: list[str]) -> Grid:
             pending = _Pending(line_no, line)
         elif "|" in line and is_heading_text(cells[0]) and not any(cells[1:]):
             flush()
-            table.rows.append(GridRow(cells=[cells[0]] + [""] * (ncols - 1), line_start=line_no, line_end=line_no))
+            table.rows.append(
+                GridRow(cells=[cells[0]] + [""] * (ncols - 1), line_start=line_no, line_end=line_no)
+            )
             last_row_line = line_no
         elif pending is not None and (pending.separators < ncols - 1 or "|" in line):
             pending.add(line_no, line)
@@ -306,7 +317,9 @@ def _read_pipe(lines: list[str]) -> Grid:
             if nxt is not None and header_cells(_split_cells(nxt)) is not None:
                 outside.append((line_no, line))  # the title of the next table
             elif is_heading_text(line) and nxt is not None and ("|" in nxt):
-                table.rows.append(GridRow(cells=[line] + [""] * (ncols - 1), line_start=line_no, line_end=line_no))
+                table.rows.append(
+                    GridRow(cells=[line] + [""] * (ncols - 1), line_start=line_no, line_end=line_no)
+                )
             else:
                 outside.append((line_no, line))
             continue
@@ -319,7 +332,9 @@ def _read_pipe(lines: list[str]) -> Grid:
     _report_outside(grid, [o for o in outside if o[0] > last_row_line], before_table=table is None)
     if table is None:
         grid.findings.append(
-            Finding("reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)")
+            Finding(
+                "reader.no_table", "error", "no table header was found (see schemas/mappings/headers.yaml)"
+            )
         )
     return grid
 
@@ -348,7 +363,13 @@ def _row_width(lines: list[str], start: int, trim: bool = True) -> int:
     plain: list[int] = []
     for raw in lines[start + 1 : start + 40]:
         line = raw.strip()
-        n = len(_pipe_cells(line) if trim else _split_cells(line)[:-1] if line.endswith("|") else _split_cells(line))
+        n = len(
+            _pipe_cells(line)
+            if trim
+            else _split_cells(line)[:-1]
+            if line.endswith("|")
+            else _split_cells(line)
+        )
         if SEQ_START.match(line):
             widths.append(n)
             if len(widths) == 3:
@@ -358,7 +379,9 @@ def _row_width(lines: list[str], start: int, trim: bool = True) -> int:
     return max(widths or plain, default=0)
 
 
-def _mend_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str], int | None, Finding | None]:
+def _mend_header(
+    lines: list[str], idx: int, header: list[str]
+) -> tuple[list[str], int | None, Finding | None]:
     """A header label split by the dump: over two lines (``… | 责任`` / ``领导 | 进展情况 |``: the
     line does not end with a pipe and the next one holds no row), or over two cells (``是 否 | 滞 后``)
     when the rows have fewer cells than the header. Labels are joined only where the joined text is
@@ -394,7 +417,11 @@ def _mend_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[st
     what = [f"continued on line {cont + 1}"] if cont is not None else []
     what += [f"{j} was split over two cells" for j in joins]
     finding = Finding(
-        "reader.header_mended", "info", f"the header at line {idx + 1}: {'; '.join(what)}", idx + 1, (cont or idx) + 1
+        "reader.header_mended",
+        "info",
+        f"the header at line {idx + 1}: {'; '.join(what)}",
+        idx + 1,
+        (cont or idx) + 1,
     )
     return cells, cont, finding
 
@@ -402,7 +429,9 @@ def _mend_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[st
 SPAN_ROLES = (None, "project", "task", "target", "plan", "progress", "status", "note")
 
 
-def _sub_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str], int | None, Finding | None]:
+def _sub_header(
+    lines: list[str], idx: int, header: list[str]
+) -> tuple[list[str], int | None, Finding | None]:
     """A two-level header: the line under the header lists only the sub-columns of the cells that
     span several columns (工作计划及完成情况 over 三季度工作计划 | 8月份完成情况). The header then
     becomes one label per column; the rows' width tells how many header cells span columns."""
@@ -432,7 +461,12 @@ def _sub_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str
         role = hm.role(parents[k])
         compound = bool(re.search(r"[及和与、]", squash(parents[k])))
         fits = sum(1 for c in sub if hm.listed_role(c + parents[k]) or hm.listed_role(parents[k] + c))
-        return (0 if role == "seq" or role not in SPAN_ROLES else 1, fits, 2 if compound or role is None else 1, -k)
+        return (
+            0 if role == "seq" or role not in SPAN_ROLES else 1,
+            fits,
+            2 if compound or role is None else 1,
+            -k,
+        )
 
     chosen = sorted(sorted(range(len(parents)), key=score, reverse=True)[:spanning])
     if any(score(k)[0] == 0 for k in chosen):
@@ -451,7 +485,10 @@ def _sub_header(lines: list[str], idx: int, header: list[str]) -> tuple[list[str
         "reader.two_level_header",
         "info",
         f"the header at lines {idx + 1}-{j + 1} has two levels: "
-        + ", ".join(f"{squash(parents[k])} over {len(sub) // spanning if n >= len(sub) % spanning else len(sub) // spanning + 1} columns" for n, k in enumerate(chosen))
+        + ", ".join(
+            f"{squash(parents[k])} over {len(sub) // spanning if n >= len(sub) % spanning else len(sub) // spanning + 1} columns"
+            for n, k in enumerate(chosen)
+        )
         + f"; read as {' | '.join(squash(m) for m in merged)}",
         idx + 1,
         j + 1,
@@ -468,7 +505,11 @@ def _report_outside(grid: Grid, outside: list[tuple[int, str]], before_table: bo
     if not outside:
         return
     first, last = outside[0][0], outside[-1][0]
-    kind = "before the table (title, navigation)" if before_table else "outside the table rows (e.g. site footer)"
+    kind = (
+        "before the table (title, navigation)"
+        if before_table
+        else "outside the table rows (e.g. site footer)"
+    )
     grid.findings.append(
         Finding(
             "reader.dropped_text",

@@ -52,7 +52,9 @@ def read_xlsx(data: bytes) -> Grid:
                     row.extend([""] * (width - len(row)))
                     row[c - 1] = top
                     merged[r - 1][c - 1] = "col" if r == rng.min_row else "row"
-        rows = [GridRow(v + [""] * (width - len(v)), i + 1, i + 1, merged=merged[i]) for i, v in enumerate(values)]
+        rows = [
+            GridRow(v + [""] * (width - len(v)), i + 1, i + 1, merged=merged[i]) for i, v in enumerate(values)
+        ]
         page_text.extend("\t".join(v) for v in values)
         sources.append(SourceTable(rows=rows, source=f"sheet {ws.title!r}"))
     grid.text = "\n".join(page_text)
