@@ -231,8 +231,9 @@ def _on_schedule(fraction: float | None, expected: float | None) -> bool | None:
 
 
 def decide_from_numbers(pairs: list[Pair], expected: float | None, n_targets: int) -> Decision | None:
-    """Numbers outrank words: all paired targets met → completed; one below 序时 → behind."""
-    paired = [p for p in pairs if p.target is not None and p.actual is not None]
+    """Numbers outrank words: all paired targets met → completed; one below 序时 → behind.
+    Each target is judged by its best result (rank 1); its further results are kept, not summed."""
+    paired = [p for p in pairs if p.target is not None and p.actual is not None and p.rank == 1]
     if not paired:
         return None
     exp = expected if expected is not None else 1.0
@@ -407,7 +408,7 @@ def reported_share(text: str, pairs: list[Pair]) -> float | None:
         return round(pct[0], 4)
     shares = [
         p.ratio for p in pairs
-        if p.ratio is not None and p.target is not None and p.target.base_unit != "%" and p.target.comparator != "at_most"
+        if p.ratio is not None and p.rank == 1 and p.target is not None and p.target.base_unit != "%" and p.target.comparator != "at_most"
     ]
     return round(min(shares), 4) if shares else None
 
