@@ -41,7 +41,8 @@ def findings(parsed, rule: str) -> list:
         (2, 43, "not_started", "设计规划方案"),  # 启动 asked, only paperwork done
         (2, 9, "behind", "11个"),  # 年内实现…: figures of a project under way, not a standing duty's
         (2, 73, "unknown", "21.34"),  # 控制在上级下达目标之内: nothing to compare the figure with
-        (2, 113, "ongoing", "严格"),  # a standing duty restated with what was done
+        (2, 113, "ongoing", "严格"),
+        (2, 39, "behind", "土建工程"),  # 投入使用 asked, the building accepted: an earlier stage  # a standing duty restated with what was done
     ],
 )
 def test_named_rows(reference_parsed, table_no, seq, status, evidence_part):
@@ -179,6 +180,9 @@ def test_explicit_verdict_of_each_sub_item_is_its_own():
         # paperwork said done is not the building done
         ("加快村污水处理设施建设。", "已完成全县编制规划和试点任务。", "in_progress", "编制规划"),
         ("加快污水处理设施建设。", "已完成设施建设。", "completed", "已完成"),
+        # put to use asked, only the building reported: an earlier stage
+        ("推动城东垃圾压缩站投入使用。", "完成城东垃圾压缩站土建工程,并通过验收。", "in_progress", "土建工程"),
+        ("推动城东垃圾压缩站投入使用。", "城东垃圾压缩站已建成并投入使用。", "completed", "投入使用"),
         # a task asking to establish something, said established
         ("引导建立村级河道管护机制。", "建立了河长巡查制度。", "completed", "建立了"),
         # a batch of something, counted

@@ -56,6 +56,9 @@ class StatusRules:
     trial_run: tuple[re.Pattern[str], ...]
     unquantified_target: tuple[re.Pattern[str], ...]
     establish_verbs: tuple[str, ...]
+    use_task: re.Pattern[str]
+    use_progress: re.Pattern[str]
+    built_progress: tuple[re.Pattern[str], ...]
     batch: re.Pattern[str]
     # the word lists as regexes: whether a text has any of them, which one it starts with
     standing_unless_re: re.Pattern[str]
@@ -87,6 +90,9 @@ def status_rules() -> StatusRules:
         trial_run=RuleSet(re.compile(re.escape(w)) for w in d.get("trial_run") or []),
         unquantified_target=RuleSet(re.compile(p) for p in d.get("unquantified_target") or []),
         establish_verbs=tuple(d.get("establish_verbs") or []),
+        use_task=alternation((d.get("in_use") or {}).get("task") or []),
+        use_progress=alternation((d.get("in_use") or {}).get("task") or []),
+        built_progress=RuleSet(re.compile(p) for p in (d.get("in_use") or {}).get("built") or []),
         batch=re.compile(d.get("batch") or "(?!)"),
         standing_unless_re=alternation(sd.get("unless_task_has") or []),
         openers={"strong": alternation(strong), "weak": alternation(weak), "any": alternation(strong + weak)},
@@ -310,6 +316,9 @@ def decide_from_words(
             return Decision("completed", clause_of(text, trial), "low", "trial_run")
     if ip:
         return Decision("in_progress", clause_of(text, ip), "low" if done else "medium", "in_progress")
+    if r.use_task.search(task_text) and not r.use_progress.search(text) and (built := _first(r.built_progress, text)):
+        # 投入使用 asked, only the building reported (土建完成, 通过验收): an earlier stage
+        return Decision("in_progress", clause_of(text, built), "low", "built_not_in_use")
     if done and r.paper_task_re.search(task_text):
         # the task asks to build: what is done is only paperwork (已完成编制规划) when every clause
         # saying done names a plan, design or approval; the building is still ahead
