@@ -2,16 +2,22 @@
 
     python scripts/status_agreement.py            # agreement, confusion matrix, disagreements
     python scripts/status_agreement.py --excerpts # also the status phrases of samples/real-excerpts/
+    python scripts/status_agreement.py --pages DIR   # also real pages with gold labels (NNN.input.txt, NNN.gold.json)
 
 Labels: tests/fixtures/labels/jishui-2020-status.csv (rules in tests/fixtures/labels/RULES.md).
+Calibration: per confidence level (high, medium, low, none) how often the status agrees with the
+labels. Real pages (NNN.input.txt beside NNN.gold.json) are extracted as `luoshi extract` does and
+their rows matched to the gold rows by task prefix; gold rows labelled unknown are not scored.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import sys
+import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -22,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from transforms.pipeline import RejectedReport, parse_report  # noqa: E402
 from transforms.status import classify_explicit, decide_from_words  # noqa: E402
 
+CONFIDENCES = ["high", "medium", "low", "none"]
 CODES = ["completed", "in_progress", "behind", "not_started", "ongoing", "unknown"]
 LABELS = ROOT / "tests" / "fixtures" / "labels" / "jishui-2020-status.csv"
 REFERENCE = ROOT / "samples" / "jishui-2020-progress.txt"
@@ -68,7 +75,7 @@ def report(show_disagreements: bool = True) -> dict[str, tuple[int, int]]:
     missing = sorted(set(labels) - set(preds))
     if missing:
         print(f"labelled rows the parser did not return: {missing}")
-    all_rows, clear_rows, by_conf = [], [], {"high": [], "medium": [], "low": []}
+    all_rows, clear_rows, by_conf = [], [], {c: [] for c in CONFIDENCES}
     for key, lab in sorted(labels.items()):
         if key not in preds:
             continue
@@ -94,6 +101,49 @@ def report(show_disagreements: bool = True) -> dict[str, tuple[int, int]]:
                 s, c, ev = preds[key]
                 flag = "clear" if lab["clear"] == "yes" else "unclear"
                 print(f"  {key[0]}.{key[1]:<4} {lab['status']:<12} → {s:<12} [{c}] {flag:<7} {ev!r:.60}  ({lab['note']})")
+    return out
+
+
+def _norm(s: object) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(s or "")).split())
+
+
+def page_rows(pages: Path) -> list[tuple[str, str, str]]:
+    """(gold status, our status, our confidence) of every matched gold row of the real pages in
+    ``pages`` whose gold status is not unknown (as the page scorer counts status)."""
+    from scripts.fidelity import extract
+
+    out: list[tuple[str, str, str]] = []
+    for gold_path in sorted(pages.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        if not gold.get("is_task_table", True):
+            continue
+        _, recs = extract(gold_path.with_name(gold_path.name.replace(".gold.json", ".input.txt")))
+        cand = [_norm(r.get("project")) + _norm(r.get("task_text")) + _norm(r.get("target_text") or r.get("target")) for r in recs]
+        used: set[int] = set()
+        for g in gold["rows"]:
+            if g.get("truncated"):
+                continue
+            prefixes = [p for p in (_norm(g.get(k)) for k in ("task_prefix_clean", "task_prefix", "target_prefix")) if len(p) >= 3]
+            j = next((i for i, c in enumerate(cand) if i not in used and any(p in c for p in prefixes)), None)
+            if j is None:
+                continue
+            used.add(j)
+            if g.get("status") and g["status"] != "unknown":
+                out.append((g["status"], recs[j].get("status") or "unknown", recs[j].get("status_confidence") or "none"))
+    return out
+
+
+def report_pages(pages: Path) -> dict[str, tuple[int, int]]:
+    rows = page_rows(pages)
+    pairs = [(g, p) for g, p, _ in rows]
+    out = {"all": agreement(pairs)}
+    print(f"\nreal pages ({pages}): agreement, rows with a gold status other than unknown: {pct(*out['all'])}")
+    for c in CONFIDENCES:
+        out[c] = agreement([(g, p) for g, p, conf in rows if conf == c])
+        print(f"agreement, confidence {c:<7} {pct(*out[c])}")
+    print("\nconfusion (real pages):")
+    print(confusion(pairs))
     return out
 
 
@@ -131,8 +181,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--excerpts", action="store_true", help="also classify the status phrases of samples/real-excerpts/")
     ap.add_argument("--quiet", action="store_true", help="no list of disagreements")
+    ap.add_argument("--pages", type=Path, help="also real pages with gold labels (NNN.input.txt and NNN.gold.json)")
     args = ap.parse_args()
     report(show_disagreements=not args.quiet)
+    if args.pages:
+        report_pages(args.pages)
     if args.excerpts:
         classify_excerpts()
 

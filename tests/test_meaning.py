@@ -153,3 +153,49 @@ def test_an_increment_is_not_a_level_and_is_flagged():
     findings = annotate_record(rec, None, 2020)
     assert [f.rule for f in findings if f.rule == "meaning.increment_vs_level"] == ["meaning.increment_vs_level"]
     assert rec.status != "completed"
+
+
+def _results_of(record, target_text: str) -> list[tuple[int, str]]:
+    """(result_rank, actual_text) of the metric rows of one target of a record."""
+    return sorted((m["result_rank"], m["actual_text"]) for m in record.metrics if m["target_text"] == target_text and m["actual_text"])
+
+
+def test_a_target_keeps_every_result_that_measures_it_and_is_judged_by_the_best():
+    from transforms.normalize import TaskRecord
+    from transforms.status import annotate_record
+
+    pairs = pair(extract("新建城市书房10个"), extract("已建成城市书房4个,城市书房在建6个"))
+    assert [(p.actual.text, p.rank, p.met) for p in pairs if p.actual is not None] == [("4个", 1, False), ("6个", 2, False)]
+    rec = TaskRecord(
+        table_no=1, table_title=None, part=None, section=None, seq=1, project=None,
+        task_text="新建城市书房10个。", target_text=None, leaders=[], lead_units=[], units=[], co_units=[],
+        deadline=None, progress=[{"label": "落实情况", "text": "已建成城市书房4个,城市书房在建6个。"}], status_raw=None,
+        issues=None, note=None, line_start=1, line_end=1,
+    )
+    annotate_record(rec, None, 2020)
+    assert [(m["actual_text"], m["result_rank"]) for m in rec.metrics] == [("4个", 1), ("6个", 2)]
+    assert rec.status == "behind" and rec.reported_pct == 0.4  # judged by 4 of 10, not by 4 + 6
+    # a real page: the 集中供养 standard raised to 2200元 for two groups of districts: two results, one target
+    page = FIXTURES / "realpages" / "170.txt"
+    r = next(r for r in parse_report(page.read_bytes(), page.name).records if any(t["text"] == "1400元" for t in r.targets))
+    assert _results_of(r, "2200元") == [(1, "2200元"), (2, "2200元")]
+    assert _results_of(r, "1400元") == [(1, "1400元")] and _results_of(r, "1180元") == [(1, "1180元")]
+
+
+def test_no_result_is_invented_for_a_target():
+    # 签约项目27个 counts all signed projects, not the 亿元以上项目 of the target: it stays a result alone
+    r = _records(str(REFERENCE))[(2, 97)]
+    assert _results_of(r, "20个以上") == [(1, "25个")]
+    assert [m["actual_text"] for m in r.metrics if m["target_text"] is None] == ["27个"]
+    # 6个乡镇供水管网已完成铺设4个: the 6 restates the target beside its result, it is no second result
+    sept = parse_report((FIXTURES / "periods" / "jishui-2021-09-synthetic-progress.txt").read_bytes(), "x.txt").records
+    r = next(r for r in sept if (r.table_no, r.seq) == (1, 4))
+    assert _results_of(r, "6个") == [(1, "4个")]
+    # 70个分类亭 is not a 达标小区 (one shared character pair is not the same noun phrase)
+    ex = SAMPLES_EXCERPTS / "chongchuan-2023-livelihood-progress-jan-nov.txt"
+    r = next(r for r in parse_report(ex.read_bytes(), ex.name).records if r.seq == 25)
+    assert _results_of(r, "210个") == [(1, "46个")]
+    # a result measures one target at most, and every result row appears once
+    for rec in _records(str(REFERENCE)).values():
+        texts = [(m["actual_text"], m["result_rank"]) for m in rec.metrics if m["actual_text"]]
+        assert len(texts) == len(rec.actuals)

@@ -48,3 +48,36 @@ def test_metrics_and_status_load(warehouse_path, reference_bytes):
         assert dq == [("62", "warning")]
     finally:
         con.close()
+
+
+def test_a_target_with_several_results_counts_once(warehouse_path):
+    # a real page: one target (2200元) met by two results; the summary and scorecards count targets, not pairs
+    from tests.conftest import FIXTURES
+    from warehouse.db import fetch_dicts
+
+    page = FIXTURES / "realpages" / "170.txt"
+    data = page.read_bytes()
+    parsed = parse_report(data, page.name, as_of=date(2020, 12, 31), plan_year=2020)
+    load = ReportLoad(
+        county="示例市", province="示例省", prefecture=None, plan_year=2020, as_of=date(2020, 12, 31),
+        period_type="year_end", sha256=hashlib.sha256(data).hexdigest(), file_name=page.name,
+        records=parsed.records, findings=parsed.findings, format=parsed.format, parser_version="test",
+    )
+    con = connect(warehouse_path)
+    try:
+        assert load_report(con, load).outcome == "loaded"
+        pairs = fetch_dicts(con, "SELECT task_key, result_rank, met FROM v_target_actual WHERE target_text = '2200元' ORDER BY result_rank")
+        assert [(r["result_rank"], r["met"]) for r in pairs] == [(1, True), (2, True)]
+        task = pairs[0]["task_key"]
+        summary = fetch_dicts(con, "SELECT metrics, metrics_met FROM v_task_metric_summary WHERE task_key = ?", [task])
+        targets = con.execute("SELECT count(*) FROM fct_task_metric WHERE task_key = ? AND target_text IS NOT NULL AND result_rank = 1", [task]).fetchone()[0]
+        assert targets == 3 and summary == [{"metrics": 3, "metrics_met": 3}]
+        cards = con.execute("SELECT sum(metrics) FROM v_scorecard_unit").fetchone()[0]
+        per_unit = con.execute(
+            """SELECT sum(s.metrics) FROM v_task_metric_summary s
+               JOIN (SELECT DISTINCT task_key, unit_key FROM bridge_task_unit JOIN dim_unit USING (unit_key)
+                     WHERE unit_type <> 'collective') b USING (task_key)"""
+        ).fetchone()[0]
+        assert cards == per_unit
+    finally:
+        con.close()

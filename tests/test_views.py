@@ -237,7 +237,7 @@ def test_mean_achievement_counts_only_metrics_with_a_ratio(reference_wh):
         reference_wh,
         """SELECT s.task_key, s.achievement_sum, s.achievement_n,
                   (SELECT sum(least(m.achievement_ratio, 1.0)) FROM fct_task_metric m
-                   WHERE m.task_key = s.task_key AND m.achievement_ratio IS NOT NULL) AS expected
+                   WHERE m.task_key = s.task_key AND m.result_rank = 1 AND m.achievement_ratio IS NOT NULL) AS expected
            FROM v_task_metric_summary s""",
     )
     for r in summary:

@@ -4,6 +4,13 @@ A target and a result pair when they have the same base unit (万亩 and 亩 do,
 and their metric names share words (character bigrams). When exactly one target and one result
 share a base unit they pair even without shared words. Rules that forbid a pairing
 (a 新增 target is not measured by a 余额 result) live in schemas/mappings/quantity_units.yaml.
+
+A target keeps every result that measures it (完成4个 and 在建6个 for a target of 10个): its best
+result has rank 1 and is the one the status judgement reads; further results of the same base unit
+whose names share at least two character pairs with it, not forbidden and not above 1.5 × the
+target, follow with rank 2, 3 … The target restated beside its result (6个乡镇供水管网已完成铺设4个:
+the 6 is the whole, not a result) is none. A result measures at most one target, and a target
+without a result gets none.
 """
 
 from __future__ import annotations
@@ -30,7 +37,13 @@ METRIC_COLUMNS = [
     "base_unit",
     "achievement_ratio",
     "met",
+    "result_rank",
 ]
+
+
+FURTHER_MIN_SCORE = (
+    2.0  # a further result shares two character pairs with the target's name (a word, not a character)
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,7 @@ class Pair:
     actual: Quantity | None
     score: float = 0.0
     weak: bool = False  # paired on the unit alone
+    rank: int = 1  # 1: the target's best result (or a target or result alone); 2, 3 …: further results
 
     @property
     def ratio(self) -> float | None:
@@ -103,7 +117,9 @@ def implausibility(t: Quantity, a: Quantity) -> float:
 
 
 def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
-    """Targets and results paired one to one (best names first); the rest stay unpaired."""
+    """Targets and results paired one to one (best names first, rank 1), then the further results of
+    each paired target (rank 2 …); the rest stay unpaired. Order: each target followed by its
+    further results, then the unpaired results."""
     if not targets or not actuals:  # most tasks: nothing to pair
         return [Pair(t, None) for t in targets] + [Pair(None, a) for a in actuals]
     cands: list[tuple[float, float, int, int, int]] = []
@@ -134,9 +150,47 @@ def pair(targets: list[Quantity], actuals: list[Quantity]) -> list[Pair]:
             pairs[i] = Pair(targets[i], actuals[j], s)
         used_t.add(i)
         used_a.add(j)
-    out = [pairs.get(i, Pair(t, None)) for i, t in enumerate(targets)]
+    further = _further_results(targets, actuals, pairs, used_a)
+    out: list[Pair] = []
+    for i, t in enumerate(targets):
+        out.append(pairs.get(i, Pair(t, None)))
+        out += [p for _, p in further.get(i, [])]
+        used_a.update(j for j, _ in further.get(i, []))
     out += [Pair(None, a) for j, a in enumerate(actuals) if j not in used_a]
     return out
+
+
+def _further_results(
+    targets: list[Quantity], actuals: list[Quantity], pairs: dict[int, Pair], used_a: set[int]
+) -> dict[int, list[tuple[int, Pair]]]:
+    """The results left over by the one-to-one pairing that measure a paired target too: same base
+    unit, name score ≥ FURTHER_MIN_SCORE, not forbidden, at most 1.5 × the target, not the target's
+    own figure in the clause of its best result. Each goes to the target it shares most words
+    with; per target ranked 2, 3 … by name score, then position.
+    Returns {target index: [(result index, pair)]}."""
+    found: dict[int, list[tuple[float, int]]] = {}
+    for j, a in enumerate(actuals):
+        if j in used_a:
+            continue
+        best: tuple[float, int] | None = None
+        for i, p in pairs.items():
+            t = targets[i]
+            if p.weak or t.base_unit != a.base_unit or _forbidden(t, a) or implausibility(t, a) > 0:
+                continue
+            if p.actual is not None and a.clause == p.actual.clause and a.base_value == t.base_value:
+                continue  # the target restated beside its result: the whole, not a part done
+            s = name_score(t.metric, a.metric)
+            if s >= FURTHER_MIN_SCORE and (best is None or s > best[0]):
+                best = (s, i)
+        if best is not None:
+            found.setdefault(best[1], []).append((best[0], j))
+    return {
+        i: [
+            (j, Pair(targets[i], actuals[j], s, rank=k))
+            for k, (s, j) in enumerate(sorted(cands, key=lambda c: (-c[0], c[1])), start=2)
+        ]
+        for i, cands in found.items()
+    }
 
 
 def incomparable(
@@ -181,6 +235,7 @@ def metric_rows(pairs: list[Pair]) -> list[dict[str, Any]]:
                 "base_unit": q.base_unit,
                 "achievement_ratio": p.ratio,
                 "met": p.met,
+                "result_rank": p.rank,
             }
         )
     return rows

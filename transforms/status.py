@@ -27,6 +27,7 @@ STATUS_FILE = "schemas/mappings/status.yaml"
 QUALITY_FILE = "schemas/quality.yaml"
 PCT_CONTEXT = re.compile(r"(完成|完工|进度|完成率|完工率)[^，,。；;]{0,6}$")
 NON_WORD = re.compile(r"\W")
+_CLAUSE_SPLIT = re.compile(r"[，,；;。\n]")
 BARE_COUNT = re.compile(r"^\s*\d[\d,，]*(?:\.\d+)?\s*$")
 
 
@@ -53,6 +54,13 @@ class StatusRules:
     paper_building: tuple[re.Pattern[str], ...]
     start_task: re.Pattern[str]
     start_progress: tuple[re.Pattern[str], ...]
+    trial_run: tuple[re.Pattern[str], ...]
+    unquantified_target: tuple[re.Pattern[str], ...]
+    establish_verbs: tuple[str, ...]
+    use_task: re.Pattern[str]
+    use_progress: re.Pattern[str]
+    built_progress: tuple[re.Pattern[str], ...]
+    batch: re.Pattern[str]
     # the word lists as regexes: whether a text has any of them, which one it starts with
     standing_unless_re: re.Pattern[str]
     openers: dict[str, re.Pattern[str]]  # strong | weak | any (strong then weak)
@@ -80,6 +88,13 @@ def status_rules() -> StatusRules:
         paper_building=RuleSet(re.compile(p) for p in pw.get("building_words") or []),
         start_task=re.compile(sv.get("task") or "(?!)"),
         start_progress=RuleSet(re.compile(p) for p in sv.get("progress") or []),
+        trial_run=RuleSet(re.compile(re.escape(w)) for w in d.get("trial_run") or []),
+        unquantified_target=RuleSet(re.compile(p) for p in d.get("unquantified_target") or []),
+        establish_verbs=tuple(d.get("establish_verbs") or []),
+        use_task=alternation((d.get("in_use") or {}).get("task") or []),
+        use_progress=alternation((d.get("in_use") or {}).get("task") or []),
+        built_progress=RuleSet(re.compile(p) for p in (d.get("in_use") or {}).get("built") or []),
+        batch=re.compile(d.get("batch") or "(?!)"),
         standing_unless_re=alternation(sd.get("unless_task_has") or []),
         openers={"strong": alternation(strong), "weak": alternation(weak), "any": alternation(strong + weak)},
         paper_task_re=alternation(pw.get("task_requires") or []),
@@ -240,8 +255,9 @@ def _on_schedule(fraction: float | None, expected: float | None) -> bool | None:
 
 
 def decide_from_numbers(pairs: list[Pair], expected: float | None, n_targets: int) -> Decision | None:
-    """Numbers outrank words: all paired targets met → completed; one below 序时 → behind."""
-    paired = [p for p in pairs if p.target is not None and p.actual is not None]
+    """Numbers outrank words: all paired targets met → completed; one below 序时 → behind.
+    Each target is judged by its best result (rank 1); its further results are kept, not summed."""
+    paired = [p for p in pairs if p.target is not None and p.actual is not None and p.rank == 1]
     if not paired:
         return None
     exp = expected if expected is not None else 1.0
@@ -267,8 +283,9 @@ def decide_from_words(
     has_targets: bool = False,
     has_figures: bool = False,
     figures_clause: str | None = None,
+    figures: tuple[Quantity, ...] = (),
 ) -> Decision:
-    """Rules 5-12 of status.yaml on the latest progress text."""
+    """Rules 5-12 of status.yaml on the latest progress text; ``figures``: its results, if any."""
     r = status_rules()
     exp = expected if expected is not None else 1.0
     pct = progress_percent(text)
@@ -296,7 +313,9 @@ def decide_from_words(
     strong = None if has_targets else standing_opener(task_text, "strong")
     if strong:
         return Decision("ongoing", strong, "medium", "standing_duty")
-    if r.paper_task_re.search(task_text) and not _first(r.paper_building, text):
+    if (r.paper_task_re.search(task_text) or r.start_task.search(task_text.strip())) and not _first(
+        r.paper_building, text
+    ):
         pw = _first(r.paper_only, text)
         if pw:
             return Decision("not_started", clause_of(text, pw), "low", "paperwork")
@@ -306,19 +325,60 @@ def decide_from_words(
             return Decision("completed", clause_of(text, st), "medium", "start_verbs")
     ip = _first(r.phrases.get("in_progress", ()), text)
     done = _first(r.phrases.get("completed", ()), text)
+    if ip and r.paper_task_re.search(task_text) and (trial := _first(r.trial_run, text)):
+        # built and running on trial: done, unless something else is still under way
+        rest = _CLAUSE_SPLIT.split(text)
+        if not any(_first(r.phrases.get("in_progress", ()), c) for c in rest if not _first(r.trial_run, c)):
+            return Decision("completed", clause_of(text, trial), "low", "trial_run")
     if ip:
         return Decision("in_progress", clause_of(text, ip), "low" if done else "medium", "in_progress")
+    if (
+        r.use_task.search(task_text)
+        and not r.use_progress.search(text)
+        and (built := _first(r.built_progress, text))
+    ):
+        # 投入使用 asked, only the building reported (土建完成, 通过验收): an earlier stage
+        return Decision("in_progress", clause_of(text, built), "low", "built_not_in_use")
+    if done and r.paper_task_re.search(task_text):
+        # the task asks to build: what is done is only paperwork (已完成编制规划) when every clause
+        # saying done names a plan, design or approval; the building is still ahead
+        done_clauses = [c for c in _CLAUSE_SPLIT.split(text) if _first(r.phrases.get("completed", ()), c)]
+        if all(_first(r.paper_only, c) for c in done_clauses):
+            return Decision("in_progress", clause_of(text, done), "low", "paperwork_done")
     if done:
         return Decision("completed", clause_of(text, done), "medium", "completed")
+    made = next(
+        (v for v in r.establish_verbs if v in task_text and (f"已{v}" in text or f"{v}了" in text)), None
+    )
+    if made is not None:
+        # the task asks to establish something (建立…机制) and the text says it was (建立了“三长制”)
+        ev = f"已{made}" if f"已{made}" in text else f"{made}了"
+        return Decision("completed", clause_of(text, re.search(re.escape(ev), text)), "low", "established")  # type: ignore[arg-type]
+    batch = None if has_targets else _batch_counted(task_text, figures)
+    if batch is not None:
+        return Decision("completed", batch.clause, "low", "batch_counted")
     weak = None if has_targets else standing_opener(task_text, "weak")
     if weak:
         return Decision("ongoing", weak, "low", "standing_duty")
     if not has_targets and has_figures:
+        if _first(r.unquantified_target, task_text):
+            # 控制在上级下达目标之内: the target has no figure, the reported one cannot be compared
+            return Decision("unknown", figures_clause, "low", "target_without_figure")
         return Decision("ongoing", figures_clause, "low", "activities")
     if not has_targets and BARE_COUNT.match(text):
         # a cumulative count (累计完成 921) against no target: activities reported, no end state
         return Decision("ongoing", text.strip(), "low", "activities")
     return Decision("unknown", None, "low", "nothing")
+
+
+def _batch_counted(task_text: str, figures: tuple[Quantity, ...]) -> Quantity | None:
+    """A result counting what the task asks a batch of (一批重大项目 → 收集整理108个项目): any
+    count of the same thing is the batch. The noun is the rest of the clause after 一批."""
+    m = status_rules().batch.search(task_text)
+    if m is None:
+        return None
+    noun = m.group(1)
+    return next((q for q in figures if q.value > 0 and name_score(noun, q.metric) >= 2), None)
 
 
 def repeats_task(task_text: str, text: str) -> float:
@@ -459,6 +519,7 @@ def reported_share(text: str, pairs: list[Pair]) -> float | None:
         p.ratio
         for p in pairs
         if p.ratio is not None
+        and p.rank == 1
         and p.target is not None
         and p.target.base_unit != "%"
         and p.target.comparator != "at_most"
@@ -502,7 +563,8 @@ def annotate_record(
     ):
         # the progress cell opens with the row's stated verdict (`已完成。 从…`): it outranks the detail
         explicit = Decision(opened[0], opened[1], "high", "verdict_in_progress")
-    repeat = sim >= float(meaning_config().get("repeat_similarity", 0.6))
+    # nearly word for word: nothing to judge by; a looser restatement adds what was done
+    repeat = sim >= float(meaning_config().get("repeat_verbatim_similarity", 0.9))
     on_flag = status_rules().on_schedule_values.get(squash(record.status_raw or ""))
     if explicit is not None and on_flag is True and text:
         # 是否达序 = 是 says "on schedule", not "finished": completed only when the text says so
@@ -555,6 +617,7 @@ def annotate_record(
             bool(targets),
             bool(actuals),
             actuals[0].clause if actuals else None,
+            tuple(actuals),
         )
         if words.status in ("behind", "not_started"):
             decision = Decision("behind", words.evidence, "low", "numbers+words")
@@ -572,7 +635,15 @@ def annotate_record(
             bool(targets),
             bool(actuals),
             actuals[0].clause if actuals else None,
+            tuple(actuals),
         )
+
+    if (
+        decision.rule == "activities"
+        and task_deadline(record.deadline, record.task_text, plan_year, False, record.target_text)[2]
+    ):
+        # figures reported for a task with a deadline (年内实现…): a project under way, not a standing duty
+        decision = Decision("in_progress", decision.evidence, "low", "activities+deadline")
 
     if period_type == "year_end" and decision.status == "in_progress":
         # what is not done at the year's end is behind (a standing duty is ongoing, never in_progress)

@@ -93,7 +93,7 @@ LEADER_COLS = ["table_no", "seq", "sub_seq", "leader_name", "is_role", "position
 METRIC_COLS = [
     "table_no", "seq", "sub_seq", "line_start", "line_end", "metric", "comparator", "target_value", "target_unit",
     "target_text", "target_base_value", "actual_value", "actual_unit", "actual_text", "actual_base_value",
-    "base_unit", "achievement_ratio", "met",
+    "base_unit", "achievement_ratio", "met", "result_rank",
 ]
 DQ_COLS = ["table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]
 
@@ -198,6 +198,8 @@ def _frames(rows: dict[str, list[dict[str, Any]]], extra: tuple[str, ...] = ()) 
     frames["st_metrics"] = frames["st_metrics"].astype(
         {c: "float64" for c in ("target_value", "target_base_value", "actual_value", "actual_base_value", "achievement_ratio")}
     )
+    # a metric row without a rank (built by hand, or before ranks) is its target's only result
+    frames["st_metrics"]["result_rank"] = frames["st_metrics"]["result_rank"].fillna(1).astype("int64")
     frames["st_tasks"] = frames["st_tasks"].astype(
         {"deadline_date": "datetime64[ns]", "reported_pct": "float64", "pct_gap": "float64"}
     )

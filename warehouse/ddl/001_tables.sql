@@ -132,8 +132,11 @@ CREATE TABLE IF NOT EXISTS fct_task_metric (
     achievement_ratio  DOUBLE,
     met                BOOLEAN,
     line_start         INTEGER NOT NULL,
-    line_end           INTEGER NOT NULL
+    line_end           INTEGER NOT NULL,
+    result_rank        INTEGER NOT NULL DEFAULT 1
 );
+-- a warehouse built before a target kept several results: each of its rows was its only one
+ALTER TABLE fct_task_metric ADD COLUMN IF NOT EXISTS result_rank INTEGER DEFAULT 1;
 
 CREATE TABLE IF NOT EXISTS bridge_task_unit (
     report_key  INTEGER NOT NULL,

@@ -89,7 +89,7 @@ COMMENT ON COLUMN fct_task_progress.deadline_basis IS 'Where the deadline comes 
 COMMENT ON COLUMN fct_task_progress.reported_pct IS 'Share of the task done by the report''s own account, 0–1 (above 1 when exceeded): a stated completion percentage (完成年度任务的85%, 完成投资72%), else the share measured from the paired figures of a money or quantity target (累计完成投资3000万元 of 6000万元 → 0.5; several targets: the least advanced); NULL when the report states none.';
 COMMENT ON COLUMN fct_task_progress.pct_gap IS 'reported_pct − expected_progress: below 0 the task is behind 序时 by that share of the year''s work, above 0 ahead; NULL without either.';
 
-COMMENT ON TABLE fct_task_metric IS 'Grain: one row per quantitative metric of one task in one report. Target (value, unit, comparator) beside the actual, both in a base unit, with the achievement ratio.';
+COMMENT ON TABLE fct_task_metric IS 'Grain: one row per (target, result) pair of one task in one report, plus one row per target without a result and per result without a target. Target (value, unit, comparator) beside the actual, both in a base unit, with the achievement ratio. A target with several results (完成4个, 另有6个在建) has one row per result, ranked by result_rank; count result_rank = 1 to count targets.';
 COMMENT ON COLUMN fct_task_metric.metric_key IS 'Surrogate key.';
 COMMENT ON COLUMN fct_task_metric.report_key IS 'Report (dim_report.report_key).';
 COMMENT ON COLUMN fct_task_metric.task_key IS 'Task (dim_task.task_key).';
@@ -108,6 +108,7 @@ COMMENT ON COLUMN fct_task_metric.achievement_ratio IS 'Actual / target in the b
 COMMENT ON COLUMN fct_task_metric.met IS 'Whether the target was met given its comparator.';
 COMMENT ON COLUMN fct_task_metric.line_start IS 'First source line of the task row in the report.';
 COMMENT ON COLUMN fct_task_metric.line_end IS 'Last source line of the task row in the report.';
+COMMENT ON COLUMN fct_task_metric.result_rank IS '1: the target''s best-matching result, the one its status is judged by (or a target or result alone); 2, 3 …: further results of the same target.';
 
 COMMENT ON TABLE bridge_task_unit IS 'Grain: one row per report × task × unit × role. Which units answer for a task according to one report.';
 COMMENT ON COLUMN bridge_task_unit.report_key IS 'Report (dim_report.report_key).';

@@ -127,7 +127,7 @@ SELECT m.metric_key, m.report_key, r.as_of_date, r.period_type,
        (m.report_key = k.report_key) AS is_latest,
        m.task_key, c.county_name, t.plan_year, t.table_no, t.seq, t.sub_seq,
        m.metric, m.comparator, m.target_value, m.target_unit, m.actual_value, m.actual_unit,
-       m.target_base_value, m.actual_base_value, m.base_unit, m.achievement_ratio, m.met,
+       m.target_base_value, m.actual_base_value, m.base_unit, m.achievement_ratio, m.met, m.result_rank,
        CASE
            WHEN m.actual_value IS NULL AND m.actual_base_value IS NULL THEN 'no_actual'
            WHEN m.met THEN 'met'
@@ -142,7 +142,7 @@ JOIN dim_task t ON t.task_key = m.task_key  -- the task's row of v_task_latest, 
 JOIN dim_county c ON c.county_key = t.county_key
 LEFT JOIN task_current k ON k.task_key = m.task_key;
 
-COMMENT ON VIEW v_target_actual IS 'Grain: one row per numeric metric of a task in a report (fct_task_metric). The target beside the actual, its achievement and whether it was met; is_latest picks the task''s latest report. Which targets fell short?';
+COMMENT ON VIEW v_target_actual IS 'Grain: one row per (target, result) pair of a task in a report (fct_task_metric), plus targets without a result and results without a target. The target beside the actual, its achievement and whether it was met; is_latest picks the task''s latest report; a target with several results has one row each, result_rank 1 the one its status is judged by (WHERE result_rank = 1 counts targets). Which targets fell short?';
 COMMENT ON COLUMN v_target_actual.metric_key IS 'Metric row (fct_task_metric.metric_key).';
 COMMENT ON COLUMN v_target_actual.report_key IS 'Report the actual comes from (dim_report.report_key).';
 COMMENT ON COLUMN v_target_actual.as_of_date IS 'As-of date of that report.';
@@ -165,6 +165,7 @@ COMMENT ON COLUMN v_target_actual.actual_base_value IS 'Actual converted to the 
 COMMENT ON COLUMN v_target_actual.base_unit IS 'Base unit both values are converted to.';
 COMMENT ON COLUMN v_target_actual.achievement_ratio IS 'Actual / target in the base unit (1.0 = exactly met).';
 COMMENT ON COLUMN v_target_actual.met IS 'Whether the target was met given its comparator.';
+COMMENT ON COLUMN v_target_actual.result_rank IS '1: the target''s best-matching result, the one its status is judged by (or a target or result alone); 2, 3 …: further results of the same target.';
 COMMENT ON COLUMN v_target_actual.outcome IS 'met, short (not met), no_actual (no actual reported) or not_comparable.';
 COMMENT ON COLUMN v_target_actual.gap_base IS 'Actual minus target in the base unit; negative means the target fell short by that much.';
 COMMENT ON COLUMN v_target_actual.target_text IS 'Phrase of the task text the target was read from.';
@@ -187,6 +188,7 @@ WITH latest AS (
            END AS outcome
     FROM task_current k
     JOIN fct_task_metric m ON m.task_key = k.task_key AND m.report_key = k.report_key
+                          AND m.result_rank = 1  -- a target counts once, by its best result
     JOIN dim_report r ON r.report_key = m.report_key
     JOIN dim_task t ON t.task_key = m.task_key
     JOIN dim_county c ON c.county_key = t.county_key
@@ -204,7 +206,7 @@ GROUP BY task_key;
 
 COMMENT ON VIEW v_task_metric_summary IS 'Grain: one row per task with numeric metrics in its latest report. Counts of its targets met and short, and the sum of capped achievement ratios; the building block of the scorecards.';
 COMMENT ON COLUMN v_task_metric_summary.task_key IS 'Task (dim_task.task_key).';
-COMMENT ON COLUMN v_task_metric_summary.metrics IS 'Numeric metrics of the task in its latest report.';
+COMMENT ON COLUMN v_task_metric_summary.metrics IS 'Numeric targets (and results without a target) of the task in its latest report; a target with several results counts once, by its best result (result_rank = 1).';
 COMMENT ON COLUMN v_task_metric_summary.metrics_with_actual IS 'Of those, metrics with a reported actual.';
 COMMENT ON COLUMN v_task_metric_summary.metrics_met IS 'Of those, metrics whose target was met.';
 COMMENT ON COLUMN v_task_metric_summary.metrics_short IS 'Of those, metrics whose target fell short.';
@@ -517,7 +519,7 @@ statuses AS (
     GROUP BY report_key
 ),
 metrics AS (
-    SELECT report_key, count(*) AS metrics FROM fct_task_metric GROUP BY report_key
+    SELECT report_key, count(*) AS metrics FROM fct_task_metric WHERE result_rank = 1 GROUP BY report_key
 )
 SELECT r.report_key, c.county_name, r.plan_year, r.as_of_date, r.period_type, r.file_name, r.format,
        r.metadata_source, coalesce(r.metadata_source LIKE '%inferred%', false) AS metadata_inferred,
@@ -563,7 +565,7 @@ COMMENT ON COLUMN v_report_quality.tasks_with_findings IS 'Distinct tasks (table
 COMMENT ON COLUMN v_report_quality.unknown_status IS 'Tasks whose status could not be judged (unknown).';
 COMMENT ON COLUMN v_report_quality.unknown_status_share IS 'unknown_status / tasks, 0–1.';
 COMMENT ON COLUMN v_report_quality.low_confidence IS 'Tasks whose status has low confidence.';
-COMMENT ON COLUMN v_report_quality.metrics IS 'Numeric metrics read from the report.';
+COMMENT ON COLUMN v_report_quality.metrics IS 'Numeric metrics read from the report: targets and results without a target, a target with several results once (result_rank = 1).';
 COMMENT ON COLUMN v_report_quality.top_rules IS 'The five most frequent rules with their counts, e.g. repair.leader_spacing ×32.';
 COMMENT ON COLUMN v_report_quality.ingested_at IS 'When the report was loaded.';
 
