@@ -14,15 +14,23 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# Markup off: file names, first lines, cell text and messages come from the files read and are printed
+# as they are (a `[/x]` in a report is text, not a rich tag); colour goes through print_error's style.
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 DEFAULT_WH = Path("data/warehouse.duckdb")
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
 LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]
+
+
+def print_error(label: str, message: object, style: str = "red") -> None:
+    """`label message` on stderr, the label coloured, the message printed as it is (no markup)."""
+    err.print(Text.assemble((label, style), " ", str(message)))
 
 
 def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
@@ -43,12 +51,12 @@ def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     from warehouse.db import duckdb_config
 
     if not warehouse.exists():
-        err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
+        print_error("error:", f"no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
         raise typer.Exit(2)
     try:
         return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False, **duckdb_config()})
     except duckdb.IOException as exc:
-        err.print(f"[red]error:[/red] cannot open {warehouse} read-only (is a load running?): {exc}")
+        print_error("error:", f"cannot open {warehouse} read-only (is a load running?): {exc}")
         raise typer.Exit(1) from exc
 
 
@@ -56,16 +64,24 @@ def check_read_only(query: str) -> None:
     try:
         statements = duckdb.extract_statements(query)
     except duckdb.Error as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(2) from exc
     for st in statements:
         kind = st.type.name
         if kind not in READ_STATEMENTS:
-            err.print(
-                f"[red]refused:[/red] `luoshi sql` is read-only: {kind} statements write or change the session "
-                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)"
+            print_error(
+                "refused:",
+                f"`luoshi sql` is read-only: {kind} statements write or change the session "
+                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)",
             )
             raise typer.Exit(2)
+    if len(statements) != 1:
+        print_error(
+            "refused:",
+            f"`luoshi sql` runs one statement at a time; this query holds {len(statements)} "
+            "(separate them into one call each)",
+        )
+        raise typer.Exit(2)
 
 
 def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import DEFAULT_WH, WarehouseOpt, console, err, overrides_dict
+from cli.common import DEFAULT_WH, WarehouseOpt, console, err, overrides_dict, print_error
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def ingest(
 
     for p in paths:
         if not p.exists():
-            err.print(f"[red]error:[/red] {p}: no such file or folder")
+            print_error("error:", f"{p}: no such file or folder")
             raise typer.Exit(2)
     result = ingest_report(
         paths=[str(p) for p in paths],
@@ -46,20 +46,24 @@ def ingest(
         workers=workers,
         dask_address=dask_address,
     )
+    published = None
+    if result["reports_loaded"]:
+        # publish before printing anything: what a report file holds must never stand between a load and its publication
+        from flows.publish import publish_warehouse
+
+        published = publish_warehouse(warehouse).path
     table = Table(title=f"ingest: {result['outcome']}")
     for col in ("file", "outcome", "tasks", "message"):
         table.add_column(col)
     for r in result["results"]:
         table.add_row(Path(r["file"]).name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:120])
     console.print(table)
-    if result["reports_loaded"]:
-        from flows.publish import publish_warehouse
-
-        console.print(f"published: {publish_warehouse(warehouse).path}")
+    if published:
+        console.print(f"published: {published}")
     if result["reports_failed"]:
         for r in result["results"]:
             if r["outcome"] in ("rejected", "failed"):
-                err.print(f"[red]rejected[/red] {r['message']}")
+                print_error("rejected", f"{r['message']}")
         raise typer.Exit(1)
 
 
@@ -78,7 +82,7 @@ def extract(
     from transforms.readers.clean import clean_text
 
     if not path.is_file():
-        err.print(f"[red]error:[/red] {path}: no such file")
+        print_error("error:", f"{path}: no such file")
         raise typer.Exit(2)
     data = path.read_bytes()
     archived = ArchivedFile(str(path), path.name, sha256_bytes(data), str(path), len(data))
@@ -89,7 +93,7 @@ def extract(
     try:
         parsed = parse_report(data, path.name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type)
     except RejectedReport as exc:
-        err.print(f"[red]rejected:[/red] {exc}")
+        print_error("rejected:", exc)
         raise typer.Exit(1) from exc
     if meta.missing() and parsed.text:
         # formats without a text body (DOCX/XLSX): infer from the parsed text instead
@@ -100,4 +104,4 @@ def extract(
         out.write(json.dumps({**rec.to_json(), "report": report}, ensure_ascii=False) + "\n")
     for f in parsed.findings:
         if f.severity in ("warning", "error"):
-            err.print(f"{f.severity}: {f.rule}: {f.message}", markup=False, highlight=False)
+            err.print(f"{f.severity}: {f.rule}: {f.message}", highlight=False)
