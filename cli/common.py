@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +24,26 @@ WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB wa
 DEFAULT_WH = Path("data/warehouse.duckdb")
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
+
+
+def readable_manifest(value: Path | None) -> Path | None:
+    """--manifest must name a manifest that exists and can be read (its entries are checked one by one later)."""
+    if value is not None:
+        from sources.manifest import load_manifest
+
+        manifest = load_manifest(value, explicit=True)
+        if manifest.error:
+            raise typer.BadParameter(manifest.error)
+    return value
+
+
+ManifestOpt = Annotated[
+    Path | None,
+    typer.Option(
+        exists=True, dir_okay=False, readable=True, callback=readable_manifest,
+        help="Manifest YAML (default: sources.yaml beside each file, or in the inbox).",
+    ),
+]
 LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]
 
 
@@ -34,16 +53,16 @@ def print_error(label: str, message: object, style: str = "red") -> None:
 
 
 def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
-    from transforms.metadata import PERIOD_TYPES
+    """Report metadata given on the command line, checked as a manifest entry is (sources/manifest.py)."""
+    from sources.manifest import ManifestError, overrides_entry
 
-    if period_type and period_type not in PERIOD_TYPES:
-        raise typer.BadParameter(f"--period-type must be one of {', '.join(PERIOD_TYPES)}, got {period_type!r}")
-    if as_of:
-        try:
-            date.fromisoformat(as_of)
-        except ValueError as exc:
-            raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from exc
-    return {"county": county, "plan_year": plan_year, "as_of": as_of, "period_type": period_type}
+    given = {"county": county, "plan_year": plan_year, "as_of": as_of, "period_type": period_type}
+    try:
+        overrides_entry(given)
+    except ManifestError as exc:
+        raise typer.BadParameter(str(exc).replace("the command line: ", "").replace("period_type", "--period-type")
+                                 .replace("plan_year", "--plan-year").replace("as_of", "--as-of")) from exc
+    return given
 
 
 def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:

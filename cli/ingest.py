@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import DEFAULT_WH, WarehouseOpt, console, err, overrides_dict, print_error
+from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, console, err, overrides_dict, print_error
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
     warehouse: WarehouseOpt = DEFAULT_WH,
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml beside each file).")] = None,
+    manifest: ManifestOpt = None,
     county: Annotated[str | None, typer.Option(help="County name, overrides the manifest.")] = None,
     plan_year: Annotated[int | None, typer.Option(help="Plan year, overrides the manifest.")] = None,
     as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD, overrides the manifest.")] = None,
@@ -70,13 +70,13 @@ def ingest(
 def extract(
     path: Annotated[Path, typer.Argument(help="One report file.")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per task (the default output).")] = True,
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML.")] = None,
+    manifest: ManifestOpt = None,
     plan_year: Annotated[int | None, typer.Option()] = None,
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
 ) -> None:
     """Parse and normalize one report; print one JSON object per task. Writes nothing."""
-    from sources import ArchivedFile, find_manifest_entry, manifests_for, sha256_bytes
-    from transforms.metadata import infer_metadata, meta_from_mapping, report_object
+    from sources import ArchivedFile, find_manifest_entry, manifests_for, overrides_entry, sha256_bytes
+    from transforms.metadata import ReportMeta, infer_metadata, report_object
     from transforms.pipeline import RejectedReport, parse_report
     from transforms.readers import decode
     from transforms.readers.clean import clean_text
@@ -86,8 +86,12 @@ def extract(
         raise typer.Exit(2)
     data = path.read_bytes()
     archived = ArchivedFile(str(path), path.name, sha256_bytes(data), str(path), len(data))
+    overrides = overrides_entry(overrides_dict(None, plan_year, as_of, None)).meta()
     entry = find_manifest_entry(archived, manifests_for([path], str(manifest) if manifest else None))
-    meta = meta_from_mapping({"plan_year": plan_year, "as_of": as_of}).merged(meta_from_mapping(entry or {}))
+    if entry is not None and entry.error:
+        print_error("error:", entry.error)
+        raise typer.Exit(1)
+    meta = overrides.merged(entry.meta() if entry else ReportMeta())
     if meta.missing():
         meta = meta.merged(infer_metadata(clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""))
     try:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DEFAULT_WH, WarehouseOpt, console, err, print_error
+from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, console, err, print_error
 from transforms.linking import CROSSWALK, crosswalk_with_decision, parse_ref
 
 links_app = typer.Typer(help="Task links across plan years: review proposals, record decisions in the crosswalk.", no_args_is_help=True)
@@ -140,7 +140,7 @@ def run(crosswalk: CrosswalkOpt = CROSSWALK, warehouse: WarehouseOpt = DEFAULT_W
 def backfill_cmd(
     folder: Annotated[Path, typer.Argument(help="Folder of reports (with a sources.yaml manifest beside them).")],
     warehouse: WarehouseOpt = DEFAULT_WH,
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml beside each file).")] = None,
+    manifest: ManifestOpt = None,
     crosswalk: CrosswalkOpt = CROSSWALK,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""

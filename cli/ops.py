@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import console, print_error
+from cli.common import ManifestOpt, console, print_error
 
 
 def inbox_cmd(
     inbox_dir: Annotated[Path, typer.Argument(help="Inbox folder (reports, and a sources.yaml naming files or URLs).")],
     warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = Path("data/warehouse.duckdb"),
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml in the inbox).")] = None,
+    manifest: ManifestOpt = None,
     retry_quarantined: Annotated[bool, typer.Option(help="Try files quarantined by an earlier run again.")] = False,
     batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
     workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
