@@ -141,7 +141,7 @@ def _period_type(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if value not in PERIOD_TYPES:
-        raise ValueError(f"period_type {value!r} is not one of {', '.join(PERIOD_TYPES)}")
+        raise ValueError(f"period_type must be one of {', '.join(PERIOD_TYPES)}, got {value!r}")
     return str(value)
 
 

@@ -66,7 +66,7 @@ def test_each_entry_is_checked_alone_and_named(tmp_path):
     assert errors[3] == f"{path}, entry 3 (day.txt): as_of 2021-02-30 is not a date: day is out of range for month"
     assert errors[4] == f"{path}, entry 4 (old.txt): as_of 1900-01-01 is out of range (1949-01-01..2027-12-31)"
     assert errors[5].startswith(f"{path}, entry 5 (typo.txt): unknown field 'asof'")
-    assert errors[6].startswith(f"{path}, entry 6 (kind.txt): period_type 'weekly' is not one of")
+    assert errors[6].startswith(f"{path}, entry 6 (kind.txt): period_type must be one of plan, monthly") and errors[6].endswith("got 'weekly'")
     assert errors[7] == f"{path}, entry 7: an entry is a mapping (file: …, county: …), not str"
     assert errors[8] == f"{path}, entry 8: names no report (give file, sha256 or url)"
     assert m.problems() == [errors[7], errors[8]]  # the entries that block no report
@@ -151,7 +151,7 @@ def test_an_unreadable_manifest_blocks_only_the_reports_it_would_describe(tmp_pa
         ({"as_of": "1900-01-01"}, "as_of 1900-01-01 is out of range"),
         ({"as_of": "2021-02-30"}, "as_of 2021-02-30 is not a date"),
         ({"as_of": "20210101"}, "as_of must be a date YYYY-MM-DD"),
-        ({"period_type": "weekly"}, "period_type 'weekly' is not one of"),
+        ({"period_type": "weekly"}, "period_type must be one of .*, got 'weekly'"),
     ],
 )
 def test_impossible_metadata_given_directly_is_an_error(given, problem):
