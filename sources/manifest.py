@@ -12,6 +12,7 @@ and below (every report of the run when it was named explicitly) that no readabl
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -295,7 +296,9 @@ def load_manifest(path: Path, explicit: bool = False, today: date | None = None)
         size = path.stat().st_size
         if size > MAX_MANIFEST_BYTES:
             raise ManifestError(f"larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB")
-        loader = _Loader(path.read_text(encoding="utf-8"))
+        stream = io.StringIO(path.read_text(encoding="utf-8"))
+        stream.name = path.name  # type: ignore[misc]  # what YAML's messages call the file
+        loader = _Loader(stream)
         try:
             root = loader.get_single_node()
             entry_nodes = _entry_nodes(root)
@@ -319,7 +322,7 @@ def load_manifest(path: Path, explicit: bool = False, today: date | None = None)
         finally:
             loader.dispose()
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ManifestError, RecursionError) as exc:
-        detail = " ".join(str(exc).replace('"<unicode string>"', "the file").split()) if not isinstance(exc, RecursionError) else "nested too deeply"
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else " ".join(str(exc).split())
         manifest.error = f"{path}: the manifest cannot be read: {detail}"
         manifest.entries = []
         return manifest
@@ -396,7 +399,10 @@ def _flat_entry(loader: Any, node: Node, seen: set[int]) -> dict[str, Any] | Non
 
 def _entry(loader: Any, path: Path, index: int, node: Node, seen: set[int], today: date | None) -> ManifestEntry:
     where = _entry_label(path, index, _names(node))
-    raw = _flat_entry(loader, node, seen)
+    try:
+        raw = _flat_entry(loader, node, seen)
+    except (yaml.YAMLError, ValueError, TypeError) as exc:  # an unknown tag (!thing) and the like
+        return _refused(where, node, " ".join(str(exc).split()) or type(exc).__name__, today)
     if raw is not None:
         return parse_entry(raw, where, today)
     if _walk_uses_alias(node, seen):
@@ -408,7 +414,7 @@ def _entry(loader: Any, path: Path, index: int, node: Node, seen: set[int], toda
     try:
         raw = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError) as exc:
-        return _refused(where, node, str(exc).splitlines()[0] if str(exc) else type(exc).__name__, today)
+        return _refused(where, node, " ".join(str(exc).split()) or type(exc).__name__, today)
     entry = parse_entry(raw, where, today)
     if entry.error and not entry.keys():
         entry = _refused(where, node, entry.error.removeprefix(f"{where}: "), today)

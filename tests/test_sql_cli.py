@@ -131,3 +131,11 @@ def test_more_than_one_statement_is_refused(wh, query):
     assert res.exit_code == 2
     assert "one statement" in res.output and "2" in res.output
     assert "42" not in res.output.replace(query, "")  # nothing was run
+
+
+def test_markup_in_values_and_names_is_printed_as_text(wh):
+    res = sql(wh, "SELECT '[/x] [bold]a[/bold]' AS \"[red]h\"")
+    assert res.exit_code == 0, res.output
+    assert "[/x] [bold]a[/bold]" in res.output and "[red]h" in res.output
+    res = sql(wh, "SELECT * FROM \"[/x]\"")
+    assert res.exit_code == 1 and "[/x]" in res.output and "Traceback" not in res.output

@@ -57,7 +57,8 @@ def test_each_entry_is_checked_alone_and_named(tmp_path):
         + "  - file: kind.txt\n    period_type: weekly\n"
         + "  - just a file name\n"
         + "  - county: 吉水县\n"
-        + GOOD.format(name="also-good.txt", as_of="'2020-10-31'", period="monthly")), today=TODAY)
+        + GOOD.format(name="also-good.txt", as_of="'2020-10-31'", period="monthly")
+        + "  - file: tagged.txt\n    county: !thing 吉水县\n"), today=TODAY)
     assert m.error is None
     errors = {i: e.error for i, e in enumerate(m.entries, start=1)}
     path = tmp_path / "sources.yaml"
@@ -69,6 +70,7 @@ def test_each_entry_is_checked_alone_and_named(tmp_path):
     assert errors[6].startswith(f"{path}, entry 6 (kind.txt): period_type must be one of plan, monthly") and errors[6].endswith("got 'weekly'")
     assert errors[7] == f"{path}, entry 7: an entry is a mapping (file: …, county: …), not str"
     assert errors[8] == f"{path}, entry 8: names no report (give file, sha256 or url)"
+    assert errors[10].startswith(f"{path}, entry 10 (tagged.txt): could not determine a constructor for the tag '!thing'")
     assert m.problems() == [errors[7], errors[8]]  # the entries that block no report
     assert m.find(["good.txt"]).meta().as_of == date(2020, 11, 30)
     assert m.find(["also-good.txt"]).meta().as_of == date(2020, 10, 31)
