@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,30 +13,58 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from schemas.settings import settings
 
-console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# Markup off: file names, first lines, cell text and messages come from the files read and are printed
+# as they are (a `[/x]` in a report is text, not a rich tag); colour goes through print_error's style.
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 DEFAULT_WH = settings().warehouse
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
+
+
+def readable_manifest(value: Path | None) -> Path | None:
+    """--manifest must name a manifest that exists and can be read (its entries are checked one by one later)."""
+    if value is not None:
+        from sources.manifest import load_manifest
+
+        manifest = load_manifest(value, explicit=True)
+        if manifest.error:
+            raise typer.BadParameter(manifest.error)
+    return value
+
+
+ManifestOpt = Annotated[
+    Path | None,
+    typer.Option(
+        exists=True, dir_okay=False, readable=True, callback=readable_manifest,
+        help="Manifest YAML (default: sources.yaml beside each file, or in the inbox).",
+    ),
+]
 LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]
 
 
-def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
-    from transforms.metadata import PERIOD_TYPES
+def print_error(label: str, message: object, style: str = "red") -> None:
+    """`label message` on stderr, the label coloured, the message printed as it is (no markup)."""
+    err.print(Text.assemble((label, style), " ", str(message)))
 
-    if period_type and period_type not in PERIOD_TYPES:
-        raise typer.BadParameter(f"--period-type must be one of {', '.join(PERIOD_TYPES)}, got {period_type!r}")
-    if as_of:
-        try:
-            date.fromisoformat(as_of)
-        except ValueError as exc:
-            raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from exc
-    return {"county": county, "plan_year": plan_year, "as_of": as_of, "period_type": period_type}
+
+def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
+    """Report metadata given on the command line, checked as a manifest entry is (sources/manifest.py)."""
+    from sources.manifest import ManifestError, overrides_entry
+
+    given = {"county": county, "plan_year": plan_year, "as_of": as_of, "period_type": period_type}
+    try:
+        overrides_entry(given)
+    except ManifestError as exc:
+        raise typer.BadParameter(str(exc).replace("the command line: ", "").replace("period_type", "--period-type")
+                                 .replace("plan_year", "--plan-year").replace("as_of", "--as-of")) from exc
+    return given
 
 
 def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -45,12 +72,12 @@ def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     from warehouse.db import duckdb_config
 
     if not warehouse.exists():
-        err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
+        print_error("error:", f"no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
         raise typer.Exit(2)
     try:
         return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False, **duckdb_config()})
     except duckdb.IOException as exc:
-        err.print(f"[red]error:[/red] cannot open {warehouse} read-only (is a load running?): {exc}")
+        print_error("error:", f"cannot open {warehouse} read-only (is a load running?): {exc}")
         raise typer.Exit(1) from exc
 
 
@@ -58,16 +85,24 @@ def check_read_only(query: str) -> None:
     try:
         statements = duckdb.extract_statements(query)
     except duckdb.Error as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(2) from exc
     for st in statements:
         kind = st.type.name
         if kind not in READ_STATEMENTS:
-            err.print(
-                f"[red]refused:[/red] `luoshi sql` is read-only: {kind} statements write or change the session "
-                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)"
+            print_error(
+                "refused:",
+                f"`luoshi sql` is read-only: {kind} statements write or change the session "
+                "(allowed: SELECT, EXPLAIN, PRAGMA; use `luoshi export` to write files)",
             )
             raise typer.Exit(2)
+    if len(statements) != 1:
+        print_error(
+            "refused:",
+            f"`luoshi sql` runs one statement at a time; this query holds {len(statements)} "
+            "(separate them into one call each)",
+        )
+        raise typer.Exit(2)
 
 
 def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import duckdb
 import typer
 
-from cli.common import DEFAULT_WH, WarehouseOpt, console, err
+from cli.common import DEFAULT_WH, WarehouseOpt, console, print_error
 
 FORMATS = ("parquet", "csv", "xlsx")
 
@@ -89,7 +89,7 @@ def export(
         chosen = list(names or [n for n in known if n.startswith("v_")])
         unknown = [n for n in chosen if n not in known]
         if unknown:
-            err.print(f"[red]error:[/red] no table or view named {', '.join(unknown)}; choose from: {', '.join(sorted(known))}")
+            print_error("error:", f"no table or view named {', '.join(unknown)}; choose from: {', '.join(sorted(known))}")
             raise typer.Exit(2)
         label_map = column_labels() if labels == "zh" else None
         files: dict[Path, bytes] = {}
@@ -114,7 +114,7 @@ def export(
         if sheets:
             files[out / workbook] = xlsx_bytes(sheets, sheet_columns)
     except duckdb.Error as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(1) from exc
     finally:
         con.close()
@@ -122,7 +122,7 @@ def export(
         write_atomic(path, data)
         console.print(f"wrote {path} ({len(data):,} bytes)")
     if missing:
-        err.print(f"[yellow]warning:[/yellow] no Chinese header for {', '.join(sorted(missing))}: add them to {LABELS_FILE}")
+        print_error("warning:", f"no Chinese header for {', '.join(sorted(missing))}: add them to {LABELS_FILE}", style="yellow")
 
 
 def load_site_data(con: duckdb.DuckDBPyConnection) -> Any:
@@ -176,7 +176,7 @@ def site(
     try:
         data = load_site_data(con)
     except duckdb.CatalogException as exc:
-        err.print(f"[red]error:[/red] {exc}; open the warehouse once for writing (e.g. `luoshi ingest`) to create the views")
+        print_error("error:", f"{exc}; open the warehouse once for writing (e.g. `luoshi ingest`) to create the views")
         raise typer.Exit(1) from exc
     finally:
         con.close()
@@ -184,7 +184,7 @@ def site(
     try:
         write_site(pages, out)
     except FileExistsError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(2) from exc
     console.print(f"wrote {len(pages)} pages to {out}/ (open {out / 'index.html'})")
 
@@ -202,7 +202,7 @@ def docs(
     current = out.read_text(encoding="utf-8") if out.exists() else None
     if check:
         if current != text:
-            err.print(f"[red]out of date:[/red] {out} does not match the warehouse schema; run `luoshi docs`")
+            print_error("out of date:", f"{out} does not match the warehouse schema; run `luoshi docs`")
             raise typer.Exit(1)
         console.print(f"{out} is up to date")
         return
@@ -222,7 +222,7 @@ def docs(
             md = examples.read_text(encoding="utf-8")
             write_atomic(examples, fill_examples(md, run).encode("utf-8"))
         except duckdb.Error as exc:
-            err.print(f"[red]error:[/red] an example query in {examples} failed: {exc}")
+            print_error("error:", f"an example query in {examples} failed: {exc}")
             raise typer.Exit(1) from exc
         finally:
             con.close()

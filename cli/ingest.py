@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import DEFAULT_WH, WarehouseOpt, console, err, overrides_dict
+from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, console, err, overrides_dict, print_error
 from schemas.settings import settings
 
 
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
     warehouse: WarehouseOpt = DEFAULT_WH,
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml beside each file).")] = None,
+    manifest: ManifestOpt = None,
     county: Annotated[str | None, typer.Option(help="County name, overrides the manifest.")] = None,
     plan_year: Annotated[int | None, typer.Option(help="Plan year, overrides the manifest.")] = None,
     as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD, overrides the manifest.")] = None,
@@ -36,7 +36,7 @@ def ingest(
 
     for p in paths:
         if not p.exists():
-            err.print(f"[red]error:[/red] {p}: no such file or folder")
+            print_error("error:", f"{p}: no such file or folder")
             raise typer.Exit(2)
     result = ingest_report(
         paths=[str(p) for p in paths],
@@ -47,50 +47,58 @@ def ingest(
         workers=workers,
         dask_address=dask_address,
     )
+    published = None
+    if result["reports_loaded"]:
+        # publish before printing anything: what a report file holds must never stand between a load and its publication
+        from flows.publish import publish_warehouse
+
+        published = publish_warehouse(warehouse).path
     table = Table(title=f"ingest: {result['outcome']}")
     for col in ("file", "outcome", "tasks", "message"):
         table.add_column(col)
     for r in result["results"]:
         table.add_row(Path(r["file"]).name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:120])
     console.print(table)
-    if result["reports_loaded"]:
-        from flows.publish import publish_warehouse
-
-        console.print(f"published: {publish_warehouse(warehouse).path}")
+    if published:
+        console.print(f"published: {published}")
     if result["reports_failed"]:
         for r in result["results"]:
             if r["outcome"] in ("rejected", "failed"):
-                err.print(f"[red]rejected[/red] {r['message']}")
+                print_error("rejected", f"{r['message']}")
         raise typer.Exit(1)
 
 
 def extract(
     path: Annotated[Path, typer.Argument(help="One report file.")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per task (the default output).")] = True,
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML.")] = None,
+    manifest: ManifestOpt = None,
     plan_year: Annotated[int | None, typer.Option()] = None,
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
 ) -> None:
     """Parse and normalize one report; print one JSON object per task. Writes nothing."""
-    from sources import ArchivedFile, find_manifest_entry, manifests_for, sha256_bytes
-    from transforms.metadata import infer_metadata, meta_from_mapping, report_object
+    from sources import ArchivedFile, find_manifest_entry, manifests_for, overrides_entry, sha256_bytes
+    from transforms.metadata import ReportMeta, infer_metadata, report_object
     from transforms.pipeline import RejectedReport, parse_report
     from transforms.readers import decode
     from transforms.readers.clean import clean_text
 
     if not path.is_file():
-        err.print(f"[red]error:[/red] {path}: no such file")
+        print_error("error:", f"{path}: no such file")
         raise typer.Exit(2)
     data = path.read_bytes()
     archived = ArchivedFile(str(path), path.name, sha256_bytes(data), str(path), len(data))
+    overrides = overrides_entry(overrides_dict(None, plan_year, as_of, None)).meta()
     entry = find_manifest_entry(archived, manifests_for([path], str(manifest) if manifest else None))
-    meta = meta_from_mapping({"plan_year": plan_year, "as_of": as_of}).merged(meta_from_mapping(entry or {}))
+    if entry is not None and entry.error:
+        print_error("error:", entry.error)
+        raise typer.Exit(1)
+    meta = overrides.merged(entry.meta() if entry else ReportMeta())
     if meta.missing():
         meta = meta.merged(infer_metadata(clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""))
     try:
         parsed = parse_report(data, path.name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type)
     except RejectedReport as exc:
-        err.print(f"[red]rejected:[/red] {exc}")
+        print_error("rejected:", exc)
         raise typer.Exit(1) from exc
     if meta.missing() and parsed.text:
         # formats without a text body (DOCX/XLSX): infer from the parsed text instead
@@ -101,4 +109,4 @@ def extract(
         out.write(json.dumps({**rec.to_json(), "report": report}, ensure_ascii=False) + "\n")
     for f in parsed.findings:
         if f.severity in ("warning", "error"):
-            err.print(f"{f.severity}: {f.rule}: {f.message}", markup=False, highlight=False)
+            err.print(f"{f.severity}: {f.rule}: {f.message}", highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DEFAULT_WH, WarehouseOpt, console, err
+from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, console, err, print_error
 from transforms.linking import CROSSWALK, crosswalk_with_decision, parse_ref
 
 links_app = typer.Typer(help="Task links across plan years: review proposals, record decisions in the crosswalk.", no_args_is_help=True)
@@ -53,13 +53,13 @@ def resolve(ref: str, warehouse: Path) -> tuple[str, str | None]:
         finally:
             con.close()
         if not rows:
-            err.print(f"[red]error:[/red] no task with key {ref} in {warehouse}")
+            print_error("error:", f"no task with key {ref} in {warehouse}")
             raise typer.Exit(2)
         return rows[0][0], rows[0][1]
     try:
         parse_ref(ref)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(2) from exc
     return ref.strip(), None
 
@@ -71,7 +71,7 @@ def decide(decision: str, a: str, b: str, crosswalk: Path, warehouse: Path, appl
     try:
         new = crosswalk_with_decision(text, decision, ref_a, ref_b, note)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {crosswalk}: {exc}")
+        print_error("error:", f"{crosswalk}: {exc}")
         raise typer.Exit(2) from exc
     tmp = crosswalk.with_suffix(crosswalk.suffix + ".tmp")
     tmp.write_text(new, encoding="utf-8")
@@ -140,7 +140,7 @@ def run(crosswalk: CrosswalkOpt = CROSSWALK, warehouse: WarehouseOpt = DEFAULT_W
 def backfill_cmd(
     folder: Annotated[Path, typer.Argument(help="Folder of reports (with a sources.yaml manifest beside them).")],
     warehouse: WarehouseOpt = DEFAULT_WH,
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml beside each file).")] = None,
+    manifest: ManifestOpt = None,
     crosswalk: CrosswalkOpt = CROSSWALK,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
@@ -148,7 +148,7 @@ def backfill_cmd(
     from flows.backfill import backfill
 
     if not folder.is_dir():
-        err.print(f"[red]error:[/red] {folder}: not a folder")
+        print_error("error:", f"{folder}: not a folder")
         raise typer.Exit(2)
     res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk))
     ing, lk = res["ingest"], res["links"]

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cli.common import DEFAULT_WH, console, err
+from cli.common import DEFAULT_WH, ManifestOpt, console, print_error
 from schemas.settings import settings
 
 
 def inbox_cmd(
     inbox_dir: Annotated[Path, typer.Argument(help="Inbox folder (reports, and a sources.yaml naming files or URLs).")],
     warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = DEFAULT_WH,
-    manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml in the inbox).")] = None,
+    manifest: ManifestOpt = None,
     retry_quarantined: Annotated[bool, typer.Option(help="Try files quarantined by an earlier run again.")] = False,
     batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = settings().batch_size,
     workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = settings().workers,
@@ -23,29 +23,27 @@ def inbox_cmd(
 ) -> None:
     """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
     oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""
-    from rich.markup import escape
-
     from flows.inbox import InboxError, inbox
 
     if not inbox_dir.is_dir():
-        err.print(f"[red]error:[/red] {escape(str(inbox_dir))}: no such folder")
+        print_error("error:", f"{inbox_dir}: no such folder")
         raise typer.Exit(2)
     try:
         result = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse),
                        manifest=str(manifest) if manifest else None, retry_quarantined=retry_quarantined,
                        batch_size=batch_size, workers=workers, dask_address=dask_address)
     except InboxError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        print_error("error:", exc)
         raise typer.Exit(2) from exc
     except RuntimeError as exc:
-        err.print(f"[red]failed:[/red] {escape(str(exc))}")
+        print_error("failed:", exc)
         raise typer.Exit(1) from exc
     table = Table(title=f"inbox: {result['outcome']} (etl_run {result['run_key']})")
     for col in ("source", "outcome", "tasks", "message"):
         table.add_column(col, overflow="fold")
     for r in result["results"]:
         name = r["file"] if r["file"].startswith(("http", "[")) else Path(r["file"]).name
-        table.add_row(escape(name), r["outcome"], str(r.get("tasks", 0)), escape((r.get("message") or "")[:160]))
+        table.add_row(name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:160])
     console.print(table)
     if result["published"]:
         console.print(f"published: {result['published']['path']} ({result['published']['reports']} reports)")
@@ -64,6 +62,6 @@ def publish_cmd(
     try:
         p = publish_warehouse(warehouse, to)
     except (FileNotFoundError, WarehouseBusy) as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(2) from exc
     console.print(f"published: {p.path} ({p.reports} reports, {p.size / 1e6:.1f} MB, {p.seconds:.2f} s)")

@@ -8,7 +8,16 @@ import duckdb
 import typer
 from rich.table import Table
 
-from cli.common import DEFAULT_WH, LiveOpt, ReadOpt, check_read_only, console, err, open_read_only, print_rows
+from cli.common import (
+    DEFAULT_WH,
+    LiveOpt,
+    ReadOpt,
+    check_read_only,
+    console,
+    open_read_only,
+    print_error,
+    print_rows,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +44,7 @@ def sql_cmd(
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchall() if cur.description else []
     except duckdb.Error as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(1) from exc
     finally:
         con.close()

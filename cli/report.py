@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DEFAULT_WH, err
+from cli.common import DEFAULT_WH, print_error
 
 
 def report(
@@ -19,11 +19,11 @@ def report(
     from render.quality_report import write_report
 
     if not warehouse.exists():
-        err.print(f"[red]error:[/red] no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
+        print_error("error:", f"no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
         raise typer.Exit(2)
     try:
         path, _ = write_report(warehouse, run, out)
     except LookupError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        print_error("error:", exc)
         raise typer.Exit(2) from exc
     print(f"quality report: {path}")

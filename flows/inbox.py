@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.concurrency.sync import concurrency
@@ -45,9 +44,13 @@ from flows.publish import publish_warehouse, published_path
 from sources import (
     MANIFEST_NAMES,
     ArchivedFile,
+    Manifest,
+    ManifestEntry,
     archive_bytes,
-    expand_paths,
     find_manifest_entry,
+    inbox_files,
+    link_out_of,
+    load_manifest,
     manifests_for,
 )
 from warehouse.db import WarehouseBusy, connect, is_lock_error
@@ -95,23 +98,11 @@ class Source:
 
     kind: str  # file | url
     location: str
-    entry: dict[str, Any] | None = None
+    entry: ManifestEntry | None = None
 
 
 class InboxError(RuntimeError):
     """The inbox or its manifest cannot be read; nothing was ingested."""
-
-
-def manifest_entries(path: Path) -> list[dict[str, Any]]:
-    """The entries of a manifest file (same format as samples/sources.yaml), in file order."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise InboxError(f"{path}: cannot read the manifest: {exc}") from exc
-    entries = data.get("reports", []) if isinstance(data, dict) else data
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise InboxError(f"{path}: a manifest is a list of entries under `reports:` (see samples/sources.yaml)")
-    return entries
 
 
 def inbox_manifest(inbox_dir: Path, manifest: str | None) -> Path | None:
@@ -135,33 +126,50 @@ def discover(inbox_dir: str, manifest: str | None = None) -> tuple[list[Source],
     if not folder.is_dir():
         raise InboxError(f"{folder}: the inbox folder does not exist")
     mpath = inbox_manifest(folder, manifest)
-    entries = manifest_entries(mpath) if mpath else []
+    parsed = load_manifest(mpath, explicit=True) if mpath else None
     sources: list[Source] = []
-    missing: list[dict[str, Any]] = []
+    # a manifest that cannot be read, and entries that name no report: failed here; an entry that
+    # names a report but cannot be used blocks that report when it is prepared (sources/manifest.py)
+    missing: list[dict[str, Any]] = [
+        {"file": str(mpath), "outcome": "failed", "tasks": 0, "message": problem} for problem in (parsed.problems() if parsed else [])
+    ]
     seen: set[str] = set()
-    for e in entries:
-        url = e.get("url")
-        if url:
-            scheme = str(url).split(":", 1)[0].lower()
-            if scheme not in ("http", "https"):
-                missing.append({"file": str(url), "outcome": "failed", "tasks": 0,
-                                "message": f"{mpath}: {url}: only http(s) URLs are fetched"})
+    for e in parsed.entries if parsed else []:
+        if e.url:
+            scheme = e.url.split(":", 1)[0].lower()
+            if e.error:
+                missing.append({"file": e.url, "outcome": "failed", "tasks": 0, "message": e.error})
                 continue
-            if url not in seen:
-                seen.add(str(url))
-                sources.append(Source("url", str(url), e))
-        elif e.get("file"):
-            p = Path(str(e["file"]))
+            if scheme not in ("http", "https"):
+                missing.append({"file": e.url, "outcome": "failed", "tasks": 0,
+                                "message": f"{mpath}: {e.url}: only http(s) URLs are fetched"})
+                continue
+            if e.url not in seen:
+                seen.add(e.url)
+                sources.append(Source("url", e.url, e))
+        elif e.file:
+            p = Path(e.file)
             p = p if p.is_absolute() else mpath.parent / p  # type: ignore[union-attr]
+            if link_out_of(p, folder):
+                missing.append({"file": str(p), "outcome": "rejected", "tasks": 0,
+                                "message": f"{p}: listed in {mpath}, a symbolic link that leads out of the inbox {folder}; not read"})
+                seen.add(str(p.resolve()))
+                continue
             if not p.is_file():
-                missing.append({"file": str(p), "outcome": "missing", "tasks": 0,
-                                "message": f"{mpath}: lists {e['file']} but there is no such file"})
+                missing.append({"file": str(p), "outcome": "failed" if e.error else "missing", "tasks": 0,
+                                "message": e.error or f"{mpath}: lists {e.file} but there is no such file"})
                 continue
             key = str(p.resolve())
             if key not in seen:
                 seen.add(key)
                 sources.append(Source("file", str(p), e))
-    for p in expand_paths([str(folder)]):
+    files, refused = inbox_files(folder)
+    for p, reason in refused:
+        key = str(p.resolve())
+        if key not in seen:
+            seen.add(key)
+            missing.append({"file": str(p), "outcome": "rejected", "tasks": 0, "message": reason})
+    for p in files:
         key = str(p.resolve())
         if key not in seen:
             seen.add(key)
@@ -269,14 +277,14 @@ def run_outcome(results: list[dict[str, Any]]) -> tuple[str, dict[str, int]]:
     return outcome, counts
 
 
-def collect_sources(sources: list[Source], warehouse: str, lookup: list[dict[str, dict[str, Any]]],
-                    retry_quarantined: bool, results: list[dict[str, Any]]) -> list[tuple[ArchivedFile, dict[str, Any] | None]]:
+def collect_sources(sources: list[Source], warehouse: str, lookup: list[Manifest],
+                    retry_quarantined: bool, results: list[dict[str, Any]]) -> list[tuple[ArchivedFile, ManifestEntry | None]]:
     """Fetch and archive every source, skip content already ingested or quarantined; the rest come
     back with their manifest entries, oldest as-of date first where the manifest tells it (within
     a parse batch, by the date parsed). Skips and failures go to `results`."""
     raw_dir = str(Path(warehouse).parent / "raw")
     loaded_sha, quarantined = known_content(warehouse)
-    items: list[tuple[ArchivedFile, dict[str, Any] | None]] = []
+    items: list[tuple[ArchivedFile, ManifestEntry | None]] = []
     seen_in_run: dict[str, str] = {}
     for s in sources:
         try:

@@ -33,15 +33,16 @@ from prefect.runtime import flow_run
 
 from sources import (
     ArchivedFile,
+    ManifestEntry,
     archive_bytes,
     expand_paths,
     find_manifest_entry,
-    manifest_meta,
     manifests_for,
+    overrides_entry,
 )
 from transforms import PARSER_VERSION
 from transforms.grid import Finding
-from transforms.metadata import ReportMeta, infer_metadata, meta_from_mapping
+from transforms.metadata import ReportMeta, infer_metadata
 from transforms.pipeline import (
     ParsedReport,
     PendingReport,
@@ -131,9 +132,9 @@ def archive_files(paths: list[str], raw_dir: str, warehouse: str) -> tuple[list[
     return fresh, done
 
 
-def resolve_metadata(archived: ArchivedFile, text: str, entry: dict[str, Any] | None, overrides: dict[str, Any]) -> tuple[ReportMeta, str, list[Finding]]:
+def resolve_metadata(archived: ArchivedFile, text: str, entry: ManifestEntry | None, overrides: dict[str, Any]) -> tuple[ReportMeta, str, list[Finding]]:
     """Overrides win over the manifest, the manifest over inference; inferred values are flagged."""
-    given = meta_from_mapping({k: v for k, v in overrides.items() if v not in (None, "")}).merged(manifest_meta(entry))
+    given = overrides_entry(overrides).meta().merged(entry.meta() if entry else ReportMeta())
     inferred = infer_metadata(text)
     meta = given.merged(inferred)
     source = "override" if any(overrides.values()) else ("manifest" if entry else "inferred")
@@ -146,8 +147,11 @@ def resolve_metadata(archived: ArchivedFile, text: str, entry: dict[str, Any] | 
     return meta, source, findings
 
 
-def prepare_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides: dict[str, Any]) -> tuple[Prepared, PendingReport | None]:
-    """Read, lay out and normalize one archived file (pure work on its bytes); validation follows per batch."""
+def prepare_file(archived: ArchivedFile, entry: ManifestEntry | None, overrides: dict[str, Any]) -> tuple[Prepared, PendingReport | None]:
+    """Read, lay out and normalize one archived file (pure work on its bytes); validation follows per batch.
+    A file whose manifest entry (or manifest) cannot be used is rejected with the entry's error."""
+    if entry is not None and entry.error:
+        return Prepared(archived=archived, meta=ReportMeta(), metadata_source="manifest", error=entry.error), None
     data = Path(archived.raw_path).read_bytes()
 
     text = clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""
@@ -183,7 +187,7 @@ def prepare_file(archived: ArchivedFile, entry: dict[str, Any] | None, overrides
 
 
 @task(name="parse_batch", cache_policy=NO_CACHE)
-def parse_batch(items: Batch | list[tuple[ArchivedFile, dict[str, Any] | None]], overrides: dict[str, Any]) -> list[Prepared]:
+def parse_batch(items: Batch | list[tuple[ArchivedFile, ManifestEntry | None]], overrides: dict[str, Any]) -> list[Prepared]:
     """Read, lay out, normalize and validate a batch of archived files (pandera once for the batch)."""
     items = items.value if isinstance(items, Batch) else items
     prepared: list[Prepared] = []
@@ -369,6 +373,7 @@ def ingest_report(
     parsing on `workers` local Dask processes (or the Dask cluster at `dask_address`)."""
     started = time.monotonic()
     overrides = overrides or {}
+    overrides_entry(overrides)  # impossible metadata fails the run before anything is read
     batch_size = max(1, int(batch_size))
     raw_dir = str(Path(warehouse).parent / "raw")
     files = expand_paths(paths)
@@ -422,8 +427,8 @@ def ingest_report(
     return {"run_key": run_key, "outcome": outcome, "results": results, **counts, "report": report}
 
 
-def known_as_of(entry: dict[str, Any] | None, overrides: dict[str, Any]) -> str:
-    value = overrides.get("as_of") or (entry or {}).get("as_of") or (entry or {}).get("as_of_date")
+def known_as_of(entry: ManifestEntry | None, overrides: dict[str, Any]) -> str:
+    value = overrides.get("as_of") or (entry.as_of if entry else None)
     return str(value) if value else "9999-12-31"
 
 
@@ -435,7 +440,7 @@ def _load(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list
 
 
 def parse_and_load(
-    items: list[tuple[ArchivedFile, dict[str, Any] | None]],
+    items: list[tuple[ArchivedFile, ManifestEntry | None]],
     warehouse: str,
     run_key: int | None,
     overrides: dict[str, Any] | None = None,

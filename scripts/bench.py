@@ -136,22 +136,28 @@ def bench_against_base(base: str, files: list[Path]) -> dict[str, float]:
     }
 
 
-def bench_parse(files: list[Path]) -> float:
-    import yaml
+def corpus_entries(folder: Path) -> dict[str, Any]:
+    """The manifest entries of a corpus folder by file name (sources/manifest.py, the loader the flows use)."""
+    from sources.manifest import load_manifest
 
+    manifest = load_manifest(folder / "sources.yaml")
+    if manifest.error:
+        raise SystemExit(manifest.error)
+    return {e.file: e for e in manifest.entries if e.file}
+
+
+def bench_parse(files: list[Path]) -> float:
     from transforms.pipeline import prepare_report
 
-    metas: dict[str, dict] = {}
+    metas: dict[str, Any] = {}
     for d in {f.parent for f in files}:
-        for e in yaml.load((d / "sources.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["reports"]:
-            metas[e["file"]] = e
-    from datetime import date
+        metas.update(corpus_entries(d))
 
     prepare_report(files[0].read_bytes(), files[0].name)  # warm up caches and imports
     t = time.perf_counter()
     for f in files:
         e = metas[f.name]
-        prepare_report(f.read_bytes(), f.name, as_of=date.fromisoformat(e["as_of"]), plan_year=e["plan_year"])
+        prepare_report(f.read_bytes(), f.name, as_of=e.as_of, plan_year=e.plan_year)
     return len(files) / (time.perf_counter() - t)
 
 
@@ -198,10 +204,6 @@ def bench_formats(n: int) -> dict[str, float]:
 
 def bench_library(files: list[Path], warehouse: Path, batch: int) -> float:
     """read + normalize + validate + load, no Prefect; the manifest gives the metadata."""
-    from datetime import date
-
-    import yaml
-
     from transforms.pipeline import prepare_report, validate_reports
     from warehouse.db import connect
     from warehouse.loader import LoadRejected, ReportLoad, load_reports
@@ -209,24 +211,24 @@ def bench_library(files: list[Path], warehouse: Path, batch: int) -> float:
     t = time.perf_counter()
     con = connect(warehouse)
     loaded = 0
-    metas: dict[str, dict] = {}
+    metas: dict[str, Any] = {}
     for start in range(0, len(files), batch):
         chunk = files[start : start + batch]
         d = chunk[0].parent
         if not any(f.name in metas for f in chunk):
-            metas = {e["file"]: e for e in yaml.load((d / "sources.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["reports"]}
+            metas = corpus_entries(d)
         datas = [f.read_bytes() for f in chunk]
         ms = [metas[f.name] for f in chunk]
         pend = [
-            prepare_report(b, f.name, as_of=date.fromisoformat(m["as_of"]), plan_year=m["plan_year"])
+            prepare_report(b, f.name, as_of=m.as_of, plan_year=m.plan_year)
             for f, b, m in zip(chunk, datas, ms, strict=True)
         ]
         loads = [
             ReportLoad(
-                county=m["county"], province=m["province"], prefecture=m["prefecture"], plan_year=m["plan_year"],
-                as_of=date.fromisoformat(m["as_of"]), period_type=m["period_type"], title=m["title"],
+                county=m.county, province=m.province, prefecture=m.prefecture, plan_year=m.plan_year,
+                as_of=m.as_of, period_type=m.period_type, title=m.title,
                 sha256=hashlib.sha256(b).hexdigest(), file_name=f.name, records=p.records, findings=p.findings,
-                format=p.format, parser_version="bench", source_uri=m["source_url"], metadata_source="manifest",
+                format=p.format, parser_version="bench", source_uri=m.source_url, metadata_source="manifest",
             )
             for f, b, m, p in zip(chunk, datas, ms, validate_reports(pend), strict=True)
         ]
@@ -297,17 +299,13 @@ def run_flow_on_cluster(paths: list[str], warehouse: Path, batch: int, n_workers
 
 def _parse_files(paths: list[str]) -> int:
     """Parse a batch of corpus files on a Dask worker (metadata from their manifest); how many parsed."""
-    from datetime import date
-
-    import yaml
-
     from transforms.pipeline import prepare_report, validate_reports
 
-    metas = {e["file"]: e for e in yaml.load((Path(paths[0]).parent / "sources.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)["reports"]}
+    metas = corpus_entries(Path(paths[0]).parent)
     pend = []
     for p in paths:
         e = metas[Path(p).name]
-        pend.append(prepare_report(Path(p).read_bytes(), Path(p).name, as_of=date.fromisoformat(e["as_of"]), plan_year=e["plan_year"]))
+        pend.append(prepare_report(Path(p).read_bytes(), Path(p).name, as_of=e.as_of, plan_year=e.plan_year))
     return sum(bool(r.records) for r in validate_reports(pend))
 
 

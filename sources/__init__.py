@@ -1,4 +1,5 @@
-"""I/O edge for inputs: archiving raw bytes by sha256 and reading manifests."""
+"""I/O edge for inputs: archiving raw bytes by sha256, finding report files, reading manifests
+(sources/manifest.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,26 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from transforms.metadata import ReportMeta, meta_from_mapping
+from sources.manifest import (
+    MANIFEST_NAMES,
+    Manifest,
+    ManifestEntry,
+    ManifestError,
+    find_manifest_entry,
+    load_manifest,
+    manifests_for,
+    overrides_entry,
+)
 from warehouse.faults import fault_point
 
+__all__ = [
+    "MANIFEST_NAMES", "REPORT_SUFFIXES", "ArchivedFile", "Manifest", "ManifestEntry", "ManifestError",
+    "archive_bytes", "expand_paths", "find_manifest_entry", "inbox_files", "link_out_of", "load_manifest",
+    "manifests_for", "overrides_entry", "sha256_bytes",
+]
+
 REPORT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".xlsx", ".csv", ".shtml", ""}
-MANIFEST_NAMES = ("sources.yaml", "manifest.yaml")
 
 
 @dataclass(frozen=True)
@@ -67,48 +79,29 @@ def expand_paths(paths: list[str]) -> list[Path]:
     return out
 
 
-def load_manifest(path: Path) -> dict[str, dict[str, Any]]:
-    """A manifest file → {file name or sha256 or url: entry}."""
-    # the C loader (libyaml) when PyYAML has it: ~10x faster on manifests of thousands of entries
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (a safe loader)
-    entries = data.get("reports", data if isinstance(data, list) else [])
-    out: dict[str, dict[str, Any]] = {}
-    for e in entries:
-        for key in ("file", "sha256", "url"):
-            if e.get(key):
-                out[str(e[key])] = e
-    return out
+def link_out_of(path: Path, root: Path) -> bool:
+    """Would reading `path` follow a symbolic link that leads out of the folder `root`?
+
+    A path in the folder (as written) must lead to a file in it; a path named outside it (a
+    manifest may list files elsewhere) must not itself be a link that leads elsewhere."""
+    real_root = root.resolve()
+    real = path.resolve()
+    if real.is_relative_to(real_root):
+        return False
+    written = Path(os.path.abspath(path))
+    if written.is_relative_to(Path(os.path.abspath(root))) or written.is_relative_to(real_root):
+        return True
+    return path.is_symlink()
 
 
-def manifest_meta(entry: dict[str, Any] | None) -> ReportMeta:
-    if not entry:
-        return ReportMeta()
-    return meta_from_mapping(entry)
-
-
-def find_manifest_entry(
-    archived: ArchivedFile, manifests: list[dict[str, dict[str, Any]]]
-) -> dict[str, Any] | None:
-    for m in manifests:
-        for key in (archived.sha256, archived.file_name, archived.source):
-            if key in m:
-                return m[key]
-    return None
-
-
-def manifests_for(paths: list[Path], explicit: str | None) -> list[dict[str, dict[str, Any]]]:
-    """The explicit manifest first, then sources.yaml/manifest.yaml beside the inputs."""
-    found: list[dict[str, dict[str, Any]]] = []
-    seen: set[Path] = set()
-    candidates = [Path(explicit)] if explicit else []
-    for p in paths:
-        for name in MANIFEST_NAMES:
-            candidates.append(p.parent / name)
-    for c in candidates:
-        rc = c.resolve()
-        if rc in seen or not c.is_file():
-            continue
-        seen.add(rc)
-        found.append(load_manifest(c))
-    return found
+def inbox_files(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The report files in an inbox folder (as expand_paths finds them), and the refused ones with
+    the reason: symbolic links that lead out of the folder (nothing of their target is read)."""
+    files: list[Path] = []
+    refused: list[tuple[Path, str]] = []
+    for p in expand_paths([str(folder)]):
+        if link_out_of(p, folder):
+            refused.append((p, f"{p}: a symbolic link that leads out of the inbox {folder}; not read"))
+        else:
+            files.append(p)
+    return files, refused

@@ -147,8 +147,9 @@ def test_metadata_inferred_and_flagged_or_overridden(prefect_harness, tmp_path):
     assert "截止2020年6月底" in flagged[0][1]
 
     # overrides win over inference and nothing is flagged for them
+    shutil.copy(PERIODS / "jishui-2021-synthetic-plan.txt", inbox)  # no manifest beside it either
     res = ingest_report(
-        paths=[str(PERIODS / "jishui-2021-synthetic-plan.txt")], warehouse=str(wh), manifest=str(tmp_path / "none.yaml"),
+        paths=[str(inbox / "jishui-2021-synthetic-plan.txt")], warehouse=str(wh),
         overrides={"county": "吉水县", "plan_year": 2021, "as_of": "2021-03-12", "period_type": "plan"},
     )
     assert res["reports_loaded"] == 1

@@ -75,9 +75,13 @@ def test_discover_finds_folder_files_manifest_files_and_urls(tmp_path):
     assert "only http(s)" in missing[1]["message"]
     with pytest.raises(InboxError, match="nowhere"):
         discover(str(tmp_path / "nowhere"))
+    # a manifest that cannot be read is a failure naming it; the folder's files are still found (each
+    # is then blocked by it, see tests/test_untrusted_input.py), nothing raises
     (inbox_dir / "sources.yaml").write_text("reports: {file: x}\n", encoding="utf-8")
-    with pytest.raises(InboxError, match="sources.yaml"):
-        discover(str(inbox_dir))
+    sources, missing = discover(str(inbox_dir))
+    assert [(Path(m["file"]).name, m["outcome"]) for m in missing] == [("sources.yaml", "failed")]
+    assert "sources.yaml: the manifest cannot be read: `reports:` must hold a list" in missing[0]["message"]
+    assert sorted(Path(s.location).name for s in sources) == sorted(["bad-entry.txt", "notice.txt", REFERENCE.name])
 
 
 def test_retries_only_on_io_failures():

@@ -159,3 +159,18 @@ def test_xlsx_with_a_giant_merged_range_is_refused_before_it_is_opened():
 def test_csv_with_an_oversized_field_is_refused():
     data = ("序号,项目内容,进展情况\n1,\"" + "很长" * 70_000 + "\",已完成\n").encode("utf-8")
     assert "a CSV file that cannot be parsed" in refused(data, "long.csv")
+
+
+def test_the_cli_extract_prints_markup_in_a_first_line_as_text(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "[bold]notice.txt"
+    path.write_text("[/x] [bold]关于做好工作的通知[/bold] \\\n请认真落实。\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli.main", "extract", str(path)], capture_output=True, text=True, cwd=REFERENCE.parent.parent, timeout=120
+    )
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "Traceback" not in proc.stderr and "MarkupError" not in proc.stderr
+    stderr = "".join(proc.stderr.splitlines())
+    assert "[bold]notice.txt: not a task table" in stderr and "'[/x] [bold]关于做好工作的通知[/bold]" in stderr

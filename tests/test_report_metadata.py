@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from sources.manifest import overrides_entry
 from tests.conftest import REFERENCE
-from transforms.metadata import PERIOD_TYPES, infer_metadata, infer_place, meta_from_mapping, report_object
+from transforms.metadata import PERIOD_TYPES, infer_metadata, infer_place, report_object
 from transforms.pipeline import parse_report
 from transforms.readers.clean import clean_text
 from warehouse.db import connect
@@ -114,7 +115,7 @@ def test_extract_report_object_follows_the_manifest() -> None:
 
 def test_half_year_is_a_period_type_everywhere() -> None:
     assert "half_year" in PERIOD_TYPES
-    assert meta_from_mapping({"period_type": "half_year", "as_of": "2023-06-30"}).period_type == "half_year"
+    assert overrides_entry({"period_type": "half_year", "as_of": "2023-06-30"}).meta().period_type == "half_year"
     gx = json.loads((ROOT / "schemas" / "gx" / "expectations" / "dim_report.json").read_text(encoding="utf-8"))
     sets = [e["kwargs"]["value_set"] for e in gx["expectations"] if e["kwargs"].get("column") == "period_type"]
     assert sets and all(set(s) == set(PERIOD_TYPES) for s in sets)

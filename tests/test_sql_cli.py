@@ -113,3 +113,29 @@ def test_csv_is_formula_safe(wh):
     got = list(csv.reader(io.StringIO(res.stdout)))
     assert ["'" + FORMULA_PROJECT, "-3"] in got[1:]  # the text is neutralized, the number stays a number
     assert not any(v.startswith(("=", "+", "@")) for row in got for v in row)
+
+
+def test_csv_neutralizes_formulas_in_values_and_headers(wh):
+    cells = ["=1+1", "+x", "-x", "@x", "\tx", "\rx"]
+    select = ", ".join(f"'{c}' AS \"{c}\"" for c in cells)
+    res = sql(wh, f"SELECT {select}, 'plain' AS plain, -3 AS n", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    header, row = list(csv.reader(io.StringIO(res.stdout, newline="")))
+    assert header == ["'" + c for c in cells] + ["plain", "n"]
+    assert row == ["'" + c for c in cells] + ["plain", "-3"]  # a number stays a number
+
+
+@pytest.mark.parametrize("query", ["SELECT 1; SELECT 2", "SELECT 1 AS a;SELECT 2 AS b;", "SELECT 42; PRAGMA version"])
+def test_more_than_one_statement_is_refused(wh, query):
+    res = sql(wh, query)
+    assert res.exit_code == 2
+    assert "one statement" in res.output and "2" in res.output
+    assert "42" not in res.output.replace(query, "")  # nothing was run
+
+
+def test_markup_in_values_and_names_is_printed_as_text(wh):
+    res = sql(wh, "SELECT '[/x] [bold]a[/bold]' AS \"[red]h\"")
+    assert res.exit_code == 0, res.output
+    assert "[/x] [bold]a[/bold]" in res.output and "[red]h" in res.output
+    res = sql(wh, "SELECT * FROM \"[/x]\"")
+    assert res.exit_code == 1 and "[/x]" in res.output and "Traceback" not in res.output

@@ -1,4 +1,5 @@
-"""Report metadata: county, plan year, as-of date, period type — from a manifest, overrides or the text."""
+"""Report metadata: county, plan year, as-of date, period type — inferred from the text here; given by a
+manifest entry or the command line through sources/manifest.py."""
 
 from __future__ import annotations
 
@@ -46,27 +47,6 @@ class ReportMeta:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def meta_from_mapping(entry: dict[str, Any]) -> ReportMeta:
-    """A manifest entry (or CLI overrides) → ReportMeta; dates as YYYY-MM-DD strings or dates."""
-    as_of = entry.get("as_of") or entry.get("as_of_date")
-    if isinstance(as_of, str):
-        as_of = date.fromisoformat(as_of)
-    period = entry.get("period_type")
-    if period is not None and period not in PERIOD_TYPES:
-        raise ValueError(f"period_type {period!r} is not one of {', '.join(PERIOD_TYPES)}")
-    year = entry.get("plan_year")
-    return ReportMeta(
-        county=entry.get("county"),
-        province=entry.get("province"),
-        prefecture=entry.get("prefecture"),
-        plan_year=int(year) if year not in (None, "") else None,
-        as_of=as_of,
-        period_type=period,
-        title=entry.get("title"),
-        source_url=entry.get("source_url") or entry.get("url"),
-    )
 
 
 AS_OF_FULL = re.compile(r"截[止至](\d{4})年(\d{1,2})月(底|末|(\d{1,2})日)?")
