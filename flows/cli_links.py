@@ -51,7 +51,7 @@ def resolve(ref: str, warehouse: Path) -> tuple[str, str | None]:
     """A task reference COUNTY:YEAR:TABLE:SEQ, or a task key looked up in the warehouse → (ref, text)."""
     if ref.strip().isdigit():
         from flows.cli import open_read_only
-        from warehouse.loader import run_sql
+        from warehouse.db import run_sql
 
         con = open_read_only(warehouse)
         try:

@@ -50,8 +50,8 @@ from flows.sources import (
     find_manifest_entry,
     manifests_for,
 )
-from warehouse.db import WarehouseBusy, connect, is_lock_error
-from warehouse.loader import finish_run, run_sql, start_run
+from warehouse.db import WarehouseBusy, connect, is_lock_error, run_sql
+from warehouse.loader import finish_run, start_run
 
 WRITER_LIMIT = "luoshi-warehouse-writer"
 ARTIFACT_KEY = "luoshi-inbox"

@@ -31,7 +31,6 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.faults import fault_point
 from flows.sources import (
     ArchivedFile,
     archive_bytes,
@@ -54,6 +53,7 @@ from transforms.pipeline import (
 from transforms.readers import decode
 from transforms.readers.clean import clean_text
 from warehouse.db import WarehouseBusy, connect, is_lock_error
+from warehouse.faults import fault_point
 from warehouse.loader import (
     LoadRejected,
     LoadResult,

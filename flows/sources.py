@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from flows.faults import fault_point
 from transforms.metadata import ReportMeta, meta_from_mapping
+from warehouse.faults import fault_point
 
 REPORT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".xlsx", ".csv", ".shtml", ""}
 MANIFEST_NAMES = ("sources.yaml", "manifest.yaml")

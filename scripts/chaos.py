@@ -3,7 +3,7 @@
     python -m scripts.chaos [--fuzz-cases 1000] [--quick] [--keep DIR]
 
 1. Crash safety. Every scenario runs the real CLI (`python -m flows.cli ingest …`) in a child
-   process with LUOSHI_FAULT set (see flows/faults.py), so the child kills itself with SIGKILL at
+   process with LUOSHI_FAULT set (see warehouse/faults.py), so the child kills itself with SIGKILL at
    that point. Then, as the next run would, the warehouse is opened and checked: every invariant
    of error severity in warehouse/checks/*.sql returns zero rows, every report present is exactly one complete
    version of it (compared row by row with a clean reference run), every archived raw file matches

@@ -1,7 +1,7 @@
 """Crash safety, the fast subset of `make chaos`: the real CLI killed with SIGKILL at two points.
 
 Each kill runs `python -m flows.cli ingest` in a child process with LUOSHI_FAULT set (the child
-kills itself at that point, see flows/faults.py) against the session's Prefect test server. Then
+kills itself at that point, see warehouse/faults.py) against the session's Prefect test server. Then
 the warehouse must pass every check in warehouse/checks/, hold each report entirely or not at all,
 and the next run (the real flow, in this process) must end with exactly what a clean run leaves.
 `make chaos` runs eleven kill points, concurrency and the full fuzzer (scripts/chaos.py).
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.faults import POINTS, fault_point
 from scripts import chaos
 from tests.conftest import ROOT
+from warehouse.faults import POINTS, fault_point
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +44,7 @@ def test_fault_point_is_inert_unless_named(monkeypatch):
         fault_point(p)  # no variable: nothing happens
     monkeypatch.setenv("LUOSHI_FAULT", "some-other-point")
     fault_point("mid-load")
-    code = "from flows.faults import fault_point\nfor i in range(3):\n    print(i, flush=True)\n    fault_point('mid-load')\n"
+    code = "from warehouse.faults import fault_point\nfor i in range(3):\n    print(i, flush=True)\n    fault_point('mid-load')\n"
     assert run_child(code, None) == 0
     assert run_child(code, "mid-load") == -9  # SIGKILL on the first hit
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=chaos.child_env(None, "archive,mid-load@3"), capture_output=True, text=True, timeout=60)

@@ -26,6 +26,19 @@ def sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    """Run every statement of warehouse/sql/NAME.sql with its bound parameters; rows of the last one."""
+    rows: list[tuple] = []
+    text = "\n".join(ln for ln in sql(name).splitlines() if not ln.strip().startswith("--"))
+    for body in (s.strip() for s in text.split(";")):
+        if not body:
+            continue
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in body}
+        cur = con.execute(body, used) if used else con.execute(body)
+        rows = cur.fetchall() if cur.description else []
+    return rows
+
+
 def ddl_files() -> list[Path]:
     return sorted((WAREHOUSE_DIR / "ddl").glob("*.sql")) + sorted((WAREHOUSE_DIR / "views").glob("*.sql"))
 
@@ -53,8 +66,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
     con.execute("BEGIN TRANSACTION")
     # derived tables are rebuilt from the facts: their definition may be among the changed files
-    from warehouse.loader import run_sql
-
     run_sql(con, "refresh_task_current", {"reports": None})
     con.execute("DELETE FROM schema_version")
     con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [fingerprint])

@@ -16,30 +16,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from flows.faults import fault_point
 from schemas import models
 from transforms.grid import Finding
 from transforms.layout import seq_label
 from transforms.linking import TaskRef, match_within_year, record_text
 from transforms.metadata import period_type_for, split_periods
 from transforms.normalize import TaskRecord, unit_type
-from warehouse.db import WAREHOUSE_DIR, sql
+from warehouse.db import WAREHOUSE_DIR, run_sql
+from warehouse.faults import fault_point
 
-PARAM = re.compile(r"\$([a-z_]+)")
 CHECKS_DIR = WAREHOUSE_DIR / "checks"
-
-
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
-    """Run every statement of warehouse/sql/NAME.sql with its bound parameters; rows of the last one."""
-    rows: list[tuple] = []
-    text = "\n".join(ln for ln in sql(name).splitlines() if not ln.strip().startswith("--"))
-    for body in (s.strip() for s in text.split(";")):
-        if not body:
-            continue
-        used = {k: v for k, v in (params or {}).items() if f"${k}" in body}
-        cur = con.execute(body, used) if used else con.execute(body)
-        rows = cur.fetchall() if cur.description else []
-    return rows
 
 
 @dataclass
