@@ -527,7 +527,7 @@ def run_fuzz(n_cases: int, load: bool, seed: int | None = None) -> FuzzResult:
 
     from scripts.fuzz_inputs import check_report, report_inputs
     from warehouse.db import ensure_schema
-    from warehouse.loader import LoadRejected, ReportLoad, load_report
+    from warehouse.loader import LoadRejected, ReportLoad, load_reports
 
     res = FuzzResult()
     con = duckdb.connect(":memory:") if load else None
@@ -553,11 +553,8 @@ def run_fuzz(n_cases: int, load: bool, seed: int | None = None) -> FuzzResult:
                         sha256=hashlib.sha256(data).hexdigest(), file_name=name, records=parsed.records,
                         findings=parsed.findings, format=parsed.format, parser_version="fuzz",
                     )
-                    try:
-                        load_report(con, load)
+                    if not isinstance(load_reports(con, [load])[0], LoadRejected):
                         res.loaded += 1
-                    except LoadRejected:
-                        pass
         except Exception:
             res.unhandled.append((name, data[:300], traceback.format_exc(limit=6)))
         dt = time.monotonic() - t

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import REFERENCE
 from transforms.pipeline import parse_report
 from warehouse.db import connect
-from warehouse.loader import ReportLoad, load_report
+from warehouse.loader import ReportLoad, load_reports
 
 
 def test_metrics_and_status_load(warehouse_path, reference_bytes):
@@ -22,7 +22,7 @@ def test_metrics_and_status_load(warehouse_path, reference_bytes):
     )
     con = connect(warehouse_path)
     try:
-        assert load_report(con, load).outcome == "loaded"
+        assert load_reports(con, [load])[0].outcome == "loaded"
         q = lambda s: con.execute(s).fetchall()  # noqa: E731
         expected_rows = sum(len(r.metrics) for r in parsed.records)
         assert expected_rows > 100 and q("SELECT count(*) FROM fct_task_metric")[0][0] == expected_rows
