@@ -51,6 +51,7 @@ def ingest(
     batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = 100,
     workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = 1,
     dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
+    force: Annotated[bool, typer.Option(help="Make the file of an earlier, superseded report version current again instead of refusing it.")] = False,
 ) -> None:
     """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""
     from flows.ingest import ingest_report
@@ -67,6 +68,7 @@ def ingest(
         batch_size=batch_size,
         workers=workers,
         dask_address=dask_address,
+        force=force,
     )
     table = Table(title=f"ingest: {result['outcome']}")
     for col in ("file", "outcome", "tasks", "message"):

@@ -148,6 +148,7 @@ def backfill_cmd(
     warehouse: WarehouseOpt = DEFAULT_WH,
     manifest: Annotated[Path | None, typer.Option(help="Manifest YAML (default: sources.yaml beside each file).")] = None,
     crosswalk: CrosswalkOpt = CROSSWALK,
+    force: Annotated[bool, typer.Option(help="Make the file of an earlier, superseded report version current again instead of refusing it.")] = False,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
     from flows.backfill import backfill
@@ -156,7 +157,7 @@ def backfill_cmd(
     if not folder.is_dir():
         err.print(f"[red]error:[/red] {folder}: not a folder")
         raise typer.Exit(2)
-    res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk))
+    res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk), force=force)
     ing, lk = res["ingest"], res["links"]
     rows = [(Path(r["file"]).name, r.get("as_of") or "", r["outcome"], r.get("tasks", 0), (r.get("message") or "")[:100]) for r in ing["results"]]
     print_rows(["file", "as_of", "outcome", "tasks", "message"], rows, "table")

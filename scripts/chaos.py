@@ -169,10 +169,12 @@ def open_recovered(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 def report_rows(con: duckdb.DuckDBPyConnection) -> dict[Identity, Counter[str]]:
-    """Every report's rows, without surrogate keys or load times, as a multiset of row fingerprints."""
+    """Every report version's rows, without surrogate keys or load times, as a multiset of row
+    fingerprints (by county/plan year/as-of/period/version and whether the version is current)."""
     out: dict[Identity, Counter[str]] = {}
     reports = con.execute(
-        "SELECT r.report_key, concat_ws('/', c.county_name, r.plan_year, r.as_of_date, r.period_type) "
+        "SELECT r.report_key, concat_ws('/', c.county_name, r.plan_year, r.as_of_date, r.period_type, "
+        "'v' || r.version, CASE WHEN r.is_current THEN 'current' ELSE 'superseded' END) "
         "FROM dim_report r JOIN dim_county c USING (county_key)"
     ).fetchall()
     for key, ident in reports:

@@ -14,7 +14,7 @@ from scripts.gen_corpus import synthetic_report
 from tests.conftest import REFERENCE, natural_content, synthetic_loads
 from transforms.pipeline import parse_report, prepare_report, validate_reports
 from warehouse.db import connect
-from warehouse.loader import LoadRejected, ReportLoad, load_reports
+from warehouse.loader import LoadRejected, ReportLoad, load_reports, run_checks
 
 TABLES = [
     "dim_county", "dim_report", "dim_section", "dim_task", "dim_leader", "dim_unit", "dim_status",
@@ -81,27 +81,124 @@ def test_reingest_same_file_changes_nothing(warehouse_path, reference_bytes):
     assert table_checksums(warehouse_path) == before
 
 
-def test_changed_version_replaces_rows(warehouse_path, reference_bytes):
+def _task_one(con: duckdb.DuckDBPyConnection, report_key: int) -> str:
+    """Progress text of task 1 of table 1 in one report version."""
+    return con.execute(
+        "SELECT progress_text FROM fct_task_progress f JOIN dim_task t USING (task_key) "
+        "WHERE t.table_no = 1 AND t.seq = 1 AND f.report_key = ?",
+        [report_key],
+    ).fetchone()[0]
+
+
+def _latest_task_one(con: duckdb.DuckDBPyConnection) -> tuple[str, int, int]:
+    """What the views say of task 1 of table 1: latest progress text, its report, reports seen."""
+    return con.execute(
+        "SELECT v.progress_text, v.report_key, v.reports_seen FROM v_task_latest v WHERE v.table_no = 1 AND v.seq = 1"
+    ).fetchone()
+
+
+def _findings(con: duckdb.DuckDBPyConnection, rule: str) -> list[tuple]:
+    return con.execute("SELECT report_key, severity FROM dq_issue WHERE rule = ? ORDER BY report_key", [rule]).fetchall()
+
+
+CHANGED = ("新增义务教育学位5500个".encode(), "新增义务教育学位5600个".encode())
+
+
+def test_a_changed_file_adds_a_version_and_the_views_read_the_latest(warehouse_path, reference_bytes):
     con = connect(warehouse_path)
     first = load_reports(con, [make_load(reference_bytes)])[0]
-    changed = reference_bytes.replace("新增义务教育学位5500个".encode(), "新增义务教育学位5600个".encode())
+    changed = reference_bytes.replace(*CHANGED)
     assert changed != reference_bytes
     second = load_reports(con, [make_load(changed)])[0]
-    assert second.outcome == "replaced" and second.report_key == first.report_key
-    assert con.execute("SELECT count(*) FROM dim_report").fetchone()[0] == 1
-    assert con.execute("SELECT count(*) FROM fct_task_progress").fetchone()[0] == 130
+    assert second.outcome == "new_version" and second.report_key != first.report_key and second.tasks == 130
+    # two versions of one report: the first kept, no longer current, superseded by the second
+    assert con.execute("SELECT report_key, version, is_current, superseded_by FROM dim_report ORDER BY version").fetchall() == [
+        (first.report_key, 1, False, second.report_key),
+        (second.report_key, 2, True, None),
+    ]
+    # the earlier facts stay queryable by their report key; the tasks are the same tasks
+    assert con.execute("SELECT count(*) FROM fct_task_progress").fetchone()[0] == 2 * 130
     assert con.execute("SELECT count(*) FROM dim_task").fetchone()[0] == 130
-    text = con.execute(
-        "SELECT progress_text FROM fct_task_progress f JOIN dim_task t USING (task_key) WHERE t.table_no = 1 AND t.seq = 1"
-    ).fetchone()[0]
-    assert "5600个" in text
-    # the derived latest row follows the replacement
-    current = con.execute(
-        "SELECT c.progress_text, c.reports_seen FROM task_current c JOIN dim_task t USING (task_key) WHERE t.table_no = 1 AND t.seq = 1"
-    ).fetchone()
-    assert "5600个" in current[0] and current[1] == 1
-    n_dq = con.execute("SELECT count(*) FROM dq_issue").fetchone()[0]
+    assert "5500个" in _task_one(con, first.report_key) and "5600个" in _task_one(con, second.report_key)
+    # the views and task_current read the current version only
+    text, key, seen = _latest_task_one(con)
+    assert "5600个" in text and key == second.report_key and seen == 1
+    assert con.execute("SELECT DISTINCT report_key FROM v_status_history").fetchall() == [(second.report_key,)]
+    assert con.execute("SELECT report_key FROM v_report_quality").fetchall() == [(second.report_key,)]
+    assert con.execute("SELECT count(*) FROM v_target_actual WHERE report_key = ?", [first.report_key]).fetchone()[0] == 0
+    # one finding on the new version; each version keeps its own load findings
+    assert _findings(con, "report.new_version") == [(second.report_key, "info")]
+    n_dq = con.execute("SELECT count(*) FROM dq_issue WHERE report_key = ? AND rule <> 'report.new_version'", [second.report_key]).fetchone()[0]
     assert n_dq == len(make_load(changed).findings)
+    assert run_checks(con, "error") == []
+    con.close()
+
+
+def test_an_earlier_version_arriving_again_is_refused_unless_forced(warehouse_path, reference_bytes):
+    con = connect(warehouse_path)
+    first = load_reports(con, [make_load(reference_bytes)])[0]
+    changed = reference_bytes.replace(*CHANGED)
+    second = load_reports(con, [make_load(changed)])[0]
+    # the older file again: refused, with a finding on the version it is; nothing else changes
+    for _ in range(2):  # twice: still one finding for that version
+        again = load_reports(con, [make_load(reference_bytes)])[0]
+        assert again.outcome == "refused" and again.report_key == first.report_key
+        assert "refused" in again.message and "version 1" in again.message
+    assert _findings(con, "report.old_version_refused") == [(first.report_key, "warning")]
+    assert "5600个" in _latest_task_one(con)[0]
+    assert con.execute("SELECT report_key FROM dim_report WHERE is_current").fetchall() == [(second.report_key,)]
+    # forced: the earlier version is current again, the later one kept and superseded by it
+    forced = load_reports(con, [make_load(reference_bytes)], force=True)[0]
+    assert forced.outcome == "reinstated" and forced.report_key == first.report_key
+    assert con.execute("SELECT report_key, is_current, superseded_by FROM dim_report ORDER BY version").fetchall() == [
+        (first.report_key, True, None),
+        (second.report_key, False, first.report_key),
+    ]
+    text, key, seen = _latest_task_one(con)
+    assert "5500个" in text and key == first.report_key and seen == 1
+    assert _findings(con, "report.version_reinstated") == [(first.report_key, "warning")]
+    assert con.execute("SELECT count(*) FROM fct_task_progress").fetchone()[0] == 2 * 130
+    assert run_checks(con, "error") == []
+    # now the later file is the earlier version: refused in its turn; the same content again is skipped
+    assert load_reports(con, [make_load(changed)])[0].outcome == "refused"
+    assert load_reports(con, [make_load(reference_bytes)])[0].outcome == "skipped"
+    # a third file: version 3, superseding the current version 1
+    third = load_reports(con, [make_load(reference_bytes.replace("吴 诚".encode(), "吴诚".encode()))])[0]
+    assert third.outcome == "new_version"
+    assert con.execute("SELECT version, is_current, superseded_by FROM dim_report ORDER BY version").fetchall() == [
+        (1, False, third.report_key),
+        (2, False, first.report_key),
+        (3, True, None),
+    ]
+    con.close()
+
+
+def test_a_warehouse_built_before_versions_is_migrated(tmp_path, reference_bytes):
+    """dim_report with the old UNIQUE (county, plan year, as-of, period): its rows come back as
+    version 1, current, and a changed file can add version 2."""
+    wh = tmp_path / "old.duckdb"
+    con = connect(wh)
+    load_reports(con, [make_load(reference_bytes)])
+    # rebuild dim_report as an older warehouse had it
+    con.execute("CREATE TABLE r AS SELECT * EXCLUDE (version, is_current, superseded_by) FROM dim_report")
+    con.execute("DROP TABLE dim_report")
+    con.execute("""
+        CREATE TABLE dim_report (
+            report_key INTEGER PRIMARY KEY DEFAULT nextval('seq_report'), county_key INTEGER NOT NULL,
+            plan_year INTEGER NOT NULL, as_of_date DATE NOT NULL, period_type VARCHAR NOT NULL, title VARCHAR,
+            source_uri VARCHAR, file_name VARCHAR, sha256 VARCHAR NOT NULL, raw_path VARCHAR, format VARCHAR,
+            parser_version VARCHAR, metadata_source VARCHAR, task_count INTEGER, ingested_at TIMESTAMP NOT NULL,
+            progress_column VARCHAR, UNIQUE (county_key, plan_year, as_of_date, period_type)
+        )""")
+    con.execute("INSERT INTO dim_report SELECT * FROM r")
+    con.execute("DELETE FROM schema_version")
+    con.close()
+    con = connect(wh)
+    assert con.execute("SELECT version, is_current, superseded_by, task_count FROM dim_report").fetchall() == [(1, True, None, 130)]
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dim_report_before_versions'").fetchone()[0] == 0
+    res = load_reports(con, [make_load(reference_bytes.replace(*CHANGED))])[0]
+    assert res.outcome == "new_version"
+    assert con.execute("SELECT version, is_current FROM dim_report ORDER BY version").fetchall() == [(1, False), (2, True)]
     con.close()
 
 

@@ -62,13 +62,36 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             return
     except duckdb.CatalogException:
         pass  # a new warehouse, or one built before schema_version existed
+    _set_aside_unversioned_reports(con)
     for path in ddl_files():
         con.execute(path.read_text(encoding="utf-8"))
     con.execute("BEGIN TRANSACTION")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dim_report_before_versions'").fetchone()[0]:
+        con.execute("INSERT INTO dim_report BY NAME SELECT * FROM dim_report_before_versions")
+        con.execute("DROP TABLE dim_report_before_versions")
     # derived tables are rebuilt from the facts: their definition may be among the changed files
     run_sql(con, "refresh_task_current", {"reports": None})
     con.execute("DELETE FROM schema_version")
     con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [fingerprint])
+    con.execute("COMMIT")
+
+
+def _set_aside_unversioned_reports(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse built before report versions has UNIQUE (county, plan year, as-of date, period
+    type) on dim_report, which a second version of a report would break. DuckDB cannot drop a
+    constraint: the rows are set aside (and the schema marked stale, so a crash here re-runs this),
+    the DDL files create dim_report anew, and ensure_schema puts the rows back as version 1."""
+    old = con.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'dim_report' AND constraint_type = 'UNIQUE' "
+        "AND list_sort(constraint_column_names) = ['as_of_date', 'county_key', 'period_type', 'plan_year']"
+    ).fetchone()[0]
+    if not old:
+        return
+    con.execute("BEGIN TRANSACTION")
+    con.execute("CREATE TABLE dim_report_before_versions AS SELECT * FROM dim_report")
+    con.execute("DROP TABLE dim_report")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'").fetchone()[0]:
+        con.execute("DELETE FROM schema_version")
     con.execute("COMMIT")
 
 

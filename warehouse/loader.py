@@ -54,7 +54,7 @@ class ReportLoad:
 
 @dataclass
 class LoadResult:
-    outcome: str  # loaded | replaced | skipped | rejected
+    outcome: str  # loaded | new_version | reinstated | skipped | refused (an earlier version) | rejected
     report_key: int | None
     tasks: int = 0
     message: str = ""
@@ -294,17 +294,17 @@ def _parts(load: ReportLoad) -> list[_Part]:
 REPORT_COLS = [
     "ord", "report_key", "county", "province", "prefecture", "plan_year", "as_of", "period_type", "title",
     "source_uri", "file_name", "sha256", "raw_path", "format", "parser_version", "metadata_source", "task_count",
-    "progress_column", "replaces",
+    "progress_column", "version", "supersedes",
 ]
 
 
-def batch_frames(parts: list[_Part], report_keys: list[int], replaces: list[bool]) -> dict[str, pd.DataFrame]:
+def batch_frames(parts: list[_Part], report_keys: list[int], versions: list[int], supersedes: list[int | None]) -> dict[str, pd.DataFrame]:
     """Staging frames for a batch of reports (pure): every row carries `ord` (its report's position
     in the batch) and `pos` (its position within its report's staging rows); st_reports holds the
     reports themselves with the keys the loader gave them."""
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ("st_tasks", "st_units", "st_leaders", "st_metrics", "st_dq")}
     reports = []
-    for ord_, (part, key, repl) in enumerate(zip(parts, report_keys, replaces, strict=True)):
+    for ord_, (part, key, version, old) in enumerate(zip(parts, report_keys, versions, supersedes, strict=True)):
         load = part.load
         for name, lst in _staged_rows(load).items():
             rows[name].extend({"ord": ord_, "pos": pos, **r} for pos, r in enumerate(lst))
@@ -315,12 +315,13 @@ def batch_frames(parts: list[_Part], report_keys: list[int], replaces: list[bool
                 "period_type": load.period_type, "title": load.title, "source_uri": load.source_uri,
                 "file_name": load.file_name, "sha256": load.sha256, "raw_path": load.raw_path, "format": load.format,
                 "parser_version": load.parser_version, "metadata_source": load.metadata_source,
-                "task_count": len(load.records), "progress_column": part.column, "replaces": repl,
+                "task_count": len(load.records), "progress_column": part.column, "version": version,
+                "supersedes": old,
             }
         )
     frames = _frames(rows, extra=("ord", "pos"))
     frames["st_reports"] = pd.DataFrame(reports, columns=REPORT_COLS).astype(
-        {"ord": "int64", "report_key": "int64", "plan_year": "int64", "task_count": "int64", "replaces": "bool"}
+        {"ord": "int64", "report_key": "int64", "plan_year": "int64", "task_count": "int64", "version": "int64", "supersedes": "Int64"}
     )
     for name in ("st_tasks", "st_units", "st_leaders", "st_metrics", "st_dq"):
         frames[name] = frames[name].astype({"ord": "int64", "pos": "int64"})
@@ -328,21 +329,35 @@ def batch_frames(parts: list[_Part], report_keys: list[int], replaces: list[bool
 
 
 def known_shas(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, int]:
-    """sha256 → report_key for those of the given contents already in the warehouse (one query)."""
+    """sha256 → report_key for those of the given contents that a current report version holds (one
+    query). The file of an earlier, superseded version is not among them: the loader refuses it."""
     if not shas:
         return {}
-    rows = con.execute("SELECT sha256, report_key FROM dim_report WHERE sha256 IN (SELECT unnest($shas))", {"shas": list(shas)}).fetchall()
+    rows = con.execute(
+        "SELECT sha256, report_key FROM dim_report WHERE is_current AND sha256 IN (SELECT unnest($shas))", {"shas": list(shas)}
+    ).fetchall()
     return {sha: key for sha, key in rows}
 
 
-def _known_reports(con: duckdb.DuckDBPyConnection, counties: list[str]) -> dict[tuple[str, int, date, str], tuple[int, str | None]]:
-    """Reports already in the warehouse for these counties: identity → (report_key, progress_column)."""
+@dataclass
+class _Known:
+    """The current version of a report already in the warehouse."""
+
+    report_key: int
+    progress_column: str | None
+    file_name: str | None
+    version: int
+    last_version: int
+
+
+def _known_reports(con: duckdb.DuckDBPyConnection, counties: list[str]) -> dict[tuple[str, int, date, str], _Known]:
+    """The current versions of the reports already in the warehouse for these counties, by identity."""
     rows = run_sql(con, "batch_known_identities", {"counties": sorted(set(counties))})
-    return {(c, py, d, pt): (key, col) for c, py, d, pt, key, col in rows}
+    return {(c, py, d, pt): _Known(*rest) for c, py, d, pt, *rest in rows}
 
 
 def load_reports(
-    con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None = None
+    con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None = None, force: bool = False
 ) -> list[LoadResult | LoadRejected]:
     """Load reports; one result (or the LoadRejected of that report) per load, in the same order.
     One report (or a retry) is a batch of one.
@@ -356,10 +371,16 @@ def load_reports(
     alone and the good ones still load. Contents already ingested are skipped. A file whose
     content or report identity repeats one earlier in the batch starts a new batch, so that it is
     decided against what the earlier one wrote: the same content is skipped, a changed file for a
-    known report replaces it.
+    known report is a new version of it (the earlier version's facts stay; the new one is current).
+
+    Report versions: a file whose content is an earlier, superseded version of its report is
+    refused (outcome `refused`, finding `report.old_version_refused` on that version), unless
+    `force`, which makes that version current again (outcome `reinstated`, finding
+    `report.version_reinstated`). See docs/reliability.md "Report versions".
     """
     results: list[LoadResult | LoadRejected | None] = [None] * len(loads)
     seen_sha = known_shas(con, [ld.sha256 for ld in loads])
+    earlier = _superseded(con, [ld.sha256 for ld in loads if ld.sha256 not in seen_sha])
     pending: list[int] = []
     pending_ids: set[tuple[str, int, date, str]] = set()
     pending_shas: set[str] = set()
@@ -388,9 +409,17 @@ def load_reports(
         if ld.sha256 in pending_shas or ids & pending_ids:
             flush()
             seen_sha.update(known_shas(con, [ld.sha256]))
+            earlier.update(_superseded(con, [ld.sha256]))
         if ld.sha256 in seen_sha:
             key = seen_sha[ld.sha256]
             results[i] = LoadResult("skipped", key, message=f"already ingested as report {key}")
+            continue
+        if ld.sha256 in earlier:
+            flush()
+            try:
+                results[i] = _earlier_version(con, ld, earlier.pop(ld.sha256), run_key, force)
+            except LoadRejected as exc:
+                results[i] = exc
             continue
         pending.append(i)
         pending_ids.update(ids)
@@ -460,29 +489,93 @@ def _dq_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _plan_parts(
     con: duckdb.DuckDBPyConnection, loads: list[ReportLoad]
-) -> tuple[list[_Part], list[int], list[bool], list[list[int]]]:
-    """The reports the batch writes, in order: (parts, report key of each, replaces a report of
-    the same identity, the parts of each load). An earlier column of a multi-column file is left out
-    when its period already has a report published on its own (never replaced by a column)."""
+) -> tuple[list[_Part], list[int], list[int], list[int | None], list[list[int]]]:
+    """The reports the batch writes, in order: (parts, report key of each, its version, the current
+    version it supersedes or None, the parts of each load). An earlier column of a multi-column file
+    is left out when its period already has a report published on its own (never superseded by a
+    column)."""
     known = _known_reports(con, [ld.county for ld in loads])
     parts: list[_Part] = []
-    replaces: list[bool] = []
-    keys: list[int | None] = []
+    versions: list[int] = []
+    supersedes: list[int | None] = []
     of_load: list[list[int]] = []
     for load in loads:
         mine = []
         for part in _parts(load):
             prior = known.get(part.identity)
-            if prior and not part.primary and prior[1] is None:
+            if prior and not part.primary and prior.progress_column is None:
                 continue
+            if prior:
+                county, year, as_of, period = part.identity
+                note = Finding(
+                    "report.new_version",
+                    "info",
+                    f"version {prior.last_version + 1} of the {period} report of {county} for plan year {year} as of "
+                    f"{as_of}: the file differs from version {prior.version} (report {prior.report_key}, "
+                    f"{prior.file_name}), which is kept with its facts but is no longer current",
+                )
+                part = replace(part, load=replace(part.load, findings=[*part.load.findings, note]))
             mine.append(len(parts))
             parts.append(part)
-            replaces.append(prior is not None)
-            keys.append(prior[0] if prior else None)
+            versions.append(prior.last_version + 1 if prior else 1)
+            supersedes.append(prior.report_key if prior else None)
         of_load.append(mine)
-    new = [row[0] for row in con.execute("SELECT nextval('seq_report') FROM range(?)", [keys.count(None)]).fetchall()]
-    it = iter(new)
-    return parts, [k if k is not None else next(it) for k in keys], replaces, of_load
+    keys = [row[0] for row in con.execute("SELECT nextval('seq_report') FROM range(?)", [len(parts)]).fetchall()]
+    return parts, keys, versions, supersedes, of_load
+
+
+def _superseded(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, list[tuple[int, int, int, int]]]:
+    """sha256 → (report_key, version, current report_key, current version) of the superseded
+    versions read from that content (several for a file with several dated progress columns)."""
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    if shas:
+        for sha, *row in run_sql(con, "superseded_versions", {"shas": list(shas)}):
+            out.setdefault(sha, []).append(tuple(row))  # type: ignore[arg-type]
+    return out
+
+
+def _earlier_version(
+    con: duckdb.DuckDBPyConnection, load: ReportLoad, versions: list[tuple[int, int, int, int]], run_key: int | None, force: bool
+) -> LoadResult:
+    """A file whose content is a superseded version of its report: refused with a finding on that
+    version, or with `force` made current again (one transaction, checks included)."""
+    now = datetime.now()
+    key, version, current_key, current_version = versions[-1]
+    what = f"{load.file_name} is version {version} (report {key}) of a report whose current version is {current_version} (report {current_key})"
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for k, v, ck, cv in versions:
+            if force:
+                run_sql(con, "reinstate_version", {"report_key": k})
+                rule, severity = "report.version_reinstated", "warning"
+                message = f"version {v} was made current again by a forced load of {load.file_name}; version {cv} (report {ck}) is kept but no longer current"
+            else:
+                rule, severity = "report.old_version_refused", "warning"
+                message = f"{load.file_name} arrived again after version {cv} (report {ck}) superseded this version {v}; refused (load it with force to make it current again)"
+            run_sql(
+                con,
+                "record_version_finding",
+                {"report_key": k, "run_key": run_key, "source_file": load.file_name, "rule": rule, "severity": severity,
+                 "message": message, "created_at": now},
+            )
+        keys = [k for k, *_ in versions]
+        if force:
+            run_sql(con, "refresh_task_current", {"reports": keys})
+            fault_point("mid-load")
+            violations = run_checks(con, "error", keys)
+            if violations:
+                raise LoadRejected(
+                    f"{load.file_name}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
+                    "the earlier version was not made current",
+                    violations,
+                )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if force:
+        return LoadResult("reinstated", key, tasks=len(load.records), message=f"{what}: made current again (forced)")
+    return LoadResult("refused", key, message=f"{what}: refused; load it with force to make it current again")
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None) -> list[LoadResult]:
@@ -491,8 +584,8 @@ def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key
     con.execute("BEGIN TRANSACTION")
     frames: dict[str, pd.DataFrame] = {}
     try:
-        parts, keys, replaces, of_load = _plan_parts(con, loads)
-        frames = batch_frames(parts, keys, replaces)
+        parts, keys, versions, supersedes, of_load = _plan_parts(con, loads)
+        frames = batch_frames(parts, keys, versions, supersedes)
         extra = _validate_load_frames(frames)
         if extra:
             more = []
@@ -535,7 +628,9 @@ def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key
     results = []
     for mine in of_load:
         done = [
-            LoadResult("replaced" if replaces[j] else "loaded", keys[j], tasks=len(parts[j].load.records), message=_label(parts[j]))
+            LoadResult(
+                "new_version" if supersedes[j] is not None else "loaded", keys[j], tasks=len(parts[j].load.records), message=_label(parts[j])
+            )
             for j in mine
         ]
         main = done[-1]
