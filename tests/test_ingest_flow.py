@@ -159,3 +159,43 @@ def test_flow_ingests_batches_quarantines_the_bad_one_and_reruns_as_noop(prefect
         ("partial", 0, 5),
     ]
     con.close()
+
+
+def test_flow_keeps_report_versions_and_refuses_an_earlier_one_unless_forced(prefect_harness, warehouse_path, tmp_path):
+    """A corrected sample: the flow adds it as version 2; the original file again is refused with a
+    finding; with force it is current again."""
+    manifest = str(SAMPLES / "sources.yaml")
+    corrected = tmp_path / "corrected" / REFERENCE.name  # same name: the same manifest entry
+    corrected.parent.mkdir()
+    corrected.write_bytes(REFERENCE.read_bytes().replace("新增义务教育学位5500个".encode(), "新增义务教育学位5600个".encode()))
+    assert ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest)["reports_loaded"] == 1
+    second = ingest_report(paths=[str(corrected)], warehouse=str(warehouse_path), manifest=manifest)
+    assert [r["outcome"] for r in second["results"]] == ["new_version"] and second["reports_loaded"] == 1
+
+    def state() -> tuple[list[tuple], str, list[tuple]]:
+        con = duckdb.connect(str(warehouse_path), read_only=True)
+        try:
+            versions = con.execute("SELECT version, is_current FROM dim_report ORDER BY version").fetchall()
+            text = con.execute("SELECT progress_text FROM v_task_latest WHERE table_no = 1 AND seq = 1").fetchone()[0]
+            findings = con.execute(
+                "SELECT r.version, d.rule FROM dq_issue d JOIN dim_report r USING (report_key) WHERE d.stage = 'report' ORDER BY 1, 2"
+            ).fetchall()
+            return versions, text, findings
+        finally:
+            con.close()
+
+    versions, text, findings = state()
+    assert versions == [(1, False), (2, True)] and "5600个" in text and findings == [(2, "report.new_version")]
+
+    refused = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest)
+    assert [r["outcome"] for r in refused["results"]] == ["refused"]
+    assert refused["reports_loaded"] == 0 and refused["reports_skipped"] == 1
+    versions, text, findings = state()
+    assert versions == [(1, False), (2, True)] and "5600个" in text
+    assert findings == [(1, "report.old_version_refused"), (2, "report.new_version")]
+
+    forced = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest, force=True)
+    assert [r["outcome"] for r in forced["results"]] == ["reinstated"] and forced["reports_loaded"] == 1
+    versions, text, findings = state()
+    assert versions == [(1, True), (2, False)] and "5500个" in text
+    assert (1, "report.version_reinstated") in findings
