@@ -413,3 +413,22 @@ def test_a_batch_matches_a_plan_years_renumbered_and_reworded_tasks(tmp_path):
     ).fetchone()
     con.close()
     assert tasks_2020 < rows_2020
+
+
+def test_a_finding_about_a_report_version_counts_once_whatever_the_runs(warehouse_path, reference_bytes):
+    """The quality step of two runs finds the same thing in the same report: one finding. A
+    finding about no report (the warehouse as a whole) stays one per run."""
+    from warehouse.loader import record_run_findings, start_run
+
+    con = connect(warehouse_path)
+    key = load_reports(con, [make_load(reference_bytes)])[0].report_key
+    about = {"report_key": key, "table_no": 2, "seq": "29", "line_start": 100, "line_end": 101, "stage": "check",
+             "rule": "check.unit_type_unknown", "severity": "warning", "message": "unit of unknown type", "mapping_file": None}
+    general = {**about, "report_key": None, "table_no": None, "seq": None, "line_start": None, "line_end": None,
+               "stage": "gx", "rule": "gx.sampled", "message": "sampled"}
+    for _ in range(2):
+        record_run_findings(con, start_run(con, "quality", None), [about, general])
+    q = "SELECT count(*) FROM dq_issue WHERE rule = ?"
+    assert con.execute(q, ["check.unit_type_unknown"]).fetchone()[0] == 1
+    assert con.execute(q, ["gx.sampled"]).fetchone()[0] == 2
+    con.close()
