@@ -432,3 +432,16 @@ def test_a_finding_about_a_report_version_counts_once_whatever_the_runs(warehous
     assert con.execute(q, ["check.unit_type_unknown"]).fetchone()[0] == 1
     assert con.execute(q, ["gx.sampled"]).fetchone()[0] == 2
     con.close()
+
+
+def test_versions_in_one_batch_are_decided_in_order(warehouse_path, reference_bytes):
+    """Original, correction, original again in one call: loaded, new version, refused."""
+    con = connect(warehouse_path)
+    changed = reference_bytes.replace(*CHANGED)
+    results = load_reports(con, [make_load(reference_bytes), make_load(changed), make_load(reference_bytes)])
+    assert [r.outcome for r in results] == ["loaded", "new_version", "refused"]
+    assert con.execute("SELECT version, is_current FROM dim_report ORDER BY version").fetchall() == [(1, False), (2, True)]
+    # and when the original was already current before the call
+    results = load_reports(con, [make_load(reference_bytes.replace("吴 诚".encode(), "吴诚".encode())), make_load(changed)])
+    assert [r.outcome for r in results] == ["new_version", "refused"]
+    con.close()

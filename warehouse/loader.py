@@ -407,7 +407,9 @@ def load_reports(
     for i, ld in enumerate(loads):
         ids = {p.identity for p in _parts(ld)}
         if ld.sha256 in pending_shas or ids & pending_ids:
-            flush()
+            flush()  # then decide this file against what the batch wrote
+            seen_sha.pop(ld.sha256, None)
+            earlier.pop(ld.sha256, None)
             seen_sha.update(known_shas(con, [ld.sha256]))
             earlier.update(_superseded(con, [ld.sha256]))
         if ld.sha256 in seen_sha:
