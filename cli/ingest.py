@@ -30,6 +30,7 @@ def ingest(
     batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = settings().batch_size,
     workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = settings().workers,
     dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
+    force: Annotated[bool, typer.Option(help="Make the file of an earlier, superseded report version current again instead of refusing it.")] = False,
 ) -> None:
     """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""
     from flows.ingest import ingest_report
@@ -46,6 +47,7 @@ def ingest(
         batch_size=batch_size,
         workers=workers,
         dask_address=dask_address,
+        force=force,
     )
     published = None
     if result["reports_loaded"]:

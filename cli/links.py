@@ -45,7 +45,7 @@ def resolve(ref: str, warehouse: Path) -> tuple[str, str | None]:
     """A task reference COUNTY:YEAR:TABLE:SEQ, or a task key looked up in the warehouse → (ref, text)."""
     if ref.strip().isdigit():
         from cli.common import open_read_only
-        from warehouse.loader import run_sql
+        from warehouse.db import run_sql
 
         con = open_read_only(warehouse)
         try:
@@ -142,6 +142,7 @@ def backfill_cmd(
     warehouse: WarehouseOpt = DEFAULT_WH,
     manifest: ManifestOpt = None,
     crosswalk: CrosswalkOpt = CROSSWALK,
+    force: Annotated[bool, typer.Option(help="Make the file of an earlier, superseded report version current again instead of refusing it.")] = False,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
     from cli.common import print_rows
@@ -150,7 +151,7 @@ def backfill_cmd(
     if not folder.is_dir():
         print_error("error:", f"{folder}: not a folder")
         raise typer.Exit(2)
-    res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk))
+    res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk), force=force)
     ing, lk = res["ingest"], res["links"]
     rows = [(Path(r["file"]).name, r.get("as_of") or "", r["outcome"], r.get("tasks", 0), (r.get("message") or "")[:100]) for r in ing["results"]]
     print_rows(["file", "as_of", "outcome", "tasks", "message"], rows, "table")

@@ -21,10 +21,12 @@ def backfill(
     warehouse: str = "data/warehouse.duckdb",
     manifest: str | None = None,
     crosswalk: str | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """Every report under folder (manifest beside them or given), oldest as-of date first; then links."""
+    """Every report under folder (manifest beside them or given), oldest as-of date first; then links.
+    force: a file of an earlier, superseded report version becomes current again instead of being refused."""
     if not Path(folder).is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
-    ingested = ingest_report(paths=[folder], warehouse=warehouse, manifest=manifest)
+    ingested = ingest_report(paths=[folder], warehouse=warehouse, manifest=manifest, force=force)
     linked = link_tasks(warehouse=warehouse, crosswalk=crosswalk)
     return {"ingest": ingested, "links": linked}

@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.runtime import deployment, flow_run
 
 from flows.ingest import (
+    LOADED,
     Batch,
     Prepared,
     _io_failure,
@@ -53,8 +55,8 @@ from sources import (
     load_manifest,
     manifests_for,
 )
-from warehouse.db import WarehouseBusy, connect, is_lock_error
-from warehouse.loader import finish_run, run_sql, start_run
+from warehouse.db import WarehouseBusy, connect, is_lock_error, run_sql
+from warehouse.loader import finish_run, start_run
 
 WRITER_LIMIT = "luoshi-warehouse-writer"
 ARTIFACT_KEY = "luoshi-inbox"
@@ -260,10 +262,10 @@ def run_outcome(results: list[dict[str, Any]]) -> tuple[str, dict[str, int]]:
     reports = [r for r in results if not r["file"].startswith("[")]
     counts = {
         "files_seen": sum(r["outcome"] != "missing" for r in reports),
-        "reports_loaded": sum(r["outcome"] in ("loaded", "replaced") for r in reports),
-        "reports_skipped": sum(r["outcome"] == "skipped" for r in reports),
+        "reports_loaded": sum(r["outcome"] in LOADED for r in reports),
+        "reports_skipped": sum(r["outcome"] in ("skipped", "refused") for r in reports),
         "reports_failed": sum(r["outcome"] in ("rejected", "failed") for r in reports),
-        "tasks_loaded": sum(r.get("tasks", 0) for r in reports if r["outcome"] in ("loaded", "replaced")),
+        "tasks_loaded": sum(r.get("tasks", 0) for r in reports if r["outcome"] in LOADED),
     }
     steps_failed = any(r["outcome"] == "failed" for r in results if r["file"].startswith("["))
     if counts["reports_failed"] and not counts["reports_loaded"] and not counts["reports_skipped"]:
@@ -308,7 +310,7 @@ def collect_sources(sources: list[Source], warehouse: str, lookup: list[Manifest
     return items
 
 
-def load_or_quarantine(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
+def load_or_quarantine(prepared: list[Prepared], warehouse: str, run_key: int | None, force: bool = False) -> list[dict[str, Any]]:
     """Load a parsed batch (the single writer). When the warehouse cannot be written (I/O, lock,
     after the task's retries) the batch's files are reported failed and tried again next run;
     any other failure falls back to one report at a time, so only the report that fails is
@@ -318,14 +320,14 @@ def load_or_quarantine(prepared: list[Prepared], warehouse: str, run_key: int | 
                 "message": f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}"}
 
     try:
-        return load_batch(Batch(prepared), warehouse, run_key)
+        return load_batch(Batch(prepared), warehouse, run_key, force)
     except Exception as exc:
         if is_io_error(exc):
             return [io_failed(p, exc) for p in prepared]
     out: list[dict[str, Any]] = []
     for p in sorted(prepared, key=lambda p: (p.meta.as_of or date.max, p.archived.file_name)):
         try:
-            res = load_prepared(p, warehouse, run_key)
+            res = load_prepared(p, warehouse, run_key, force)
         except Exception as exc:
             if is_io_error(exc):
                 res = io_failed(p, exc)
@@ -370,6 +372,7 @@ def inbox(
     batch_size: int = 100,
     workers: int = 1,
     dask_address: str | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Ingest what is new in an inbox (folder, manifest files, manifest URLs), then link, check and publish.
 
@@ -379,7 +382,8 @@ def inbox(
     earlier run again (after a mapping was fixed). post_ingest: run linking and quality after loads.
     batch_size, workers, dask_address: reports are parsed and loaded in batches of `batch_size`;
     parsing runs on `workers` local Dask processes or on the Dask cluster at `dask_address`
-    (loading always stays in this run: the single writer).
+    (loading always stays in this run: the single writer). force: a file of an earlier version of a
+    report becomes current again instead of being refused (docs/reliability.md "Report versions").
     """
     logger = get_run_logger()
     started = time.monotonic()
@@ -397,8 +401,8 @@ def inbox(
     with concurrency(WRITER_LIMIT, occupy=1, timeout_seconds=writer_wait_seconds):
         items = collect_sources(sources, warehouse, lookup, retry_quarantined, results)
         run_key = record_start(warehouse, label, str(flow_run.id) if flow_run.id else None)
-        loaded = parse_and_load(items, warehouse, run_key, {}, batch_size, workers, dask_address, load=load_or_quarantine)
-        report_keys = [r["report_key"] for r in loaded if r.get("report_key") is not None and r["outcome"] in ("loaded", "replaced")]
+        loaded = parse_and_load(items, warehouse, run_key, {}, batch_size, workers, dask_address, load=partial(load_or_quarantine, force=force))
+        report_keys = [r["report_key"] for r in loaded if r.get("report_key") is not None and r["outcome"] in LOADED]
         results += loaded
 
         if post_ingest and report_keys:

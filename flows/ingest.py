@@ -66,6 +66,9 @@ from warehouse.loader import (
     start_run,
 )
 
+# outcomes of a file that wrote a report version (see warehouse.loader.LoadResult)
+LOADED = ("loaded", "new_version", "reinstated")
+
 
 def _io_failure(task: Any, task_run: Any, state: Any) -> bool:
     """Retry only on I/O failures (including DuckDB's lock error), never on bad input."""
@@ -234,16 +237,17 @@ def report_load(prepared: Prepared) -> ReportLoad:
 
 
 @task(name="load_batch", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
-def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
+def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | None, force: bool = False) -> list[dict[str, Any]]:
     """The one writer: load a batch of parsed reports (each entirely or not at all), or record why a
-    file was rejected. Oldest as-of date first within the batch."""
+    file was rejected. Oldest as-of date first within the batch. `force`: the file of an earlier
+    report version becomes current again instead of being refused."""
     prepared = prepared.value if isinstance(prepared, Batch) else prepared
     prepared = sorted(prepared, key=lambda p: (p.meta.as_of or date.max, p.archived.file_name))
     con = connect(warehouse)
     try:
         results: list[dict[str, Any] | None] = [None] * len(prepared)
         to_load = [i for i, p in enumerate(prepared) if p.parsed is not None]
-        outcomes = load_reports(con, [report_load(prepared[i]) for i in to_load], run_key)
+        outcomes = load_reports(con, [report_load(prepared[i]) for i in to_load], run_key, force=force)
         for i, out in zip(to_load, outcomes, strict=True):
             p = prepared[i]
             if isinstance(out, LoadRejected):
@@ -262,10 +266,10 @@ def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | 
 
 
 @task(name="load", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
-def load_prepared(prepared: Prepared, warehouse: str, run_key: int | None) -> dict[str, Any]:
+def load_prepared(prepared: Prepared, warehouse: str, run_key: int | None, force: bool = False) -> dict[str, Any]:
     """The one writer for one parsed report: load it, or record why it was rejected (the inbox's
     fallback when a batch cannot be loaded as a whole)."""
-    return load_batch.fn([prepared], warehouse, run_key)[0]
+    return load_batch.fn([prepared], warehouse, run_key, force)[0]
 
 
 def _loaded(p: Prepared, result: LoadResult) -> dict[str, Any]:
@@ -368,9 +372,11 @@ def ingest_report(
     batch_size: int = 100,
     workers: int = 1,
     dask_address: str | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Ingest report files (or folders of them) into the warehouse, in batches of `batch_size`,
-    parsing on `workers` local Dask processes (or the Dask cluster at `dask_address`)."""
+    parsing on `workers` local Dask processes (or the Dask cluster at `dask_address`). `force`: a
+    file of an earlier version of a report becomes current again instead of being refused."""
     started = time.monotonic()
     overrides = overrides or {}
     overrides_entry(overrides)  # impossible metadata fails the run before anything is read
@@ -391,14 +397,15 @@ def ingest_report(
     items.sort(key=lambda it: (known_as_of(it[1], overrides), it[0].file_name))
 
     # 2 + 3. parse batches on the task runner, load each in order here (the single writer)
-    results += parse_and_load(items, warehouse, run_key, overrides, batch_size, workers, dask_address)
+    load = _load_forced if force else _load
+    results += parse_and_load(items, warehouse, run_key, overrides, batch_size, workers, dask_address, load=load)
 
     counts = {
         "files_seen": len(files),
-        "reports_loaded": sum(r["outcome"] in ("loaded", "replaced") for r in results),
-        "reports_skipped": sum(r["outcome"] == "skipped" for r in results),
+        "reports_loaded": sum(r["outcome"] in LOADED for r in results),
+        "reports_skipped": sum(r["outcome"] in ("skipped", "refused") for r in results),
         "reports_failed": sum(r["outcome"] in ("rejected", "failed") for r in results),
-        "tasks_loaded": sum(r.get("tasks", 0) for r in results if r["outcome"] in ("loaded", "replaced")),
+        "tasks_loaded": sum(r.get("tasks", 0) for r in results if r["outcome"] in LOADED),
     }
     outcome = "failed" if counts["reports_failed"] and not counts["reports_loaded"] and not counts["reports_skipped"] else (
         "partial" if counts["reports_failed"] else ("noop" if not counts["reports_loaded"] else "success")
@@ -437,6 +444,10 @@ LoadFn = Callable[[list[Prepared], str, "int | None"], list[dict[str, Any]]]
 
 def _load(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
     return load_batch(Batch(prepared), warehouse, run_key)
+
+
+def _load_forced(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list[dict[str, Any]]:
+    return load_batch(Batch(prepared), warehouse, run_key, force=True)
 
 
 def parse_and_load(

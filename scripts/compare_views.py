@@ -89,7 +89,7 @@ def compare(warehouse: Path, ref: str, mutate: bool = False) -> int:
             con.close()
             connect(copy).close()  # the working tree's schema, task_current included
             con = duckdb.connect(str(copy))
-            from warehouse.loader import run_sql
+            from warehouse.db import run_sql
 
             run_sql(con, "refresh_task_current", {"reports": None})
         for text in old_sql:

@@ -22,9 +22,21 @@ from sources.manifest import (
 from warehouse.faults import fault_point
 
 __all__ = [
-    "MANIFEST_NAMES", "REPORT_SUFFIXES", "ArchivedFile", "Manifest", "ManifestEntry", "ManifestError",
-    "archive_bytes", "expand_paths", "find_manifest_entry", "inbox_files", "link_out_of", "load_manifest",
-    "manifests_for", "overrides_entry", "sha256_bytes",
+    "MANIFEST_NAMES",
+    "REPORT_SUFFIXES",
+    "ArchivedFile",
+    "Manifest",
+    "ManifestEntry",
+    "ManifestError",
+    "archive_bytes",
+    "expand_paths",
+    "find_manifest_entry",
+    "inbox_files",
+    "link_out_of",
+    "load_manifest",
+    "manifests_for",
+    "overrides_entry",
+    "sha256_bytes",
 ]
 
 REPORT_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".xlsx", ".csv", ".shtml", ""}
@@ -72,7 +84,13 @@ def expand_paths(paths: list[str]) -> list[Path]:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.name not in MANIFEST_NAMES and not child.name.startswith(".") and child.suffix.lower() in REPORT_SUFFIXES and child.suffix.lower() not in (".yaml", ".yml", ".md"):
+                if (
+                    child.is_file()
+                    and child.name not in MANIFEST_NAMES
+                    and not child.name.startswith(".")
+                    and child.suffix.lower() in REPORT_SUFFIXES
+                    and child.suffix.lower() not in (".yaml", ".yml", ".md")
+                ):
                     out.append(child)
         else:
             out.append(path)

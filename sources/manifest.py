@@ -31,7 +31,15 @@ MANIFEST_NAMES = ("sources.yaml", "manifest.yaml")
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
 FIRST_PLAN_YEAR = 1949  # the earliest plan year and as-of year a report can have
 KEY_FIELDS = ("file", "sha256", "url")
-TEXT_LIMITS = {"county": 64, "province": 64, "prefecture": 64, "title": 500, "source_url": 2048, "file": 1024, "url": 2048}
+TEXT_LIMITS = {
+    "county": 64,
+    "province": 64,
+    "prefecture": 64,
+    "title": 500,
+    "source_url": 2048,
+    "file": 1024,
+    "url": 2048,
+}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -79,7 +87,11 @@ class ManifestEntry:
 
     def same_report(self, other: ManifestEntry) -> bool:
         """Do both say the same about the report (apart from where they were written)?"""
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self) if f.name not in ("where", "error"))
+        return all(
+            getattr(self, f.name) == getattr(other, f.name)
+            for f in fields(self)
+            if f.name not in ("where", "error")
+        )
 
 
 ENTRY_FIELDS = tuple(f.name for f in fields(ManifestEntry) if f.name not in ("where", "error"))
@@ -112,7 +124,9 @@ def _text(name: str, value: Any) -> str | None:
 def _plan_year(value: Any, today: date | None) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())):
+    if isinstance(value, bool) or not (
+        isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+    ):
         raise ValueError(f"plan_year must be a year such as 2024, got {value!r}")
     year = int(value)
     if not FIRST_PLAN_YEAR <= year <= last_plan_year(today):
@@ -160,7 +174,10 @@ def parse_entry(raw: Any, where: str, today: date | None = None, need_key: bool 
     the entry is found by (file, sha256, url) are kept when they are readable, so the report it
     names can be blocked."""
     if not isinstance(raw, dict):
-        return ManifestEntry(where=where, error=f"{where}: an entry is a mapping (file: …, county: …), not {type(raw).__name__}")
+        return ManifestEntry(
+            where=where,
+            error=f"{where}: an entry is a mapping (file: …, county: …), not {type(raw).__name__}",
+        )
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in raw.items():
@@ -315,7 +332,9 @@ def load_manifest(path: Path, explicit: bool = False, today: date | None = None)
                     _walk_uses_alias(v, seen)
             if entry_nodes is not None:
                 if id(entry_nodes) in seen:
-                    raise ManifestError("the list under `reports:` is reached through a YAML alias (*name); write it out once")
+                    raise ManifestError(
+                        "the list under `reports:` is reached through a YAML alias (*name); write it out once"
+                    )
                 seen.add(id(entry_nodes))
             for index, node in enumerate(entry_nodes.value if entry_nodes is not None else [], start=1):
                 manifest.entries.append(_entry(loader, path, index, node, seen, today))
@@ -332,7 +351,9 @@ def load_manifest(path: Path, explicit: bool = False, today: date | None = None)
             if first is None:
                 manifest.by_key[key] = entry
             elif first.error is None and entry.error is None and not first.same_report(entry):
-                manifest.by_key[key] = replace(first, error=f"{first.where} and {entry.where} both describe {key} and disagree")
+                manifest.by_key[key] = replace(
+                    first, error=f"{first.where} and {entry.where} both describe {key} and disagree"
+                )
             elif entry.error and not first.error:
                 manifest.by_key[key] = entry  # a bad entry for the same report blocks it too
     return manifest
@@ -350,22 +371,32 @@ def _entry_nodes(root: Node | None) -> SequenceNode | None:
                 if isinstance(v, ScalarNode) and v.tag.endswith(":null"):
                     return None
                 if not isinstance(v, SequenceNode):
-                    raise ManifestError("`reports:` must hold a list of entries (- file: …), see samples/sources.yaml")
+                    raise ManifestError(
+                        "`reports:` must hold a list of entries (- file: …), see samples/sources.yaml"
+                    )
                 return v
         if not root.value:
             return None
         raise ManifestError("a manifest is a list of entries under `reports:` (see samples/sources.yaml)")
     if isinstance(root, ScalarNode) and root.tag.endswith(":null"):
         return None
-    raise ManifestError("a manifest is a list of entries under `reports:` (see samples/sources.yaml), not a single value")
+    raise ManifestError(
+        "a manifest is a list of entries under `reports:` (see samples/sources.yaml), not a single value"
+    )
 
 
 def _names(node: Node) -> dict[str, str]:
     """file / sha256 / url of an entry, read from its plain text values without building it."""
     if not isinstance(node, MappingNode):
         return {}
-    return {k.value: v.value for k, v in node.value
-            if isinstance(k, ScalarNode) and k.value in KEY_FIELDS and isinstance(v, ScalarNode) and v.value.strip()}
+    return {
+        k.value: v.value
+        for k, v in node.value
+        if isinstance(k, ScalarNode)
+        and k.value in KEY_FIELDS
+        and isinstance(v, ScalarNode)
+        and v.value.strip()
+    }
 
 
 def _refused(where: str, node: Node, problem: str, today: date | None) -> ManifestEntry:
@@ -383,7 +414,10 @@ def _flat_entry(loader: Any, node: Node, seen: set[int]) -> dict[str, Any] | Non
     if not isinstance(node, MappingNode) or id(node) in seen:
         return None
     pairs = node.value
-    if not all(isinstance(k, ScalarNode) and isinstance(v, ScalarNode) and id(k) not in seen and id(v) not in seen for k, v in pairs):
+    if not all(
+        isinstance(k, ScalarNode) and isinstance(v, ScalarNode) and id(k) not in seen and id(v) not in seen
+        for k, v in pairs
+    ):
         return None
     names = [k.value for k, _ in pairs]
     if len(set(names)) != len(names) or "<<" in names:
@@ -397,7 +431,9 @@ def _flat_entry(loader: Any, node: Node, seen: set[int]) -> dict[str, Any] | Non
     return out
 
 
-def _entry(loader: Any, path: Path, index: int, node: Node, seen: set[int], today: date | None) -> ManifestEntry:
+def _entry(
+    loader: Any, path: Path, index: int, node: Node, seen: set[int], today: date | None
+) -> ManifestEntry:
     where = _entry_label(path, index, _names(node))
     try:
         raw = _flat_entry(loader, node, seen)

@@ -29,7 +29,7 @@ import duckdb
 from transforms.deadlines import task_deadline
 from transforms.normalize import TaskRecord
 from warehouse.db import connect
-from warehouse.loader import ReportLoad, load_report
+from warehouse.loader import ReportLoad, load_reports
 
 STATUS_CYCLE = ["completed", "behind", "in_progress", "ongoing", "unknown"]
 OVERRIDES = {2: "behind", 6: "behind", 7: "in_progress"}
@@ -110,10 +110,10 @@ def build(path: Path, base: list[TaskRecord]) -> Path:
     """Load the three scenario reports into PATH and add the two task links."""
     con = connect(path)
     try:
-        load_report(con, make_load(june_records(base), 2020, date(2020, 6, 30), "monthly"))
-        load_report(con, make_load(november_records(base), 2020, date(2020, 11, 30), "year_end"))
+        load_reports(con, [make_load(june_records(base), 2020, date(2020, 6, 30), "monthly")])
+        load_reports(con, [make_load(november_records(base), 2020, date(2020, 11, 30), "year_end")])
         nxt = [replace(r, status="in_progress", status_evidence="二〇二一证据", status_confidence="low", metrics=[]) for r in base[:3]]
-        load_report(con, make_load(nxt, 2021, date(2021, 3, 31), "plan"))
+        load_reports(con, [make_load(nxt, 2021, date(2021, 3, 31), "plan")])
         keys = dict(
             con.execute("SELECT plan_year * 1000 + seq, task_key FROM dim_task WHERE table_no = 1 AND seq <= 3").fetchall()
         )

@@ -109,7 +109,7 @@ def test_kill_during_the_checks_of_a_revision_keeps_the_earlier_version(golden, 
     from flows.ingest import ingest_report
 
     result = ingest_report(paths=[str(corpus / chaos.REVISED)], warehouse=str(wh), manifest=str(manifest))
-    assert [r["outcome"] for r in result["results"]] == ["replaced"]
+    assert [r["outcome"] for r in result["results"]] == ["new_version"]
     final = chaos.read_state(wh)
     assert chaos.state_problems(final) == []
     assert final.reports == gold.revised and gold.revised != gold.main

@@ -294,11 +294,11 @@ def test_a_reader_holding_the_published_copy_does_not_block_ingestion(server, tm
     from flows.publish import publish_warehouse
     from tests.test_load import make_load
     from warehouse.db import connect
-    from warehouse.loader import load_report
+    from warehouse.loader import load_reports
 
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     con = connect(warehouse)
-    load_report(con, make_load(REFERENCE.read_bytes()))
+    load_reports(con, [make_load(REFERENCE.read_bytes())])
     con.close()
     published = Path(publish_warehouse(warehouse).path)
     # a mid-year progress report (synthetic: the reference bytes plus a trailing line, dated June)

@@ -49,7 +49,7 @@ def test_dictionary_content():
     text = build_dictionary()
     assert "### dim_task" in text and "### v_scorecard_unit" in text
     assert "- **Primary key:** `task_key`" in text
-    assert "- **Unique:** `county_key`, `plan_year`, `as_of_date`, `period_type`" in text
+    assert "- **Unique:** `county_key`, `plan_year`, `as_of_date`, `period_type`, `version`" in text
     assert "`report_key` → `dim_report.report_key`" in text
     assert "| `task_text` | VARCHAR | no | The task as stated" in text
     assert "- **Grain:** one row per task in one report (report × task)" in text

@@ -119,11 +119,11 @@ def test_nasties_through_the_flow_leave_earlier_reports_and_keep_raw_files(prefe
     from flows.ingest import ingest_report
     from tests.test_load import make_load
     from warehouse.db import connect
-    from warehouse.loader import load_report
+    from warehouse.loader import load_reports
 
     wh = tmp_path / "data" / "warehouse.duckdb"
     con = connect(wh)
-    assert load_report(con, make_load(REFERENCE.read_bytes())).tasks == 130  # the earlier report
+    assert load_reports(con, [make_load(REFERENCE.read_bytes())])[0].tasks == 130  # the earlier report
     con.close()
     con = duckdb.connect(str(wh), read_only=True)
     ref_rows = con.execute(

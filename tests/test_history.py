@@ -23,7 +23,7 @@ from transforms.normalize import TaskRecord
 from transforms.pipeline import parse_report
 from warehouse.db import connect
 from warehouse.links import fetch_tasks, write_links
-from warehouse.loader import ReportLoad, load_report
+from warehouse.loader import ReportLoad, load_reports
 
 PERIODS = FIXTURES / "periods"
 REPORTS = [  # file, plan year, as-of, period type, statuses by (table, 序号) as numbered in that report
@@ -70,7 +70,7 @@ def build_history_db(path: Path) -> str:
         recs = parse_report((PERIODS / name).read_bytes(), name, as_of=as_of, plan_year=year).records
         if statuses is not None:
             with_statuses(recs, statuses)
-        assert load_report(con, make_load(name, year, as_of, period, recs)).outcome == "loaded"
+        assert load_reports(con, [make_load(name, year, as_of, period, recs)])[0].outcome == "loaded"
         if name.startswith("jishui-2021-09"):
             sep = recs
     dec = [copy.deepcopy(r) for r in sep if (r.table_no, r.seq) != (2, 1)]
@@ -78,7 +78,7 @@ def build_history_db(path: Path) -> str:
     extra.seq, extra.task_text, extra.progress = 120, "建成城市书房5个以上。", [{"label": "落实情况", "text": "已建成3个。"}]
     dec.append(extra)
     with_statuses(dec, DEC_2021)
-    assert load_report(con, make_load("jishui-2021-12-test-built", 2021, date(2021, 12, 31), "year_end", dec, "test-2021-12")).outcome == "loaded"
+    assert load_reports(con, [make_load("jishui-2021-12-test-built", 2021, date(2021, 12, 31), "year_end", dec, "test-2021-12")])[0].outcome == "loaded"
     plan = plan_links(fetch_tasks(con), parse_crosswalk((PERIODS / "crosswalk.yaml").read_text(encoding="utf-8")))
     write_links(con, plan.links, plan.thread_of, plan.findings, None)
     con.close()
@@ -243,7 +243,7 @@ def test_two_progress_columns_give_two_statuses_per_task(warehouse_path):
     for r in recs:
         annotate_record(r, date(2023, 11, 30), 2023)
     con = connect(warehouse_path)
-    res = load_report(con, chongchuan_load(recs))
+    res = load_reports(con, [chongchuan_load(recs)])[0]
     assert res.outcome == "loaded" and "1-10月推进情况 column (2023-10-31)" in res.message
     q = lambda s: con.execute(s).fetchall()  # noqa: E731
     assert q("SELECT as_of_date, period_type, task_count, progress_column FROM dim_report ORDER BY as_of_date") == [
@@ -266,7 +266,7 @@ def test_two_progress_columns_give_two_statuses_per_task(warehouse_path):
     assert q("SELECT progress_text FROM fct_task_progress f JOIN dim_report r USING (report_key) JOIN dim_task t USING (task_key) "
              "WHERE t.seq = 24 AND r.as_of_date = '2023-10-31'") == [("已进场施工,完成30%。",)]
     # the same file again: nothing changes
-    assert load_report(con, chongchuan_load(chongchuan_records())).outcome == "skipped"
+    assert load_reports(con, [chongchuan_load(chongchuan_records())])[0].outcome == "skipped"
     assert q("SELECT count(*) FROM fct_task_progress") == [(4,)]
     con.close()
 
@@ -279,8 +279,8 @@ def test_earlier_column_never_replaces_a_report_of_its_own(warehouse_path):
         r.status_raw = None
     oct_load = chongchuan_load(october, "october-on-its-own")
     oct_load.as_of = date(2023, 10, 31)
-    assert load_report(con, oct_load).outcome == "loaded"
-    res = load_report(con, chongchuan_load(chongchuan_records(), "november-file"))
+    assert load_reports(con, [oct_load])[0].outcome == "loaded"
+    res = load_reports(con, [chongchuan_load(chongchuan_records(), "november-file")])[0]
     assert res.outcome == "loaded" and res.message == ""
     assert con.execute("SELECT as_of_date, sha256, progress_column FROM dim_report ORDER BY as_of_date").fetchall() == [
         (date(2023, 10, 31), hashlib.sha256(b"october-on-its-own").hexdigest(), None),
@@ -295,7 +295,7 @@ def test_chongchuan_through_the_reader(warehouse_path):
     labels = {tuple(p["label"] for p in r.progress) for r in parsed.records}
     assert ("1-10月推进情况", "1-11月推进情况") in labels
     con = connect(warehouse_path)
-    assert load_report(con, chongchuan_load(parsed.records, "chongchuan-read")).outcome == "loaded"
+    assert load_reports(con, [chongchuan_load(parsed.records, "chongchuan-read")])[0].outcome == "loaded"
     per_task = con.execute(
         "SELECT list(r.as_of_date ORDER BY r.as_of_date) FROM fct_task_progress f JOIN dim_report r USING (report_key) GROUP BY f.task_key"
     ).fetchall()

@@ -23,7 +23,8 @@ from flows.inbox import (
     post_ingest_steps,
     register_post_ingest_step,
 )
-from tests.conftest import REFERENCE
+from scripts.gen_corpus import write_corpus
+from tests.conftest import REFERENCE, natural_content
 from warehouse.db import WarehouseBusy
 
 ENTRY = """  - file: {name}
@@ -224,3 +225,21 @@ def test_inbox_waits_for_another_writer_instead_of_failing(prefect_harness, tmp_
     assert holder.returncode == 0
     assert result["outcome"] == "success" and result["tasks_loaded"] == 130
     assert waited > 1.0  # it really had to wait for the lock
+
+
+def test_inbox_parsing_on_two_dask_workers_loads_what_one_process_loads(prefect_harness, tmp_path):
+    """workers=2: the parse batches run on a local Dask cluster, the flow's process loads them."""
+    from flows.inbox import inbox
+
+    corpus = tmp_path / "inbox"
+    write_corpus(corpus, 6, ("text",), per_dir=3)  # two sub-folders, each with its own sources.yaml
+    plain, dask = tmp_path / "plain" / "w.duckdb", tmp_path / "dask" / "w.duckdb"
+    one = inbox(inbox_dir=str(corpus), warehouse=str(plain), batch_size=2, post_ingest=False)
+    two = inbox(inbox_dir=str(corpus), warehouse=str(dask), batch_size=2, workers=2, post_ingest=False)
+    assert one["reports_loaded"] == two["reports_loaded"] == 6 and two["outcome"] == "success"
+    a, b = natural_content(plain), natural_content(dask)
+    assert len(a["progress"]) == 6 * 130 and a == b
+    # metadata came from the manifests in the sub-folders, not from inference
+    con = duckdb.connect(str(dask), read_only=True)
+    assert con.execute("SELECT DISTINCT metadata_source FROM dim_report").fetchall() == [("manifest",)]
+    con.close()

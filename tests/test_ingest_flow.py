@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest_report
-from tests.conftest import REFERENCE, ROOT, SAMPLES
+from scripts.gen_corpus import write_corpus
+from tests.conftest import REFERENCE, ROOT, SAMPLES, natural_content
 from tests.test_load import table_checksums
 
 LUOSHI = [sys.executable, "-m", "cli.main"]
@@ -106,10 +107,10 @@ def loaded_warehouse(tmp_path_factory) -> Path:
     wh = tmp_path_factory.mktemp("cli") / "w.duckdb"
     from tests.test_load import make_load
     from warehouse.db import connect
-    from warehouse.loader import load_report
+    from warehouse.loader import load_reports
 
     con = connect(wh)
-    load_report(con, make_load(REFERENCE.read_bytes()))
+    load_reports(con, [make_load(REFERENCE.read_bytes())])
     con.close()
     return wh
 
@@ -127,3 +128,74 @@ def test_sql_reads_and_refuses_writes(loaded_warehouse):
     con = duckdb.connect(str(loaded_warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM dim_task").fetchone()[0] == 130
     con.close()
+
+
+def test_flow_ingests_batches_quarantines_the_bad_one_and_reruns_as_noop(prefect_harness, tmp_path):
+    from flows.ingest import ingest_report
+
+    corpus = tmp_path / "inbox"
+    write_corpus(corpus, 5, ("text",), per_dir=5)
+    prose = corpus / "batch-0000" / "synthetic-notice.txt"
+    prose.write_text("关于做好政府工作报告落实的通知(合成测试数据)\n各乡镇、县直各单位:请认真落实。\n", encoding="utf-8")
+    wh = tmp_path / "data" / "warehouse.duckdb"
+    result = ingest_report(paths=[str(corpus)], warehouse=str(wh), batch_size=2)
+    assert result["outcome"] == "partial"
+    assert (result["files_seen"], result["reports_loaded"], result["reports_failed"]) == (6, 5, 1)
+    rejected = [r for r in result["results"] if r["outcome"] == "rejected"]
+    assert len(rejected) == 1 and "synthetic-notice.txt" in rejected[0]["message"] and "not a task table" in rejected[0]["message"]
+    con = duckdb.connect(str(wh), read_only=True)
+    assert con.execute("SELECT count(*), sum(task_count) FROM dim_report").fetchone() == (5, 650)
+    assert con.execute("SELECT count(*) FROM fct_task_progress").fetchone()[0] == 650
+    assert con.execute("SELECT count(*) FROM quarantine WHERE source_file LIKE '%synthetic-notice.txt'").fetchone()[0] == 1
+    con.close()
+    before = natural_content(wh)
+
+    again = ingest_report(paths=[str(corpus)], warehouse=str(wh), batch_size=2)
+    assert again["reports_loaded"] == 0 and again["reports_skipped"] == 5
+    assert natural_content(wh) == before
+    con = duckdb.connect(str(wh), read_only=True)
+    assert con.execute("SELECT outcome, reports_loaded, reports_skipped FROM etl_run ORDER BY run_key").fetchall() == [
+        ("partial", 5, 0),
+        ("partial", 0, 5),
+    ]
+    con.close()
+
+
+def test_flow_keeps_report_versions_and_refuses_an_earlier_one_unless_forced(prefect_harness, warehouse_path, tmp_path):
+    """A corrected sample: the flow adds it as version 2; the original file again is refused with a
+    finding; with force it is current again."""
+    manifest = str(SAMPLES / "sources.yaml")
+    corrected = tmp_path / "corrected" / REFERENCE.name  # same name: the same manifest entry
+    corrected.parent.mkdir()
+    corrected.write_bytes(REFERENCE.read_bytes().replace("新增义务教育学位5500个".encode(), "新增义务教育学位5600个".encode()))
+    assert ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest)["reports_loaded"] == 1
+    second = ingest_report(paths=[str(corrected)], warehouse=str(warehouse_path), manifest=manifest)
+    assert [r["outcome"] for r in second["results"]] == ["new_version"] and second["reports_loaded"] == 1
+
+    def state() -> tuple[list[tuple], str, list[tuple]]:
+        con = duckdb.connect(str(warehouse_path), read_only=True)
+        try:
+            versions = con.execute("SELECT version, is_current FROM dim_report ORDER BY version").fetchall()
+            text = con.execute("SELECT progress_text FROM v_task_latest WHERE table_no = 1 AND seq = 1").fetchone()[0]
+            findings = con.execute(
+                "SELECT r.version, d.rule FROM dq_issue d JOIN dim_report r USING (report_key) WHERE d.stage = 'report' ORDER BY 1, 2"
+            ).fetchall()
+            return versions, text, findings
+        finally:
+            con.close()
+
+    versions, text, findings = state()
+    assert versions == [(1, False), (2, True)] and "5600个" in text and findings == [(2, "report.new_version")]
+
+    refused = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest)
+    assert [r["outcome"] for r in refused["results"]] == ["refused"]
+    assert refused["reports_loaded"] == 0 and refused["reports_skipped"] == 1
+    versions, text, findings = state()
+    assert versions == [(1, False), (2, True)] and "5600个" in text
+    assert findings == [(1, "report.old_version_refused"), (2, "report.new_version")]
+
+    forced = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest, force=True)
+    assert [r["outcome"] for r in forced["results"]] == ["reinstated"] and forced["reports_loaded"] == 1
+    versions, text, findings = state()
+    assert versions == [(1, True), (2, False)] and "5500个" in text
+    assert (1, "report.version_reinstated") in findings

@@ -25,7 +25,7 @@ from tests.conftest import FIXTURES, REFERENCE
 from tests.test_load import make_load, table_checksums
 from transforms.pipeline import parse_report
 from warehouse.db import connect
-from warehouse.loader import ReportLoad, finish_run, load_report, start_run
+from warehouse.loader import ReportLoad, finish_run, load_reports, start_run
 
 PLANTED = FIXTURES / "nasty" / "formula-and-script-cells.txt"
 SCRIPT = "<script>alert('luoshi')</script>"
@@ -40,13 +40,13 @@ def warehouse(tmp_path_factory) -> Path:
     wh = tmp_path_factory.mktemp("lp") / "data" / "warehouse.duckdb"
     con = connect(wh)
     run_key = start_run(con, "test", None)
-    load_report(con, make_load(REFERENCE.read_bytes()), run_key)
+    load_reports(con, [make_load(REFERENCE.read_bytes())], run_key)
     data = PLANTED.read_bytes()
     parsed = parse_report(data, PLANTED.name, as_of=date(2020, 6, 30), plan_year=2020)
-    load_report(con, ReportLoad(
+    load_reports(con, [ReportLoad(
         county="测试县", plan_year=2020, as_of=date(2020, 6, 30), period_type="monthly", sha256=hashlib.sha256(data).hexdigest(),
         file_name=f"{SCRIPT}.txt", title=f"测试县 {IMG} 报告", records=parsed.records, findings=parsed.findings, format=parsed.format, parser_version="test",
-    ), run_key)
+    )], run_key)
     finish_run(con, run_key, outcome="success", files_seen=2, reports_loaded=2, reports_skipped=0, reports_failed=0, tasks_loaded=133, seconds=1.0, message=None)
     texts = [r[0] for r in con.execute("SELECT task_text FROM dim_task").fetchall()]
     con.close()

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import REFERENCE
 from transforms.pipeline import parse_report
 from warehouse.db import connect
-from warehouse.loader import ReportLoad, load_report
+from warehouse.loader import ReportLoad, load_reports
 
 
 def test_metrics_and_status_load(warehouse_path, reference_bytes):
@@ -22,7 +22,7 @@ def test_metrics_and_status_load(warehouse_path, reference_bytes):
     )
     con = connect(warehouse_path)
     try:
-        assert load_report(con, load).outcome == "loaded"
+        assert load_reports(con, [load])[0].outcome == "loaded"
         q = lambda s: con.execute(s).fetchall()  # noqa: E731
         expected_rows = sum(len(r.metrics) for r in parsed.records)
         assert expected_rows > 100 and q("SELECT count(*) FROM fct_task_metric")[0][0] == expected_rows
@@ -65,7 +65,7 @@ def test_a_target_with_several_results_counts_once(warehouse_path):
     )
     con = connect(warehouse_path)
     try:
-        assert load_report(con, load).outcome == "loaded"
+        assert load_reports(con, [load])[0].outcome == "loaded"
         pairs = fetch_dicts(con, "SELECT task_key, result_rank, met FROM v_target_actual WHERE target_text = '2200元' ORDER BY result_rank")
         assert [(r["result_rank"], r["met"]) for r in pairs] == [(1, True), (2, True)]
         task = pairs[0]["task_key"]

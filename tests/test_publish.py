@@ -18,7 +18,7 @@ from flows.publish import publish_warehouse, published_path, reader_path
 from tests.conftest import REFERENCE, ROOT
 from tests.test_load import make_load, table_checksums
 from warehouse.db import connect
-from warehouse.loader import load_report
+from warehouse.loader import load_reports
 
 READER = r"""
 import json, os, sys, time, duckdb
@@ -47,7 +47,7 @@ def midyear_load():
 def live(tmp_path: Path) -> Path:
     wh = tmp_path / "data" / "warehouse.duckdb"
     con = connect(wh)
-    load_report(con, make_load(REFERENCE.read_bytes()))
+    load_reports(con, [make_load(REFERENCE.read_bytes())])
     con.close()
     return wh
 
@@ -83,7 +83,7 @@ def test_a_reader_of_the_published_copy_neither_blocks_nor_sees_a_half_load(live
         assert reader.stdout.readline().strip() == "ready"
         # the writer loads a new report into the live file and republishes while the reader reads
         con = connect(live, wait_seconds=5)
-        load_report(con, midyear_load())
+        load_reports(con, [midyear_load()])
         con.close()
         publish_warehouse(live, wait_seconds=5)
         publish_warehouse(live, wait_seconds=5)  # and again: the reader's old file is not in the way
@@ -121,13 +121,13 @@ def luoshi(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_luoshi_sql_reads_the_published_copy_unless_told_otherwise(tmp_path):
     live = tmp_path / "data" / "warehouse.duckdb"  # the CLI's default, relative to where it runs
     con = connect(live)
-    load_report(con, make_load(REFERENCE.read_bytes()))
+    load_reports(con, [make_load(REFERENCE.read_bytes())])
     con.close()
     q = "SELECT count(*) AS n FROM dim_report"
     assert luoshi(tmp_path, "sql", q, "-f", "csv").stdout.splitlines() == ["n", "1"]  # no copy yet: live
     publish_warehouse(live)
     con = connect(live)
-    load_report(con, midyear_load())  # loaded, not yet published
+    load_reports(con, [midyear_load()])[0]  # loaded, not yet published
     con.close()
     assert luoshi(tmp_path, "sql", q, "-f", "csv").stdout.splitlines() == ["n", "1"]
     assert luoshi(tmp_path, "sql", q, "-f", "csv", "--live").stdout.splitlines() == ["n", "2"]

@@ -113,18 +113,17 @@ def test_error_level_failure_leaves_the_warehouse_as_before(runs):
 def test_error_check_rolls_back_every_table_at_the_loader(warehouse_path, reference_bytes, monkeypatch, tmp_path):
     """Loader level: nothing at all changes, bookkeeping tables included."""
     from warehouse.db import connect
-    from warehouse.loader import LoadRejected, load_report
+    from warehouse.loader import LoadRejected, load_reports
 
     con = connect(warehouse_path)
-    load_report(con, make_load(reference_bytes))
+    load_reports(con, [make_load(reference_bytes)])
     con.close()
     before = checksums(warehouse_path, ALL_TABLES)
     force_error_check(monkeypatch, tmp_path, "SELECT report_key FROM dim_report WHERE as_of_date = DATE '2020-12-31';")
     other = make_load(BROKEN.read_bytes(), BROKEN.name)
     other.as_of = date(2020, 12, 31)
     con = connect(warehouse_path)
-    with pytest.raises(LoadRejected):
-        load_report(con, other)
+    assert isinstance(load_reports(con, [other])[0], LoadRejected)
     con.close()
     assert checksums(warehouse_path, ALL_TABLES) == before
 
@@ -194,14 +193,14 @@ def test_flow_report_in_chromium(runs, tmp_path):
 
 def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monkeypatch):
     from flows import quality as q
-    from tests.test_batching import loads_for
+    from tests.conftest import synthetic_loads
     from warehouse.db import connect
     from warehouse.loader import load_reports, start_run
 
     wh = tmp_path / "w.duckdb"
     con = connect(wh)
     run_key = start_run(con, "test", None)
-    load_reports(con, loads_for([0, 1, 2]), run_key)
+    load_reports(con, synthetic_loads([0, 1, 2]), run_key)
     con.close()
     cfg = q.quality_config()
     monkeypatch.setattr(q, "quality_config", lambda: {**cfg, "gx": {**(cfg.get("gx") or {}), "max_reports": 2}})
@@ -216,7 +215,7 @@ def test_report_of_a_large_run_lists_the_most_serious_reports_and_counts_all(tmp
     (read a chunk at a time), while every report keeps exactly the summary it has uncapped."""
     import render.quality_report as qr
     from render.quality_html import render_report
-    from tests.test_batching import loads_for
+    from tests.conftest import synthetic_loads
     from warehouse.db import connect
     from warehouse.loader import load_reports, start_run
 
@@ -228,7 +227,7 @@ def test_report_of_a_large_run_lists_the_most_serious_reports_and_counts_all(tmp
     wh = tmp_path / "w.duckdb"
     con = connect(wh)
     run_key = start_run(con, "test", None)
-    load_reports(con, loads_for([0, 2]) + loads_for([5], quarantine_a_row), run_key)
+    load_reports(con, synthetic_loads([0, 2]) + synthetic_loads([5], quarantine_a_row), run_key)
     con.close()
     con = connect(wh, read_only=True)
     try:

@@ -19,7 +19,7 @@ from transforms.metadata import PERIOD_TYPES, infer_metadata, infer_place, repor
 from transforms.pipeline import parse_report
 from transforms.readers.clean import clean_text
 from warehouse.db import connect
-from warehouse.loader import ReportLoad, load_report, run_checks
+from warehouse.loader import ReportLoad, load_reports, run_checks
 
 REAL = Path(__file__).parent / "fixtures" / "realpages"
 ROOT = Path(__file__).parent.parent
@@ -131,7 +131,7 @@ def test_a_half_year_report_loads_and_passes_the_checks(warehouse_path: Path) ->
     )
     con = connect(warehouse_path)
     try:
-        assert load_report(con, load).outcome == "loaded"
+        assert load_reports(con, [load])[0].outcome == "loaded"
         assert con.execute("SELECT period_type FROM dim_report").fetchall() == [("half_year",)]
         for severity in ("error", "warning"):
             assert not [v for v in run_checks(con, severity) if v["check"] == "codes_known"]

@@ -12,7 +12,7 @@ from transforms.grid import Grid, GridRow, GridTable
 from transforms.layout import build_rows, seq_label
 from transforms.pipeline import parse_report
 from warehouse.db import connect
-from warehouse.loader import ReportLoad, load_report, load_reports
+from warehouse.loader import ReportLoad, load_reports
 
 PAGE = FIXTURES / "realpages" / "104.txt"  # 序号 | 项目内容 | 进展情况 | 责任单位, targets without 序号
 
@@ -90,7 +90,7 @@ def test_sub_tasks_load_twice_idempotently_and_match_their_own_task_in_a_later_r
     september = _load(PAGE.read_bytes(), date(2022, 9, 30))
     n = len(september.records)
     con = connect(warehouse_path)
-    assert load_report(con, september).outcome == "loaded"
+    assert load_reports(con, [september])[0].outcome == "loaded"
     q = lambda s: con.execute(s).fetchall()  # noqa: E731
     assert q("SELECT count(*), count(DISTINCT (table_no, seq, sub_seq)) FROM dim_task")[0] == (n, n)
     assert q("SELECT sub_seq, task_text FROM dim_task WHERE seq = 2 ORDER BY sub_seq") == [
@@ -104,12 +104,12 @@ def test_sub_tasks_load_twice_idempotently_and_match_their_own_task_in_a_later_r
     con.close()
     before = table_checksums(warehouse_path)
     con = connect(warehouse_path)
-    assert load_report(con, september).outcome == "skipped"
+    assert load_reports(con, [september])[0].outcome == "skipped"
     con.close()
     assert table_checksums(warehouse_path) == before
 
     con = connect(warehouse_path)
-    assert load_report(con, _load(_october(), date(2022, 10, 31))).outcome == "loaded"
+    assert load_reports(con, [_load(_october(), date(2022, 10, 31))])[0].outcome == "loaded"
     keys = _task_keys(con)
     assert all(len(k) == 2 and k[0] == k[1] for k in keys.values()), keys  # every sub-task: its own task
     assert len({k[0] for k in keys.values()}) == n

@@ -24,7 +24,7 @@ from tests.analyst_helpers import (
 )
 from tests.test_load import make_load
 from warehouse.db import connect, fetch_dicts
-from warehouse.loader import load_report
+from warehouse.loader import load_reports
 
 VIEWS = [
     "v_task_latest", "v_status_counts", "v_target_actual", "v_task_metric_summary",
@@ -36,7 +36,7 @@ VIEWS = [
 def reference_wh(tmp_path_factory, reference_bytes):
     path = tmp_path_factory.mktemp("ref") / "warehouse.duckdb"
     con = connect(path)
-    load_report(con, make_load(reference_bytes))
+    load_reports(con, [make_load(reference_bytes)])
     con.close()
     return path
 

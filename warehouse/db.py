@@ -27,6 +27,19 @@ def sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
+    """Run every statement of warehouse/sql/NAME.sql with its bound parameters; rows of the last one."""
+    rows: list[tuple] = []
+    text = "\n".join(ln for ln in sql(name).splitlines() if not ln.strip().startswith("--"))
+    for body in (s.strip() for s in text.split(";")):
+        if not body:
+            continue
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in body}
+        cur = con.execute(body, used) if used else con.execute(body)
+        rows = cur.fetchall() if cur.description else []
+    return rows
+
+
 def ddl_files() -> list[Path]:
     return sorted((WAREHOUSE_DIR / "ddl").glob("*.sql")) + sorted((WAREHOUSE_DIR / "views").glob("*.sql"))
 
@@ -51,13 +64,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             return
     except duckdb.CatalogException:
         pass  # a new warehouse, or one built before schema_version existed
+    _set_aside_unversioned_reports(con)
     for path in ddl_files():
         con.execute(path.read_text(encoding="utf-8"))
     seed_vocabulary(con)
     con.execute("BEGIN TRANSACTION")
+    if _count(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dim_report_before_versions'"):
+        con.execute("INSERT INTO dim_report BY NAME SELECT * FROM dim_report_before_versions")
+        con.execute("DROP TABLE dim_report_before_versions")
     # derived tables are rebuilt from the facts: their definition may be among the changed files
-    from warehouse.loader import run_sql
-
     run_sql(con, "refresh_task_current", {"reports": None})
     con.execute("DELETE FROM schema_version")
     con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [fingerprint])
@@ -68,6 +83,31 @@ def seed_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     """dim_status's rows from schemas/vocabulary.yaml."""
     rows = [(s.code, s.label_zh, s.label_en, s.sort_order, s.is_final) for s in statuses()]
     con.executemany(sql("seed_status"), rows)
+
+
+def _count(con: duckdb.DuckDBPyConnection, query: str) -> int:
+    row = con.execute(query).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _set_aside_unversioned_reports(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse built before report versions has UNIQUE (county, plan year, as-of date, period
+    type) on dim_report, which a second version of a report would break. DuckDB cannot drop a
+    constraint: the rows are set aside (and the schema marked stale, so a crash here re-runs this),
+    the DDL files create dim_report anew, and ensure_schema puts the rows back as version 1."""
+    old = _count(
+        con,
+        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'dim_report' AND constraint_type = 'UNIQUE' "
+        "AND list_sort(constraint_column_names) = ['as_of_date', 'county_key', 'period_type', 'plan_year']",
+    )
+    if not old:
+        return
+    con.execute("BEGIN TRANSACTION")
+    con.execute("CREATE TABLE dim_report_before_versions AS SELECT * FROM dim_report")
+    con.execute("DROP TABLE dim_report")
+    if _count(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'"):
+        con.execute("DELETE FROM schema_version")
+    con.execute("COMMIT")
 
 
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:

@@ -6,8 +6,9 @@ one or more comma-separated points, each optionally followed by ``@N`` to fire a
 the point is reached in this process (default: the first), e.g. ``LUOSHI_FAULT=mid-load@2``.
 
 Named points: ``archive`` (raw bytes written, not yet renamed into the archive), ``mid-load``
-(inside a report's transaction, facts inserted, before the checks and COMMIT), ``mid-batch`` (the
-same inside a batch's transaction, see warehouse.loader.load_reports), ``checks`` (inside
+(inside a load's transaction, facts inserted, before the checks and COMMIT; every load, a batch of
+one report or of many, see warehouse.loader.load_reports), ``mid-batch`` (the same, reached only
+by a batch of more than one report), ``checks`` (inside
 the warehouse checks, after each check file), ``before-finish`` (every report handled, the run
 not yet recorded as finished), ``quality`` (the quality flow's findings written, not yet committed).
 """

@@ -11,7 +11,7 @@ import pandas as pd
 
 from transforms.grid import Finding
 from transforms.linking import Link, TaskRef, record_text
-from warehouse.loader import run_sql
+from warehouse.db import run_sql
 
 
 def fetch_tasks(con: duckdb.DuckDBPyConnection) -> list[TaskRef]:

@@ -1,7 +1,9 @@
-"""The one writer: loads one parsed report into the warehouse in one transaction.
+"""The one writer: loads parsed reports into the warehouse, a batch in one transaction.
 
-Validate, then publish: the report's rows are written, the error-level warehouse checks run inside
-the same transaction, and any violation rolls the whole report back (earlier reports untouched).
+There is one load path, `load_reports` (a single report or a retry is a batch of one). Validate,
+then publish: the batch's rows are written with set-based SQL (warehouse/sql/batch_*.sql), the
+error-level warehouse checks run inside the same transaction, and any violation rolls the batch
+back; its files are then retried one per transaction, so a bad report is rejected alone.
 """
 
 from __future__ import annotations
@@ -23,24 +25,10 @@ from transforms.layout import seq_label
 from transforms.linking import TaskRef, match_within_year, record_text
 from transforms.metadata import period_type_for, split_periods
 from transforms.normalize import TaskRecord, unit_type
-from warehouse.db import WAREHOUSE_DIR, sql
+from warehouse.db import WAREHOUSE_DIR, run_sql
 from warehouse.faults import fault_point
 
-PARAM = re.compile(r"\$([a-z_]+)")
 CHECKS_DIR = WAREHOUSE_DIR / "checks"
-
-
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> list[tuple]:
-    """Run every statement of warehouse/sql/NAME.sql with its bound parameters; rows of the last one."""
-    rows: list[tuple] = []
-    text = "\n".join(ln for ln in sql(name).splitlines() if not ln.strip().startswith("--"))
-    for body in (s.strip() for s in text.split(";")):
-        if not body:
-            continue
-        used = {k: v for k, v in (params or {}).items() if f"${k}" in body}
-        cur = con.execute(body, used) if used else con.execute(body)
-        rows = cur.fetchall() if cur.description else []
-    return rows
 
 
 @dataclass
@@ -67,7 +55,7 @@ class ReportLoad:
 
 @dataclass
 class LoadResult:
-    outcome: str  # loaded | replaced | skipped | rejected
+    outcome: str  # loaded | new_version | reinstated | skipped | refused (an earlier version) | rejected
     report_key: int | None
     tasks: int = 0
     message: str = ""
@@ -83,19 +71,79 @@ class LoadRejected(RuntimeError):
 
 
 TASK_COLS = [
-    "table_no", "seq", "sub_seq", "table_title", "part", "section", "project", "task_text", "target_text", "deadline", "status",
-    "status_evidence", "status_confidence", "status_raw", "progress_label", "progress_text", "progress_json", "issues",
-    "note", "expected_progress", "on_schedule", "line_start", "line_end", "deadline_text", "deadline_date", "deadline_basis",
-    "reported_pct", "pct_gap",
+    "table_no",
+    "seq",
+    "sub_seq",
+    "table_title",
+    "part",
+    "section",
+    "project",
+    "task_text",
+    "target_text",
+    "deadline",
+    "status",
+    "status_evidence",
+    "status_confidence",
+    "status_raw",
+    "progress_label",
+    "progress_text",
+    "progress_json",
+    "issues",
+    "note",
+    "expected_progress",
+    "on_schedule",
+    "line_start",
+    "line_end",
+    "deadline_text",
+    "deadline_date",
+    "deadline_basis",
+    "reported_pct",
+    "pct_gap",
 ]
-UNIT_COLS = ["table_no", "seq", "sub_seq", "unit_name", "unit_type", "role", "position", "line_start", "line_end"]
+UNIT_COLS = [
+    "table_no",
+    "seq",
+    "sub_seq",
+    "unit_name",
+    "unit_type",
+    "role",
+    "position",
+    "line_start",
+    "line_end",
+]
 LEADER_COLS = ["table_no", "seq", "sub_seq", "leader_name", "is_role", "position", "line_start", "line_end"]
 METRIC_COLS = [
-    "table_no", "seq", "sub_seq", "line_start", "line_end", "metric", "comparator", "target_value", "target_unit",
-    "target_text", "target_base_value", "actual_value", "actual_unit", "actual_text", "actual_base_value",
-    "base_unit", "achievement_ratio", "met", "result_rank",
+    "table_no",
+    "seq",
+    "sub_seq",
+    "line_start",
+    "line_end",
+    "metric",
+    "comparator",
+    "target_value",
+    "target_unit",
+    "target_text",
+    "target_base_value",
+    "actual_value",
+    "actual_unit",
+    "actual_text",
+    "actual_base_value",
+    "base_unit",
+    "achievement_ratio",
+    "met",
+    "result_rank",
 ]
-DQ_COLS = ["table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]
+DQ_COLS = [
+    "table_no",
+    "seq",
+    "line_start",
+    "line_end",
+    "stage",
+    "rule",
+    "severity",
+    "message",
+    "mapping_file",
+]
 
 
 def _dq_rows(findings: list[Finding]) -> list[dict[str, Any]]:
@@ -119,7 +167,11 @@ def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
     """The staging rows of one report (pure): tasks, units, leaders, metrics, findings."""
     tasks, units, leaders, metrics = [], [], [], []
     for r in load.records:
-        progress_text = "\n".join(f"{p['label']}: {p['text']}" if len(r.progress) > 1 else p["text"] for p in r.progress if p["text"])
+        progress_text = "\n".join(
+            f"{p['label']}: {p['text']}" if len(r.progress) > 1 else p["text"]
+            for p in r.progress
+            if p["text"]
+        )
         tasks.append(
             {
                 "table_no": r.table_no,
@@ -181,8 +233,23 @@ def _staged_rows(load: ReportLoad) -> dict[str, list[dict[str, Any]]]:
                 }
             )
         for m in r.metrics:
-            metrics.append({"table_no": r.table_no, "seq": r.seq, "sub_seq": r.sub_seq, "line_start": r.line_start, "line_end": r.line_end, **m})
-    return {"st_tasks": tasks, "st_units": units, "st_leaders": leaders, "st_metrics": metrics, "st_dq": _dq_rows(load.findings)}
+            metrics.append(
+                {
+                    "table_no": r.table_no,
+                    "seq": r.seq,
+                    "sub_seq": r.sub_seq,
+                    "line_start": r.line_start,
+                    "line_end": r.line_end,
+                    **m,
+                }
+            )
+    return {
+        "st_tasks": tasks,
+        "st_units": units,
+        "st_leaders": leaders,
+        "st_metrics": metrics,
+        "st_dq": _dq_rows(load.findings),
+    }
 
 
 def _frames(rows: dict[str, list[dict[str, Any]]], extra: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
@@ -196,29 +263,31 @@ def _frames(rows: dict[str, list[dict[str, Any]]], extra: tuple[str, ...] = ()) 
         "st_dq": pd.DataFrame(rows["st_dq"], columns=x + DQ_COLS),
     }
     frames["st_metrics"] = frames["st_metrics"].astype(
-        {c: "float64" for c in ("target_value", "target_base_value", "actual_value", "actual_base_value", "achievement_ratio")}
+        {
+            c: "float64"
+            for c in (
+                "target_value",
+                "target_base_value",
+                "actual_value",
+                "actual_base_value",
+                "achievement_ratio",
+            )
+        }
     )
     # a metric row without a rank (built by hand, or before ranks) is its target's only result
     frames["st_metrics"]["result_rank"] = frames["st_metrics"]["result_rank"].fillna(1).astype("int64")
     frames["st_tasks"] = frames["st_tasks"].astype(
         {"deadline_date": "datetime64[ns]", "reported_pct": "float64", "pct_gap": "float64"}
     )
-    frames["st_dq"] = frames["st_dq"].astype({"table_no": "Int64", "line_start": "Int64", "line_end": "Int64", "seq": "string"})
+    frames["st_dq"] = frames["st_dq"].astype(
+        {"table_no": "Int64", "line_start": "Int64", "line_end": "Int64", "seq": "string"}
+    )
     return frames
 
 
-def staged_frames(load: ReportLoad) -> dict[str, pd.DataFrame]:
-    """The staging frames for one report (pure): tasks, units, leaders, metrics, findings."""
-    return _frames(_staged_rows(load))
-
-
-def validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[Finding]:
-    """pandera on the frames about to be loaded; bad unit/leader rows are dropped and reported."""
-    return [f for _, f in _validate_load_frames(frames)]
-
-
 def _validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[tuple[int | None, Finding]]:
-    """validate_load_frames for one report or a batch: (batch ordinal of the row or None, finding)."""
+    """pandera on the frames about to be loaded; bad unit/leader rows are dropped and reported as
+    (batch ordinal of the row's report, finding)."""
     findings: list[tuple[int | None, Finding]] = []
     for name, model in (("st_units", models.UnitRow), ("st_leaders", models.LeaderRow)):
         df = frames[name]
@@ -246,7 +315,9 @@ def _validate_load_frames(frames: dict[str, pd.DataFrame]) -> list[tuple[int | N
                             int(row["line_end"]) if row is not None else None,
                             seq=seq_label(int(row["seq"]), int(row["sub_seq"])) if row is not None else None,
                             table_no=int(row["table_no"]) if row is not None else None,
-                            mapping_file="schemas/mappings/units.yaml" if name == "st_units" else "schemas/mappings/leaders.yaml",
+                            mapping_file="schemas/mappings/units.yaml"
+                            if name == "st_units"
+                            else "schemas/mappings/leaders.yaml",
                         ),
                     )
                 )
@@ -265,7 +336,9 @@ def check_params(text: str, reports: list[int] | None = None) -> dict[str, Any]:
     return params | {"reports": reports} if "$reports" in text else params
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, severity: str = "error", reports: list[int] | None = None) -> list[dict[str, Any]]:
+def run_checks(
+    con: duckdb.DuckDBPyConnection, severity: str = "error", reports: list[int] | None = None
+) -> list[dict[str, Any]]:
     """Run the warehouse invariants (warehouse/checks/*.sql, each must return zero rows).
 
     `reports`: the reports a load just wrote. Checks that take `$reports` then look only at what
@@ -287,235 +360,218 @@ def run_checks(con: duckdb.DuckDBPyConnection, severity: str = "error", reports:
     return violations
 
 
-def load_report(con: duckdb.DuckDBPyConnection, load: ReportLoad, run_key: int | None = None) -> LoadResult:
-    """Load one report in one transaction. Same content again → skipped; changed content → replaced.
+@dataclass
+class _Part:
+    """One report a load writes. A file with several dated progress columns (1-10月推进情况,
+    1-11月推进情况) is one report per column (transforms.metadata.split_periods); any other file is
+    one report. `column` names the progress column when there are several, else None."""
 
-    A report with several dated progress columns (1-10月推进情况, 1-11月推进情况) is loaded as one
-    report per column in the same transaction (see transforms.metadata.split_periods); an earlier
-    column never replaces a report published for that period on its own. Each report's rows are
-    matched to the plan year's known tasks by transforms.linking.match_within_year.
-    """
-    existing = run_sql(con, "report_by_sha", {"sha256": load.sha256})
-    if existing:
-        return LoadResult("skipped", existing[0][0], message=f"already ingested as report {existing[0][0]}")
+    load: ReportLoad
+    column: str | None
+    primary: bool
+
+    @property
+    def identity(self) -> tuple[str, int, date, str]:
+        return (self.load.county, self.load.plan_year, self.load.as_of, self.load.period_type)
+
+
+def _parts(load: ReportLoad) -> list[_Part]:
+    """The reports one file becomes (pure). Only the primary (latest) column keeps the file's
+    findings and period type; an earlier column is dated at its month's end."""
     periods = split_periods(load.records, load.as_of, load.plan_year)
-    now = datetime.now()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        run_sql(con, "upsert_county", {"county": load.county, "province": load.province, "prefecture": load.prefecture})
-        county_key = run_sql(con, "county_key", {"county": load.county})[0][0]
-        results: list[LoadResult] = []
-        for p in periods:
-            if p.primary:
-                sub = replace(load, as_of=p.as_of, records=p.records)
-            else:
-                sub = replace(load, as_of=p.as_of, records=p.records, period_type=period_type_for(p.as_of), findings=[])
-            res = _write_report(con, sub, run_key, now, county_key, p.label if len(periods) > 1 else None, p.primary)
-            if res is not None:
-                results.append(res)
-        written = [r.report_key for r in results]
-        if written:
-            run_sql(con, "refresh_task_current", {"reports": written})
-        fault_point("mid-load")
-        violations = run_checks(con, "error", written)
-        if violations:
-            raise LoadRejected(
-                f"{load.file_name}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
-                "the report was not loaded",
-                violations,
+    parts = []
+    for p in periods:
+        if p.primary:
+            sub = replace(load, as_of=p.as_of, records=p.records)
+        else:
+            sub = replace(
+                load, as_of=p.as_of, records=p.records, period_type=period_type_for(p.as_of), findings=[]
             )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    main = results[-1]
-    if len(results) > 1:
-        main.message = "also loaded " + ", ".join(f"the {r.message} as report {r.report_key}" for r in results[:-1])
-    else:
-        main.message = ""
-    return main
-
-
-def _write_report(
-    con: duckdb.DuckDBPyConnection,
-    load: ReportLoad,
-    run_key: int | None,
-    now: datetime,
-    county_key: int,
-    progress_column: str | None,
-    primary: bool,
-) -> LoadResult | None:
-    """Write one report (inside the caller's transaction). None: an earlier column of a multi-period
-    report whose period already has a report of its own."""
-    ident = {"county_key": county_key, "plan_year": load.plan_year, "as_of": load.as_of, "period_type": load.period_type}
-    prior = run_sql(con, "report_by_identity", ident)
-    if prior and not primary and run_sql(con, "link_report_column", {"report_key": prior[0][0]})[0][0] is None:
-        return None
-    frames = staged_frames(load)
-    extra = validate_load_frames(frames)
-    meta = {
-        "title": load.title,
-        "source_uri": load.source_uri,
-        "file_name": load.file_name,
-        "sha256": load.sha256,
-        "raw_path": load.raw_path,
-        "format": load.format,
-        "parser_version": load.parser_version,
-        "metadata_source": load.metadata_source,
-        "task_count": len(load.records),
-        "ingested_at": now,
-    }
-    if prior:
-        report_key = prior[0][0]
-        run_sql(con, "delete_report_facts", {"report_key": report_key})
-        run_sql(con, "update_report", {**meta, "report_key": report_key})
-        outcome = "replaced"
-    else:
-        report_key = run_sql(con, "insert_report", {**ident, **meta})[0][0]
-        outcome = "loaded"
-    run_sql(con, "link_set_report_column", {"report_key": report_key, "progress_column": progress_column})
-    # which known task of the plan year each row is (transforms.linking.match_within_year)
-    known = [
-        TaskRef(k, t, s, record_text(text, project), sub_seq=ss)
-        for k, t, s, ss, text, project in run_sql(con, "link_year_tasks", {"county_key": county_key, "plan_year": load.plan_year})
-    ]
-    keys, is_new, match_findings = _match_task_keys(con, known, load)
-    if not frames["st_tasks"].empty:
-        frames["st_tasks"]["task_key"] = pd.array(keys, dtype="Int64")
-        frames["st_tasks"]["is_new"] = is_new
-    if extra or match_findings:
-        frames["st_dq"] = pd.concat(
-            [frames["st_dq"], staged_frames(replace(load, records=[], findings=extra + match_findings))["st_dq"]],
-            ignore_index=True,
-        )
-    for name, df in frames.items():
-        con.register(name, df)
-    try:
-        params = {**ident, "report_key": report_key}
-        if not frames["st_tasks"].empty:
-            run_sql(con, "insert_sections", params)
-            run_sql(con, "insert_tasks", params)
-            run_sql(con, "insert_progress", params)
-            run_sql(con, "insert_units", params)
-            run_sql(con, "insert_leaders", params)
-            run_sql(con, "insert_metrics", params)
-        run_sql(con, "insert_dq", {"run_key": run_key, "report_key": report_key, "source_file": load.file_name, "created_at": now})
-    finally:
-        for name in frames:
-            try:
-                con.unregister(name)
-            except duckdb.Error:
-                pass
-    label = f"{progress_column} column ({load.as_of})" if progress_column else str(load.as_of)
-    return LoadResult(outcome, report_key, tasks=len(load.records), message=label)
+        parts.append(_Part(sub, p.label if len(periods) > 1 else None, p.primary))
+    return parts
 
 
 REPORT_COLS = [
-    "ord", "county", "province", "prefecture", "plan_year", "as_of", "period_type", "title", "source_uri",
-    "file_name", "sha256", "raw_path", "format", "parser_version", "metadata_source", "task_count",
+    "ord",
+    "report_key",
+    "county",
+    "province",
+    "prefecture",
+    "plan_year",
+    "as_of",
+    "period_type",
+    "title",
+    "source_uri",
+    "file_name",
+    "sha256",
+    "raw_path",
+    "format",
+    "parser_version",
+    "metadata_source",
+    "task_count",
+    "progress_column",
+    "version",
+    "supersedes",
 ]
 
 
-def batch_frames(loads: list[ReportLoad]) -> dict[str, pd.DataFrame]:
-    """Staging frames for a batch of reports: every row carries `ord` (its report's position in the
-    batch) and `pos` (its position within its report's staging rows)."""
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ("st_tasks", "st_units", "st_leaders", "st_metrics", "st_dq")}
+def batch_frames(
+    parts: list[_Part], report_keys: list[int], versions: list[int], supersedes: list[int | None]
+) -> dict[str, pd.DataFrame]:
+    """Staging frames for a batch of reports (pure): every row carries `ord` (its report's position
+    in the batch) and `pos` (its position within its report's staging rows); st_reports holds the
+    reports themselves with the keys the loader gave them."""
+    rows: dict[str, list[dict[str, Any]]] = {
+        k: [] for k in ("st_tasks", "st_units", "st_leaders", "st_metrics", "st_dq")
+    }
     reports = []
-    for ord_, load in enumerate(loads):
+    for ord_, (part, key, version, old) in enumerate(
+        zip(parts, report_keys, versions, supersedes, strict=True)
+    ):
+        load = part.load
         for name, lst in _staged_rows(load).items():
             rows[name].extend({"ord": ord_, "pos": pos, **r} for pos, r in enumerate(lst))
         reports.append(
             {
-                "ord": ord_, "county": load.county, "province": load.province, "prefecture": load.prefecture,
-                "plan_year": load.plan_year, "as_of": load.as_of, "period_type": load.period_type, "title": load.title,
-                "source_uri": load.source_uri, "file_name": load.file_name, "sha256": load.sha256,
-                "raw_path": load.raw_path, "format": load.format, "parser_version": load.parser_version,
-                "metadata_source": load.metadata_source, "task_count": len(load.records),
+                "ord": ord_,
+                "report_key": key,
+                "county": load.county,
+                "province": load.province,
+                "prefecture": load.prefecture,
+                "plan_year": load.plan_year,
+                "as_of": load.as_of,
+                "period_type": load.period_type,
+                "title": load.title,
+                "source_uri": load.source_uri,
+                "file_name": load.file_name,
+                "sha256": load.sha256,
+                "raw_path": load.raw_path,
+                "format": load.format,
+                "parser_version": load.parser_version,
+                "metadata_source": load.metadata_source,
+                "task_count": len(load.records),
+                "progress_column": part.column,
+                "version": version,
+                "supersedes": old,
             }
         )
     frames = _frames(rows, extra=("ord", "pos"))
-    frames["st_reports"] = pd.DataFrame(reports, columns=REPORT_COLS)
+    frames["st_reports"] = pd.DataFrame(reports, columns=REPORT_COLS).astype(
+        {
+            "ord": "int64",
+            "report_key": "int64",
+            "plan_year": "int64",
+            "task_count": "int64",
+            "version": "int64",
+            "supersedes": "Int64",
+        }
+    )
+    for name in ("st_tasks", "st_units", "st_leaders", "st_metrics", "st_dq"):
+        frames[name] = frames[name].astype({"ord": "int64", "pos": "int64"})
     return frames
 
 
 def known_shas(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, int]:
-    """sha256 → report_key for those of the given contents already in the warehouse (one query)."""
+    """sha256 → report_key for those of the given contents that a current report version holds (one
+    query). The file of an earlier, superseded version is not among them: the loader refuses it."""
     if not shas:
         return {}
-    rows = con.execute("SELECT sha256, report_key FROM dim_report WHERE sha256 IN (SELECT unnest($shas))", {"shas": list(shas)}).fetchall()
+    rows = con.execute(
+        "SELECT sha256, report_key FROM dim_report WHERE is_current AND sha256 IN (SELECT unnest($shas))",
+        {"shas": list(shas)},
+    ).fetchall()
     return {sha: key for sha, key in rows}
 
 
-def _known_identities(con: duckdb.DuckDBPyConnection, counties: list[str]) -> set[tuple[str, int, date, str]]:
+@dataclass
+class _Known:
+    """The current version of a report already in the warehouse."""
+
+    report_key: int
+    progress_column: str | None
+    file_name: str | None
+    version: int
+    last_version: int
+
+
+def _known_reports(
+    con: duckdb.DuckDBPyConnection, counties: list[str]
+) -> dict[tuple[str, int, date, str], _Known]:
+    """The current versions of the reports already in the warehouse for these counties, by identity."""
     rows = run_sql(con, "batch_known_identities", {"counties": sorted(set(counties))})
-    return {tuple(r) for r in rows}  # type: ignore[misc]
+    return {(c, py, d, pt): _Known(*rest) for c, py, d, pt, *rest in rows}
 
 
 def load_reports(
-    con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None = None
+    con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None = None, force: bool = False
 ) -> list[LoadResult | LoadRejected]:
-    """Load a batch of reports; one result (or the LoadRejected of that report) per load, same order.
+    """Load reports; one result (or the LoadRejected of that report) per load, in the same order.
+    One report (or a retry) is a batch of one.
 
-    Each report is loaded entirely or not at all. New reports (content and identity not yet in the
-    warehouse, distinct within the batch) are staged together and inserted with set-based SQL in
-    ONE transaction, the error-level checks run once for the batch, and the batch commits. Rows of
-    a plan year that already has tasks (in the warehouse or from an earlier report of the batch) are
-    matched to them by text, report by report in batch order, exactly as loading the reports one
-    after another would (transforms.linking.match_within_year). If anything in that transaction
-    fails, it is rolled back and every one of those reports is loaded again on its own (load_report,
-    one transaction each), so a bad report is rejected alone and the good ones still load. Files
-    with several dated progress columns, replacements (a changed file for a known identity),
-    repeats within the batch and reports without rows take the one-by-one path, in their place in
-    the order; contents already ingested are skipped.
+    Each file is loaded entirely or not at all. The files are staged together and written with
+    set-based SQL in ONE transaction; the error-level checks run once for the batch, and the batch
+    commits. Rows of a plan year that already has tasks (in the warehouse or from an earlier
+    report of the batch) are matched to them by text, report by report in batch order
+    (transforms.linking.match_within_year). If anything in that transaction fails, it is rolled
+    back and every file of the batch is loaded again as a batch of one, so a bad file is rejected
+    alone and the good ones still load. Contents already ingested are skipped. A file whose
+    content or report identity repeats one earlier in the batch starts a new batch, so that it is
+    decided against what the earlier one wrote: the same content is skipped, a changed file for a
+    known report is a new version of it (the earlier version's facts stay; the new one is current).
+
+    Report versions: a file whose content is an earlier, superseded version of its report is
+    refused (outcome `refused`, finding `report.old_version_refused` on that version), unless
+    `force`, which makes that version current again (outcome `reinstated`, finding
+    `report.version_reinstated`). See docs/reliability.md "Report versions".
     """
     results: list[LoadResult | LoadRejected | None] = [None] * len(loads)
     seen_sha = known_shas(con, [ld.sha256 for ld in loads])
-    known_ids = _known_identities(con, [ld.county for ld in loads])
-    fresh: list[int] = []
-    batch_ids: set[tuple[str, int, date, str]] = set()
-    batch_shas: set[str] = set()
-
-    def load_alone(i: int) -> None:
-        try:
-            results[i] = load_report(con, loads[i], run_key)
-        except LoadRejected as exc:
-            results[i] = exc
+    earlier = _superseded(con, [ld.sha256 for ld in loads if ld.sha256 not in seen_sha])
+    pending: list[int] = []
+    pending_ids: set[tuple[str, int, date, str]] = set()
+    pending_shas: set[str] = set()
 
     def flush() -> None:
-        """Load the reports gathered so far, so that the batch keeps the order of `loads`."""
-        if len(fresh) > 1:
+        """Load the files gathered so far, so that the order of `loads` is kept."""
+        batch = list(pending)
+        pending.clear()
+        pending_ids.clear()
+        pending_shas.clear()
+        if len(batch) > 1:
             try:
-                keys = _load_batch(con, [loads[i] for i in fresh], run_key)
-                for i, key in zip(fresh, keys, strict=True):
-                    results[i] = LoadResult("loaded", key, tasks=len(loads[i].records))
-                fresh.clear()
+                for i, res in zip(batch, _load_batch(con, [loads[i] for i in batch], run_key), strict=True):
+                    results[i] = res
+                return
             except (LoadRejected, duckdb.Error):
-                pass  # find the culprit: each report on its own, below
-        for i in fresh:
-            load_alone(i)
-        fresh.clear()
+                pass  # find the culprit: each file as a batch of one, below
+        for i in batch:
+            try:
+                results[i] = _load_batch(con, [loads[i]], run_key)[0]
+            except LoadRejected as exc:
+                results[i] = exc
 
     for i, ld in enumerate(loads):
+        ids = {p.identity for p in _parts(ld)}
+        if ld.sha256 in pending_shas or ids & pending_ids:
+            flush()  # then decide this file against what the batch wrote
+            seen_sha.pop(ld.sha256, None)
+            earlier.pop(ld.sha256, None)
+            seen_sha.update(known_shas(con, [ld.sha256]))
+            earlier.update(_superseded(con, [ld.sha256]))
         if ld.sha256 in seen_sha:
             key = seen_sha[ld.sha256]
             results[i] = LoadResult("skipped", key, message=f"already ingested as report {key}")
             continue
-        ident = (ld.county, ld.plan_year, ld.as_of, ld.period_type)
-        if (
-            not ld.records
-            or ident in known_ids
-            or ident in batch_ids
-            or ld.sha256 in batch_shas
-            # a file with several dated progress columns becomes several reports: load_report
-            or len(split_periods(ld.records, ld.as_of, ld.plan_year)) > 1
-        ):
+        if ld.sha256 in earlier:
             flush()
-            load_alone(i)
-            known_ids.add(ident)
+            try:
+                results[i] = _earlier_version(con, ld, earlier.pop(ld.sha256), run_key, force)
+            except LoadRejected as exc:
+                results[i] = exc
             continue
-        batch_ids.add(ident)
-        batch_shas.add(ld.sha256)
-        fresh.append(i)
+        pending.append(i)
+        pending_ids.update(ids)
+        pending_shas.add(ld.sha256)
     flush()
     return [r for r in results if r is not None]
 
@@ -528,22 +584,30 @@ def _match_task_keys(
     rows = [(r.table_no, r.seq, record_text(r.task_text, r.project), r.sub_seq) for r in load.records]
     matches, findings = match_within_year(known, rows)
     new_rows = [m.index for m in matches if m.task_key is None]
-    new_keys = [row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()]
+    new_keys = [
+        row[0] for row in con.execute("SELECT nextval('seq_task') FROM range(?)", [len(new_rows)]).fetchall()
+    ]
     keys = [m.task_key for m in matches]
     for i, k in zip(new_rows, new_keys, strict=True):
         keys[i] = k
     return keys, [m.task_key is None for m in matches], findings  # type: ignore[return-value]
 
 
-def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], frames: dict[str, pd.DataFrame]) -> None:
+def _assign_task_keys(
+    con: duckdb.DuckDBPyConnection, parts: list[_Part], frames: dict[str, pd.DataFrame]
+) -> None:
     """Which task every staged row is (inside the batch transaction, after st_map exists): report by
     report in batch order, each report's rows are matched to the tasks its plan year has so far,
-    those in the warehouse and those the batch's earlier reports added, as load_report does. Adds
-    `task_key` and `is_new` to st_tasks and the matching findings to st_dq."""
-    year_of = {o: (ck, py) for o, ck, py in con.execute("SELECT ord, county_key, plan_year FROM st_map").fetchall()}
+    those in the warehouse and those the batch's earlier reports added. Adds `task_key` and
+    `is_new` to st_tasks and the matching findings to st_dq."""
+    year_of = {
+        o: (ck, py) for o, ck, py in con.execute("SELECT ord, county_key, plan_year FROM st_map").fetchall()
+    }
     known: dict[tuple[int, int], list[TaskRef]] = {}
     for ck, py, key, table_no, seq, sub_seq, text, project in run_sql(con, "batch_year_tasks"):
-        known.setdefault((ck, py), []).append(TaskRef(key, table_no, seq, record_text(text, project), sub_seq=sub_seq))
+        known.setdefault((ck, py), []).append(
+            TaskRef(key, table_no, seq, record_text(text, project), sub_seq=sub_seq)
+        )
     st = frames["st_tasks"]
     task_keys: list[int | None] = [None] * len(st)
     is_new: list[bool] = [False] * len(st)
@@ -551,10 +615,11 @@ def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], f
     for pos, o in enumerate(st["ord"].tolist()):
         positions.setdefault(o, []).append(pos)
     dq_more: list[dict[str, Any]] = []
-    for o, load in enumerate(loads):
+    for o, part in enumerate(parts):
+        load = part.load
         refs = known.setdefault(year_of[o], [])
         keys, new, findings = _match_task_keys(con, refs, load)
-        # the plan year's new tasks are known to the batch's later reports, in link_year_tasks order
+        # the plan year's new tasks are known to the batch's later reports, in batch_year_tasks order
         refs += [
             TaskRef(k, r.table_no, r.seq, record_text(r.task_text, r.project), sub_seq=r.sub_seq)
             for k, r, n in zip(keys, load.records, new, strict=True)
@@ -567,44 +632,164 @@ def _assign_task_keys(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], f
             is_new[pos] = n
         dq_more.extend({"ord": o, "pos": 2_000_000 + len(dq_more), **r} for r in _dq_rows(findings))
     st["task_key"] = pd.array(task_keys, dtype="Int64")
-    st["is_new"] = is_new
+    st["is_new"] = pd.array(is_new, dtype="bool")
     if dq_more:
-        empty: dict[str, list[dict[str, Any]]] = {k: [] for k in ("st_tasks", "st_units", "st_leaders", "st_metrics")}
-        more = _frames({**empty, "st_dq": dq_more}, ("ord", "pos"))["st_dq"]
-        frames["st_dq"] = pd.concat([frames["st_dq"], more], ignore_index=True)
+        frames["st_dq"] = pd.concat([frames["st_dq"], _dq_frame(dq_more)], ignore_index=True)
 
 
-def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None) -> list[int]:
-    """One transaction for the whole batch (see load_reports); the report keys, in order."""
-    frames = batch_frames(loads)
-    extra = _validate_load_frames(frames)
-    if extra:
-        more = []
-        for owner, f in extra:
-            more.extend({"ord": owner, "pos": 1_000_000 + len(more), **r} for r in _dq_rows([f]))
-        frames["st_dq"] = pd.concat([frames["st_dq"], _frames({**{k: [] for k in frames}, "st_dq": more}, ("ord", "pos"))["st_dq"]], ignore_index=True)
+def _dq_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Extra st_dq rows (each with its `ord` and `pos`) as a typed frame."""
+    empty: dict[str, list[dict[str, Any]]] = {
+        k: [] for k in ("st_tasks", "st_units", "st_leaders", "st_metrics")
+    }
+    return _frames({**empty, "st_dq": rows}, ("ord", "pos"))["st_dq"].astype({"ord": "int64", "pos": "int64"})
+
+
+def _plan_parts(
+    con: duckdb.DuckDBPyConnection, loads: list[ReportLoad]
+) -> tuple[list[_Part], list[int], list[int], list[int | None], list[list[int]]]:
+    """The reports the batch writes, in order: (parts, report key of each, its version, the current
+    version it supersedes or None, the parts of each load). An earlier column of a multi-column file
+    is left out when its period already has a report published on its own (never superseded by a
+    column)."""
+    known = _known_reports(con, [ld.county for ld in loads])
+    parts: list[_Part] = []
+    versions: list[int] = []
+    supersedes: list[int | None] = []
+    of_load: list[list[int]] = []
+    for load in loads:
+        mine = []
+        for part in _parts(load):
+            prior = known.get(part.identity)
+            if prior and not part.primary and prior.progress_column is None:
+                continue
+            if prior:
+                county, year, as_of, period = part.identity
+                note = Finding(
+                    "report.new_version",
+                    "info",
+                    f"version {prior.last_version + 1} of the {period} report of {county} for plan year {year} as of "
+                    f"{as_of}: the file differs from version {prior.version} (report {prior.report_key}, "
+                    f"{prior.file_name}), which is kept with its facts but is no longer current",
+                )
+                part = replace(part, load=replace(part.load, findings=[*part.load.findings, note]))
+            mine.append(len(parts))
+            parts.append(part)
+            versions.append(prior.last_version + 1 if prior else 1)
+            supersedes.append(prior.report_key if prior else None)
+        of_load.append(mine)
+    keys = [
+        row[0] for row in con.execute("SELECT nextval('seq_report') FROM range(?)", [len(parts)]).fetchall()
+    ]
+    return parts, keys, versions, supersedes, of_load
+
+
+def _superseded(
+    con: duckdb.DuckDBPyConnection, shas: list[str]
+) -> dict[str, list[tuple[int, int, int, int]]]:
+    """sha256 → (report_key, version, current report_key, current version) of the superseded
+    versions read from that content (several for a file with several dated progress columns)."""
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    if shas:
+        for sha, *row in run_sql(con, "superseded_versions", {"shas": list(shas)}):
+            out.setdefault(sha, []).append(tuple(row))  # type: ignore[arg-type]
+    return out
+
+
+def _earlier_version(
+    con: duckdb.DuckDBPyConnection,
+    load: ReportLoad,
+    versions: list[tuple[int, int, int, int]],
+    run_key: int | None,
+    force: bool,
+) -> LoadResult:
+    """A file whose content is a superseded version of its report: refused with a finding on that
+    version, or with `force` made current again (one transaction, checks included)."""
     now = datetime.now()
+    key, version, current_key, current_version = versions[-1]
+    what = f"{load.file_name} is version {version} (report {key}) of a report whose current version is {current_version} (report {current_key})"
     con.execute("BEGIN TRANSACTION")
     try:
+        for k, v, ck, cv in versions:
+            if force:
+                run_sql(con, "reinstate_version", {"report_key": k})
+                rule, severity = "report.version_reinstated", "warning"
+                message = f"version {v} was made current again by a forced load of {load.file_name}; version {cv} (report {ck}) is kept but no longer current"
+            else:
+                rule, severity = "report.old_version_refused", "warning"
+                message = f"{load.file_name} arrived again after version {cv} (report {ck}) superseded this version {v}; refused (load it with force to make it current again)"
+            run_sql(
+                con,
+                "record_version_finding",
+                {
+                    "report_key": k,
+                    "run_key": run_key,
+                    "source_file": load.file_name,
+                    "rule": rule,
+                    "severity": severity,
+                    "message": message,
+                    "created_at": now,
+                },
+            )
+        keys = [k for k, *_ in versions]
+        if force:
+            run_sql(con, "refresh_task_current", {"reports": keys})
+            fault_point("mid-load")
+            violations = run_checks(con, "error", keys)
+            if violations:
+                raise LoadRejected(
+                    f"{load.file_name}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
+                    "the earlier version was not made current",
+                    violations,
+                )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if force:
+        return LoadResult(
+            "reinstated", key, tasks=len(load.records), message=f"{what}: made current again (forced)"
+        )
+    return LoadResult("refused", key, message=f"{what}: refused; load it with force to make it current again")
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key: int | None
+) -> list[LoadResult]:
+    """One transaction for the whole batch (see load_reports); one result per load, in order."""
+    now = datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    frames: dict[str, pd.DataFrame] = {}
+    try:
+        parts, keys, versions, supersedes, of_load = _plan_parts(con, loads)
+        frames = batch_frames(parts, keys, versions, supersedes)
+        extra = _validate_load_frames(frames)
+        if extra:
+            more = []
+            for owner, f in extra:
+                more.extend({"ord": owner, "pos": 1_000_000 + len(more), **r} for r in _dq_rows([f]))
+            frames["st_dq"] = pd.concat([frames["st_dq"], _dq_frame(more)], ignore_index=True)
         for name, df in frames.items():
             con.register(name, df)
         run_sql(con, "batch_upsert_counties")
         run_sql(con, "batch_insert_reports", {"ingested_at": now})
-        keys = dict(con.execute("SELECT ord, report_key FROM st_map").fetchall())
-        _assign_task_keys(con, loads, frames)
+        _assign_task_keys(con, parts, frames)
         for name in ("st_tasks", "st_dq"):
             con.unregister(name)
             con.register(name, frames[name])
         run_sql(con, "batch_insert_sections")
         run_sql(con, "batch_insert_tasks")
         run_sql(con, "batch_insert_facts", {"run_key": run_key, "created_at": now})
-        run_sql(con, "refresh_task_current", {"reports": sorted(keys.values())})
-        fault_point("mid-batch")
-        violations = run_checks(con, "error", sorted(keys.values()))
+        run_sql(con, "refresh_task_current", {"reports": sorted(keys)})
+        fault_point("mid-load")
+        if len(loads) > 1:
+            fault_point("mid-batch")
+        violations = run_checks(con, "error", sorted(keys))
         if violations:
+            what = loads[0].file_name if len(loads) == 1 else f"a batch of {len(loads)} reports"
             raise LoadRejected(
-                f"a batch of {len(loads)} reports failed error-level warehouse checks "
-                f"({', '.join(v['check'] for v in violations)})",
+                f"{what}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
+                + ("the report was not loaded" if len(loads) == 1 else "the batch was not loaded"),
                 violations,
             )
         con.execute("COMMIT")
@@ -617,32 +802,87 @@ def _load_batch(con: duckdb.DuckDBPyConnection, loads: list[ReportLoad], run_key
                 con.unregister(name)
             except duckdb.Error:
                 pass
-    return [keys[i] for i in range(len(loads))]
+    results = []
+    for mine in of_load:
+        done = [
+            LoadResult(
+                "new_version" if supersedes[j] is not None else "loaded",
+                keys[j],
+                tasks=len(parts[j].load.records),
+                message=_label(parts[j]),
+            )
+            for j in mine
+        ]
+        main = done[-1]
+        main.message = (
+            "also loaded " + ", ".join(f"the {r.message} as report {r.report_key}" for r in done[:-1])
+            if len(done) > 1
+            else ""
+        )
+        results.append(main)
+    return results
+
+
+def _label(part: _Part) -> str:
+    return f"{part.column} column ({part.load.as_of})" if part.column else str(part.load.as_of)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, flow_name: str, flow_run_id: str | None) -> int:
-    return run_sql(con, "start_run", {"flow_name": flow_name, "flow_run_id": flow_run_id, "started_at": datetime.now()})[0][0]
+    return run_sql(
+        con, "start_run", {"flow_name": flow_name, "flow_run_id": flow_run_id, "started_at": datetime.now()}
+    )[0][0]
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_key: int, **counts: Any) -> None:
     run_sql(con, "finish_run", {"run_key": run_key, "finished_at": datetime.now(), **counts})
 
 
-def record_quarantine(con: duckdb.DuckDBPyConnection, run_key: int | None, source_file: str, sha256: str, raw_path: str | None, reason: str) -> None:
+def record_quarantine(
+    con: duckdb.DuckDBPyConnection,
+    run_key: int | None,
+    source_file: str,
+    sha256: str,
+    raw_path: str | None,
+    reason: str,
+) -> None:
     run_sql(
         con,
         "insert_quarantine",
-        {"run_key": run_key, "source_file": source_file, "sha256": sha256, "raw_path": raw_path, "reason": reason, "created_at": datetime.now()},
+        {
+            "run_key": run_key,
+            "source_file": source_file,
+            "sha256": sha256,
+            "raw_path": raw_path,
+            "reason": reason,
+            "created_at": datetime.now(),
+        },
     )
 
 
-RUN_FINDING_COLUMNS = ["report_key", "table_no", "seq", "line_start", "line_end", "stage", "rule", "severity", "message", "mapping_file"]
+RUN_FINDING_COLUMNS = [
+    "report_key",
+    "table_no",
+    "seq",
+    "line_start",
+    "line_end",
+    "stage",
+    "rule",
+    "severity",
+    "message",
+    "mapping_file",
+]
 
 
 def record_run_findings(con: duckdb.DuckDBPyConnection, run_key: int, findings: list[dict[str, Any]]) -> int:
     """Store the findings of a run's quality step (checks, GX) in dq_issue, replacing earlier ones of the run."""
     df = pd.DataFrame(findings, columns=RUN_FINDING_COLUMNS).astype(
-        {"report_key": "Int64", "table_no": "Int64", "line_start": "Int64", "line_end": "Int64", "seq": "string"}
+        {
+            "report_key": "Int64",
+            "table_no": "Int64",
+            "line_start": "Int64",
+            "line_end": "Int64",
+            "seq": "string",
+        }
     )
     con.execute("BEGIN TRANSACTION")
     try:

@@ -33,7 +33,10 @@ CREATE TABLE IF NOT EXISTS dim_report (
     metadata_source VARCHAR,
     task_count      INTEGER,
     ingested_at     TIMESTAMP NOT NULL,
-    UNIQUE (county_key, plan_year, as_of_date, period_type)
+    version         INTEGER NOT NULL DEFAULT 1,
+    is_current      BOOLEAN NOT NULL DEFAULT true,
+    superseded_by   INTEGER,
+    UNIQUE (county_key, plan_year, as_of_date, period_type, version)
 );
 
 CREATE TABLE IF NOT EXISTS dim_section (

@@ -9,7 +9,7 @@ COMMENT ON COLUMN dim_county.county_name IS 'County name as the reports write it
 COMMENT ON COLUMN dim_county.province IS 'Province, e.g. 江西省.';
 COMMENT ON COLUMN dim_county.prefecture IS 'Prefecture-level city, e.g. 吉安市.';
 
-COMMENT ON TABLE dim_report IS 'Grain: one row per ingested report (county × plan year × as-of date × period type). Where and when a report came from and how it was read.';
+COMMENT ON TABLE dim_report IS 'Grain: one row per ingested version of a report (county × plan year × as-of date × period type × version). Where and when a report came from and how it was read. A changed file for a known report adds a version; is_current marks the one the views and task_current read.';
 COMMENT ON COLUMN dim_report.report_key IS 'Surrogate key.';
 COMMENT ON COLUMN dim_report.county_key IS 'County (dim_county.county_key).';
 COMMENT ON COLUMN dim_report.plan_year IS 'Plan year of the work report the tasks come from.';
@@ -18,13 +18,13 @@ COMMENT ON COLUMN dim_report.period_type IS 'plan (targets only), monthly, quart
 COMMENT ON COLUMN dim_report.title IS 'Report title, from the page or the manifest.';
 COMMENT ON COLUMN dim_report.source_uri IS 'Where the report was published (URL), if known.';
 COMMENT ON COLUMN dim_report.file_name IS 'File name the report was ingested from.';
-COMMENT ON COLUMN dim_report.sha256 IS 'SHA-256 of the raw file; the same bytes are never loaded twice.';
+COMMENT ON COLUMN dim_report.sha256 IS 'SHA-256 of the raw file; the same bytes are never loaded twice (a file with several dated progress columns gives several reports with the same sha256).';
 COMMENT ON COLUMN dim_report.raw_path IS 'Path of the archived raw file (kept unmodified, by sha256).';
 COMMENT ON COLUMN dim_report.format IS 'Source format the reader detected: text, html, docx, xlsx or csv.';
 COMMENT ON COLUMN dim_report.parser_version IS 'Version of the parser that read the report.';
 COMMENT ON COLUMN dim_report.metadata_source IS 'Where county, year and as-of date came from: manifest, override, inferred (or +inferred when partly guessed).';
 COMMENT ON COLUMN dim_report.task_count IS 'Number of tasks loaded from the report.';
-COMMENT ON COLUMN dim_report.ingested_at IS 'When the report was loaded (or last replaced).';
+COMMENT ON COLUMN dim_report.ingested_at IS 'When this version of the report was loaded.';
 
 COMMENT ON TABLE dim_section IS 'Grain: one row per county × plan year × table × part × section heading. The headings tasks are grouped under.';
 COMMENT ON COLUMN dim_section.section_key IS 'Surrogate key.';

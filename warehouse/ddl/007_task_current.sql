@@ -39,7 +39,7 @@ ALTER TABLE task_current ADD COLUMN IF NOT EXISTS reported_pct DOUBLE;
 ALTER TABLE task_current ADD COLUMN IF NOT EXISTS pct_gap DOUBLE;
 
 BEGIN TRANSACTION;
-COMMENT ON TABLE task_current IS 'Grain: one row per task that at least one report carries. Derived from fct_task_progress and the bridges, kept by the loader in the same transaction as the facts: the task''s latest report (latest as-of date; ties: the later loaded report) with that report''s status, texts, leaders and units. Read v_task_latest rather than this table.';
+COMMENT ON TABLE task_current IS 'Grain: one row per task that at least one report carries. Derived from fct_task_progress and the bridges, kept by the loader in the same transaction as the facts: the task''s latest report (latest as-of date; ties: the later loaded report), among current report versions only (dim_report.is_current), with that report''s status, texts, leaders and units. Read v_task_latest rather than this table.';
 COMMENT ON COLUMN task_current.task_key IS 'Task (dim_task.task_key).';
 COMMENT ON COLUMN task_current.report_key IS 'The latest report that carries the task (dim_report.report_key).';
 COMMENT ON COLUMN task_current.first_report_key IS 'The earliest report that carries the task (same order: as-of date, then load order).';

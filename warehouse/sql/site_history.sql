@@ -5,4 +5,5 @@ SELECT f.task_key, f.report_key, r.as_of_date, r.period_type, r.title, r.file_na
 FROM fct_task_progress f
 JOIN dim_report r USING (report_key)
 LEFT JOIN dim_status s USING (status_code)
+WHERE r.is_current
 ORDER BY f.task_key, r.as_of_date, f.report_key;

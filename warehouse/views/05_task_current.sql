@@ -2,7 +2,8 @@
 -- `reports` (a list of report keys; NULL: every task), computed from the facts. The loader writes
 -- them (warehouse/sql/refresh_task_current.sql); the check task_current_consistent compares them.
 -- A report only carries tasks of its own county and plan year, so loading or replacing it can only
--- change the latest row of those tasks.
+-- change the latest row of those tasks. Only current report versions count (dim_report.is_current):
+-- the facts of a superseded version stay in the fact tables but no longer describe the task.
 CREATE OR REPLACE MACRO task_current_rows(reports) AS TABLE
 WITH scope AS (
     SELECT t.task_key FROM dim_task t
@@ -18,7 +19,7 @@ latest_key AS (
            count(*) AS reports_seen
     FROM fct_task_progress f
     JOIN dim_report r USING (report_key)
-    WHERE f.task_key IN (SELECT task_key FROM scope)
+    WHERE f.task_key IN (SELECT task_key FROM scope) AND r.is_current
     GROUP BY f.task_key
 ),
 units AS (

@@ -140,9 +140,10 @@ FROM fct_task_metric m
 JOIN dim_report r USING (report_key)
 JOIN dim_task t ON t.task_key = m.task_key  -- the task's row of v_task_latest, without its texts of the latest report
 JOIN dim_county c ON c.county_key = t.county_key
-LEFT JOIN task_current k ON k.task_key = m.task_key;
+LEFT JOIN task_current k ON k.task_key = m.task_key
+WHERE r.is_current;
 
-COMMENT ON VIEW v_target_actual IS 'Grain: one row per (target, result) pair of a task in a report (fct_task_metric), plus targets without a result and results without a target. The target beside the actual, its achievement and whether it was met; is_latest picks the task''s latest report; a target with several results has one row each, result_rank 1 the one its status is judged by (WHERE result_rank = 1 counts targets). Which targets fell short?';
+COMMENT ON VIEW v_target_actual IS 'Grain: one row per (target, result) pair of a task in a report, current report versions only (fct_task_metric), plus targets without a result and results without a target. The target beside the actual, its achievement and whether it was met; is_latest picks the task''s latest report; a target with several results has one row each, result_rank 1 the one its status is judged by (WHERE result_rank = 1 counts targets). Which targets fell short?';
 COMMENT ON COLUMN v_target_actual.metric_key IS 'Metric row (fct_task_metric.metric_key).';
 COMMENT ON COLUMN v_target_actual.report_key IS 'Report the actual comes from (dim_report.report_key).';
 COMMENT ON COLUMN v_target_actual.as_of_date IS 'As-of date of that report.';
@@ -351,10 +352,10 @@ JOIN dim_task t ON t.task_key = f.task_key
 JOIN dim_county c ON c.county_key = t.county_key
 JOIN dim_status st ON st.status_code = f.status_code
 LEFT JOIN task_current k ON k.task_key = f.task_key
-WHERE r.period_type <> 'plan'
+WHERE r.period_type <> 'plan' AND r.is_current
   AND f.deadline_basis IS DISTINCT FROM 'standing_duty';
 
-COMMENT ON VIEW v_task_due IS 'Grain: one row per task per progress report (report × task), standing duties and plan breakdowns left out. When the task is due by that report''s account: its own deadline (完成时限 cell or a phrase of the task text), else the end of its plan year (due_basis plan_year_end). The base of v_task_overdue and v_task_due_this_month; nothing in it depends on today''s date.';
+COMMENT ON VIEW v_task_due IS 'Grain: one row per task per progress report, current report versions only (report × task), standing duties and plan breakdowns left out. When the task is due by that report''s account: its own deadline (完成时限 cell or a phrase of the task text), else the end of its plan year (due_basis plan_year_end). The base of v_task_overdue and v_task_due_this_month; nothing in it depends on today''s date.';
 COMMENT ON COLUMN v_task_due.report_key IS 'Progress report (dim_report.report_key).';
 COMMENT ON COLUMN v_task_due.as_of_date IS 'As-of date of that report: the date every judgement of this row is made at.';
 COMMENT ON COLUMN v_task_due.period_type IS 'Period type of that report: monthly, quarterly, half_year or year_end.';
@@ -542,9 +543,10 @@ JOIN dim_county c USING (county_key)
 LEFT JOIN findings f USING (report_key)
 LEFT JOIN statuses s USING (report_key)
 LEFT JOIN metrics m USING (report_key)
-LEFT JOIN top_rules t USING (report_key);
+LEFT JOIN top_rules t USING (report_key)
+WHERE r.is_current;
 
-COMMENT ON VIEW v_report_quality IS 'Grain: one row per ingested report (dim_report). How clean the report was: data-quality findings by severity, repairs, tasks touched, statuses that could not be judged, and its most frequent rules. Which reports need a reviewer first?';
+COMMENT ON VIEW v_report_quality IS 'Grain: one row per report, its current version (dim_report.is_current; the findings of earlier versions stay in dq_issue under their own report_key). How clean the report was: data-quality findings by severity, repairs, tasks touched, statuses that could not be judged, and its most frequent rules. Which reports need a reviewer first?';
 COMMENT ON COLUMN v_report_quality.report_key IS 'Report (dim_report.report_key).';
 COMMENT ON COLUMN v_report_quality.county_name IS 'County name.';
 COMMENT ON COLUMN v_report_quality.plan_year IS 'Plan year of the report.';

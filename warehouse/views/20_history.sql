@@ -7,7 +7,7 @@ WITH progress_reports AS (
     SELECT r.report_key, r.as_of_date, r.period_type,
            row_number() OVER (PARTITION BY r.county_key, r.plan_year ORDER BY r.as_of_date, r.report_key) AS report_no
     FROM dim_report r
-    WHERE r.period_type <> 'plan'
+    WHERE r.period_type <> 'plan' AND r.is_current
 )
 SELECT c.county_name AS county, t.plan_year, t.thread_key, t.task_key, t.table_no, t.seq, t.sub_seq,
        r.report_key, r.report_no, r.as_of_date, r.period_type,
@@ -19,7 +19,7 @@ JOIN dim_task t ON t.task_key = f.task_key
 JOIN dim_county c ON c.county_key = t.county_key
 JOIN dim_status s ON s.status_code = f.status_code;
 
-COMMENT ON VIEW v_status_history IS 'Grain: one row per task per progress report (report × task; plan breakdowns, which have no status, are left out). The task''s status at that as-of date with its evidence. report_no numbers the progress reports of a county''s plan year (1 = earliest); thread_key follows the task across plan years. How did a task stand report by report?';
+COMMENT ON VIEW v_status_history IS 'Grain: one row per task per progress report, current versions only (report × task; plan breakdowns, which have no status, are left out). The task''s status at that as-of date with its evidence. report_no numbers the progress reports of a county''s plan year (1 = earliest); thread_key follows the task across plan years. How did a task stand report by report?';
 COMMENT ON COLUMN v_status_history.county IS 'County name.';
 COMMENT ON COLUMN v_status_history.plan_year IS 'Plan year of the task and the report.';
 COMMENT ON COLUMN v_status_history.thread_key IS 'Thread: the chain of the task''s linked versions across plan years; NULL until linked.';
@@ -45,7 +45,7 @@ WITH pairs AS (
     SELECT report_key, county_key, plan_year, as_of_date,
            lag(report_key) OVER w AS prev_report_key, lag(as_of_date) OVER w AS prev_as_of_date
     FROM dim_report
-    WHERE period_type <> 'plan'
+    WHERE period_type <> 'plan' AND is_current
     WINDOW w AS (PARTITION BY county_key, plan_year ORDER BY as_of_date, report_key)
 ),
 before AS (
@@ -83,7 +83,7 @@ JOIN dim_county c ON c.county_key = p.county_key
 LEFT JOIN status_rank rb ON rb.status_code = x.status_before
 LEFT JOIN status_rank ra ON ra.status_code = x.status_after;
 
-COMMENT ON VIEW v_status_transitions IS 'Grain: one row per task per pair of consecutive progress reports of a county''s plan year (earlier report × later report × task, for tasks in either report). The status before and after and the transition: improved or declined by progress rank (not_started < behind < in_progress = ongoing < completed), unchanged, new, dropped or unclear. Which tasks moved forward or slipped between two reports?';
+COMMENT ON VIEW v_status_transitions IS 'Grain: one row per task per pair of consecutive progress reports (current versions) of a county''s plan year (earlier report × later report × task, for tasks in either report). The status before and after and the transition: improved or declined by progress rank (not_started < behind < in_progress = ongoing < completed), unchanged, new, dropped or unclear. Which tasks moved forward or slipped between two reports?';
 COMMENT ON COLUMN v_status_transitions.county IS 'County name.';
 COMMENT ON COLUMN v_status_transitions.plan_year IS 'Plan year of the two reports.';
 COMMENT ON COLUMN v_status_transitions.thread_key IS 'Thread: the chain of the task''s linked versions across plan years; NULL until linked.';
@@ -206,10 +206,13 @@ WITH appearances AS (
 -- the bridge rows lead units are read from: a lead role, or the first responsible unit
 lead_unit_rows AS NOT MATERIALIZED (
     SELECT report_key, task_key, unit_key, role, position FROM bridge_task_unit
-    WHERE role = 'lead' OR (role = 'responsible' AND position = 1)
+    WHERE (role = 'lead' OR (role = 'responsible' AND position = 1))
+      AND report_key IN (SELECT report_key FROM dim_report WHERE is_current)
 ),
 member_counts AS (
-    SELECT task_key, count(*) AS n FROM bridge_task_leader GROUP BY task_key, leader_key
+    SELECT task_key, count(*) AS n FROM bridge_task_leader
+    WHERE report_key IN (SELECT report_key FROM dim_report WHERE is_current)
+    GROUP BY task_key, leader_key
     UNION ALL
     SELECT task_key, count(*) FROM lead_unit_rows WHERE role = 'responsible' GROUP BY task_key, unit_key
 ),
@@ -230,7 +233,7 @@ ends AS (
 appear AS (
     SELECT f.task_key, f.report_key, r.as_of_date
     FROM fct_task_progress f JOIN dim_report r ON r.report_key = f.report_key
-    WHERE f.task_key IN (SELECT task_key FROM changing)
+    WHERE f.task_key IN (SELECT task_key FROM changing) AND r.is_current
 ),
 -- the (report, task) pairs a step compares
 needed AS (

@@ -9,7 +9,7 @@ WITH last_status AS (
     SELECT f.task_key, r.as_of_date, f.status_code
     FROM fct_task_progress f
     JOIN dim_report r ON r.report_key = f.report_key
-    WHERE r.period_type <> 'plan'
+    WHERE r.period_type <> 'plan' AND r.is_current
     QUALIFY row_number() OVER (PARTITION BY f.task_key ORDER BY r.as_of_date DESC, r.report_key DESC) = 1
 ),
 years AS (

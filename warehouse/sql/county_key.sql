@@ -1,1 +1,0 @@
-SELECT county_key FROM dim_county WHERE county_name = $county;

@@ -1,1 +1,0 @@
-UPDATE dim_report SET progress_column = $progress_column WHERE report_key = $report_key;
