@@ -20,7 +20,9 @@ def staged() -> dict[str, pd.DataFrame]:
     data = REFERENCE.read_bytes()
     parsed = parse_report(data, REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020, period_type="year_end")
     load = loader.ReportLoad("吉水县", 2020, date(2020, 11, 30), "year_end", "0" * 64, REFERENCE.name, parsed.records, parsed.findings)
-    return loader.batch_frames([load])
+    parts = loader._parts(load)
+    n = len(parts)
+    return loader.batch_frames(parts, list(range(1, n + 1)), [1] * n, [None] * n)
 
 
 @pytest.mark.parametrize(("frame", "model"), [("st_units", models.UnitRow), ("st_leaders", models.LeaderRow)])
