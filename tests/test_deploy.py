@@ -121,6 +121,21 @@ class Server:
         run = self.get(f"/flow_runs/{run_id.group(1)}")
         return run_id.group(1), run
 
+    def run_and_subflows(self, run_id: str) -> list[str]:
+        """A flow run's id and those of the flow runs it started."""
+        runs = [run_id]
+        while True:
+            children = [r["id"] for r in self.post("/flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": runs}}})]
+            new = [c for c in children if c not in runs]
+            if not new:
+                return runs
+            runs += new
+
+    def task_run_names(self, run_id: str) -> set[str]:
+        """The names of the completed task runs of a flow run and of the flow runs it started."""
+        tasks = self.post("/task_runs/filter", {"flow_runs": {"id": {"any_": self.run_and_subflows(run_id)}}})
+        return {re.sub(r"-[0-9a-f]{3}$", "", t["name"]) for t in tasks if t["state_type"] == "COMPLETED"}
+
     def log(self, name: str) -> str:
         path = self.home / name
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
@@ -219,6 +234,11 @@ def test_monthly_deployment_ingests_a_new_report_from_the_inbox(server, tmp_path
     arts = server.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run_id]}}})
     (art,) = [a for a in arts if a["key"] == "luoshi-inbox"]
     assert "inbox/monthly: success" in art["data"] and REFERENCE.name in art["data"]
+    # what it loaded was checked: the warehouse checks and Great Expectations ran as tasks of the run
+    assert {"warehouse-checks", "great-expectations"} <= server.task_run_names(run_id)
+    arts = server.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": server.run_and_subflows(run_id)}}})
+    (quality,) = [a for a in arts if a["key"] == "luoshi-quality-report"]
+    assert "Ran: " in quality["data"] and "on 1 report(s)" in quality["data"]
 
 
 class _Handler(SimpleHTTPRequestHandler):

@@ -205,7 +205,7 @@ def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monke
     con.close()
     cfg = q.quality_config()
     monkeypatch.setattr(q, "quality_config", lambda: {**cfg, "gx": {**(cfg.get("gx") or {}), "max_reports": 2}})
-    out = q.run_expectations(str(wh), run_key)
+    out = q.run_expectations(str(wh), q.run_report_keys(str(wh), run_key))
     sampled = [f for f in out["findings"] if f["rule"] == "gx.sampled"]
     assert len(sampled) == 1 and "latest 2 of the run's 3 reports" in sampled[0]["message"], out["findings"]
     assert out["evaluated"] > 0 and out["suites"] >= 4
