@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from cli.common import DEFAULT_WH, WarehouseOpt, console, err, overrides_dict
+from cli.common import DEFAULT_WH, WarehouseOpt, err, overrides_dict, print_run
 
 
 def register(app: typer.Typer) -> None:
@@ -46,20 +45,11 @@ def ingest(
         workers=workers,
         dask_address=dask_address,
     )
-    table = Table(title=f"ingest: {result['outcome']}")
-    for col in ("file", "outcome", "tasks", "message"):
-        table.add_column(col)
-    for r in result["results"]:
-        table.add_row(Path(r["file"]).name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:120])
-    console.print(table)
-    if result["reports_loaded"]:
-        from flows.publish import publish_warehouse
-
-        console.print(f"published: {publish_warehouse(warehouse).path}")
-    if result["reports_failed"]:
-        for r in result["results"]:
-            if r["outcome"] in ("rejected", "failed"):
-                err.print(f"[red]rejected[/red] {r['message']}")
+    print_run(result, f"ingest: {result.outcome} (etl_run {result.run_key})")
+    if result.counts.reports_failed:
+        for r in result.files:
+            if r.outcome in ("rejected", "failed"):
+                err.print(f"rejected {r.message}", markup=False, highlight=False)
         raise typer.Exit(1)
 
 

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from cli.common import console, err
+from cli.common import console, err, print_run
 
 
 def inbox_cmd(
@@ -24,7 +23,8 @@ def inbox_cmd(
     oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""
     from rich.markup import escape
 
-    from flows.inbox import InboxError, inbox
+    from flows.inbox import inbox
+    from sources.inbox import InboxError
 
     if not inbox_dir.is_dir():
         err.print(f"[red]error:[/red] {escape(str(inbox_dir))}: no such folder")
@@ -39,16 +39,8 @@ def inbox_cmd(
     except RuntimeError as exc:
         err.print(f"[red]failed:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
-    table = Table(title=f"inbox: {result['outcome']} (etl_run {result['run_key']})")
-    for col in ("source", "outcome", "tasks", "message"):
-        table.add_column(col, overflow="fold")
-    for r in result["results"]:
-        name = r["file"] if r["file"].startswith(("http", "[")) else Path(r["file"]).name
-        table.add_row(escape(name), r["outcome"], str(r.get("tasks", 0)), escape((r.get("message") or "")[:160]))
-    console.print(table)
-    if result["published"]:
-        console.print(f"published: {result['published']['path']} ({result['published']['reports']} reports)")
-    if result["reports_failed"]:
+    print_run(result, f"inbox: {result.outcome} (etl_run {result.run_key})")
+    if result.counts.reports_failed:
         raise typer.Exit(1)
 
 

@@ -22,6 +22,7 @@ from prefect.artifacts import create_markdown_artifact
 from render.quality_html import render_markdown
 from render.quality_report import data_dir, latest_run, quality_config, write_report
 from warehouse.db import connect, fetch_dicts, sql
+from warehouse.faults import fault_point
 from warehouse.loader import check_files, check_params, record_run_findings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ def check_findings(con: duckdb.DuckDBPyConnection, max_rows: int = 200) -> list[
     """Run every warehouse check; one finding per violating row (up to max_rows per check)."""
     out: list[dict[str, Any]] = []
     for path in check_files():
+        fault_point("quality-checks")
         text = path.read_text(encoding="utf-8")
         head = dict(HEADER.findall(text))
         params = check_params(text)  # the whole warehouse

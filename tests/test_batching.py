@@ -125,10 +125,11 @@ def test_flow_ingests_batches_quarantines_the_bad_one_and_reruns_as_noop(prefect
     prose.write_text("关于做好政府工作报告落实的通知(合成测试数据)\n各乡镇、县直各单位:请认真落实。\n", encoding="utf-8")
     wh = tmp_path / "data" / "warehouse.duckdb"
     result = ingest_report(paths=[str(corpus)], warehouse=str(wh), batch_size=2)
-    assert result["outcome"] == "partial"
-    assert (result["files_seen"], result["reports_loaded"], result["reports_failed"]) == (6, 5, 1)
-    rejected = [r for r in result["results"] if r["outcome"] == "rejected"]
-    assert len(rejected) == 1 and "synthetic-notice.txt" in rejected[0]["message"] and "not a task table" in rejected[0]["message"]
+    assert result.outcome == "partial"
+    c = result.counts
+    assert (c.files_seen, c.reports_loaded, c.reports_failed) == (6, 5, 1)
+    rejected = [r for r in result.files if r.outcome == "rejected"]
+    assert len(rejected) == 1 and "synthetic-notice.txt" in rejected[0].message and "not a task table" in rejected[0].message
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("SELECT count(*), sum(task_count) FROM dim_report").fetchone() == (5, 650)
     assert con.execute("SELECT count(*) FROM fct_task_progress").fetchone()[0] == 650
@@ -137,7 +138,7 @@ def test_flow_ingests_batches_quarantines_the_bad_one_and_reruns_as_noop(prefect
     before = natural_content(wh)
 
     again = ingest_report(paths=[str(corpus)], warehouse=str(wh), batch_size=2)
-    assert again["reports_loaded"] == 0 and again["reports_skipped"] == 5
+    assert again.counts.reports_loaded == 0 and again.counts.reports_skipped == 5
     assert natural_content(wh) == before
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("SELECT outcome, reports_loaded, reports_skipped FROM etl_run ORDER BY run_key").fetchall() == [
@@ -213,7 +214,7 @@ def test_inbox_parsing_on_two_dask_workers_loads_what_one_process_loads(prefect_
     plain, dask = tmp_path / "plain" / "w.duckdb", tmp_path / "dask" / "w.duckdb"
     one = inbox(inbox_dir=str(corpus), warehouse=str(plain), batch_size=2, post_ingest=False)
     two = inbox(inbox_dir=str(corpus), warehouse=str(dask), batch_size=2, workers=2, post_ingest=False)
-    assert one["reports_loaded"] == two["reports_loaded"] == 6 and two["outcome"] == "success"
+    assert one.counts.reports_loaded == two.counts.reports_loaded == 6 and two.outcome == "success"
     a, b = natural_content(plain), natural_content(dask)
     assert len(a["progress"]) == 6 * 130 and a == b
     # metadata came from the manifests in the sub-folders, not from inference

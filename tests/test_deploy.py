@@ -196,7 +196,7 @@ def test_deployments_are_registered_from_prefect_yaml(server):
     assert set(deployments) >= {"yearly", "monthly"}
     for name, cron in (("yearly", "0 6 15 1 *"), ("monthly", "0 6 5 * *")):
         d = deployments[name]
-        assert d["entrypoint"] == "flows/inbox.py:inbox" and d["work_pool_name"] == POOL
+        assert d["entrypoint"] == "flows/inbox.py:scheduled_inbox" and d["work_pool_name"] == POOL
         (sched,) = d["schedules"]
         assert sched["schedule"]["cron"] == cron and sched["schedule"]["timezone"] == "Asia/Shanghai"
         assert d["global_concurrency_limit"]["limit"] == 1

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest_report
+from flows.pipeline import RunFailed
 from tests.conftest import REFERENCE, ROOT, SAMPLES
 from tests.test_load import table_checksums
 
@@ -20,8 +21,8 @@ LUOSHI = [sys.executable, "-m", "cli.main"]
 
 def test_flow_ingests_reference_and_rerun_is_a_noop(prefect_harness, warehouse_path):
     result = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=str(SAMPLES / "sources.yaml"))
-    assert result["outcome"] == "success"
-    assert result["tasks_loaded"] == 130
+    assert result.outcome == "success"
+    assert result.counts.tasks_loaded == 130
     con = duckdb.connect(str(warehouse_path), read_only=True)
     row = con.execute(
         "SELECT c.county_name, c.province, r.plan_year, r.as_of_date::VARCHAR, r.period_type, r.metadata_source, r.raw_path, r.sha256 "
@@ -37,7 +38,7 @@ def test_flow_ingests_reference_and_rerun_is_a_noop(prefect_harness, warehouse_p
 
     before = table_checksums(warehouse_path)
     again = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=str(SAMPLES / "sources.yaml"))
-    assert again["outcome"] == "noop" and again["reports_skipped"] == 1
+    assert again.outcome == "noop" and again.counts.reports_skipped == 1
     assert table_checksums(warehouse_path) == before  # every table but the run log
     con = duckdb.connect(str(warehouse_path), read_only=True)
     assert con.execute("SELECT outcome FROM etl_run WHERE flow_name = 'ingest_report' ORDER BY run_key").fetchall() == [
@@ -52,7 +53,7 @@ def test_flow_without_manifest_infers_and_flags_metadata(prefect_harness, wareho
     lonely.parent.mkdir()
     shutil.copy(REFERENCE, lonely)
     result = ingest_report(paths=[str(lonely)], warehouse=str(warehouse_path))
-    assert result["outcome"] == "success"
+    assert result.outcome == "success"
     con = duckdb.connect(str(warehouse_path), read_only=True)
     meta = con.execute(
         "SELECT c.county_name, r.plan_year, r.as_of_date::VARCHAR, r.metadata_source FROM dim_report r JOIN dim_county c USING (county_key)"
@@ -66,11 +67,12 @@ def test_flow_without_manifest_infers_and_flags_metadata(prefect_harness, wareho
 def test_flow_rejects_a_prose_file_and_keeps_its_raw_copy(prefect_harness, warehouse_path, tmp_path):
     prose = tmp_path / "notice.txt"
     prose.write_text("关于做好2020年政府工作报告落实的通知\n各乡镇、县直各单位:请认真落实。\n", encoding="utf-8")
-    result = ingest_report(
-        paths=[str(prose)], warehouse=str(warehouse_path), overrides={"county": "吉水县", "plan_year": 2020, "as_of": "2020-11-30", "period_type": "monthly"}
-    )
-    assert result["outcome"] == "failed"
-    msg = result["results"][0]["message"]
+    with pytest.raises(RunFailed) as failed:
+        ingest_report(paths=[str(prose)], warehouse=str(warehouse_path),
+                      overrides={"county": "吉水县", "plan_year": 2020, "as_of": "2020-11-30", "period_type": "monthly"})
+    result = failed.value.result
+    assert result.outcome == "failed"
+    msg = result.files[0].message
     assert "notice.txt" in msg and "not a task table" in msg
     con = duckdb.connect(str(warehouse_path), read_only=True)
     assert con.execute("SELECT count(*) FROM dim_report").fetchone()[0] == 0
