@@ -94,7 +94,7 @@ def run_links(warehouse: Path, crosswalk: Path | None) -> None:
     )
     for f in res["findings"]:
         err.print(f, markup=False, highlight=False)
-    from flows.publish import publish_warehouse
+    from warehouse.publish import publish_warehouse
 
     console.print(f"published: {publish_warehouse(warehouse).path}")
 

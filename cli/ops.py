@@ -49,8 +49,8 @@ def publish_cmd(
     to: Annotated[Path | None, typer.Option(help="Where to publish [default: published/ beside the warehouse].")] = None,
 ) -> None:
     """Publish the read-only copy analysts open (checkpoint, copy, atomic rename)."""
-    from flows.publish import publish_warehouse
     from warehouse.db import WarehouseBusy
+    from warehouse.publish import publish_warehouse
 
     try:
         p = publish_warehouse(warehouse, to)

@@ -44,7 +44,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import deployment, flow_run
 from prefect.states import Completed
 
-from flows.publish import Published, publish_warehouse, published_path
 from flows.quality import record_findings, render, run_expectations, run_warehouse_checks
 from sources import (
     ArchivedFile,
@@ -82,6 +81,7 @@ from warehouse.loader import (
     run_sql,
     start_run,
 )
+from warehouse.publish import Published, publish_warehouse, published_path
 from warehouse.runlog import close_stale_run, pending_steps, record_steps, running_runs
 
 WRITER_LIMIT = "luoshi-warehouse-writer"

@@ -11,7 +11,7 @@
    process) and must end with the same content as a clean run; `rows_lost` counts the rows of the
    clean run missing afterwards.
 2. Concurrency. Two ingestions started together on one warehouse (overlapping files); a reader
-   holding the warehouse open while they start; a reader of the published copy (flows/publish.py)
+   holding the warehouse open while they start; a reader of the published copy (warehouse/publish.py)
    during an ingestion, when that module exists.
 3. Bad input. A property-based fuzzer (scripts/fuzz_inputs.py) over parse_report with at least
    1,000 cases, each parsed case also loaded into a scratch warehouse; then every hand-made nasty
@@ -519,9 +519,9 @@ def run_concurrent_writers(corpus: Path, manifest: Path, golden: Golden, work: P
 
 
 def run_published_reader(corpus: Path, manifest: Path, work: Path, api_url: str | None) -> Outcome | None:
-    """A reader of the published copy (flows/publish.py) during an ingestion; None if it does not exist."""
+    """A reader of the published copy (warehouse/publish.py) during an ingestion; None if it does not exist."""
     try:
-        from flows import publish  # type: ignore[attr-defined]
+        from warehouse import publish
     except ImportError:
         return None
     publish_fn = getattr(publish, "publish_warehouse", None)
@@ -747,7 +747,7 @@ def main(argv: list[str] | None = None) -> int:
                 conc.append(run_concurrent_writers(corpus, manifest, golden, work, api_url, reader_holds=15.0))
                 pub = run_published_reader(corpus, manifest, work, api_url)
                 if pub is None:
-                    say("  skip the published read-only copy (flows/publish.py) is not in this tree")
+                    say("  skip the published read-only copy (warehouse/publish.py) is not in this tree")
                 else:
                     conc.append(pub)
             for o in conc:

@@ -276,6 +276,10 @@ def test_monthly_deployment_ingests_a_report_by_url(server, tmp_path):
         httpd.server_close()
         thread.join(timeout=10)
     assert run["state"]["type"] == "COMPLETED", f"{run['state']}\n{server.log(f'worker-{run_id}.log')}"
+    # a partial run says so: its final state is named Partial and its task `rejected-files` failed
+    assert run["state"]["name"] == "Partial", run["state"]
+    tasks = server.post("/task_runs/filter", {"flow_runs": {"id": {"any_": [run_id]}}})
+    assert [t["state_type"] for t in tasks if t["name"].startswith("rejected-files")] == ["FAILED"]
     # the missing page was asked for once (a 404 is not retried), the report once
     assert sorted(_Handler.requests) == ["/gone.txt", "/news-show-129764.txt"]
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -311,10 +315,10 @@ print(json.dumps({"seen": sorted(seen), "queries": queries}), flush=True)
 
 
 def test_a_reader_holding_the_published_copy_does_not_block_ingestion(server, tmp_path):
-    from flows.publish import publish_warehouse
     from tests.test_load import make_load
     from warehouse.db import connect
     from warehouse.loader import load_report
+    from warehouse.publish import publish_warehouse
 
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     con = connect(warehouse)

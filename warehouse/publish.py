@@ -1,4 +1,4 @@
-"""Publish a read-only copy of the warehouse for analysts.
+"""Publish a read-only copy of the warehouse for analysts (the pipeline's last step, `luoshi publish`).
 
 Analysts never open the live warehouse: a DuckDB file admits one writer *or* readers, so a reader
 would block ingestion, and a reader could see the warehouse between two reports of a run. After a
