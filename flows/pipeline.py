@@ -948,7 +948,7 @@ def pipeline(
         # 8. publish
         if outcome == "failed":
             steps.append(StepResult("publish", "skipped", "not published: the run failed"))
-        elif pending["publish"] or counts.reports_loaded or not Path(target).exists():
+        elif pending["publish"] or counts.reports_loaded or counts.reports_failed or not Path(target).exists():
             try:
                 published = publish_task(warehouse, target)
                 mark_done(warehouse, "publish", pending["publish"], run_key)

@@ -9,7 +9,10 @@
    version of it (compared row by row with a clean reference run), every archived raw file matches
    its sha256. Finally the same ingestion runs again without the fault (the same flow, in this
    process) and must end with the same content as a clean run; `rows_lost` counts the rows of the
-   clean run missing afterwards.
+   clean run missing afterwards. The kill points after the load (`after-load`, `quality-checks`,
+   `publish`) leave every report loaded and the steps after the load undone: there the next run
+   must also finish those steps, leaving every table but the run log, and the published copy, as
+   a clean run leaves them, with no run still recorded as running.
 2. Concurrency. Two ingestions started together on one warehouse (overlapping files); a reader
    holding the warehouse open while they start; a reader of the published copy (warehouse/publish.py)
    during an ingestion, when that module exists.
