@@ -592,10 +592,16 @@ def _slot_taken() -> bool:
 
 
 def _holder_file() -> Path:
-    """Who holds the writer slot now (lease id, process id, host, flow run), beside Prefect's own files."""
-    from prefect.settings import PREFECT_HOME
+    """Who holds the writer slot of this Prefect server now (lease id, process id, host, flow run):
+    one file per server API and user in the temporary folder, whatever PREFECT_HOME says."""
+    import getpass
+    import hashlib
+    import tempfile
 
-    return Path(PREFECT_HOME.value()) / "luoshi-writer-slot.json"
+    from prefect.settings import PREFECT_API_URL
+
+    key = hashlib.sha256(f"{PREFECT_API_URL.value()}|{getpass.getuser()}".encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"luoshi-writer-slot-{key}.json"
 
 
 def _release_dead_holder(logger: Any) -> bool:

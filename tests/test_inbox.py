@@ -209,3 +209,35 @@ def test_inbox_waits_for_another_writer_instead_of_failing(prefect_harness, tmp_
     assert holder.returncode == 0
     assert result.outcome == "success" and result.counts.tasks_loaded == 130
     assert waited > 1.0  # it really had to wait for the lock
+
+
+HOLD_SLOT = r"""
+import logging, sys, time
+from flows.pipeline import writer_slot
+with writer_slot(60, logging.getLogger("holder")):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[1]))
+"""
+
+
+def test_a_run_waiting_for_the_writer_slot_says_so(prefect_harness, tmp_path, caplog):
+    import logging
+    import os
+
+    from prefect.settings import PREFECT_API_URL
+
+    inbox_dir = tmp_path / "inbox"
+    inbox_dir.mkdir()
+    shutil.copy(REFERENCE, inbox_dir / REFERENCE.name)
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_SLOT, "6"], stdout=subprocess.PIPE, text=True, env=env)
+    caplog.set_level(logging.INFO, logger="prefect.flow_runs")
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = inbox(inbox_dir=str(inbox_dir), warehouse=str(tmp_path / "w.duckdb"), post_ingest=False)
+    finally:
+        holder.wait(timeout=60)
+    assert result.outcome == "success"
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("waiting for the writer slot luoshi-warehouse-writer" in m for m in messages), messages
+    assert any(m.startswith("got the writer slot luoshi-warehouse-writer after waiting") for m in messages), messages
