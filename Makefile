@@ -6,7 +6,11 @@ WAREHOUSE ?= data/warehouse.duckdb
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
-export PREFECT_LOGGING_LEVEL ?= WARNING
+# Flow runs log at INFO (prefect.toml), the server and worker included; QUIET=1 (or
+# PREFECT_LOGGING_LEVEL=WARNING, as the tests set it) keeps only warnings and errors.
+ifdef QUIET
+export PREFECT_LOGGING_LEVEL := WARNING
+endif
 
 .PHONY: help setup browser run test lint clean server deploy worker bench
 # `make` alone sets up .venv, as it always has; `make help` lists the targets.

@@ -124,3 +124,28 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
         for r in rows:
             table.add_row(*["" if v is None else str(v) for v in r])
         console.print(table)
+
+
+def print_run(result: Any, title: str, with_as_of: bool = False) -> None:
+    """A pipeline run (flows.pipeline.RunResult) as two tables: one row per file, one per step after
+    the load. Text from files is printed as it is (no markup)."""
+    table = Table(title=title)
+    cols = ["file", *(["as_of"] if with_as_of else []), "outcome", "tasks", "message"]
+    for col in cols:
+        table.add_column(col, overflow="fold")
+    for r in result.files:
+        name = r.file if r.file.startswith(("http://", "https://")) else Path(r.file).name
+        row = [name, *([r.as_of or ""] if with_as_of else []), r.outcome, str(r.tasks), r.message[:160]]
+        table.add_row(*row)
+    console.print(table)
+    if result.steps:
+        steps = Table(title="steps after the load")
+        for col in ("step", "outcome", "message"):
+            steps.add_column(col, overflow="fold")
+        for s in result.steps:
+            steps.add_row(s.step, s.outcome, s.message[:200])
+        console.print(steps)
+    if result.published:
+        console.print(f"published: {result.published.path} ({result.published.reports} reports)", highlight=False)
+    if result.report:
+        console.print(f"quality report: {result.report}", highlight=False)

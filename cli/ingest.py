@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, console, err, overrides_dict, print_error
+from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, err, overrides_dict, print_error, print_run
 from schemas.settings import settings
 
 
@@ -49,24 +48,11 @@ def ingest(
         dask_address=dask_address,
         force=force,
     )
-    published = None
-    if result["reports_loaded"]:
-        # publish before printing anything: what a report file holds must never stand between a load and its publication
-        from flows.publish import publish_warehouse
-
-        published = publish_warehouse(warehouse).path
-    table = Table(title=f"ingest: {result['outcome']}")
-    for col in ("file", "outcome", "tasks", "message"):
-        table.add_column(col)
-    for r in result["results"]:
-        table.add_row(Path(r["file"]).name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:120])
-    console.print(table)
-    if published:
-        console.print(f"published: {published}")
-    if result["reports_failed"]:
-        for r in result["results"]:
-            if r["outcome"] in ("rejected", "failed"):
-                print_error("rejected", f"{r['message']}")
+    print_run(result, f"ingest: {result.outcome} (etl_run {result.run_key})")
+    if result.counts.reports_failed:
+        for r in result.files:
+            if r.outcome in ("rejected", "failed"):
+                print_error("rejected", r.message or "")
         raise typer.Exit(1)
 
 

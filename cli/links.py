@@ -94,7 +94,7 @@ def run_links(warehouse: Path, crosswalk: Path | None) -> None:
     )
     for f in res["findings"]:
         err.print(f, markup=False, highlight=False)
-    from flows.publish import publish_warehouse
+    from warehouse.publish import publish_warehouse
 
     console.print(f"published: {publish_warehouse(warehouse).path}")
 
@@ -145,22 +145,23 @@ def backfill_cmd(
     force: Annotated[bool, typer.Option(help="Make the file of an earlier, superseded report version current again instead of refusing it.")] = False,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
-    from cli.common import print_rows
+    from cli.common import print_run
     from flows.backfill import backfill
 
     if not folder.is_dir():
         print_error("error:", f"{folder}: not a folder")
         raise typer.Exit(2)
-    res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk), force=force)
-    ing, lk = res["ingest"], res["links"]
-    rows = [(Path(r["file"]).name, r.get("as_of") or "", r["outcome"], r.get("tasks", 0), (r.get("message") or "")[:100]) for r in ing["results"]]
-    print_rows(["file", "as_of", "outcome", "tasks", "message"], rows, "table")
+    try:
+        res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk), force=force)
+    except RuntimeError as exc:
+        print_error("failed:", str(exc))
+        raise typer.Exit(1) from exc
+    print_run(res, f"backfill: {res.outcome} (etl_run {res.run_key})", with_as_of=True)
+    c = res.counts
+    link = res.step("link")
     console.print(
-        f"backfill: {ing['reports_loaded']} loaded, {ing['reports_skipped']} skipped, {ing['reports_failed']} rejected; "
-        f"links {lk['accepted']} accepted, {lk['pending']} pending, {lk['rejected']} rejected; {lk['threads']} threads"
+        f"backfill: {c.reports_loaded} loaded, {c.reports_skipped} skipped, {c.reports_failed} rejected"
+        + (f"; {link.message}" if link else ""), markup=False, highlight=False,
     )
-    from flows.publish import publish_warehouse
-
-    console.print(f"published: {publish_warehouse(warehouse).path}")
-    if ing["reports_failed"]:
+    if c.reports_failed:
         raise typer.Exit(1)

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from cli.common import DEFAULT_WH, ManifestOpt, console, print_error
+from cli.common import DEFAULT_WH, ManifestOpt, console, print_error, print_run
 from schemas.settings import settings
 
 
@@ -23,7 +22,8 @@ def inbox_cmd(
 ) -> None:
     """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
     oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""
-    from flows.inbox import InboxError, inbox
+    from flows.inbox import inbox
+    from sources.inbox import InboxError
 
     if not inbox_dir.is_dir():
         print_error("error:", f"{inbox_dir}: no such folder")
@@ -38,16 +38,8 @@ def inbox_cmd(
     except RuntimeError as exc:
         print_error("failed:", exc)
         raise typer.Exit(1) from exc
-    table = Table(title=f"inbox: {result['outcome']} (etl_run {result['run_key']})")
-    for col in ("source", "outcome", "tasks", "message"):
-        table.add_column(col, overflow="fold")
-    for r in result["results"]:
-        name = r["file"] if r["file"].startswith(("http", "[")) else Path(r["file"]).name
-        table.add_row(name, r["outcome"], str(r.get("tasks", 0)), (r.get("message") or "")[:160])
-    console.print(table)
-    if result["published"]:
-        console.print(f"published: {result['published']['path']} ({result['published']['reports']} reports)")
-    if result["reports_failed"]:
+    print_run(result, f"inbox: {result.outcome} (etl_run {result.run_key})")
+    if result.counts.reports_failed:
         raise typer.Exit(1)
 
 
@@ -56,8 +48,8 @@ def publish_cmd(
     to: Annotated[Path | None, typer.Option(help="Where to publish [default: published/ beside the warehouse].")] = None,
 ) -> None:
     """Publish the read-only copy analysts open (checkpoint, copy, atomic rename)."""
-    from flows.publish import publish_warehouse
     from warehouse.db import WarehouseBusy
+    from warehouse.publish import publish_warehouse
 
     try:
         p = publish_warehouse(warehouse, to)

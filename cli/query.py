@@ -32,7 +32,7 @@ def sql_cmd(
     live: LiveOpt = False,
 ) -> None:
     """Run a read-only query against the warehouse (its published copy by default) and print the result."""
-    from flows.publish import reader_path
+    from warehouse.publish import reader_path
 
     warehouse = reader_path(warehouse, live, DEFAULT_WH)
     if fmt not in ("table", "csv", "json"):
@@ -53,8 +53,8 @@ def sql_cmd(
 
 def summary(warehouse: ReadOpt = None, live: LiveOpt = False) -> None:
     """Tasks per table and status, data-quality findings, and how to query the warehouse."""
-    from flows.publish import reader_path
     from warehouse.db import fetch_dicts, sql
+    from warehouse.publish import reader_path
 
     warehouse = reader_path(warehouse, live, DEFAULT_WH)
     con = open_read_only(warehouse)

@@ -1,18 +1,17 @@
-"""Prefect flow `backfill`: ingest every report in a folder in as-of order, then link tasks.
+"""Prefect flow `backfill`: the pipeline (flows/pipeline.py) on every report in a folder, oldest
+as-of date first (`luoshi backfill`, `make run`).
 
-Idempotent: a report already ingested (same sha256) is skipped, and the link step leaves unchanged
-links alone, so a second run changes no table (only etl_run logs the run).
+Idempotent: a report already ingested (same sha256) is skipped, and the steps after the load run
+only for reports that have not had them, so a second run changes no table (only etl_run logs it).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from prefect import flow
 
-from flows.ingest import ingest_report
-from flows.link import link_tasks
+from flows.pipeline import RunResult, pipeline
 
 
 @flow(name="backfill", log_prints=True)
@@ -22,11 +21,10 @@ def backfill(
     manifest: str | None = None,
     crosswalk: str | None = None,
     force: bool = False,
-) -> dict[str, Any]:
-    """Every report under folder (manifest beside them or given), oldest as-of date first; then links.
-    force: a file of an earlier, superseded report version becomes current again instead of being refused."""
+) -> RunResult:
+    """Every report under folder (manifest beside them or given), oldest as-of date first; then
+    links, checks, the quality report and the published copy. force: a file of an earlier,
+    superseded report version becomes current again instead of being refused."""
     if not Path(folder).is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
-    ingested = ingest_report(paths=[folder], warehouse=warehouse, manifest=manifest, force=force)
-    linked = link_tasks(warehouse=warehouse, crosswalk=crosswalk)
-    return {"ingest": ingested, "links": linked}
+    return pipeline.with_options(name="backfill")(paths=[folder], warehouse=warehouse, manifest=manifest, crosswalk=crosswalk, force=force)

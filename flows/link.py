@@ -9,43 +9,16 @@ each report is loaded (warehouse/loader.py).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from flows.ingest import _io_failure
-from transforms.linking import CROSSWALK, CrosswalkEntry, LinkPlan, TaskRef, parse_crosswalk, plan_links
+from flows.pipeline import compute_links, read_crosswalk, store_links
 from warehouse.db import connect
-from warehouse.links import fetch_tasks, write_links
+from warehouse.links import fetch_tasks
 from warehouse.loader import finish_run, start_run
-
-
-def read_crosswalk(path: str | Path | None) -> list[CrosswalkEntry]:
-    """The crosswalk's decisions; a missing file means no decisions, a broken one is an error naming it."""
-    p = Path(path) if path else CROSSWALK
-    if not p.exists():
-        if path:
-            raise FileNotFoundError(f"{p}: no such crosswalk file")
-        return []
-    return parse_crosswalk(p.read_text(encoding="utf-8"), str(path or "schemas/crosswalk.yaml"))
-
-
-@task(name="plan-links")
-def compute_links(tasks: list[TaskRef], crosswalk: list[CrosswalkEntry]) -> LinkPlan:
-    """Pure: proposals, crosswalk decisions, threads."""
-    return plan_links(tasks, crosswalk)
-
-
-@task(name="write-links", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_failure)
-def store_links(warehouse: str, plan: LinkPlan, run_key: int | None) -> dict[str, Any]:
-    con = connect(warehouse)
-    try:
-        return write_links(con, plan.links, plan.thread_of, plan.findings, run_key)
-    finally:
-        con.close()
 
 
 @flow(name="link_tasks", log_prints=True)

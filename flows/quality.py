@@ -22,6 +22,7 @@ from prefect.artifacts import create_markdown_artifact
 from render.quality_html import render_markdown
 from render.quality_report import data_dir, latest_run, quality_config, write_report
 from warehouse.db import connect, fetch_dicts, sql
+from warehouse.faults import fault_point
 from warehouse.loader import check_files, check_params, record_run_findings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ def check_findings(con: duckdb.DuckDBPyConnection, max_rows: int = 200) -> list[
     """Run every warehouse check; one finding per violating row (up to max_rows per check)."""
     out: list[dict[str, Any]] = []
     for path in check_files():
+        fault_point("quality-checks")
         text = path.read_text(encoding="utf-8")
         head = dict(HEADER.findall(text))
         params = check_params(text)  # the whole warehouse
@@ -159,13 +161,13 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
     return {"findings": findings, "evaluated": evaluated, "failed": failed, "suites": len(frames), "docs_path": str(docs), **timings}
 
 
-def loaded_reports(warehouse: str, run_key: int) -> int:
+def run_report_keys(warehouse: str, run_key: int) -> list[int]:
+    """The reports a run loaded, read from dim_report (their load times fall inside the run)."""
     con = connect(warehouse, read_only=True)
     try:
-        run = fetch_dicts(con, sql("report_run"), {"run_key": run_key})
+        return [r["report_key"] for r in fetch_dicts(con, sql("report_reports"), {"run_key": run_key, "all_reports": False})]
     finally:
         con.close()
-    return int(run[0]["reports_loaded"]) if run else 1  # unknown run: check anyway
 
 
 @task(name="warehouse-checks")
@@ -178,13 +180,11 @@ def run_warehouse_checks(warehouse: str) -> list[dict[str, Any]]:
 
 
 @task(name="great-expectations")
-def run_expectations(warehouse: str, run_key: int) -> dict[str, Any]:
+def run_expectations(warehouse: str, reports: list[int]) -> dict[str, Any]:
+    """The GX suites over the given reports' facts (and the dimension tables)."""
+    keys = list(reports)
     con = connect(warehouse, read_only=True)
     try:
-        params = {"run_key": run_key, "all_reports": False}
-        keys = [r["report_key"] for r in fetch_dicts(con, sql("report_reports"), params)]
-        if not keys:
-            keys = [r["report_key"] for r in fetch_dicts(con, sql("report_reports"), {**params, "all_reports": True})]
         cfg = quality_config().get("gx") or {}
         cap = int(cfg.get("max_reports", 500))
         sampled = sorted(keys)[-cap:] if len(keys) > cap else keys
@@ -234,8 +234,10 @@ def render(warehouse: str, run_key: int, gx: dict[str, Any]) -> str:
 
 
 @flow(name="quality", log_prints=True)
-def quality(warehouse: str = "data/warehouse.duckdb", run_key: int | None = None) -> dict[str, Any]:
-    """Checks and expectations over the warehouse, their findings recorded, the run's HTML report written."""
+def quality(warehouse: str = "data/warehouse.duckdb", run_key: int | None = None, reports: list[int] | None = None) -> dict[str, Any]:
+    """Checks and expectations over the given reports (default: those the run loaded), their findings
+    recorded, the run's HTML report written. With no report to check, nothing is re-run and the
+    report says so."""
     if run_key is None:
         con = connect(warehouse, read_only=True)
         try:
@@ -244,20 +246,24 @@ def quality(warehouse: str = "data/warehouse.duckdb", run_key: int | None = None
             con.close()
         if run_key is None:
             raise LookupError(f"{warehouse}: no run recorded yet; run `luoshi ingest` first")
-    if loaded_reports(warehouse, run_key):
+    keys = run_report_keys(warehouse, run_key) if reports is None else list(reports)
+    if keys:
         checks = run_warehouse_checks(warehouse)
-        gx = run_expectations(warehouse, run_key)
+        gx = run_expectations(warehouse, keys)
         recorded = record_findings(warehouse, run_key, checks + gx["findings"])
     else:  # nothing was loaded, so the warehouse is as the last checks left it: nothing to re-check or record
         checks, recorded = [], 0
         gx = {"findings": [], "evaluated": 0, "failed": 0, "suites": 0, "docs_path": None, "skipped": True}
+    gx = {**gx, "checks_run": len(check_files()) if keys else 0, "check_failures": len(checks), "reports_checked": len(keys)}
     path = render(warehouse, run_key, gx)
     print(f"quality report: {path}")
     return {
         "run_key": run_key,
         "report_path": path,
         "findings": recorded,
+        "checks_run": gx["checks_run"],
         "check_failures": len(checks),
+        "reports_checked": len(keys),
         "gx_failed": gx["failed"],
         "gx_evaluated": gx["evaluated"],
         "data_docs": gx["docs_path"],

@@ -242,7 +242,7 @@ def bench_library(files: list[Path], warehouse: Path, batch: int) -> float:
 
 def run_flow(
     paths: list[str], warehouse: Path, batch: int, workers: int = 1, dask_address: str | None = None
-) -> tuple[float, dict]:
+) -> tuple[float, Any]:
     """The inbox flow (what the deployments run: parse, load, link, quality, publish) over the
     files: a folder is the inbox itself, a list of files is linked into a fresh inbox folder."""
     from flows.inbox import inbox
@@ -261,12 +261,12 @@ def run_flow(
     t = time.perf_counter()
     result = inbox(
         inbox_dir=str(inbox_dir), warehouse=str(warehouse), publish_to=str(warehouse.parent / "published.duckdb"),
-        batch_size=batch, workers=workers, dask_address=dask_address,
+        batch_size=batch, workers=workers, dask_address=dask_address, move_files=False,
     )
     return time.perf_counter() - t, result
 
 
-def run_flow_on_cluster(paths: list[str], warehouse: Path, batch: int, n_workers: int) -> tuple[float, dict, float]:
+def run_flow_on_cluster(paths: list[str], warehouse: Path, batch: int, n_workers: int) -> tuple[float, Any, float]:
     """The flow with its parse batches on a running Dask cluster of `n_workers` single-threaded
     processes (as on a real cluster, the workers are started, and have imported the parser,
     before the run is timed; the warehouse writer stays in this process).
@@ -277,9 +277,9 @@ def run_flow_on_cluster(paths: list[str], warehouse: Path, batch: int, n_workers
 
     from distributed import Client, LocalCluster
 
-    from flows.ingest import _api_url_for_workers
+    from flows.pipeline import api_url_for_workers
 
-    with _api_url_for_workers():  # the workers report task runs to this benchmark's Prefect server
+    with api_url_for_workers():  # the workers report task runs to this benchmark's Prefect server
         cluster = LocalCluster(
             n_workers=n_workers, threads_per_worker=1, processes=True, silence_logs=logging.ERROR, dashboard_address=None
         )
@@ -310,7 +310,7 @@ def _parse_files(paths: list[str]) -> int:
 
 
 def _import_parser() -> bool:
-    import flows.ingest  # noqa: F401
+    import flows.pipeline  # noqa: F401
     from schemas.quality import quality_config
 
     quality_config()
@@ -350,9 +350,9 @@ def flow_phase(first: Path, corpus: Path, warmup_wh: Path, flow_wh: Path, batch:
     their seconds. A flow run over one report first starts the Prefect server (not timed)."""
     run_flow([str(first)], warmup_wh, batch)
     secs, result = run_flow([str(corpus)], flow_wh, batch)
-    assert result["reports_loaded"] == n, result["outcome"]
+    assert result.counts.reports_loaded == n, result.outcome
     noop_secs, result = run_flow([str(corpus)], flow_wh, batch)
-    assert result["outcome"] == "noop" and result["reports_skipped"] == n, result["outcome"]
+    assert result.outcome == "noop" and result.counts.reports_skipped == n, result.outcome
     return secs, noop_secs
 
 
@@ -416,7 +416,7 @@ def main() -> int:
         sub = [str(f) for f in files[:speedup_n]]
         one, r1, parse_one = run_flow_on_cluster(sub, work / "flow-1w" / "warehouse.duckdb", batch, 1)
         two, r2, parse_two = run_flow_on_cluster(sub, work / "flow-2w" / "warehouse.duckdb", batch, 2)
-        assert r1["reports_loaded"] == r2["reports_loaded"] == speedup_n
+        assert r1.counts.reports_loaded == r2.counts.reports_loaded == speedup_n
         figures["flow_1_worker_reports_per_s"] = round(speedup_n / one, 1)
         figures["flow_2_workers_reports_per_s"] = round(speedup_n / two, 1)
         figures["dask_speedup_1_to_2"] = round(one / two, 2)

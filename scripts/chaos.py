@@ -9,9 +9,12 @@
    version of it (compared row by row with a clean reference run), every archived raw file matches
    its sha256. Finally the same ingestion runs again without the fault (the same flow, in this
    process) and must end with the same content as a clean run; `rows_lost` counts the rows of the
-   clean run missing afterwards.
+   clean run missing afterwards. The kill points after the load (`after-load`, `quality-checks`,
+   `publish`) leave every report loaded and the steps after the load undone: there the next run
+   must also finish those steps, leaving every table but the run log, and the published copy, as
+   a clean run leaves them, with no run still recorded as running.
 2. Concurrency. Two ingestions started together on one warehouse (overlapping files); a reader
-   holding the warehouse open while they start; a reader of the published copy (flows/publish.py)
+   holding the warehouse open while they start; a reader of the published copy (warehouse/publish.py)
    during an ingestion, when that module exists.
 3. Bad input. A property-based fuzzer (scripts/fuzz_inputs.py) over parse_report with at least
    1,000 cases, each parsed case also loaded into a scratch warehouse; then every hand-made nasty
@@ -238,6 +241,42 @@ def read_state(warehouse: Path) -> State:
     return State(reports, violations, quarantined, interrupted, problems, leftovers, missing)
 
 
+# columns that differ between two runs of the same input: surrogate keys, run keys and ids, times,
+# and the raw archive's location (beside each warehouse)
+VOLATILE = re.compile(r"(_key|_at|_id|_seconds)$|^(raw_path|seconds|fingerprint|applied_at)$")
+RUN_LOG = ("etl_run",)
+
+
+def table_contents(path: Path) -> dict[str, Counter[str]]:
+    """Every table but the run log as a multiset of rows, without volatile columns: what two
+    warehouses built from the same input must agree on, whatever crashed in between."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out: dict[str, Counter[str]] = {}
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        for t in tables:
+            if t in RUN_LOG:
+                continue
+            cols = [r[0] for r in con.execute(f'DESCRIBE "{t}"').fetchall() if not VOLATILE.search(r[0])]
+            if not cols:
+                continue
+            rows = con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{t}"').fetchall()
+            out[t] = Counter(repr(r) for r in rows)
+        return out
+    finally:
+        con.close()
+
+
+def contents_differ(actual: dict[str, Counter[str]], expected: dict[str, Counter[str]]) -> list[str]:
+    """The tables whose rows differ, with how many rows each way."""
+    out = []
+    for t in sorted(set(actual) | set(expected)):
+        a, e = actual.get(t, Counter()), expected.get(t, Counter())
+        if a != e:
+            out.append(f"{t}: {sum((e - a).values())} row(s) missing, {sum((a - e).values())} extra")
+    return out
+
+
 def rows_missing(expected: dict[Identity, Counter[str]], actual: dict[Identity, Counter[str]]) -> int:
     return sum(sum((rows - actual.get(ident, Counter())).values()) for ident, rows in expected.items())
 
@@ -284,6 +323,8 @@ class Golden:
     main: dict[Identity, Counter[str]]
     revised: dict[Identity, Counter[str]]
     warehouse_dir: Path
+    main_tables: dict[str, Counter[str]] = field(default_factory=dict)  # every table but the run log
+    main_published: dict[str, Counter[str]] = field(default_factory=dict)  # the same of the published copy
 
     def versions(self) -> dict[Identity, list[Counter[str]]]:
         out: dict[Identity, list[Counter[str]]] = {}
@@ -302,9 +343,10 @@ def build_golden_in_process(corpus: Path, manifest: Path, work: Path) -> Golden:
     wh = wh_dir / "warehouse.duckdb"
     ingest_report(paths=[str(corpus / f) for f in MAIN], warehouse=str(wh), manifest=str(manifest))
     main = read_state(wh)
+    tables, published = table_contents(wh), table_contents(wh_dir / "published" / wh.name)
     shutil.copytree(wh_dir, work / "golden-main")
     ingest_report(paths=[str(corpus / REVISED)], warehouse=str(wh), manifest=str(manifest))
-    return Golden(main.reports, read_state(wh).reports, work / "golden-main")
+    return Golden(main.reports, read_state(wh).reports, work / "golden-main", tables, published)
 
 
 @cache
@@ -330,6 +372,7 @@ class KillScenario:
     start_from_golden: bool = False  # begin with the three reports loaded (a revision run)
     note: str = ""
     batch_size: int = 1  # 1: a transaction per report; more: the reports share a batch transaction
+    heal: bool = False  # after the load: the next run must finish the steps (links, checks, report, publish)
 
     @property
     def name(self) -> str:
@@ -347,11 +390,14 @@ def kill_scenarios(n_checks: int, quick: bool = False) -> list[KillScenario]:
         KillScenario("checks@1", main, note="during the first report's warehouse checks"),
         KillScenario(f"checks@{n_checks + 2}", main, note="during the second report's warehouse checks"),
         KillScenario(f"checks@{2 * n_checks + n_checks}", main, note="after the third report's last check, before COMMIT"),
-        KillScenario("before-finish@1", main, note="every report committed, the run not yet recorded"),
-        KillScenario("quality@1", main, note="the quality flow's findings written, not yet committed"),
+        KillScenario("before-finish@1", main, note="every report committed and checked, the run not yet recorded", heal=True),
+        KillScenario("quality@1", main, note="the quality step's findings written, not yet committed", heal=True),
         KillScenario("mid-load@1", (REVISED,), True, note="replacing a loaded report with its revision"),
         KillScenario(f"checks@{n_checks}", (REVISED,), True, note="revision: after its last check, before COMMIT"),
         KillScenario("mid-batch@1", main, note="inside the one transaction of a batch holding every report", batch_size=100),
+        KillScenario("after-load@1", main, note="every report loaded; nothing linked, checked, reported or published", heal=True),
+        KillScenario(f"quality-checks@{max(2, n_checks // 2)}", main, note="half-way through the quality step's warehouse checks", heal=True),
+        KillScenario("publish@1", main, note="the copy written beside the published copy, not yet renamed over it", heal=True),
     ]
     if quick:
         return [every[3], every[10]]
@@ -366,8 +412,8 @@ def next_run(files: list[Path], warehouse: Path, manifest: Path) -> str | None:
         result = ingest_report(paths=[str(f) for f in files], warehouse=str(warehouse), manifest=str(manifest))
     except Exception as exc:  # a crash of the next run is exactly what this harness looks for
         return f"{type(exc).__name__}: {exc}"
-    if result["reports_failed"]:
-        return f"{result['reports_failed']} report(s) failed: {result['results']}"
+    if result.counts.reports_failed:
+        return f"{result.counts.reports_failed} report(s) failed: {result.files}"
     return None
 
 
@@ -405,6 +451,16 @@ def run_kill(sc: KillScenario, corpus: Path, manifest: Path, golden: Golden, wor
     if final.reports != expected:
         out.problems.append(f"after the next run: reports differ from a clean run ({sorted(final.reports)} vs {sorted(expected)})")
     out.rows_lost = rows_missing(expected, final.reports)
+    if sc.heal:
+        # the whole warehouse (all tables but the run log) and its published copy as a clean run left them
+        out.problems += [f"after the next run: {d}" for d in contents_differ(table_contents(wh), golden.main_tables)]
+        pub = wh_dir / "published" / wh.name
+        if not pub.is_file():
+            out.problems.append("after the next run: nothing was published")
+        else:
+            out.problems += [f"published copy: {d}" for d in contents_differ(table_contents(pub), golden.main_published)]
+        if final.interrupted_runs:
+            out.problems.append(f"{final.interrupted_runs} run(s) still recorded as running")
     out.notes.append(f"as-of dates present after the kill: {present or 'none'}")
     if final.interrupted_runs:
         out.notes.append(f"{final.interrupted_runs} interrupted run(s) left unfinished in etl_run")
@@ -468,9 +524,9 @@ def run_concurrent_writers(corpus: Path, manifest: Path, golden: Golden, work: P
 
 
 def run_published_reader(corpus: Path, manifest: Path, work: Path, api_url: str | None) -> Outcome | None:
-    """A reader of the published copy (flows/publish.py) during an ingestion; None if it does not exist."""
+    """A reader of the published copy (warehouse/publish.py) during an ingestion; None if it does not exist."""
     try:
-        from flows import publish  # type: ignore[attr-defined]
+        from warehouse import publish
     except ImportError:
         return None
     publish_fn = getattr(publish, "publish_warehouse", None)
@@ -693,7 +749,7 @@ def main(argv: list[str] | None = None) -> int:
                 conc.append(run_concurrent_writers(corpus, manifest, golden, work, api_url, reader_holds=15.0))
                 pub = run_published_reader(corpus, manifest, work, api_url)
                 if pub is None:
-                    say("  skip the published read-only copy (flows/publish.py) is not in this tree")
+                    say("  skip the published read-only copy (warehouse/publish.py) is not in this tree")
                 else:
                     conc.append(pub)
             for o in conc:

@@ -44,7 +44,7 @@ def backfilled(prefect_harness, tmp_path_factory) -> dict:
 
 def test_backfill_loads_in_as_of_order_links_and_threads(backfilled):
     wh, first = backfilled["warehouse"], backfilled["first"]
-    assert first["ingest"]["reports_loaded"] == 4 and first["ingest"]["reports_failed"] == 0
+    assert first.counts.reports_loaded == 4 and first.counts.reports_failed == 0
     # report keys follow the as-of dates: loaded oldest first
     assert q(wh, "SELECT report_key, as_of_date, period_type, metadata_source FROM dim_report ORDER BY report_key") == [
         (1, date(2020, 6, 30), "quarterly", "manifest"),
@@ -58,7 +58,7 @@ def test_backfill_loads_in_as_of_order_links_and_threads(backfilled):
     assert q(wh, "SELECT rule, count(*) FROM dq_issue WHERE rule LIKE 'link.%' GROUP BY 1 ORDER BY 1") == [
         ("link.new_task", 1), ("link.renumbered", 3), ("link.task_absent", 1),
     ]
-    links = first["links"]
+    links = first.step("link").counts
     assert (links["accepted"], links["pending"], links["rejected"]) == (126, 1, 1)
     assert q(wh, "SELECT link_type, method, decision, count(*) FROM task_link GROUP BY ALL ORDER BY ALL") == [
         ("continues", "crosswalk", "accepted", 1),
@@ -82,9 +82,9 @@ def test_backfill_again_changes_nothing(backfilled):
     wh = backfilled["warehouse"]
     before = table_checksums(wh)
     again = backfill(folder=str(backfilled["folder"]), warehouse=str(wh), crosswalk=str(backfilled["crosswalk"]))
-    assert again["ingest"]["outcome"] == "noop" and again["ingest"]["reports_skipped"] == 4
+    assert again.outcome == "noop" and again.counts.reports_skipped == 4
     assert table_checksums(wh) == before
-    assert q(wh, "SELECT flow_name, count(*) FROM etl_run GROUP BY 1 ORDER BY 1") == [("ingest_report", 2), ("link_tasks", 2)]
+    assert q(wh, "SELECT flow_name, count(*) FROM etl_run GROUP BY 1 ORDER BY 1") == [("backfill", 2)]
 
 
 def test_links_pending_accept_reject_commands(backfilled, tmp_path):
@@ -137,7 +137,7 @@ def test_metadata_inferred_and_flagged_or_overridden(prefect_harness, tmp_path):
     shutil.copy(PERIODS / "jishui-2020-06-synthetic-progress.txt", inbox)  # no manifest beside it
     wh = tmp_path / "data" / "warehouse.duckdb"
     res = ingest_report(paths=[str(inbox)], warehouse=str(wh))
-    assert res["reports_loaded"] == 1
+    assert res.counts.reports_loaded == 1
     assert q(wh, "SELECT c.county_name, plan_year, as_of_date, period_type, metadata_source FROM dim_report JOIN dim_county c USING (county_key)") == [
         ("吉水县", 2020, date(2020, 6, 30), "quarterly", "inferred"),
     ]
@@ -152,7 +152,7 @@ def test_metadata_inferred_and_flagged_or_overridden(prefect_harness, tmp_path):
         paths=[str(inbox / "jishui-2021-synthetic-plan.txt")], warehouse=str(wh),
         overrides={"county": "吉水县", "plan_year": 2021, "as_of": "2021-03-12", "period_type": "plan"},
     )
-    assert res["reports_loaded"] == 1
+    assert res.counts.reports_loaded == 1
     assert q(wh, "SELECT as_of_date, period_type, metadata_source FROM dim_report WHERE plan_year = 2021") == [
         (date(2021, 3, 12), "plan", "override"),
     ]
@@ -177,7 +177,7 @@ def test_two_dated_columns_through_the_ingest_flow(prefect_harness, tmp_path):
     wh = tmp_path / "data" / "warehouse.duckdb"
     res = ingest_report(paths=[str(path)], warehouse=str(wh),
                         overrides={"county": "崇川区", "plan_year": 2023, "as_of": "2023-11-30", "period_type": "monthly"})
-    assert res["reports_loaded"] == 1 and "1-10月推进情况 column (2023-10-31)" in res["results"][0]["message"]
+    assert res.counts.reports_loaded == 1 and "1-10月推进情况 column (2023-10-31)" in res.files[0].message
     assert q(wh, "SELECT as_of_date, progress_column FROM dim_report ORDER BY as_of_date") == [
         (date(2023, 10, 31), "1-10月推进情况"), (date(2023, 11, 30), "1-11月推进情况"),
     ]

@@ -4,7 +4,7 @@ Each kill runs `python -m cli.main ingest` in a child process with LUOSHI_FAULT 
 kills itself at that point, see warehouse/faults.py) against the session's Prefect test server. Then
 the warehouse must pass every check in warehouse/checks/, hold each report entirely or not at all,
 and the next run (the real flow, in this process) must end with exactly what a clean run leaves.
-`make chaos` runs eleven kill points, concurrency and the full fuzzer (scripts/chaos.py).
+`make chaos` runs every kill point, concurrency and the full fuzzer (scripts/chaos.py).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def test_kill_inside_the_second_reports_transaction(golden, api_url, tmp_path):
     from flows.ingest import ingest_report
 
     result = ingest_report(paths=[str(f) for f in files], warehouse=str(wh), manifest=str(manifest))
-    assert [r["outcome"] for r in result["results"]] == ["skipped", "loaded"]
+    assert [r.outcome for r in result.files] == ["skipped", "loaded"]
     final = chaos.read_state(wh)
     assert chaos.state_problems(final) == []
     assert final.reports == {first: gold.main[first], second: gold.main[second]}
@@ -88,7 +88,7 @@ def test_kill_inside_a_batch_transaction_loses_the_whole_batch_and_the_next_run_
     from flows.ingest import ingest_report
 
     result = ingest_report(paths=[str(f) for f in files], warehouse=str(wh), manifest=str(manifest))
-    assert [r["outcome"] for r in result["results"]] == ["loaded"] * len(files)
+    assert [r.outcome for r in result.files] == ["loaded"] * len(files)
     final = chaos.read_state(wh)
     assert chaos.state_problems(final) == [] and final.reports == gold.main
 
@@ -109,7 +109,39 @@ def test_kill_during_the_checks_of_a_revision_keeps_the_earlier_version(golden, 
     from flows.ingest import ingest_report
 
     result = ingest_report(paths=[str(corpus / chaos.REVISED)], warehouse=str(wh), manifest=str(manifest))
-    assert [r["outcome"] for r in result["results"]] == ["new_version"]
+    assert [r.outcome for r in result.files] == ["new_version"]
     final = chaos.read_state(wh)
     assert chaos.state_problems(final) == []
     assert final.reports == gold.revised and gold.revised != gold.main
+
+
+def test_kill_after_the_load_is_finished_by_the_next_run(golden, api_url, tmp_path):
+    """Every report committed, then the process dies before links, checks, report and publish: the
+    next run finds the hashes known but the steps pending, and finishes them."""
+    import duckdb
+
+    corpus, manifest, gold = golden
+    wh = tmp_path / "data" / "warehouse.duckdb"
+    files = [corpus / f for f in chaos.MAIN]
+    proc = chaos.run_ingest(files, wh, manifest, api_url, fault="after-load@1")
+    assert proc.returncode == -9, proc.stderr[-2000:]
+    after = chaos.read_state(wh)
+    assert after.reports == gold.main and after.interrupted_runs == 1
+    assert not (wh.parent / "published").exists()  # nothing published yet
+
+    from flows.ingest import ingest_report
+
+    result = ingest_report(paths=[str(f) for f in files], warehouse=str(wh), manifest=str(manifest))
+    assert [r.outcome for r in result.files] == ["skipped"] * len(files)
+    assert [(s.step, s.outcome) for s in result.steps] == [("link", "done"), ("check", "done"), ("report", "done"), ("publish", "done")]
+    assert result.step("check").counts["reports_checked"] == len(files)
+    # the warehouse and its published copy are what a clean run leaves (all tables but the run log)
+    assert chaos.contents_differ(chaos.table_contents(wh), gold.main_tables) == []
+    assert chaos.contents_differ(chaos.table_contents(wh.parent / "published" / wh.name), gold.main_published) == []
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        outcomes = con.execute("SELECT outcome, message FROM etl_run ORDER BY run_key").fetchall()
+    finally:
+        con.close()
+    assert [o for o, _ in outcomes] == ["crashed", "noop"]
+    assert "did not finish" in outcomes[0][1]

@@ -3,7 +3,7 @@
 Writers: DuckDB lets one process hold the file read-write; `warehouse.db.connect` waits with
 back-off while another holds it, so both ingestions land and the sha256/identity keys keep every
 report exactly once. A reader of the live warehouse holds the same lock: writers wait for it (and
-never change what it is reading). A reader of the published copy (flows/publish.py, when present)
+never change what it is reading). A reader of the published copy (warehouse/publish.py, when present)
 does not block writers at all.
 """
 
@@ -54,7 +54,7 @@ def test_two_writers_and_a_reader_of_the_live_warehouse(golden, api_url, tmp_pat
 
 
 def test_reader_of_the_published_copy_is_unaffected(golden, api_url, tmp_path):  # noqa: F811
-    from flows import publish
+    from warehouse import publish
     corpus, manifest, _ = golden
     wh = tmp_path / "data" / "warehouse.duckdb"
     from flows.ingest import ingest_report

@@ -121,6 +121,21 @@ class Server:
         run = self.get(f"/flow_runs/{run_id.group(1)}")
         return run_id.group(1), run
 
+    def run_and_subflows(self, run_id: str) -> list[str]:
+        """A flow run's id and those of the flow runs it started."""
+        runs = [run_id]
+        while True:
+            children = [r["id"] for r in self.post("/flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": runs}}})]
+            new = [c for c in children if c not in runs]
+            if not new:
+                return runs
+            runs += new
+
+    def task_run_names(self, run_id: str) -> set[str]:
+        """The names of the completed task runs of a flow run and of the flow runs it started."""
+        tasks = self.post("/task_runs/filter", {"flow_runs": {"id": {"any_": self.run_and_subflows(run_id)}}})
+        return {re.sub(r"-[0-9a-f]{3}$", "", t["name"]) for t in tasks if t["state_type"] == "COMPLETED"}
+
     def log(self, name: str) -> str:
         path = self.home / name
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
@@ -181,7 +196,7 @@ def test_deployments_are_registered_from_prefect_yaml(server):
     assert set(deployments) >= {"yearly", "monthly"}
     for name, cron in (("yearly", "0 6 15 1 *"), ("monthly", "0 6 5 * *")):
         d = deployments[name]
-        assert d["entrypoint"] == "flows/inbox.py:inbox" and d["work_pool_name"] == POOL
+        assert d["entrypoint"] == "flows/inbox.py:scheduled_inbox" and d["work_pool_name"] == POOL
         (sched,) = d["schedules"]
         assert sched["schedule"]["cron"] == cron and sched["schedule"]["timezone"] == "Asia/Shanghai"
         assert d["global_concurrency_limit"]["limit"] == 1
@@ -219,6 +234,11 @@ def test_monthly_deployment_ingests_a_new_report_from_the_inbox(server, tmp_path
     arts = server.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run_id]}}})
     (art,) = [a for a in arts if a["key"] == "luoshi-inbox"]
     assert "inbox/monthly: success" in art["data"] and REFERENCE.name in art["data"]
+    # what it loaded was checked: the warehouse checks and Great Expectations ran as tasks of the run
+    assert {"warehouse-checks", "great-expectations"} <= server.task_run_names(run_id)
+    arts = server.post("/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": server.run_and_subflows(run_id)}}})
+    (quality,) = [a for a in arts if a["key"] == "luoshi-quality-report"]
+    assert "Ran: " in quality["data"] and "on 1 report(s)" in quality["data"]
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -256,6 +276,10 @@ def test_monthly_deployment_ingests_a_report_by_url(server, tmp_path):
         httpd.server_close()
         thread.join(timeout=10)
     assert run["state"]["type"] == "COMPLETED", f"{run['state']}\n{server.log(f'worker-{run_id}.log')}"
+    # a partial run says so: its final state is named Partial and its task `rejected-files` failed
+    assert run["state"]["name"] == "Partial", run["state"]
+    tasks = server.post("/task_runs/filter", {"flow_runs": {"id": {"any_": [run_id]}}})
+    assert [t["state_type"] for t in tasks if t["name"].startswith("rejected-files")] == ["FAILED"]
     # the missing page was asked for once (a 404 is not retried), the report once
     assert sorted(_Handler.requests) == ["/gone.txt", "/news-show-129764.txt"]
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -291,10 +315,10 @@ print(json.dumps({"seen": sorted(seen), "queries": queries}), flush=True)
 
 
 def test_a_reader_holding_the_published_copy_does_not_block_ingestion(server, tmp_path):
-    from flows.publish import publish_warehouse
     from tests.test_load import make_load
     from warehouse.db import connect
     from warehouse.loader import load_reports
+    from warehouse.publish import publish_warehouse
 
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     con = connect(warehouse)

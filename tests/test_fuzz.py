@@ -136,8 +136,8 @@ def test_nasties_through_the_flow_leave_earlier_reports_and_keep_raw_files(prefe
     items = [all_nasties()[name] for name in FLOW_SAMPLE]
     nasty.write(folder, items)
     result = ingest_report(paths=[str(folder)], warehouse=str(wh), manifest=str(folder / "sources.yaml"))
-    assert result["files_seen"] == len(items)
-    by_file = {Path(r["file"]).name: r for r in result["results"]}
+    assert result.counts.files_seen == len(items)
+    by_file = {Path(r.file).name: r for r in result.files}
     assert set(by_file) == {n.name for n in items}
 
     con = duckdb.connect(str(wh), read_only=True)
@@ -156,7 +156,7 @@ def test_nasties_through_the_flow_leave_earlier_reports_and_keep_raw_files(prefe
     finally:
         con.close()
     for n in items:
-        outcome = by_file[n.name]["outcome"]
+        outcome = by_file[n.name].outcome
         if outcome == "rejected":
             raw, reason = quarantine[n.name]
             assert Path(raw).read_bytes() == n.data, n.name  # the raw file is kept, byte for byte

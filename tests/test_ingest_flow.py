@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest_report
+from flows.pipeline import RunFailed
 from scripts.gen_corpus import write_corpus
 from tests.conftest import REFERENCE, ROOT, SAMPLES, natural_content
 from tests.test_load import table_checksums
@@ -21,8 +22,8 @@ LUOSHI = [sys.executable, "-m", "cli.main"]
 
 def test_flow_ingests_reference_and_rerun_is_a_noop(prefect_harness, warehouse_path):
     result = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=str(SAMPLES / "sources.yaml"))
-    assert result["outcome"] == "success"
-    assert result["tasks_loaded"] == 130
+    assert result.outcome == "success"
+    assert result.counts.tasks_loaded == 130
     con = duckdb.connect(str(warehouse_path), read_only=True)
     row = con.execute(
         "SELECT c.county_name, c.province, r.plan_year, r.as_of_date::VARCHAR, r.period_type, r.metadata_source, r.raw_path, r.sha256 "
@@ -38,7 +39,7 @@ def test_flow_ingests_reference_and_rerun_is_a_noop(prefect_harness, warehouse_p
 
     before = table_checksums(warehouse_path)
     again = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=str(SAMPLES / "sources.yaml"))
-    assert again["outcome"] == "noop" and again["reports_skipped"] == 1
+    assert again.outcome == "noop" and again.counts.reports_skipped == 1
     assert table_checksums(warehouse_path) == before  # every table but the run log
     con = duckdb.connect(str(warehouse_path), read_only=True)
     assert con.execute("SELECT outcome FROM etl_run WHERE flow_name = 'ingest_report' ORDER BY run_key").fetchall() == [
@@ -53,7 +54,7 @@ def test_flow_without_manifest_infers_and_flags_metadata(prefect_harness, wareho
     lonely.parent.mkdir()
     shutil.copy(REFERENCE, lonely)
     result = ingest_report(paths=[str(lonely)], warehouse=str(warehouse_path))
-    assert result["outcome"] == "success"
+    assert result.outcome == "success"
     con = duckdb.connect(str(warehouse_path), read_only=True)
     meta = con.execute(
         "SELECT c.county_name, r.plan_year, r.as_of_date::VARCHAR, r.metadata_source FROM dim_report r JOIN dim_county c USING (county_key)"
@@ -67,11 +68,12 @@ def test_flow_without_manifest_infers_and_flags_metadata(prefect_harness, wareho
 def test_flow_rejects_a_prose_file_and_keeps_its_raw_copy(prefect_harness, warehouse_path, tmp_path):
     prose = tmp_path / "notice.txt"
     prose.write_text("关于做好2020年政府工作报告落实的通知\n各乡镇、县直各单位:请认真落实。\n", encoding="utf-8")
-    result = ingest_report(
-        paths=[str(prose)], warehouse=str(warehouse_path), overrides={"county": "吉水县", "plan_year": 2020, "as_of": "2020-11-30", "period_type": "monthly"}
-    )
-    assert result["outcome"] == "failed"
-    msg = result["results"][0]["message"]
+    with pytest.raises(RunFailed) as failed:
+        ingest_report(paths=[str(prose)], warehouse=str(warehouse_path),
+                      overrides={"county": "吉水县", "plan_year": 2020, "as_of": "2020-11-30", "period_type": "monthly"})
+    result = failed.value.result
+    assert result.outcome == "failed"
+    msg = result.files[0].message
     assert "notice.txt" in msg and "not a task table" in msg
     con = duckdb.connect(str(warehouse_path), read_only=True)
     assert con.execute("SELECT count(*) FROM dim_report").fetchone()[0] == 0
@@ -139,9 +141,9 @@ def test_flow_ingests_batches_quarantines_the_bad_one_and_reruns_as_noop(prefect
     prose.write_text("关于做好政府工作报告落实的通知(合成测试数据)\n各乡镇、县直各单位:请认真落实。\n", encoding="utf-8")
     wh = tmp_path / "data" / "warehouse.duckdb"
     result = ingest_report(paths=[str(corpus)], warehouse=str(wh), batch_size=2)
-    assert result["outcome"] == "partial"
-    assert (result["files_seen"], result["reports_loaded"], result["reports_failed"]) == (6, 5, 1)
-    rejected = [r for r in result["results"] if r["outcome"] == "rejected"]
+    assert result.outcome == "partial"
+    assert (result.counts.files_seen, result.counts.reports_loaded, result.counts.reports_failed) == (6, 5, 1)
+    rejected = [r for r in result.files if r.outcome == "rejected"]
     assert len(rejected) == 1 and "synthetic-notice.txt" in rejected[0]["message"] and "not a task table" in rejected[0]["message"]
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("SELECT count(*), sum(task_count) FROM dim_report").fetchone() == (5, 650)
@@ -151,7 +153,7 @@ def test_flow_ingests_batches_quarantines_the_bad_one_and_reruns_as_noop(prefect
     before = natural_content(wh)
 
     again = ingest_report(paths=[str(corpus)], warehouse=str(wh), batch_size=2)
-    assert again["reports_loaded"] == 0 and again["reports_skipped"] == 5
+    assert again.counts.reports_loaded == 0 and again.counts.reports_skipped == 5
     assert natural_content(wh) == before
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("SELECT outcome, reports_loaded, reports_skipped FROM etl_run ORDER BY run_key").fetchall() == [
@@ -168,9 +170,9 @@ def test_flow_keeps_report_versions_and_refuses_an_earlier_one_unless_forced(pre
     corrected = tmp_path / "corrected" / REFERENCE.name  # same name: the same manifest entry
     corrected.parent.mkdir()
     corrected.write_bytes(REFERENCE.read_bytes().replace("新增义务教育学位5500个".encode(), "新增义务教育学位5600个".encode()))
-    assert ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest)["reports_loaded"] == 1
+    assert ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest).counts.reports_loaded == 1
     second = ingest_report(paths=[str(corrected)], warehouse=str(warehouse_path), manifest=manifest)
-    assert [r["outcome"] for r in second["results"]] == ["new_version"] and second["reports_loaded"] == 1
+    assert [r.outcome for r in second.files] == ["new_version"] and second.counts.reports_loaded == 1
 
     def state() -> tuple[list[tuple], str, list[tuple]]:
         con = duckdb.connect(str(warehouse_path), read_only=True)
@@ -188,14 +190,14 @@ def test_flow_keeps_report_versions_and_refuses_an_earlier_one_unless_forced(pre
     assert versions == [(1, False), (2, True)] and "5600个" in text and findings == [(2, "report.new_version")]
 
     refused = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest)
-    assert [r["outcome"] for r in refused["results"]] == ["refused"]
-    assert refused["reports_loaded"] == 0 and refused["reports_skipped"] == 1
+    assert [r.outcome for r in refused.files] == ["refused"]
+    assert refused.counts.reports_loaded == 0 and refused.counts.reports_skipped == 1
     versions, text, findings = state()
     assert versions == [(1, False), (2, True)] and "5600个" in text
     assert findings == [(1, "report.old_version_refused"), (2, "report.new_version")]
 
     forced = ingest_report(paths=[str(REFERENCE)], warehouse=str(warehouse_path), manifest=manifest, force=True)
-    assert [r["outcome"] for r in forced["results"]] == ["reinstated"] and forced["reports_loaded"] == 1
+    assert [r.outcome for r in forced.files] == ["reinstated"] and forced.counts.reports_loaded == 1
     versions, text, findings = state()
     assert versions == [(1, True), (2, False)] and "5500个" in text
     assert (1, "report.version_reinstated") in findings

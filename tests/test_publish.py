@@ -14,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.publish import publish_warehouse, published_path, reader_path
 from tests.conftest import REFERENCE, ROOT
 from tests.test_load import make_load, table_checksums
 from warehouse.db import connect
 from warehouse.loader import load_reports
+from warehouse.publish import publish_warehouse, published_path, reader_path
 
 READER = r"""
 import json, os, sys, time, duckdb

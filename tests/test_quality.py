@@ -51,6 +51,7 @@ def runs(prefect_harness, tmp_path_factory):
     """Two ingestion runs into one warehouse: the broken fixture; then a changed copy of it that an
     error-level check refuses (warehouse checksummed around it)."""
     from flows.ingest import ingest_report
+    from flows.pipeline import RunFailed
 
     tmp = tmp_path_factory.mktemp("quality")
     wh = tmp / "data" / "warehouse.duckdb"
@@ -63,10 +64,13 @@ def runs(prefect_harness, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     try:
         force_error_check(mp, tmp, "SELECT report_key FROM dim_report WHERE as_of_date = DATE '2021-01-31';")
-        second = ingest_report(
-            paths=[str(changed)], warehouse=str(wh),
-            overrides={"county": "吉水县", "plan_year": 2020, "as_of": "2021-01-31", "period_type": "monthly"},
-        )
+        try:
+            ingest_report(
+                paths=[str(changed)], warehouse=str(wh),
+                overrides={"county": "吉水县", "plan_year": 2020, "as_of": "2021-01-31", "period_type": "monthly"},
+            )
+        except RunFailed as exc:  # its only file was refused
+            second = exc.result
     finally:
         mp.undo()
     after = checksums(wh, CONTENT_TABLES)
@@ -84,9 +88,9 @@ def rows(wh: Path, query: str, params: list | None = None) -> list[tuple]:
 def test_broken_fixture_produces_the_expected_findings(runs):
     wh = runs["wh"]
     second = runs["runs"][0]
-    assert second["outcome"] == "success" and second["tasks_loaded"] == 9  # 10 rows: 序号 3 repeated, 5 without task text
+    assert second.outcome == "success" and second.counts.tasks_loaded == 9  # 10 rows: 序号 3 repeated, 5 without task text
     found = rows(wh, "SELECT rule, severity, seq, mapping_file, message FROM dq_issue WHERE run_key = ? ORDER BY rule, seq",
-                 [second["run_key"]])
+                 [second.run_key])
     by_rule: dict[str, list[tuple]] = {}
     for f in found:
         by_rule.setdefault(f[0], []).append(f)
@@ -103,10 +107,10 @@ def test_broken_fixture_produces_the_expected_findings(runs):
 
 def test_error_level_failure_leaves_the_warehouse_as_before(runs):
     third = runs["runs"][1]
-    assert third["outcome"] == "failed" and third["reports_failed"] == 1
-    assert "zz_forced" in third["results"][0]["message"]
+    assert third.outcome == "failed" and third.counts.reports_failed == 1
+    assert "zz_forced" in third.files[0].message
     assert runs["after"] == runs["before"]  # every content table, checksummed
-    q = rows(runs["wh"], "SELECT source_file, reason FROM quarantine WHERE run_key = ?", [third["run_key"]])
+    q = rows(runs["wh"], "SELECT source_file, reason FROM quarantine WHERE run_key = ?", [third.run_key])
     assert len(q) == 1 and q[0][0].endswith("broken-report-v2.txt") and "zz_forced" in q[0][1]
 
 
@@ -129,7 +133,7 @@ def test_error_check_rolls_back_every_table_at_the_loader(warehouse_path, refere
 
 
 def test_html_report_lists_what_a_reviewer_acts_on(runs):
-    path = Path(runs["runs"][0]["report"])
+    path = Path(runs["runs"][0].report)
     assert path.exists() and path.parent == runs["wh"].parent / "reports"
     page = path.read_text(encoding="utf-8")
     assert "<script" not in page.lower()
@@ -139,7 +143,7 @@ def test_html_report_lists_what_a_reviewer_acts_on(runs):
                  "repair.leader_spacing", "History across runs", "Data Docs"):
         assert text in page, text
     # the failed run lists the rejected file and its reason
-    third = Path(runs["runs"][1]["report"]).read_text(encoding="utf-8")
+    third = Path(runs["runs"][1].report).read_text(encoding="utf-8")
     assert "Rejected files (1)" in third and "broken-report-v2.txt" in third and "zz_forced" in third
     # history covers both runs
     assert all(f"run {k}" in third for k in (1, 2))
@@ -179,7 +183,7 @@ def test_luoshi_report_regenerates_from_the_warehouse(runs, tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(browser.chromium() is None, reason="chromium is not installed (make test installs it)")
 def test_flow_report_in_chromium(runs, tmp_path):
-    page = Path(runs["runs"][0]["report"])
+    page = Path(runs["runs"][0].report)
     dom = browser.dump_dom(page)
     assert "<script" not in dom.lower()
     assert "&lt;script&gt;alert(1)&lt;" in dom
@@ -204,7 +208,7 @@ def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monke
     con.close()
     cfg = q.quality_config()
     monkeypatch.setattr(q, "quality_config", lambda: {**cfg, "gx": {**(cfg.get("gx") or {}), "max_reports": 2}})
-    out = q.run_expectations(str(wh), run_key)
+    out = q.run_expectations(str(wh), q.run_report_keys(str(wh), run_key))
     sampled = [f for f in out["findings"] if f["rule"] == "gx.sampled"]
     assert len(sampled) == 1 and "latest 2 of the run's 3 reports" in sampled[0]["message"], out["findings"]
     assert out["evaluated"] > 0 and out["suites"] >= 4

@@ -235,6 +235,7 @@ def test_symbolic_links_out_of_the_inbox_are_refused(tmp_path):
 
 def test_the_inbox_loads_what_it_can_and_names_what_it_refused(prefect_harness, tmp_path):
     from flows.inbox import inbox
+    from flows.pipeline import FileResult
 
     inbox_dir, outside = tmp_path / "inbox", tmp_path / "outside"
     text = REFERENCE.read_text(encoding="utf-8")
@@ -255,8 +256,8 @@ def test_the_inbox_loads_what_it_can_and_names_what_it_refused(prefect_harness, 
           + "  - 2020\n")
     wh = tmp_path / "data" / "warehouse.duckdb"
     result = inbox(inbox_dir=str(inbox_dir), warehouse=str(wh))
-    by_file = {str(Path(r["file"]).relative_to(inbox_dir)) if r["file"].startswith(str(inbox_dir)) else r["file"]: r for r in result["results"]}
-    assert result["outcome"] == "partial" and result["reports_loaded"] == 2
+    by_file = {str(Path(r.file).relative_to(inbox_dir)) if r.file.startswith(str(inbox_dir)) else r.file: r for r in result.files}
+    assert result.outcome == "partial" and result.counts.reports_loaded == 2
     assert by_file[REFERENCE.name]["outcome"] == "loaded" and by_file["fine/october.txt"]["outcome"] == "loaded"
     assert "inside-link.txt" not in by_file  # followed: the report it points at, read once
     manifest = inbox_dir / "sources.yaml"
@@ -266,16 +267,16 @@ def test_the_inbox_loads_what_it_can_and_names_what_it_refused(prefect_harness, 
     assert by_file["sources.yaml"]["outcome"] == "failed" and by_file["sources.yaml"]["message"] == f"{manifest}, entry 4: an entry is a mapping (file: …, county: …), not int"
     assert by_file["broken/unnamed.txt"]["outcome"] == "rejected"
     assert by_file["broken/unnamed.txt"]["message"].startswith(f"unnamed.txt: not loaded: {inbox_dir / 'broken' / 'sources.yaml'}: the manifest cannot be read")
-    assert by_file["link.txt"] == {"file": str(inbox_dir / "link.txt"), "outcome": "rejected", "tasks": 0,
-                                   "message": f"{inbox_dir / 'link.txt'}: a symbolic link that leads out of the inbox {inbox_dir}; not read"}
+    assert by_file["link.txt"] == FileResult(str(inbox_dir / "link.txt"), "rejected", 0,
+                                             f"{inbox_dir / 'link.txt'}: a symbolic link that leads out of the inbox {inbox_dir}; not read")
     secret_sha = hashlib.sha256(secret.read_bytes()).hexdigest()
-    for path in (wh, Path(result["published"]["path"])):
+    for path in (wh, Path(result.published.path)):
         con = duckdb.connect(str(path), read_only=True)
         try:
             assert sorted(r[0] for r in con.execute("SELECT file_name FROM dim_report").fetchall()) == sorted([REFERENCE.name, "october.txt"])
             assert con.execute("SELECT count(*) FROM dim_report WHERE sha256 = ?", [secret_sha]).fetchone() == (0,)
             assert con.execute("SELECT count(*) FROM quarantine WHERE sha256 = ?", [secret_sha]).fetchone() == (0,)
-            (message,) = con.execute("SELECT message FROM etl_run WHERE run_key = ?", [result["run_key"]]).fetchone()
+            (message,) = con.execute("SELECT message FROM etl_run WHERE run_key = ?", [result.run_key]).fetchone()
             assert "link.txt: a symbolic link" in message and "SECRET" not in message
         finally:
             con.close()

@@ -10,7 +10,10 @@ Named points: ``archive`` (raw bytes written, not yet renamed into the archive),
 one report or of many, see warehouse.loader.load_reports), ``mid-batch`` (the same, reached only
 by a batch of more than one report), ``checks`` (inside
 the warehouse checks, after each check file), ``before-finish`` (every report handled, the run
-not yet recorded as finished), ``quality`` (the quality flow's findings written, not yet committed).
+not yet recorded as finished), ``quality`` (the quality flow's findings written, not yet committed),
+``after-load`` (every report of the run loaded; nothing linked, checked, reported or published yet),
+``quality-checks`` (inside the quality step's warehouse checks, after each check file) and ``publish``
+(the copy of the warehouse written beside the published copy, not yet renamed over it).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import signal
 from collections import Counter
 
 ENV = "LUOSHI_FAULT"
-POINTS = ("archive", "mid-load", "mid-batch", "checks", "before-finish", "quality")
+POINTS = ("archive", "mid-load", "mid-batch", "checks", "before-finish", "quality", "after-load", "quality-checks", "publish")
 
 _hits: Counter[str] = Counter()
 

@@ -144,7 +144,7 @@ COMMENT ON COLUMN etl_run.flow_name IS 'Prefect flow that ran, e.g. ingest_repor
 COMMENT ON COLUMN etl_run.flow_run_id IS 'Prefect flow run id.';
 COMMENT ON COLUMN etl_run.started_at IS 'Start time.';
 COMMENT ON COLUMN etl_run.finished_at IS 'End time (NULL while running or if it died).';
-COMMENT ON COLUMN etl_run.outcome IS 'running, success, partial or failed.';
+COMMENT ON COLUMN etl_run.outcome IS 'running, success, partial, noop, failed, or crashed (closed by a later run; the reason is in message).';
 COMMENT ON COLUMN etl_run.files_seen IS 'Files the run looked at.';
 COMMENT ON COLUMN etl_run.reports_loaded IS 'Reports loaded or replaced.';
 COMMENT ON COLUMN etl_run.reports_skipped IS 'Reports skipped (same bytes already ingested).';

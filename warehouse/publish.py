@@ -1,4 +1,4 @@
-"""Publish a read-only copy of the warehouse for analysts.
+"""Publish a read-only copy of the warehouse for analysts (the pipeline's last step, `luoshi publish`).
 
 Analysts never open the live warehouse: a DuckDB file admits one writer *or* readers, so a reader
 would block ingestion, and a reader could see the warehouse between two reports of a run. After a
@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import connect, sql
+from warehouse.faults import fault_point
 
 PUBLISHED_DIR = "published"
 
@@ -80,6 +81,9 @@ def publish_warehouse(warehouse: str | Path, target: str | Path | None = None, w
     tmp: str | None = None
     try:
         con.execute("CHECKPOINT")
+        # a copy left half-way by a run that was killed while publishing (we hold the writer now)
+        for stale in dest.parent.glob(f".{dest.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
         os.close(fd)
         shutil.copyfile(live, tmp)
@@ -95,6 +99,7 @@ def publish_warehouse(warehouse: str | Path, target: str | Path | None = None, w
         if copied != expected:
             raise RuntimeError(f"published copy of {live} holds {copied} reports, the warehouse {expected}; not published")
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        fault_point("publish")
         os.replace(tmp, dest)
         tmp = None
         _fsync_dir(dest.parent)
