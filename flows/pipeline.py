@@ -997,19 +997,20 @@ def pipeline(
     return result
 
 
-def _move_handled(inbox_dir: str, sources: list[Source], files: list[FileResult], lookup: list[dict[str, dict[str, Any]]],
+def _move_handled(inbox_dir: str, sources: list[Source], files: list[FileResult], lookup: list[Manifest],
                   logger: Any) -> None:
-    """Files of the inbox folder itself leave it once handled; files a manifest names stay (their
-    entry would point nowhere otherwise)."""
+    """Files of the inbox folder itself leave it once handled (a superseded version refused goes to
+    rejected/); files a manifest names stay (their entry would point nowhere otherwise)."""
     def named(location: str) -> bool:
-        return any(Path(location).name in m or location in m for m in lookup)
+        keys = [Path(location).name, location, str(Path(location).resolve())]
+        return any(m.find(keys) is not None for m in lookup)
 
     own = {s.location for s in sources if s.kind == "file" and s.entry is None and not named(s.location)}
     for f in files:
-        if f.file not in own or f.outcome not in (*LOADED, "skipped", "rejected"):
+        if f.file not in own or f.outcome not in (*LOADED, *SKIPPED, "rejected"):
             continue
         try:
-            moved = move_handled(inbox_dir, f.file, accepted=f.outcome != "rejected")
+            moved = move_handled(inbox_dir, f.file, accepted=f.outcome not in ("rejected", "refused"))
         except OSError as exc:
             logger.warning("could not move %s out of the inbox: %s", f.file, exc)
             continue
