@@ -172,7 +172,10 @@ def prepare_report(
         grids = read_candidates(data, name)
     except ReadError as exc:
         raise RejectedReport(f"{name}: {exc}") from exc
-    grid, layout = _best_reading(grids)
+    try:
+        grid, layout = _best_reading(grids)
+    except ReadError as exc:  # a limit of schemas/quality.yaml reached while rows are rebuilt
+        raise RejectedReport(f"{name}: {exc}") from exc
     findings = list(grid.findings) + list(layout.findings)
     if not grid.tables or not any(t.header for t in grid.tables) and not layout.rows:
         raise RejectedReport(f"{name}: not a task table: no header row naming 序号/任务/进展 columns was found")

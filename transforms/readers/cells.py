@@ -24,7 +24,7 @@ from transforms.grid import Finding, Grid, GridRow, GridTable
 from transforms.mappings import header_map, squash
 from transforms.readers.chrome import SITE_CHROME
 
-SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
+SEQ_ONLY = re.compile(r"^\s*\d{1,5}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
 NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$|^[-—/]$")
 PART_RE = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 SECTION_RE = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
