@@ -10,6 +10,7 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -341,7 +342,10 @@ def read_report(data: bytes, name: str = "") -> Grid:
         kind, zf, what = _zip_kind(data)
         if zf is None or kind == "zip":
             raise ReadError(f"{what}; luoshi reads text dumps, HTML, DOCX, XLSX and CSV")
-        check_zip(zf, kind)
+        try:
+            check_zip(zf, kind)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a member that does not inflate (found by the fuzzer)
+            raise ReadError(f"a damaged {kind.upper()} file: {type(exc).__name__}: {exc}") from exc
         grid = _read_office(data, kind)
     else:
         fmt = sniff_format(data, name)
