@@ -1,6 +1,6 @@
 """`make chaos`: kill ingestion at named points, run ingestions side by side, feed it bad input.
 
-    python -m scripts.chaos [--fuzz-cases 3000] [--fuzz-office 1000] [--fuzz-markup 1000] [--fuzz-manifests 5000]
+    python -m scripts.chaos [--fuzz-cases 2000] [--fuzz-office 1000] [--fuzz-markup 1000] [--fuzz-manifests 6000]
                             [--quick] [--keep DIR]
 
 1. Crash safety. Every scenario runs the real CLI (`python -m flows.cli ingest …`) in a child
@@ -711,10 +711,10 @@ def run_all_fuzz(args: argparse.Namespace) -> tuple[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--fuzz-cases", type=int, default=int(os.environ.get("CHAOS_FUZZ_CASES", "3000")), help="report bytes of every format")
+    ap.add_argument("--fuzz-cases", type=int, default=int(os.environ.get("CHAOS_FUZZ_CASES", "2000")), help="report bytes of every format")
     ap.add_argument("--fuzz-office", type=int, default=1000, help="real and damaged XLSX/DOCX files")
     ap.add_argument("--fuzz-markup", type=int, default=1000, help="reports with console markup, through `luoshi extract`")
-    ap.add_argument("--fuzz-manifests", type=int, default=5000, help="sources.yaml manifests")
+    ap.add_argument("--fuzz-manifests", type=int, default=6000, help="sources.yaml manifests")
     ap.add_argument("--fuzz-only", action="store_true", help="only the fuzzing (no Prefect server, kills or nasties)")
     ap.add_argument("--quick", action="store_true", help="two kill points, one concurrency scenario, no big nasties")
     ap.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random)")

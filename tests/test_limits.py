@@ -6,6 +6,7 @@ readers.max_seq, and one above it is quarantined with a finding, never joined to
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -171,3 +172,19 @@ def test_rows_separated_by_tight_pipes_are_not_joined():
     parsed = parse_report(text.encode(), "tight.txt")
     assert [r.seq for r in parsed.records] == [1, 2]
     assert not [f for f in parsed.findings if f.rule == "reader.pipe_in_cell"]
+
+
+@pytest.mark.parametrize(("plan_year", "as_of", "shown"), [(99999, None, "plan year 99999"), (2020, date(1900, 1, 1), "as-of date 1900-01-01"), (2020, date(9999, 12, 31), "as-of date 9999-12-31")])
+def test_a_plan_year_or_as_of_date_outside_the_year_range_is_refused(plan_year, as_of, shown):
+    with pytest.raises(RejectedReport) as info:
+        parse_report(text_table([row(1, "任务一的内容")]), "years.txt", as_of=as_of, plan_year=plan_year)
+    assert str(info.value).startswith("years.txt: ") and shown in str(info.value) and "readers.min_year..max_year" in str(info.value)
+
+
+def test_a_figure_beyond_max_number_is_not_read_as_a_quantity():
+    huge = "9" * 400  # float() makes it infinite
+    parsed = parse_report(text_table([row(1, "新建道路10公里", progress=f"已完成{huge}公里")]), "huge.txt", plan_year=2020)
+    rec = parsed.records[0]
+    values = [q["value"] if isinstance(q, dict) else q.value for q in rec.targets + rec.actuals]
+    assert values == [10.0]  # the 400-digit figure is not read
+    assert rec.reported_pct is None or rec.reported_pct == rec.reported_pct  # not NaN

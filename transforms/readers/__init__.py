@@ -61,6 +61,9 @@ def reader_limits() -> dict[str, int]:
         "max_cells": 5_000_000,
         "max_cell_chars": 100_000,
         "max_seq": 99_999,
+        "max_number": 10**15,
+        "min_year": 1990,
+        "max_year": 2100,
     }
     limits.update({k: int(v) for k, v in (cfg.get("readers") or {}).items()})
     return limits
