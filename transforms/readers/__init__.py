@@ -224,8 +224,10 @@ def _tags(zf: zipfile.ZipFile, name: str, tag: re.Pattern[bytes]) -> Iterator[re
     yield from tag.finditer(carry)
 
 
-XLSX_ROW = re.compile(rb'<row\b[^>]*?(?:\sr="(\d+)")?[^>]*>')
-XLSX_CELL = re.compile(rb'<c\b(?:[^>]*?\sr="([A-Z]{1,3})\d+")?')
+XLSX_ROW = re.compile(rb"<row\b([^>]*)>")
+XLSX_CELL = re.compile(rb"<c\b([^>]*)>")
+ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+CELL_COLUMN = re.compile(rb'\sr="([A-Z]{1,3})\d+"')
 DOCX_ROW = re.compile(rb"<w:tr[\s>/]")
 
 
@@ -238,7 +240,8 @@ def _check_sheet_extent(zf: zipfile.ZipFile, lim: dict[str, int]) -> None:
             continue
         last_row = cells = last_col = 0
         for m in _tags(zf, name, XLSX_ROW):
-            last_row = int(m.group(1)) if m.group(1) else last_row + 1
+            r = ROW_NUMBER.search(m.group(1))
+            last_row = int(r.group(1)) if r else last_row + 1
             if last_row > lim["max_rows"]:
                 raise LimitError(
                     f"an XLSX file whose sheet {name.rsplit('/', 1)[-1]} reaches row {last_row:,} (above readers.max_rows = "
@@ -246,8 +249,8 @@ def _check_sheet_extent(zf: zipfile.ZipFile, lim: dict[str, int]) -> None:
                 )
         for m in _tags(zf, name, XLSX_CELL):
             cells += 1
-            if m.group(1):
-                last_col = max(last_col, _col_number(m.group(1).decode()))
+            if c := CELL_COLUMN.search(m.group(1)):
+                last_col = max(last_col, _col_number(c.group(1).decode()))
         if max(cells, last_row * last_col) > lim["max_cells"]:
             raise LimitError(
                 f"an XLSX file whose sheet {name.rsplit('/', 1)[-1]} spans {last_row:,} rows × {last_col:,} columns with "
