@@ -697,10 +697,12 @@ def run_all_fuzz(args: argparse.Namespace) -> tuple[int, int]:
     say(f"chaos: fuzzing with {sum(counts.values())} generated cases (parsed reports loaded into a scratch warehouse)")
     cases = unhandled = 0
     for kind, n in counts.items():
+        if n <= 0:
+            continue
         say(f"  {kind}: {n} cases, {FUZZ_KINDS[kind]}")
         fz = timed(f"fuzz {kind}", lambda kind=kind, n=n: run_fuzz(n, load=True, seed=args.seed, kind=kind))
         say(f"  {kind}: cases={fz.cases} parsed={fz.parsed} loaded={fz.loaded} rejected={fz.rejected} unhandled={len(fz.unhandled)} slowest={fz.slowest}")
-        for reason, k in Counter(tb.strip().splitlines()[-1][:160] for _, _, tb in fz.unhandled).most_common(8):
+        for reason, k in Counter(re.sub(r"\d+", "N", tb.strip().splitlines()[-1])[:160] for _, _, tb in fz.unhandled).most_common(8):
             say(f"    {k:5d} × {reason}")
         for name, head, tb in fz.unhandled[:3]:
             say(f"  UNHANDLED {name!r} {head[:80]!r}\n{tb}")
