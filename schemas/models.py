@@ -16,7 +16,7 @@ class RawTaskRow(pa.DataFrameModel):
     """A task row as the layout step rebuilt it."""
 
     table_no: Series[int] = pa.Field(ge=1)
-    seq: Series[int] = pa.Field(ge=1, le=9999)
+    seq: Series[int] = pa.Field(ge=1, le=99999)  # readers.max_seq in schemas/quality.yaml
     sub_seq: Series[int] = pa.Field(ge=0)  # 0: the item's own row; 1, 2, …: its further targets
     task_text: Series[str] = pa.Field(str_length={"min_value": 2})
     line_start: Series[int] = pa.Field(ge=1)

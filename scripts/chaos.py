@@ -1,6 +1,7 @@
 """`make chaos`: kill ingestion at named points, run ingestions side by side, feed it bad input.
 
-    python -m scripts.chaos [--fuzz-cases 1000] [--quick] [--keep DIR]
+    python -m scripts.chaos [--fuzz-cases 2000] [--fuzz-office 1000] [--fuzz-markup 1000] [--fuzz-manifests 6000]
+                            [--quick] [--keep DIR]
 
 1. Crash safety. Every scenario runs the real CLI (`python -m cli.main ingest …`) in a child
    process with LUOSHI_FAULT set (see warehouse/faults.py), so the child kills itself with SIGKILL at
@@ -16,8 +17,12 @@
 2. Concurrency. Two ingestions started together on one warehouse (overlapping files); a reader
    holding the warehouse open while they start; a reader of the published copy (warehouse/publish.py)
    during an ingestion, when that module exists.
-3. Bad input. A property-based fuzzer (scripts/fuzz_inputs.py) over parse_report with at least
-   1,000 cases, each parsed case also loaded into a scratch warehouse; then every hand-made nasty
+3. Bad input. A property-based fuzzer (scripts/fuzz_inputs.py), 10,000 cases by default: report
+   bytes of every format through parse_report (each parsed case also loaded into a scratch
+   warehouse); real and damaged XLSX/DOCX files (missing parts, merged cells, formulas, empty
+   sheets, huge dimensions) likewise; reports carrying console markup (`[/x]`, `[bold]`) through
+   `luoshi extract`; manifests (sources.yaml: lists, scalars, anchors and aliases, impossible
+   dates, huge values) through the manifest loader. Then every hand-made nasty
    (scripts/make_nasty_fixtures.py, small and big) ingested through the real CLI into a warehouse
    holding the reference reports, which must stay unchanged.
 
@@ -574,32 +579,59 @@ class FuzzResult:
     loaded: int = 0
     unhandled: list[tuple[str, bytes, str]] = field(default_factory=list)
     slowest: tuple[float, str, int] = (0.0, "", 0)
+    kind: str = "reports"
 
 
-def run_fuzz(n_cases: int, load: bool, seed: int | None = None) -> FuzzResult:
-    """n_cases generated inputs; unhandled exceptions are counted, not raised (no shrinking)."""
+# what each fuzz kind feeds, and to what (scripts/fuzz_inputs.py)
+FUZZ_KINDS = {
+    "reports": "report bytes of every format through parse_report",
+    "office": "real and damaged XLSX/DOCX files through parse_report",
+    "markup": "reports carrying console markup through `luoshi extract`",
+    "manifests": "sources.yaml manifests through the manifest loader",
+}
+
+
+def run_fuzz(n_cases: int, load: bool, seed: int | None = None, kind: str = "reports") -> FuzzResult:
+    """n_cases generated inputs of one kind (FUZZ_KINDS); unhandled exceptions are counted, not
+    raised (no shrinking). `parsed` counts parsed reports (accepted manifests), `rejected` clean
+    refusals."""
     from datetime import date, timedelta
 
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hyp_seed
 
-    from scripts.fuzz_inputs import check_report, report_inputs
+    from scripts import fuzz_inputs as fi
     from warehouse.db import ensure_schema
     from warehouse.loader import LoadRejected, ReportLoad, load_reports
 
-    res = FuzzResult()
-    con = duckdb.connect(":memory:") if load else None
+    res = FuzzResult(kind=kind)
+    con = duckdb.connect(":memory:") if load and kind in ("reports", "office") else None
     if con is not None:
         ensure_schema(con)
+    folder = Path(tempfile.mkdtemp(prefix=f"luoshi-fuzz-{kind}-"))
+    strategy = {"reports": fi.report_inputs, "office": fi.office_inputs, "markup": fi.markup_inputs, "manifests": fi.manifest_inputs}[kind]()
 
     @settings(max_examples=n_cases, database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False)
-    @given(report_inputs())
-    def one(case: tuple[bytes, str]) -> None:
-        data, name = case
+    @given(strategy)
+    def one(case: Any) -> None:
+        if kind == "manifests":
+            data, name = case.encode("utf-8", "replace"), "sources.yaml"
+        else:
+            data, name = case
         res.cases += 1
         t = time.monotonic()
         try:
-            parsed = check_report(data, name)
+            if kind == "manifests":
+                accepted = fi.check_manifest(case, folder)
+                res.parsed += accepted is not None
+                res.rejected += accepted is None
+                return
+            if kind == "markup":
+                status = fi.check_extract_cli(data, name, folder)
+                res.parsed += status == 0
+                res.rejected += status == 1
+                return
+            parsed = fi.check_report(data, name)
             if parsed is None:
                 res.rejected += 1
             else:
@@ -615,15 +647,19 @@ def run_fuzz(n_cases: int, load: bool, seed: int | None = None) -> FuzzResult:
                         res.loaded += 1
         except Exception:
             res.unhandled.append((name, data[:300], traceback.format_exc(limit=6)))
-        dt = time.monotonic() - t
-        if dt > res.slowest[0]:
-            res.slowest = (round(dt, 2), name, len(data))
+        finally:
+            dt = time.monotonic() - t
+            if dt > res.slowest[0]:
+                res.slowest = (round(dt, 2), name, len(data))
 
     if seed is not None:
         one = hyp_seed(seed)(one)
-    one()
-    if con is not None:
-        con.close()
+    try:
+        one()
+    finally:
+        if con is not None:
+            con.close()
+        shutil.rmtree(folder, ignore_errors=True)
     return res
 
 
@@ -710,15 +746,43 @@ def timed(label: str, fn: Callable[[], Any]) -> Any:
     return result
 
 
+def run_all_fuzz(args: argparse.Namespace) -> tuple[int, int]:
+    """Every fuzz kind with the counts of the command line; returns (cases, unhandled)."""
+    counts = {"reports": args.fuzz_cases, "office": args.fuzz_office, "markup": args.fuzz_markup, "manifests": args.fuzz_manifests}
+    say(f"chaos: fuzzing with {sum(counts.values())} generated cases (parsed reports loaded into a scratch warehouse)")
+    cases = unhandled = 0
+    for kind, n in counts.items():
+        if n <= 0:
+            continue
+        say(f"  {kind}: {n} cases, {FUZZ_KINDS[kind]}")
+        fz = timed(f"fuzz {kind}", lambda kind=kind, n=n: run_fuzz(n, load=True, seed=args.seed, kind=kind))
+        say(f"  {kind}: cases={fz.cases} parsed={fz.parsed} loaded={fz.loaded} rejected={fz.rejected} unhandled={len(fz.unhandled)} slowest={fz.slowest}")
+        for reason, k in Counter(re.sub(r"\d+", "N", tb.strip().splitlines()[-1])[:160] for _, _, tb in fz.unhandled).most_common(8):
+            say(f"    {k:5d} × {reason}")
+        for name, head, tb in fz.unhandled[:3]:
+            say(f"  UNHANDLED {name!r} {head[:80]!r}\n{tb}")
+        unhandled += len(fz.unhandled)
+        cases += fz.cases
+    return cases, unhandled
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--fuzz-cases", type=int, default=int(os.environ.get("CHAOS_FUZZ_CASES", "1000")))
+    ap.add_argument("--fuzz-cases", type=int, default=int(os.environ.get("CHAOS_FUZZ_CASES", "2000")), help="report bytes of every format")
+    ap.add_argument("--fuzz-office", type=int, default=1000, help="real and damaged XLSX/DOCX files")
+    ap.add_argument("--fuzz-markup", type=int, default=1000, help="reports with console markup, through `luoshi extract`")
+    ap.add_argument("--fuzz-manifests", type=int, default=6000, help="sources.yaml manifests")
+    ap.add_argument("--fuzz-only", action="store_true", help="only the fuzzing (no Prefect server, kills or nasties)")
     ap.add_argument("--quick", action="store_true", help="two kill points, one concurrency scenario, no big nasties")
     ap.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random)")
     ap.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
     ap.add_argument("--api-url", default=os.environ.get("PREFECT_API_URL"), help="an existing Prefect API (default: start one)")
     args = ap.parse_args(argv)
     os.environ.pop("LUOSHI_FAULT", None)  # faults are for the children only
+    if args.fuzz_only:
+        cases, unhandled = run_all_fuzz(args)
+        say(f"fuzz_cases={cases} fuzz_unhandled={unhandled}")
+        return 0 if not unhandled else 1
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the Prefect server and clean up on TERM
     started = time.monotonic()
     work = args.keep or Path(tempfile.mkdtemp(prefix="luoshi-chaos-"))
@@ -728,6 +792,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: list[Outcome] = []
     rows_lost = 0
     unhandled = 0
+    fuzz_cases = 0
     try:
         with prefect_server(args.api_url) as api_url:
             corpus = work / "corpus"
@@ -758,12 +823,8 @@ def main(argv: list[str] | None = None) -> int:
                 for p in o.problems:
                     say(f"       {p}")
             concurrency_failed = sum(bool(o.problems) for o in conc)
-            say(f"chaos: fuzzing parse_report with {args.fuzz_cases} generated cases (parsed ones loaded into a scratch warehouse)")
-            fz = timed("fuzz", lambda: run_fuzz(args.fuzz_cases, load=True, seed=args.seed))
-            say(f"  cases={fz.cases} parsed={fz.parsed} loaded={fz.loaded} rejected={fz.rejected} unhandled={len(fz.unhandled)} slowest={fz.slowest}")
-            for name, head, tb in fz.unhandled[:5]:
-                say(f"  UNHANDLED {name!r} {head[:80]!r}\n{tb}")
-            unhandled += len(fz.unhandled)
+            fuzz_cases, fuzz_unhandled = run_all_fuzz(args)
+            unhandled += fuzz_unhandled
             nasty_failed = 0
             if not args.quick:
                 say("chaos: hand-made nasty inputs through the real CLI, into a warehouse holding the corpus")
@@ -782,7 +843,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = injected == len(outcomes) and survived == injected and not unhandled and not rows_lost and not concurrency_failed and not nasty_failed
     say(f"chaos: {'PASS' if ok else 'FAIL'} in {time.monotonic() - started:.0f} s "
         f"(kill scenarios {len(outcomes)}, concurrency scenarios failed {concurrency_failed}, nasty expectations failed {nasty_failed})")
-    say(f"faults_injected={injected} faults_survived={survived} fuzz_cases={fz.cases} fuzz_unhandled={unhandled} rows_lost={rows_lost}")
+    say(f"faults_injected={injected} faults_survived={survived} fuzz_cases={fuzz_cases} fuzz_unhandled={unhandled} rows_lost={rows_lost}")
     return 0 if ok else 1
 
 

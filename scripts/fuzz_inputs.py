@@ -9,6 +9,7 @@ else (another exception, a malformed record, a case running longer than the time
 from __future__ import annotations
 
 import io
+import re
 import signal
 import zipfile
 from collections.abc import Iterator
@@ -233,3 +234,297 @@ def check_report(data: bytes, name: str, timeout: float = 30.0):  # -> ParsedRep
         assert r.status in STATUSES and r.status_confidence in CONFIDENCES, (r.status, r.status_confidence)
         assert r.task_text, f"record {r.table_no}/{r.seq} has no task text"
     return parsed
+
+
+# --------------------------------------------------------------------------- XLSX and DOCX structure
+
+FORMULAS = ["=SUM(A1:A3)", "=1/0", "=A1&B1", '=HYPERLINK("http://example.invalid","点击")', "=NOW()", "=Sheet9!A1", "=#REF!"]
+CELL_VALUES = st.one_of(
+    CELL_TEXT,
+    st.sampled_from(known_headers()),
+    st.integers(-(10**6), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    st.booleans(),
+    st.sampled_from(FORMULAS),
+    st.none(),
+)
+FAR_CELLS = [(1000, 50), (60_000, 1), (1_048_576, 1), (1000, 16_384), (5, 16_384)]
+
+
+def _xml_safe(value: object) -> object:
+    """openpyxl refuses control characters in cell text (they cannot be written to XML)."""
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch in "\t\n\r" or (ord(ch) >= 0x20 and not 0xFFFE <= ord(ch) <= 0xFFFF))
+    return value
+
+
+STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?")
+
+
+def _deterministic(data: bytes) -> bytes:
+    """The archive with fixed member dates and document timestamps: the same draws give the same
+    bytes (Hypothesis replays a case and requires it to draw alike)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            body = src.read(name)
+            if name.startswith("docProps/"):
+                body = STAMP.sub(b"2020-11-30T00:00:00Z", body)
+            dst.writestr(zipfile.ZipInfo(name, date_time=(2020, 11, 30, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+@st.composite
+def xlsx_workbook(draw: st.DrawFn) -> bytes:
+    """A real workbook: sheets that are empty, a lone title or a task table (known headers, random
+    cells, numbers, dates, formulas), merged ranges, sometimes a stray cell far away (huge dimensions)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sheets = [wb.active] + [wb.create_sheet(f"表{i}") for i in range(1, draw(st.integers(1, 3)))]
+    for ws in sheets:
+        kind = draw(st.sampled_from(["table", "table", "table", "empty", "title"]))
+        if kind == "empty":
+            continue
+        top = draw(st.integers(1, 3))
+        if kind == "title" or top > 1:
+            ws.cell(row=1, column=1, value=_xml_safe(draw(st.one_of(CELL_TEXT, st.just("一、重点工作任务分解表")))))
+        if kind == "title":
+            continue
+        header = ["序号", *draw(st.lists(st.sampled_from(known_headers()), min_size=1, max_size=6))]
+        for j, h in enumerate(header, start=1):
+            ws.cell(row=top, column=j, value=h)
+        n_rows = draw(st.integers(0, 12))
+        for i in range(n_rows):
+            ws.cell(row=top + 1 + i, column=1, value=draw(st.one_of(st.just(i + 1), st.integers(-3, 200_000), st.none(), CELL_TEXT.map(_xml_safe))))
+            for j in range(2, len(header) + draw(st.integers(0, 2)) + 1):
+                ws.cell(row=top + 1 + i, column=j, value=_xml_safe(draw(CELL_VALUES)))
+        last = top + n_rows
+        for _ in range(draw(st.integers(0, 3))):
+            r1, c1 = draw(st.integers(1, max(last, 1))), draw(st.integers(1, len(header)))
+            r2, c2 = r1 + draw(st.integers(0, 4)), c1 + draw(st.integers(0, 3))
+            if (r2, c2) != (r1, c1):
+                try:
+                    ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+                except ValueError:
+                    pass
+        if draw(st.integers(0, 9)) == 0:
+            r, c = draw(st.sampled_from(FAR_CELLS))
+            ws.cell(row=r, column=c, value="x")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _deterministic(buf.getvalue())
+
+
+@st.composite
+def docx_document(draw: st.DrawFn) -> bytes:
+    """A real Word document: paragraphs and tables (known headers, random cells, merged cells,
+    a table nested in a cell), or nothing at all."""
+    import docx
+
+    doc = docx.Document()
+    for _ in range(draw(st.integers(0, 2))):
+        doc.add_paragraph(_xml_safe(draw(st.one_of(CELL_TEXT, st.just("一、重点工作任务分解表")))))
+    for _ in range(draw(st.integers(0, 2))):
+        header = ["序号", *draw(st.lists(st.sampled_from(known_headers()), min_size=1, max_size=5))]
+        n_rows = draw(st.integers(0, 8))
+        table = doc.add_table(rows=n_rows + 1, cols=len(header))
+        for j, h in enumerate(header):
+            table.cell(0, j).text = h
+        for i in range(1, n_rows + 1):
+            table.cell(i, 0).text = draw(st.one_of(st.just(str(i)), st.integers(-3, 200_000).map(str), st.just("")))
+            for j in range(1, len(header)):
+                table.cell(i, j).text = str(_xml_safe(draw(CELL_TEXT)))
+        for _ in range(draw(st.integers(0, 2))):
+            a, b = draw(st.integers(0, n_rows)), draw(st.integers(0, len(header) - 1))
+            c, d = min(n_rows, a + draw(st.integers(0, 3))), min(len(header) - 1, b + draw(st.integers(0, 2)))
+            try:
+                table.cell(a, b).merge(table.cell(c, d))
+            except Exception:  # python-docx refuses some spans: the document is still valid  # noqa: BLE001, S110
+                pass
+        if n_rows and draw(st.booleans()):
+            inner = table.cell(1, len(header) - 1).add_table(rows=2, cols=2)
+            inner.cell(0, 0).text = "序号"
+            inner.cell(0, 1).text = "落实情况"
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _deterministic(buf.getvalue())
+
+
+@st.composite
+def broken_office(draw: st.DrawFn) -> bytes:
+    """A real XLSX or DOCX with its structure damaged: a part missing, a part replaced by garbage or
+    cut XML, a part added, the archive cut short or a byte flipped."""
+    data = draw(st.one_of(xlsx_workbook(), docx_document()))
+    op = draw(st.sampled_from(["none", "drop", "garbage", "cut_xml", "add", "truncate", "flip"]))
+    if op in ("truncate", "flip"):
+        out = bytearray(data)
+        i = draw(st.integers(0, len(out) - 1))
+        if op == "truncate":
+            del out[i:]
+        else:
+            out[i] ^= draw(st.integers(1, 255))
+        return bytes(out)
+    if op == "none":
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    name = draw(st.sampled_from(sorted(members)))
+    if op == "drop":
+        del members[name]
+    elif op == "garbage":
+        members[name] = draw(st.binary(max_size=300))
+    elif op == "cut_xml":
+        members[name] = members[name][: draw(st.integers(0, len(members[name])))]
+    else:
+        members[draw(st.sampled_from(["xl/worksheets/sheet9.xml", "word/extra.xml", "customXml/item1.xml"]))] = draw(st.binary(max_size=200))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, body in members.items():
+            zf.writestr(n, body)
+    return buf.getvalue()
+
+
+def office_inputs() -> st.SearchStrategy[tuple[bytes, str]]:
+    """(bytes, file name) pairs of real and damaged XLSX/DOCX files."""
+    names = st.sampled_from(["report.xlsx", "report.docx", "报告.xlsx", "fuzz-case", "a;b'c.docx"])
+    return st.tuples(st.one_of(xlsx_workbook(), docx_document(), broken_office(), broken_office()), names)
+
+
+# --------------------------------------------------------------------------- text with rich markup
+
+MARKUP = st.sampled_from([
+    "[/x]", "[bold]", "[/]", "[red]错误[/red]", "[link=file:///etc/passwd]点击[/link]", "\\[", "[/bold]", ":warning:",
+    "[b][/i]", "[[/x]]", "[#ff0000]", "[@click=app.quit]x[/]", "[bold red on white]", "[/x", "]", "[x=", "[/red]",
+])
+
+
+@st.composite
+def markup_text(draw: st.DrawFn) -> bytes:
+    """A report (or a page that is none) whose first line, headers, cells or findings carry console
+    markup: every text from a file must be printed as it is."""
+    def marked(text: str) -> str:
+        return text + draw(MARKUP) if draw(st.booleans()) else draw(MARKUP) + text
+
+    first = marked(draw(st.sampled_from(["一、重点工作任务分解表", "首页 > 政务公开", "", "截止2020年11月底"])))
+    if draw(st.integers(0, 3)) == 0:  # no table: rejected, the message quotes the first line
+        return "\n".join([first, *draw(st.lists(MARKUP.map(marked), max_size=5))]).encode()
+    header = ["序号", *draw(st.lists(st.sampled_from(known_headers()), min_size=2, max_size=5, unique=True))]
+    if draw(st.booleans()):
+        header[draw(st.integers(0, len(header) - 1))] = marked(draw(st.sampled_from(known_headers())))
+    lines = [first, " | ".join(header) + " |"]
+    for i in range(1, draw(st.integers(0, 6)) + 1):
+        cells = [draw(st.one_of(st.just(str(i)), st.just(marked(str(i)))))]
+        cells += [marked("推进重点项目建设") if draw(st.booleans()) else "完成投资3.5亿元" for _ in header[1:]]
+        lines.append(" | ".join(cells) + draw(st.sampled_from([" |", " | |", " [/x]|"])))
+    return "\n".join(lines).encode(draw(st.sampled_from(["utf-8", "gb18030"])))
+
+
+def markup_inputs() -> st.SearchStrategy[tuple[bytes, str]]:
+    names = st.sampled_from(["report.txt", "[bold]报告[x].txt", "[red]", "a[red]b.html", "plain.txt", "[link=x]报告.txt"])
+    return st.tuples(markup_text(), names)
+
+
+def check_extract_cli(data: bytes, name: str, folder: Path, timeout: float = 30.0) -> int:
+    """`luoshi extract FILE` in this process: exit status 0 (parsed) or 1 (rejected, said so); any
+    exception is a bug (rich markup in a file's text must not crash the printing)."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    path = folder / name
+    path.write_bytes(data)
+    with time_limit(timeout):
+        result = CliRunner().invoke(app, ["extract", str(path)])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"extract crashed: {type(result.exception).__name__}: {result.exception}") from result.exception
+    if result.exit_code not in (0, 1):
+        raise AssertionError(f"extract ended with status {result.exit_code}: {result.output[-300:]}")
+    return result.exit_code
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+def load_manifest_entries(path: Path) -> list[object]:
+    """The public manifest loader, entry by entry: the entries' metadata, or a ManifestError (a
+    ValueError) with every problem of the manifest and its entries, each naming the file."""
+    from sources.manifest import ManifestError, load_manifest
+
+    manifest = load_manifest(path)
+    problems = manifest.problems() + [e.error for e in manifest.entries if e.error]
+    if problems:
+        raise ManifestError("; ".join(problems))
+    return [e.meta() for e in manifest.entries]
+
+
+YAML_VALUES = st.one_of(
+    st.sampled_from(["2020-11-30", "'2020-11-30'", "2020-02-30", "2020-13-01", "'2020-02-30'", "1900-01-01", "9999-12-31",
+                     "0000-01-01", "2020-11-30T25:00:00", "2020/11/30", "~", "null", "''", "[]", "{}", "yes", "no", ".nan",
+                     ".inf", "-.inf", "0x1F", "1e400", "99999", "-1", "2020", "'2020'", "2020.5", "12345678901234567890123",
+                     "测试县", "monthly", "quarterly", "weekly", "!!binary aGVsbG8=", "!!python/object:os.system ls", "*undefined"]),
+    st.integers(-(10**30), 10**30).map(str),
+    CELL_TEXT.map(lambda t: yaml.safe_dump(t, allow_unicode=True).removesuffix("\n...\n").strip()),
+)
+MANIFEST_KEYS = ["file", "sha256", "url", "county", "province", "prefecture", "plan_year", "as_of", "as_of_date", "period_type", "title", "source_url"]
+
+
+@st.composite
+def manifest_entry(draw: st.DrawFn) -> str:
+    keys = draw(st.lists(st.sampled_from(MANIFEST_KEYS), max_size=8, unique=True))
+    if draw(st.booleans()):
+        keys = ["file", *[k for k in keys if k != "file"]]
+    pairs = [f"{k}: {draw(YAML_VALUES)}" for k in keys]
+    if not pairs:
+        return "- " + draw(YAML_VALUES)
+    return "- " + "\n  ".join(pairs)
+
+
+@st.composite
+def manifest_text(draw: st.DrawFn) -> str:
+    """sources.yaml as an operator (or an attacker) might write it: a `reports:` list or a bare list
+    of entries with random values (impossible dates, huge numbers, wrong types), a scalar or an
+    empty file, anchors and aliases (also nested ones that expand a lot), tabs and broken syntax."""
+    kind = draw(st.sampled_from(["reports"] * 6 + ["list"] * 3 + ["scalar", "aliases", "aliases", "soup", "soup"] + ["bomb"]))
+    entries = draw(st.lists(manifest_entry(), max_size=6))
+    if kind == "reports":
+        body = "reports:\n" + "\n".join("  " + e.replace("\n", "\n  ") for e in entries)
+        if draw(st.booleans()):
+            body = draw(st.sampled_from(["version: 2\n", "county: 测试县\n", "reports: 5\n", "defaults: {plan_year: 2020}\n"])) + body
+    elif kind == "list":
+        body = "\n".join(entries)
+    elif kind == "scalar":
+        body = draw(YAML_VALUES)
+    elif kind == "aliases":
+        base = draw(manifest_entry()).removeprefix("- ").replace("\n  ", ", ")
+        body = f"base: &b {{{base}}}\nreports:\n  - *b\n  - <<: *b\n    file: {draw(YAML_VALUES)}\n  - {{<<: *b, as_of: {draw(YAML_VALUES)}}}"
+    elif kind == "bomb":
+        depth = draw(st.sampled_from([2, 3, 4, 5, 7]))
+        lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, depth)]
+        lines.append(f"reports: *a{depth - 1}" if draw(st.booleans()) else f"reports:\n  - file: *a{depth - 1}")
+        body = "\n".join(lines)
+    else:
+        tokens = st.one_of(st.sampled_from(["reports:", "- ", "\n", "  ", "\t", ": ", "&a ", "*a", "<<: ", "{", "}", "[", "]", "'", '"', "#", "---\n", "%YAML 1.1\n", "!!str ", "? "]), YAML_VALUES)
+        body = "".join(draw(st.lists(tokens, max_size=40)))
+    return body + "\n"
+
+
+def manifest_inputs() -> st.SearchStrategy[str]:
+    return manifest_text()
+
+
+def check_manifest(text: str, folder: Path, timeout: float = 5.0) -> list[object] | None:
+    """The manifest property: the loader returns its entries' metadata, or raises a ValueError (our
+    own error types included) whose message names the file; anything else is a bug. Returns the
+    entries, or None when the manifest was refused cleanly."""
+    path = folder / "sources.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    with time_limit(timeout):
+        try:
+            return load_manifest_entries(path)
+        except ValueError as exc:
+            if path.name not in str(exc):
+                raise AssertionError(f"{type(exc).__name__} does not name the manifest: {exc}") from exc
+            return None

@@ -167,6 +167,27 @@ def small_nasties() -> list[Nasty]:
             tasks=3,
         ),
         Nasty(
+            "seq-past-9999.txt",
+            table([row(i, f"第{i}项测试任务。") for i in (9998, 9999, 10000, 10001)]).encode(),
+            "parsed",
+            "序号 9998 to 10001: each row its own task (not joined to 9999)",
+            tasks=4,
+        ),
+        Nasty(
+            "seq-out-of-range.txt",
+            table([row(1, "任务一。"), row(123456, "序号过大的任务。"), row("", "它的续行。"), row(2, "任务二。")]).encode(),
+            "parsed",
+            "序号 123456 is above readers.max_seq: it and its continuation are quarantined, 1 and 2 load",
+            tasks=2,
+        ),
+        Nasty(
+            "pipe-in-cell.txt",
+            table([row(1, "任务一。"), row(2, "任务二。", unit="县交通局|县财政局", progress=""), row(3, "任务三。")]).encode(),
+            "parsed",
+            "a `|` inside a cell: read as one cell, with a finding",
+            tasks=3,
+        ),
+        Nasty(
             "duplicate-seq-all.txt",
             table([row(1, f"同一序号的第{i}行。") for i in range(1, 6)]).encode(),
             "parsed",
@@ -283,7 +304,22 @@ def big_nasties() -> list[Nasty]:
     wide_rows = [" | ".join([str(i), f"第{i}项任务。", "张三", "县发改委", "已完成。"] + ["x"] * 9_995) + " |" for i in (1, 2)]
     doc_body = "<w:p/>"
     return [
-        Nasty("one-mb-cell.txt", table([row(1, "一个很长的单元格。", progress=mb_cell), row(2, "短任务。")]).encode(), "parsed", "a progress cell of 1 MB", tasks=2, big=True),
+        Nasty(
+            "one-mb-cell.txt",
+            table([row(1, "一个很长的单元格。", progress=mb_cell), row(2, "短任务。")]).encode(),
+            "rejected",
+            "a progress cell of 1 MB (above readers.max_cell_chars)",
+            contains=["readers.max_cell_chars"],
+            big=True,
+        ),
+        Nasty(
+            "fifty-thousand-and-one-rows.txt",
+            table([row(i, f"第{i}项任务。") for i in range(1, 50_002)]).encode(),
+            "rejected",
+            "50,001 rows (above readers.max_rows)",
+            contains=["readers.max_rows"],
+            big=True,
+        ),
         Nasty("ten-thousand-columns.txt", "\n".join(["一、宽表", wide_header, *wide_rows]).encode() + b"\n", "any", "a header of 10,000 columns", big=True),
         Nasty("ten-thousand-known-columns.txt", "\n".join(["一、宽表", known_header, *wide_rows]).encode() + b"\n", "any", "10,000 columns, all with known headers", big=True),
         Nasty(

@@ -17,9 +17,11 @@ from functools import cache
 import yaml
 
 from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTable
+from transforms.limits import LimitError, reader_limits
 from transforms.mappings import HEADERS_FILE, header_map, mapping_path, squash
 
-SEQ_RE = re.compile(r"^\s*(\d{1,4})\s*[.、．]?\s*$")
+SEQ_RE = re.compile(r"^\s*(\d{1,5})\s*[.、．]?\s*$")  # readers.max_seq (99999) bounds it further
+SEQ_NUMBER = re.compile(r"^\s*\d+\s*[.、．]?\s*$")  # any number in the 序号 column, in range or not
 SEQ_IN_CELL = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*(?=\S)")
 
 # roles whose text is appended when a sub-row continues a task
@@ -255,6 +257,9 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
     part: str | None = None
     section: str | None = None
     out: list[RawTaskRow] = []
+    item: RawTaskRow | None = None  # the record of the last 序号 (sub_seq 0): its sub-tasks inherit from it
+    max_seq = reader_limits()["max_seq"]
+    dropping = False  # the last 序号 was out of range: the rows continuing it are quarantined with it
     above: GridRow | None = None  # the last data row, full width: merged cells continue from it
     name_col = next((i for i, r in enumerate(roles) if r in ("project", "task", "target")), None)
     seq_in_cell = False
@@ -340,17 +345,28 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
                     )
                 )
         if count_rows and name_col is not None and _cell(grow, name_col) and grow.merged_at(name_col) is None:
-            out.append(_new_row(grow, roles, labels, table, table_no, part, section, len(out) + 1))
+            item = _new_row(grow, roles, labels, table, table_no, part, section, len(out) + 1)
+            out.append(item)
             continue
+        if SEQ_NUMBER.match(seq_text) and (m is None or int(m.group(1)) > max_seq) or (dropping and not m):
+            # a 序号 beyond readers.max_seq (or a row continuing one) is quarantined, never joined to the row above
+            dropping = True
+            findings.append(
+                _seq_out_of_range(grow, seq_text if SEQ_NUMBER.match(seq_text) else None, table_no, max_seq)
+            )
+            continue
+        dropping = False
         seq_merged = m is not None and seq_col is not None and grow.merged_at(seq_col) == "row"
         if (seq_merged or not m) and out and out[-1].table_no == table_no:
             # 序号 merged over the row, or none: a target of the item above, or a continuation
             if _own_task_text(grow, roles):
-                out.append(_sub_task(out, grow, roles, labels))
+                assert item is not None  # out holds a row: the last 序号's record is set
+                out.append(_sub_task(item, out[-1], grow, roles, labels))
             else:
                 _attach_sub_row(out[-1], grow, roles, labels)
         elif m:
-            out.append(_new_row(grow, roles, labels, table, table_no, part, section, int(m.group(1))))
+            item = _new_row(grow, roles, labels, table, table_no, part, section, int(m.group(1)))
+            out.append(item)
         else:
             findings.append(
                 Finding(
@@ -363,6 +379,23 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
                 )
             )
     return roles, out, findings
+
+
+def _seq_out_of_range(grow: GridRow, seq_text: str | None, table_no: int, max_seq: int) -> Finding:
+    what = (
+        f"序号 {seq_text.strip()[:40]} is above readers.max_seq = {max_seq:,} (schemas/quality.yaml)"
+        if seq_text is not None
+        else "it continues a row whose 序号 is above readers.max_seq (schemas/quality.yaml)"
+    )
+    return Finding(
+        "layout.seq_out_of_range",
+        "error",
+        f"table {table_no}: row at lines {grow.line_start}-{grow.line_end}: {what}; the row was quarantined",
+        grow.line_start,
+        grow.line_end,
+        seq=seq_text.strip()[:40] if seq_text is not None else None,
+        table_no=table_no,
+    )
 
 
 # an indicator's measure in brackets at the end of a label: 城市标准(元/月), 新增面积(万平方米)
@@ -429,7 +462,7 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
         for p in row.progress:
             if p["label"] == label:
                 if text:
-                    p["text"] = f"{p['text']}\n{text}".strip() if append else text
+                    p["text"] = _join(row, p["text"], text).strip() if append else text
                 return
         row.progress.append({"label": label, "text": text})
         return
@@ -437,16 +470,29 @@ def _assign(row: RawTaskRow, role: str | None, label: str, text: str, append: bo
     current = getattr(row, attr)
     if append and attr == "status_raw":
         if text:  # one status per sub-row, in order
-            setattr(row, attr, f"{current}\n{text}" if current else text)
+            setattr(row, attr, _join(row, current, text) if current else text)
     elif append:
         if text and text != current:
-            setattr(row, attr, f"{current}\n{text}" if current else text)
+            setattr(row, attr, _join(row, current, text) if current else text)
     elif not current:
         setattr(row, attr, text or ("" if attr == "task_text" else None))
     elif text and text != current:
         # two columns share a role (e.g. 项目内容 and 主要内容): keep both (a header word printed
         # twice over one text, a colspan copy, keeps it once)
         setattr(row, attr, f"{current}\n{text}")
+
+
+def _join(row: RawTaskRow, current: str, text: str) -> str:
+    """A cell's text with a continuation row's text added; refused beyond readers.max_cell_chars
+    (which also keeps joining thousands of continuation rows linear)."""
+    limit = reader_limits()["max_cell_chars"]
+    if len(current) + len(text) + 1 > limit:
+        raise LimitError(
+            f"table {row.table_no}: the text of 序号 {seq_label(row.seq, row.sub_seq)} grows beyond "
+            f"readers.max_cell_chars = {limit:,} characters (schemas/quality.yaml) as the rows without 序号 from "
+            f"line {row.line_start} on are joined to it; refused"
+        )
+    return f"{current}\n{text}"
 
 
 def _own_task_text(grow: GridRow, roles: list[str | None]) -> bool:
@@ -458,13 +504,12 @@ def _own_task_text(grow: GridRow, roles: list[str | None]) -> bool:
     )
 
 
-def _sub_task(out: list[RawTaskRow], grow: GridRow, roles: list[str | None], labels: list[str]) -> RawTaskRow:
+def _sub_task(
+    item: RawTaskRow, prev: RawTaskRow, grow: GridRow, roles: list[str | None], labels: list[str]
+) -> RawTaskRow:
     """A row without 序号 that states its own target: a record of its own under the item above
-    (same seq, the next sub_seq); the cells it leaves merged or empty are the item's."""
-    prev = out[-1]
-    item = next(
-        r for r in reversed(out) if r.table_no == prev.table_no and r.seq == prev.seq and r.sub_seq == 0
-    )
+    (same seq, the sub_seq after ``prev``, the item's last record); the cells it leaves merged or
+    empty are the item's (``item``, its record of sub_seq 0)."""
     row = RawTaskRow(
         table_no=prev.table_no,
         table_title=prev.table_title,

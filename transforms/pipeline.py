@@ -15,7 +15,7 @@ from transforms import PARSER_VERSION
 from transforms.grid import Finding, Grid
 from transforms.layout import Layout, RawTaskRow, build_rows, seq_label
 from transforms.normalize import TaskRecord, normalize_row
-from transforms.readers import ReadError, read_candidates
+from transforms.readers import ReadError, read_candidates, reader_limits
 from transforms.status import annotate_record
 
 
@@ -172,11 +172,15 @@ def prepare_report(
     period_type: str | None = None,
 ) -> PendingReport:
     """read → layout → normalize for one report (no pandera yet). Raises RejectedReport."""
+    _check_years(name, as_of, plan_year)
     try:
         grids = read_candidates(data, name)
     except ReadError as exc:
         raise RejectedReport(f"{name}: {exc}") from exc
-    grid, layout = _best_reading(grids)
+    try:
+        grid, layout = _best_reading(grids)
+    except ReadError as exc:  # a limit of schemas/quality.yaml reached while rows are rebuilt
+        raise RejectedReport(f"{name}: {exc}") from exc
     findings = list(grid.findings) + list(layout.findings)
     if not grid.tables or not any(t.header for t in grid.tables) and not layout.rows:
         raise RejectedReport(
@@ -201,6 +205,19 @@ def prepare_report(
         for i, (t, roles) in enumerate(zip(grid.tables, layout.roles, strict=True))
     ]
     return PendingReport(grid.format, grid.text, tables, findings, rows, records, row_findings)
+
+
+def _check_years(name: str, as_of: date | None, plan_year: int | None) -> None:
+    """The plan year and as-of date lie within readers.min_year..max_year (schemas/quality.yaml)."""
+    lim = reader_limits()
+    low, high = lim["min_year"], lim["max_year"]
+    for what, year in (("plan year", plan_year), ("as-of date", as_of.year if as_of else None)):
+        if year is not None and not low <= year <= high:
+            shown = as_of.isoformat() if what == "as-of date" and as_of else str(year)
+            raise RejectedReport(
+                f"{name}: the {what} {shown} is outside readers.min_year..max_year ({low}..{high} in schemas/quality.yaml); "
+                "correct the manifest or the command line"
+            )
 
 
 def _task_rows(layout: Layout) -> int:

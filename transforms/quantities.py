@@ -196,6 +196,14 @@ def mapping_file() -> str:
     return f"schemas/mappings/{mapping_path(MAPPING).name}"
 
 
+@cache
+def max_number() -> float:
+    """The largest figure read as a quantity (readers.max_number in schemas/quality.yaml)."""
+    from transforms.limits import reader_limits
+
+    return float(reader_limits()["max_number"])
+
+
 def parse_number(token: str) -> float | None:
     """'5,000' → 5000; '2702.08' → 2702.08; '二十四' → 24; None when it is not a number."""
     t = token.replace(",", "")
@@ -361,8 +369,8 @@ def _figures(
         if ns > 0 and GLUED_BEFORE.match(text, ns - 1):
             continue
         value = float(num.replace(",", "")) if num.isascii() else parse_number(num)
-        if value is None:
-            continue
+        if value is None or not 0 <= value <= max_number():
+            continue  # beyond readers.max_number (a run of digits, an account number): not a figure
         candidates.append((m, value))
     if not candidates:
         return [], []

@@ -10,10 +10,11 @@ import codecs
 import io
 import re
 import zipfile
-from functools import cache
+import zlib
+from collections.abc import Iterator
 
-from schemas.quality import quality_config
-from transforms.grid import Finding, Grid
+from transforms.grid import Finding, Grid, GridRow
+from transforms.limits import LimitError, ReadError, reader_limits
 from transforms.mappings import HEADERS_FILE, header_map, squash
 from transforms.readers.clean import clean_text
 from transforms.readers.flattened import read_flattened
@@ -31,25 +32,6 @@ IMAGE_MAGIC = {
     b"MM\x00*": "TIFF",
 }
 GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
-
-
-class ReadError(ValueError):
-    """The input cannot be read as a task table; the message says what was found."""
-
-
-@cache
-def reader_limits() -> dict[str, int]:
-    """The `readers:` limits of schemas/quality.yaml."""
-    cfg = quality_config()
-    limits = {
-        "max_input_bytes": 50_000_000,
-        "max_uncompressed_bytes": 200_000_000,
-        "max_compression_ratio": 200,
-        "max_zip_members": 5000,
-        "max_merged_cells": 1_000_000,
-    }
-    limits.update({k: int(v) for k, v in (cfg.get("readers") or {}).items()})
-    return limits
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -148,21 +130,24 @@ def check_zip(zf: zipfile.ZipFile, kind: str) -> None:
     lim = reader_limits()
     infos = zf.infolist()
     if len(infos) > lim["max_zip_members"]:
-        raise ReadError(
+        raise LimitError(
             f"a {kind.upper()} file with {len(infos)} members (above readers.max_zip_members = "
             f"{lim['max_zip_members']} in schemas/quality.yaml); refused as a possible zip bomb"
         )
     total = sum(i.file_size for i in infos)
     if total > lim["max_uncompressed_bytes"]:
-        raise ReadError(
+        raise LimitError(
             f"a {kind.upper()} file that declares {total:,} bytes unpacked (above readers.max_uncompressed_bytes = "
             f"{lim['max_uncompressed_bytes']:,} in schemas/quality.yaml); refused as a possible zip bomb"
         )
     if kind == "xlsx":
         _check_merged_area(zf, lim["max_merged_cells"])
+        _check_sheet_extent(zf, lim)
+    else:
+        _check_docx_rows(zf, lim)
     for i in infos:
         if i.file_size > 1_000_000 and i.file_size > lim["max_compression_ratio"] * max(i.compress_size, 1):
-            raise ReadError(
+            raise LimitError(
                 f"a {kind.upper()} file whose member {i.filename} unpacks {i.file_size:,} bytes from {i.compress_size:,} "
                 f"(ratio above readers.max_compression_ratio = {lim['max_compression_ratio']} in schemas/quality.yaml); "
                 "refused as a possible zip bomb"
@@ -183,13 +168,101 @@ def _check_merged_area(zf: zipfile.ZipFile, limit: int) -> None:
     for name in zf.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
-        for m in ref.finditer(zf.read(name)):
+        for m in _tags(zf, name, ref):
             c1, r1, c2, r2 = m.group(1).decode(), int(m.group(2)), m.group(3).decode(), int(m.group(4))
             total += (abs(_col_number(c2) - _col_number(c1)) + 1) * (abs(r2 - r1) + 1)
     if total > limit:
-        raise ReadError(
+        raise LimitError(
             f"an XLSX file whose merged ranges cover {total:,} cells (above readers.max_merged_cells = "
             f"{limit:,} in schemas/quality.yaml); refused"
+        )
+
+
+def _tags(zf: zipfile.ZipFile, name: str, tag: re.Pattern[bytes]) -> Iterator[re.Match[bytes]]:
+    """The matches of a tag pattern in one archive member, read in 1 MB pieces (a tag cut at the
+    end of a piece is read with the next one)."""
+    carry = b""
+    with zf.open(name) as fh:
+        while piece := fh.read(1 << 20):
+            buf = carry + piece
+            cut = buf.rfind(b"<")
+            if cut < 0 or len(buf) - cut > 4096:
+                cut = len(buf)
+            yield from tag.finditer(buf, 0, cut)
+            carry = buf[cut:]
+    yield from tag.finditer(carry)
+
+
+XLSX_ROW = re.compile(rb"<row\b([^>]*)>")
+XLSX_CELL = re.compile(rb"<c\b([^>]*)>")
+ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+CELL_COLUMN = re.compile(rb'\sr="([A-Z]{1,3})\d+"')
+DOCX_ROW = re.compile(rb"<w:tr[\s>/]")
+
+
+def _check_sheet_extent(zf: zipfile.ZipFile, lim: dict[str, int]) -> None:
+    """Refuse a workbook whose sheets reach beyond readers.max_rows rows or hold more than
+    readers.max_cells cells, before openpyxl builds an object per cell (a sheet's last row number
+    counts: openpyxl reads every row up to it, empty or not)."""
+    for name in zf.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        last_row = cells = last_col = 0
+        for m in _tags(zf, name, XLSX_ROW):
+            r = ROW_NUMBER.search(m.group(1))
+            last_row = int(r.group(1)) if r else last_row + 1
+            if last_row > lim["max_rows"]:
+                raise LimitError(
+                    f"an XLSX file whose sheet {name.rsplit('/', 1)[-1]} reaches row {last_row:,} (above readers.max_rows = "
+                    f"{lim['max_rows']:,} in schemas/quality.yaml); refused"
+                )
+        for m in _tags(zf, name, XLSX_CELL):
+            cells += 1
+            if c := CELL_COLUMN.search(m.group(1)):
+                last_col = max(last_col, _col_number(c.group(1).decode()))
+        if max(cells, last_row * last_col) > lim["max_cells"]:
+            raise LimitError(
+                f"an XLSX file whose sheet {name.rsplit('/', 1)[-1]} spans {last_row:,} rows × {last_col:,} columns with "
+                f"{cells:,} cells written (above readers.max_cells = {lim['max_cells']:,} in schemas/quality.yaml); refused"
+            )
+
+
+def _check_docx_rows(zf: zipfile.ZipFile, lim: dict[str, int]) -> None:
+    """Refuse a document whose tables hold more than readers.max_rows rows, before it is opened."""
+    if "word/document.xml" not in zf.namelist():
+        return
+    rows = sum(1 for _ in _tags(zf, "word/document.xml", DOCX_ROW))
+    if rows > lim["max_rows"]:
+        raise LimitError(
+            f"a DOCX file whose tables hold {rows:,} rows (above readers.max_rows = {lim['max_rows']:,} in "
+            "schemas/quality.yaml); refused"
+        )
+
+
+def check_grid_limits(grid: Grid) -> None:
+    """Refuse a reading beyond readers.max_rows, max_cells or max_cell_chars (schemas/quality.yaml)."""
+    lim = reader_limits()
+    fmt = grid.format.split(";")[0]
+    rows = sum(len(t.rows) for t in grid.tables)
+    if rows > lim["max_rows"]:
+        raise LimitError(
+            f"a {fmt} file whose tables hold {rows:,} rows (above readers.max_rows = {lim['max_rows']:,} in "
+            "schemas/quality.yaml); refused"
+        )
+    cells = 0
+    for t in grid.tables:
+        for r in [GridRow(t.header or [], t.header_line or 0, t.header_line or 0), *t.rows]:
+            cells += len(r.cells)
+            longest = max(r.cells, key=len, default="")
+            if len(longest) > lim["max_cell_chars"]:
+                raise LimitError(
+                    f"a {fmt} file with a cell of {len(longest):,} characters at line {r.line_start} (above "
+                    f"readers.max_cell_chars = {lim['max_cell_chars']:,} in schemas/quality.yaml); refused"
+                )
+    if cells > lim["max_cells"]:
+        raise LimitError(
+            f"a {fmt} file whose tables hold {cells:,} cells (above readers.max_cells = {lim['max_cells']:,} in "
+            "schemas/quality.yaml); refused"
         )
 
 
@@ -237,7 +310,7 @@ def read_report(data: bytes, name: str = "") -> Grid:
     if not data:
         raise ReadError("the file is empty (0 bytes)")
     if len(data) > lim["max_input_bytes"]:
-        raise ReadError(
+        raise LimitError(
             f"the file is {len(data):,} bytes, above readers.max_input_bytes in schemas/quality.yaml"
         )
     if not data.strip() or not data.replace(b"\x00", b"").strip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
@@ -246,7 +319,14 @@ def read_report(data: bytes, name: str = "") -> Grid:
         kind, zf, what = _zip_kind(data)
         if zf is None or kind == "zip":
             raise ReadError(f"{what}; luoshi reads text dumps, HTML, DOCX, XLSX and CSV")
-        check_zip(zf, kind)
+        try:
+            check_zip(zf, kind)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+        ) as exc:  # a member that does not inflate (found by the fuzzer)
+            raise ReadError(f"a damaged {kind.upper()} file: {type(exc).__name__}: {exc}") from exc
         grid = _read_office(data, kind)
     else:
         fmt = sniff_format(data, name)
@@ -264,6 +344,7 @@ def read_report(data: bytes, name: str = "") -> Grid:
         grid = _read_decoded(text, fmt)
         grid.format = f"{grid.format};{encoding}"
         grid.findings[:0] = repairs
+    check_grid_limits(grid)
     return keep_task_tables(grid)
 
 
@@ -287,9 +368,12 @@ def read_candidates(data: bytes, name: str = "") -> list[Grid]:
     try:
         first: Grid | None = read_report(data, name)
         error: ReadError | None = None
+    except LimitError:
+        raise  # the file is beyond a limit whatever reads it
     except ReadError as exc:
         first, error = None, exc
     out = [first] if first is not None else []
+    beyond: ReadError | None = None  # an alternative reading beyond a limit
     # text, and text sniffed as CSV (a run-on paragraph full of commas); an empty file keeps its refusal
     if (
         data.strip()
@@ -308,12 +392,17 @@ def read_candidates(data: bytes, name: str = "") -> list[Grid]:
             grid.findings[:0] = repairs
             grid.text = grid.text or text
             try:
+                check_grid_limits(grid)
+            except ReadError as exc:
+                beyond = beyond or exc
+                continue
+            try:
                 out.append(keep_task_tables(grid))
             except ReadError:
                 continue
     if not out:
         assert error is not None
-        raise error
+        raise beyond or error
     return out
 
 

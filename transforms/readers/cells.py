@@ -25,7 +25,7 @@ from transforms.layout import _label_sized_name
 from transforms.mappings import header_map, squash
 from transforms.readers.chrome import SITE_CHROME
 
-SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
+SEQ_ONLY = re.compile(r"^\s*\d{1,5}\s*[.、．]?\s*$")  # `1`, `1 `, `1.`, `1、`
 NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$|^[-—/]$")
 UNIT_END = re.compile(r"(局|委|办|政府|中心|公司|集团|街道|处|院|所|站|队|专班|部|会|馆|乡|镇|园区)[)）]?$")
 # A block heading that names the leader who leads the block: 一、区长XXX牵头重点工作

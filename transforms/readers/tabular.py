@@ -87,7 +87,7 @@ def combine_header(top: GridRow, sub: GridRow) -> list[str]:
 def _is_sub_header(top: GridRow, nxt: GridRow) -> bool:
     """The row under a header is its second row when the header has a cell merged across columns,
     or when header cells run down into it (a header cell never spans into task rows)."""
-    if nxt.cells and re.fullmatch(r"\d{1,4}[.、．]?", nxt.cells[0].strip()):
+    if nxt.cells and re.fullmatch(r"\d{1,5}[.、．]?", nxt.cells[0].strip()):
         return False  # a task row (it has a 序号): the header's merged cell simply spans columns
     return "col" in top.merged or "row" in nxt.merged
 

@@ -19,13 +19,37 @@ from transforms.grid import PART_RE, SECTION_RE, Finding, Grid, GridRow, GridTab
 from transforms.mappings import header_map, squash
 from transforms.readers.cells import _label_like, blank_separated_units, cell_per_line_units, read_cells
 
-SEQ_START = re.compile(r"^\s*(\d{1,4})\s*\|")
-SEQ_ONLY = re.compile(r"^\s*\d{1,4}\s*$")
+SEQ_START = re.compile(r"^\s*(\d{1,5})\s*\|")  # 序号 up to 99999 (readers.max_seq)
+SEQ_ONLY = re.compile(r"^\s*\d{1,5}\s*$")
 PIPES_ONLY = re.compile(r"\s*\|+\s*")
 
 
 def _split_cells(text: str) -> list[str]:
     return [c.strip() for c in text.split("|")]
+
+
+def _pipes_in_cells(text: str, n_cells: int) -> list[int]:
+    """The separators of a `` | `` row that are a `|` inside a cell (text on both sides, no space):
+    the indexes i of the split cells i, i+1 to join. None when every separator is written so (a
+    row of `a|b|c` uses tight pipes as separators)."""
+    raw = text.split("|")
+    tight = [
+        i
+        for i in range(min(len(raw), n_cells) - 1)
+        if raw[i] and raw[i + 1] and not raw[i][-1].isspace() and not raw[i + 1][0].isspace()
+    ]
+    return tight if len(tight) * 2 < len(raw) - 1 else []
+
+
+def _join_at(cells: list[str], at: list[int]) -> list[str]:
+    """Cells with cells i and i+1 joined by `|` for every i of ``at`` (ascending)."""
+    out: list[str] = []
+    for i, c in enumerate(cells):
+        if i - 1 in at:
+            out[-1] = f"{out[-1]}|{c}"
+        else:
+            out.append(c)
+    return out
 
 
 def _trim_trailing_empty(cells: list[str]) -> list[str]:
@@ -176,6 +200,21 @@ def _read_pipe(lines: list[str]) -> Grid:
         closed = pending.parts[-1].rstrip().endswith("|")
         if closed:
             cells = cells[:-1]  # `a | b | c |`: the closing pipe is not a cell
+        if len(cells) > ncols and (inner := _pipes_in_cells(pending.joined, len(cells))):
+            # `县交通局|县财政局`: a `|` printed inside a cell (cells are separated by ` | `) would
+            # shift every later cell one column right; the cell is read whole
+            cells = _join_at(cells, inner)
+            shown = ", ".join(repr(cells[i][:30]) for i in sorted({i - k for k, i in enumerate(inner)}))
+            grid.findings.append(
+                Finding(
+                    "reader.pipe_in_cell",
+                    "warning",
+                    f"row at lines {pending.start}-{pending.end}: a `|` without spaces around it inside a cell ({shown}) "
+                    f"would shift the cells after it one column right; read as one cell",
+                    pending.start,
+                    pending.end,
+                )
+            )
         if len(cells) > ncols and not any(cells[ncols:]):
             cells = cells[:ncols]
         elif len(cells) == ncols + 1 and spare_header_cells and _unheaded_category(cells[0]) and table.header:
