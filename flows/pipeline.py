@@ -43,7 +43,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import deployment, flow_run
-from prefect.states import Completed
+from prefect.states import Completed, Failed, State
 
 from flows.quality import record_findings, render, run_expectations, run_warehouse_checks
 from sources import (
@@ -821,11 +821,13 @@ def publish_task(warehouse: str, target: str) -> Published:
 
 
 @task(name="rejected-files")
-def rejected_files(rejected: list[FileResult]) -> None:
-    """Fails when files were rejected, so a partial run shows a failed task in Prefect."""
+def rejected_files(rejected: list[FileResult]) -> State | None:
+    """Ends Failed when files were rejected, so a partial run shows a failed task in Prefect. The
+    state is returned, not raised: the files' own text is listed without a traceback."""
     if rejected:
         lines = "\n".join(f"- {Path(r.file).name}: {r.message}" for r in rejected)
-        raise RuntimeError(f"{len(rejected)} file(s) rejected or not read:\n{lines}")
+        return Failed(message=f"{len(rejected)} file(s) rejected or not read:\n{lines}")
+    return None
 
 
 def summary_markdown(files: list[FileResult], steps: list[StepResult]) -> str:

@@ -144,7 +144,7 @@ def test_flow_ingests_batches_quarantines_the_bad_one_and_reruns_as_noop(prefect
     assert result.outcome == "partial"
     assert (result.counts.files_seen, result.counts.reports_loaded, result.counts.reports_failed) == (6, 5, 1)
     rejected = [r for r in result.files if r.outcome == "rejected"]
-    assert len(rejected) == 1 and "synthetic-notice.txt" in rejected[0]["message"] and "not a task table" in rejected[0]["message"]
+    assert len(rejected) == 1 and "synthetic-notice.txt" in rejected[0].message and "not a task table" in rejected[0].message
     con = duckdb.connect(str(wh), read_only=True)
     assert con.execute("SELECT count(*), sum(task_count) FROM dim_report").fetchone() == (5, 650)
     assert con.execute("SELECT count(*) FROM fct_task_progress").fetchone()[0] == 650

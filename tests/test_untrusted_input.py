@@ -258,15 +258,15 @@ def test_the_inbox_loads_what_it_can_and_names_what_it_refused(prefect_harness, 
     result = inbox(inbox_dir=str(inbox_dir), warehouse=str(wh))
     by_file = {str(Path(r.file).relative_to(inbox_dir)) if r.file.startswith(str(inbox_dir)) else r.file: r for r in result.files}
     assert result.outcome == "partial" and result.counts.reports_loaded == 2
-    assert by_file[REFERENCE.name]["outcome"] == "loaded" and by_file["fine/october.txt"]["outcome"] == "loaded"
+    assert by_file[REFERENCE.name].outcome == "loaded" and by_file["fine/october.txt"].outcome == "loaded"
     assert "inside-link.txt" not in by_file  # followed: the report it points at, read once
     manifest = inbox_dir / "sources.yaml"
-    assert by_file["impossible-date.txt"]["outcome"] == "rejected"
-    assert by_file["impossible-date.txt"]["message"] == f"{manifest}, entry 2 (impossible-date.txt): as_of 2020-06-31 is not a date: day is out of range for month"
-    assert by_file["aliased.txt"]["outcome"] == "rejected" and "entry 3 (aliased.txt): uses a YAML alias" in by_file["aliased.txt"]["message"]
-    assert by_file["sources.yaml"]["outcome"] == "failed" and by_file["sources.yaml"]["message"] == f"{manifest}, entry 4: an entry is a mapping (file: …, county: …), not int"
-    assert by_file["broken/unnamed.txt"]["outcome"] == "rejected"
-    assert by_file["broken/unnamed.txt"]["message"].startswith(f"unnamed.txt: not loaded: {inbox_dir / 'broken' / 'sources.yaml'}: the manifest cannot be read")
+    assert by_file["impossible-date.txt"].outcome == "rejected"
+    assert by_file["impossible-date.txt"].message == f"{manifest}, entry 2 (impossible-date.txt): as_of 2020-06-31 is not a date: day is out of range for month"
+    assert by_file["aliased.txt"].outcome == "rejected" and "entry 3 (aliased.txt): uses a YAML alias" in by_file["aliased.txt"].message
+    assert by_file["sources.yaml"].outcome == "failed" and by_file["sources.yaml"].message == f"{manifest}, entry 4: an entry is a mapping (file: …, county: …), not int"
+    assert by_file["broken/unnamed.txt"].outcome == "rejected"
+    assert by_file["broken/unnamed.txt"].message.startswith(f"unnamed.txt: not loaded: {inbox_dir / 'broken' / 'sources.yaml'}: the manifest cannot be read")
     assert by_file["link.txt"] == FileResult(str(inbox_dir / "link.txt"), "rejected", 0,
                                              f"{inbox_dir / 'link.txt'}: a symbolic link that leads out of the inbox {inbox_dir}; not read")
     secret_sha = hashlib.sha256(secret.read_bytes()).hexdigest()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,50 @@ WAREHOUSE_DIR = Path(__file__).resolve().parent
 
 class WarehouseBusy(RuntimeError):
     """Another process holds the warehouse's write lock for longer than we were willing to wait."""
+
+
+class StorageError(OSError):
+    """The warehouse could not be written: its disk is full, its file system read-only, or the file
+    may not grow or be written. The message says which; nothing of the transaction was kept."""
+
+
+# what the operating system and DuckDB say, and what we tell the operator
+STORAGE_PROBLEMS = (
+    (errno.ENOSPC, "no space left on device", "no space left on the device"),
+    (errno.EDQUOT, "disk quota exceeded", "the disk quota is exceeded"),
+    (errno.EFBIG, "file too large", "the file may not grow larger (a file size limit)"),
+    (errno.EROFS, "read-only file system", "the file system is read-only"),
+    (errno.EACCES, "permission denied", "permission denied"),
+)
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """What stopped a write to disk, in words, or None when `exc` is not about the storage."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    text = str(exc).lower()
+    for number, said, words in STORAGE_PROBLEMS:
+        if code == number or said in text:
+            return words
+    return None
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN … COMMIT, rolled back on any error. The error raised is the one that stopped the work
+    (not a failing ROLLBACK's), and a storage failure becomes a StorageError naming it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # DuckDB ends a transaction that hit an I/O error itself: the first error is the news
+        problem = storage_problem(exc)
+        if problem is not None and not isinstance(exc, StorageError):
+            raise StorageError(f"cannot write the warehouse: {problem} ({exc})") from exc
+        raise
 
 
 @cache

@@ -11,7 +11,7 @@ import pandas as pd
 
 from transforms.grid import Finding
 from transforms.linking import Link, TaskRef, record_text
-from warehouse.db import run_sql
+from warehouse.db import run_sql, transaction
 
 
 def fetch_tasks(con: duckdb.DuckDBPyConnection) -> list[TaskRef]:
@@ -41,19 +41,15 @@ def write_links(
     )
     st_link_dq = pd.DataFrame(dq, columns=["rule", "severity", "message", "mapping_file"]).astype("object")
     before = _link_count(con)
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.register("st_links", st_links)
-        con.register("st_threads", st_threads)
-        con.register("st_link_dq", st_link_dq)
-        run_sql(con, "link_write", {"now": now})
-        current = [tuple(r) for r in run_sql(con, "link_dq_current")]
-        if current != dq:
-            run_sql(con, "link_dq_replace", {"run_key": run_key, "now": now})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.register("st_links", st_links)
+            con.register("st_threads", st_threads)
+            con.register("st_link_dq", st_link_dq)
+            run_sql(con, "link_write", {"now": now})
+            current = [tuple(r) for r in run_sql(con, "link_dq_current")]
+            if current != dq:
+                run_sql(con, "link_dq_replace", {"run_key": run_key, "now": now})
     finally:
         for name in ("st_links", "st_threads", "st_link_dq"):
             try:

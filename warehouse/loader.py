@@ -25,7 +25,7 @@ from transforms.layout import seq_label
 from transforms.linking import TaskRef, match_within_year, record_text
 from transforms.metadata import period_type_for, split_periods
 from transforms.normalize import TaskRecord, unit_type
-from warehouse.db import WAREHOUSE_DIR, run_sql
+from warehouse.db import WAREHOUSE_DIR, run_sql, transaction
 from warehouse.faults import fault_point
 
 CHECKS_DIR = WAREHOUSE_DIR / "checks"
@@ -708,8 +708,7 @@ def _earlier_version(
     now = datetime.now()
     key, version, current_key, current_version = versions[-1]
     what = f"{load.file_name} is version {version} (report {key}) of a report whose current version is {current_version} (report {current_key})"
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for k, v, ck, cv in versions:
             if force:
                 run_sql(con, "reinstate_version", {"report_key": k})
@@ -742,10 +741,6 @@ def _earlier_version(
                     "the earlier version was not made current",
                     violations,
                 )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     if force:
         return LoadResult(
             "reinstated", key, tasks=len(load.records), message=f"{what}: made current again (forced)"
@@ -758,44 +753,40 @@ def _load_batch(
 ) -> list[LoadResult]:
     """One transaction for the whole batch (see load_reports); one result per load, in order."""
     now = datetime.now()
-    con.execute("BEGIN TRANSACTION")
     frames: dict[str, pd.DataFrame] = {}
     try:
-        parts, keys, versions, supersedes, of_load = _plan_parts(con, loads)
-        frames = batch_frames(parts, keys, versions, supersedes)
-        extra = _validate_load_frames(frames)
-        if extra:
-            more = []
-            for owner, f in extra:
-                more.extend({"ord": owner, "pos": 1_000_000 + len(more), **r} for r in _dq_rows([f]))
-            frames["st_dq"] = pd.concat([frames["st_dq"], _dq_frame(more)], ignore_index=True)
-        for name, df in frames.items():
-            con.register(name, df)
-        run_sql(con, "batch_upsert_counties")
-        run_sql(con, "batch_insert_reports", {"ingested_at": now})
-        _assign_task_keys(con, parts, frames)
-        for name in ("st_tasks", "st_dq"):
-            con.unregister(name)
-            con.register(name, frames[name])
-        run_sql(con, "batch_insert_sections")
-        run_sql(con, "batch_insert_tasks")
-        run_sql(con, "batch_insert_facts", {"run_key": run_key, "created_at": now})
-        run_sql(con, "refresh_task_current", {"reports": sorted(keys)})
-        fault_point("mid-load")
-        if len(loads) > 1:
-            fault_point("mid-batch")
-        violations = run_checks(con, "error", sorted(keys))
-        if violations:
-            what = loads[0].file_name if len(loads) == 1 else f"a batch of {len(loads)} reports"
-            raise LoadRejected(
-                f"{what}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
-                + ("the report was not loaded" if len(loads) == 1 else "the batch was not loaded"),
-                violations,
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            parts, keys, versions, supersedes, of_load = _plan_parts(con, loads)
+            frames = batch_frames(parts, keys, versions, supersedes)
+            extra = _validate_load_frames(frames)
+            if extra:
+                more = []
+                for owner, f in extra:
+                    more.extend({"ord": owner, "pos": 1_000_000 + len(more), **r} for r in _dq_rows([f]))
+                frames["st_dq"] = pd.concat([frames["st_dq"], _dq_frame(more)], ignore_index=True)
+            for name, df in frames.items():
+                con.register(name, df)
+            run_sql(con, "batch_upsert_counties")
+            run_sql(con, "batch_insert_reports", {"ingested_at": now})
+            _assign_task_keys(con, parts, frames)
+            for name in ("st_tasks", "st_dq"):
+                con.unregister(name)
+                con.register(name, frames[name])
+            run_sql(con, "batch_insert_sections")
+            run_sql(con, "batch_insert_tasks")
+            run_sql(con, "batch_insert_facts", {"run_key": run_key, "created_at": now})
+            run_sql(con, "refresh_task_current", {"reports": sorted(keys)})
+            fault_point("mid-load")
+            if len(loads) > 1:
+                fault_point("mid-batch")
+            violations = run_checks(con, "error", sorted(keys))
+            if violations:
+                what = loads[0].file_name if len(loads) == 1 else f"a batch of {len(loads)} reports"
+                raise LoadRejected(
+                    f"{what}: error-level warehouse checks failed ({', '.join(v['check'] for v in violations)}); "
+                    + ("the report was not loaded" if len(loads) == 1 else "the batch was not loaded"),
+                    violations,
+                )
     finally:
         for name in frames:
             try:
@@ -884,15 +875,11 @@ def record_run_findings(con: duckdb.DuckDBPyConnection, run_key: int, findings: 
             "seq": "string",
         }
     )
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.register("st_run_dq", df)
-        run_sql(con, "replace_run_findings", {"run_key": run_key, "created_at": datetime.now()})
-        fault_point("quality")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.register("st_run_dq", df)
+            run_sql(con, "replace_run_findings", {"run_key": run_key, "created_at": datetime.now()})
+            fault_point("quality")
     finally:
         try:
             con.unregister("st_run_dq")
