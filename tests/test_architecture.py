@@ -12,7 +12,8 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 PACKAGES = ("cli", "flows", "render", "schemas", "sources", "transforms", "warehouse")
 
 # package → what it may import besides itself (a package, or one module of a package)

@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from flows.backfill import backfill
 from flows.ingest import ingest_report
-from tests.conftest import FIXTURES
-from tests.test_load import table_checksums
+from tests.helpers import FIXTURES, table_checksums
 
 PERIODS = FIXTURES / "periods"
 runner = CliRunner()
@@ -164,7 +163,7 @@ def test_metadata_inferred_and_flagged_or_overridden(prefect_harness, tmp_path):
 def test_two_dated_columns_through_the_ingest_flow(prefect_harness, tmp_path):
     """The excerpt's two complete rows, one row per line (a layout the text reader reads), through the
     real flow: one report per dated column, two statuses per task."""
-    from tests.test_history import chongchuan_records
+    from tests.helpers.history import chongchuan_records
 
     header = "序号 | 全年目标任务 | 分管领导 | 牵头单位 | 责任主体与协同单位 | 1-10月推进情况 | 1-11月推进情况 | 是否达序 | 说明 |"
     lines = ["2023年区政府重点民生实事项目推进情况(1-11月)", header]

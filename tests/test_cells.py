@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import FIXTURES
 from transforms.cells import (
     is_person_name,
     leader_from_heading,
@@ -21,7 +21,7 @@ from transforms.layout import RawTaskRow
 from transforms.normalize import normalize_row, split_leaders, split_units
 from transforms.status import annotate_record, classify_explicit, opening_verdict
 
-PAGES = Path(__file__).parent / "fixtures" / "realpages"
+PAGES = FIXTURES / "realpages"
 
 
 def page_has(page: str, text: str) -> None:

@@ -12,26 +12,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
-
-import pytest
 
 from scripts import chaos
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from warehouse.faults import POINTS, fault_point
-
-
-@pytest.fixture(scope="session")
-def golden(prefect_harness, tmp_path_factory) -> tuple[Path, Path, chaos.Golden]:
-    """The chaos corpus and what clean runs of it leave (shared with tests/test_concurrency.py)."""
-    return chaos.golden_once(str(tmp_path_factory.getbasetemp() / "chaos-golden"))
-
-
-@pytest.fixture(scope="session")
-def api_url(prefect_harness) -> str:
-    from prefect.settings import PREFECT_API_URL
-
-    return str(PREFECT_API_URL.value())
 
 
 def run_child(code: str, fault: str | None) -> int:

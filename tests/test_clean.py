@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.helpers import FIXTURES, SAMPLES
 from transforms.readers import read_candidates
 from transforms.readers.clean import clean_text
 
-REAL = Path(__file__).parent / "fixtures" / "realpages"
-SAMPLES = Path(__file__).parent.parent / "samples"
+REAL = FIXTURES / "realpages"
 
 
 def rules(findings: list) -> dict[str, str]:

@@ -15,10 +15,9 @@ from datetime import datetime
 import duckdb
 
 from scripts import chaos
-from tests.test_chaos_fast import api_url, golden  # noqa: F401  (shared session fixtures)
 
 
-def test_two_writers_and_a_reader_of_the_live_warehouse(golden, api_url, tmp_path):  # noqa: F811
+def test_two_writers_and_a_reader_of_the_live_warehouse(golden, api_url, tmp_path):
     corpus, manifest, gold = golden
     wh = tmp_path / "data" / "warehouse.duckdb"
     from flows.ingest import ingest_report
@@ -53,7 +52,7 @@ def test_two_writers_and_a_reader_of_the_live_warehouse(golden, api_url, tmp_pat
     assert (sum(r[2] for r in runs[1:]), sum(r[3] for r in runs[1:])) == (2, 2), runs
 
 
-def test_reader_of_the_published_copy_is_unaffected(golden, api_url, tmp_path):  # noqa: F811
+def test_reader_of_the_published_copy_is_unaffected(golden, api_url, tmp_path):
     from warehouse import publish
     corpus, manifest, _ = golden
     wh = tmp_path / "data" / "warehouse.duckdb"

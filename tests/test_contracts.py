@@ -10,7 +10,7 @@ import pandera.errors as pa_errors
 import pytest
 
 from schemas import models
-from tests.conftest import REFERENCE
+from tests.helpers import REFERENCE
 from transforms.pipeline import parse_report
 from warehouse import loader
 

@@ -69,7 +69,7 @@ def test_task_text_deadlines_of_the_reference_report(reference_parsed):
 
 
 def test_deadlines_of_the_period_fixtures_take_each_plan_year():
-    from tests.conftest import FIXTURES
+    from tests.helpers import FIXTURES
     from transforms.pipeline import parse_report
 
     june = _by_seq(parse_report((FIXTURES / "periods" / "jishui-2020-06-synthetic-progress.txt").read_bytes(),
@@ -152,7 +152,7 @@ def periods(tmp_path_factory):
     """The four period fixtures as classified, loaded in one batch (the set-based insert path)."""
     import hashlib
 
-    from tests.conftest import FIXTURES
+    from tests.helpers import FIXTURES
     from transforms.pipeline import parse_report
     from warehouse.db import connect
     from warehouse.loader import ReportLoad, load_reports

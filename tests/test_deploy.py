@@ -27,7 +27,7 @@ import duckdb
 import httpx
 import pytest
 
-from tests.conftest import REFERENCE, ROOT
+from tests.helpers import REFERENCE, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -315,7 +315,7 @@ print(json.dumps({"seen": sorted(seen), "queries": queries}), flush=True)
 
 
 def test_a_reader_holding_the_published_copy_does_not_block_ingestion(server, tmp_path):
-    from tests.test_load import make_load
+    from tests.helpers import make_load
     from warehouse.db import connect
     from warehouse.loader import load_reports
     from warehouse.publish import publish_warehouse

@@ -4,13 +4,13 @@ catalog and must be up to date; the example queries of docs/analysts.md run agai
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.analyst_helpers import analyst_warehouse, read_only
+from tests.helpers import ROOT
+from tests.helpers.analyst import analyst_warehouse, read_only
 from warehouse.dictionary import (
     build_dictionary,
     example_queries,
@@ -20,7 +20,6 @@ from warehouse.dictionary import (
     schema_connection,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "warehouse.md"
 ANALYSTS = ROOT / "docs" / "analysts.md"
 runner = CliRunner()

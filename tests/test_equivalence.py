@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, REFERENCE
+from tests.helpers import FIXTURES, REFERENCE, ROOT
 from transforms.pipeline import parse_report
 
 FORMATS = FIXTURES / "formats"
@@ -84,7 +84,7 @@ def test_text_dump_in_other_encodings_gives_the_same_records_and_lines(reference
 def test_fixture_script_rebuilds_the_committed_fixtures(tmp_path: Path):
     import runpy
 
-    script = runpy.run_path(str(Path(__file__).resolve().parent.parent / "scripts" / "make_format_fixtures.py"))
+    script = runpy.run_path(str(ROOT / "scripts" / "make_format_fixtures.py"))
     script["main"](tmp_path)
     for name in ("jishui-2020.html", "jishui-2020.csv", "jishui-2020-gbk.txt", "matrix-district-indicators.html"):
         assert (tmp_path / name).read_bytes() == (FORMATS / name).read_bytes(), name

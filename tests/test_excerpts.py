@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import EXCERPTS
+from tests.helpers import EXCERPTS
 from transforms.pipeline import parse_report
 from transforms.readers import read_report
 

@@ -8,7 +8,6 @@ import re
 import zipfile
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -20,11 +19,11 @@ from typer.testing import CliRunner
 from cli.main import app
 from render import palette
 from render.export import column_labels, csv_bytes, header_labels, is_formula_like, neutralize, xlsx_bytes
-from tests.analyst_helpers import FORMULA_PROGRESS, FORMULA_PROJECT, HOSTILE_TEXT, analyst_warehouse
+from tests.helpers import ROOT
+from tests.helpers.analyst import FORMULA_PROGRESS, FORMULA_PROJECT, HOSTILE_TEXT, analyst_warehouse
 from warehouse.dictionary import read_catalog, schema_connection
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from scripts.fuzz_inputs import (
     office_inputs,
     report_inputs,
 )
-from tests.conftest import FIXTURES, REFERENCE
+from tests.helpers import FIXTURES, REFERENCE
 from transforms.pipeline import RejectedReport, parse_report
 from transforms.readers import ReadError, read_report
 
@@ -161,7 +161,7 @@ FLOW_SAMPLE = [
 
 def test_nasties_through_the_flow_leave_earlier_reports_and_keep_raw_files(prefect_harness, tmp_path):
     from flows.ingest import ingest_report
-    from tests.test_load import make_load
+    from tests.helpers import make_load
     from warehouse.db import connect
     from warehouse.loader import load_reports
 

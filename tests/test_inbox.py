@@ -18,7 +18,7 @@ from flows.inbox import inbox
 from flows.pipeline import RunFailed, _fetch_failure, is_io_error
 from scripts.gen_corpus import write_corpus
 from sources.inbox import InboxError, discover
-from tests.conftest import REFERENCE, natural_content
+from tests.helpers import REFERENCE, natural_content
 from warehouse.db import WarehouseBusy
 
 ENTRY = """  - file: {name}

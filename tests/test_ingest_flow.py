@@ -14,8 +14,7 @@ import pytest
 from flows.ingest import ingest_report
 from flows.pipeline import RunFailed
 from scripts.gen_corpus import write_corpus
-from tests.conftest import REFERENCE, ROOT, SAMPLES, natural_content
-from tests.test_load import table_checksums
+from tests.helpers import REFERENCE, ROOT, SAMPLES, natural_content, table_checksums
 
 LUOSHI = [sys.executable, "-m", "cli.main"]
 
@@ -107,7 +106,7 @@ def test_extract_jsonl_prints_one_record_per_task_and_writes_nothing(tmp_path):
 @pytest.fixture(scope="module")
 def loaded_warehouse(tmp_path_factory) -> Path:
     wh = tmp_path_factory.mktemp("cli") / "w.duckdb"
-    from tests.test_load import make_load
+    from tests.helpers import make_load
     from warehouse.db import connect
     from warehouse.loader import load_reports
 

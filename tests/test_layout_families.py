@@ -14,7 +14,7 @@ from functools import cache
 import pytest
 
 from scripts.make_layout_fixtures import OUT, render_all
-from tests.conftest import REFERENCE
+from tests.helpers import REFERENCE
 from transforms.pipeline import parse_report
 
 # the renderings that print the part and section headings between the rows

@@ -21,8 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.conftest import FIXTURES, REFERENCE
-from tests.test_load import make_load, table_checksums
+from tests.helpers import FIXTURES, REFERENCE, make_load, table_checksums
 from transforms.pipeline import parse_report
 from warehouse.db import connect
 from warehouse.loader import ReportLoad, finish_run, load_reports, start_run

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, REFERENCE
 from transforms.linking import (
     Link,
     TaskRef,
@@ -60,7 +60,7 @@ def test_fixtures_are_deterministic_and_labelled(tmp_path: Path):
     assert names == sorted(v[0] for v in FILES.values())
     assert all("synthetic" in n for n in names if "real" not in n)
     assert (PERIODS / "jishui-2020-11-real-progress.txt").read_bytes() == (
-        Path(__file__).resolve().parent.parent / "samples" / "jishui-2020-progress.txt"
+        REFERENCE
     ).read_bytes()
     assert [len(records(k)) for k in FILES] == [130, 130, 129, 129]
 

@@ -5,48 +5,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from scripts.gen_corpus import synthetic_report
-from tests.conftest import REFERENCE, natural_content, synthetic_loads
+from tests.helpers import FIXTURES, make_load, natural_content, synthetic_loads, table_checksums
 from transforms.pipeline import parse_report, prepare_report, validate_reports
 from warehouse.db import connect
 from warehouse.loader import LoadRejected, ReportLoad, load_reports, run_checks
-
-TABLES = [
-    "dim_county", "dim_report", "dim_section", "dim_task", "dim_leader", "dim_unit", "dim_status",
-    "fct_task_progress", "fct_task_metric", "bridge_task_unit", "bridge_task_leader", "task_link", "dq_issue", "task_current",
-]
-
-
-def make_load(data: bytes, name: str = REFERENCE.name) -> ReportLoad:
-    parsed = parse_report(data, name, as_of=date(2020, 11, 30), plan_year=2020, period_type="year_end")
-    return ReportLoad(
-        county="吉水县", province="江西省", prefecture="吉安市", plan_year=2020, as_of=date(2020, 11, 30),
-        period_type="year_end", sha256=hashlib.sha256(data).hexdigest(), file_name=name,
-        records=parsed.records, findings=parsed.findings, format=parsed.format, parser_version="test",
-    )
-
-
-def table_checksums(path: Path) -> dict[str, tuple[int, str]]:
-    """Row count and an order-independent checksum of every table's content."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        out = {}
-        for t in TABLES:
-            cols = [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall()]
-            # ingested_at / created_at are the load time; the content is what must not change
-            cols = [c for c in cols if c not in ("ingested_at", "created_at")]
-            n, h = con.execute(
-                f"SELECT count(*), coalesce(sum(hash({', '.join(cols)})), 0)::VARCHAR FROM {t}"
-            ).fetchone()
-            out[t] = (n, h)
-        return out
-    finally:
-        con.close()
 
 
 def test_load_counts(warehouse_path, reference_bytes):
@@ -379,7 +346,7 @@ def test_a_batch_matches_a_plan_years_renumbered_and_reworded_tasks(tmp_path):
     earlier ones defined (renumbered, reworded, new, absent)."""
     import yaml
 
-    periods = Path(__file__).parent / "fixtures" / "periods"
+    periods = FIXTURES / "periods"
     entries = yaml.safe_load((periods / "sources.yaml").read_text(encoding="utf-8"))["reports"]
 
     def loads() -> list[ReportLoad]:

@@ -8,7 +8,7 @@ from functools import cache
 
 import pytest
 
-from tests.conftest import FIXTURES, REFERENCE, SAMPLES
+from tests.helpers import FIXTURES, REFERENCE, SAMPLES
 from transforms.metrics import pair
 from transforms.pipeline import parse_report
 from transforms.quantities import extract, unit_rules

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import REFERENCE
+from tests.helpers import REFERENCE
 from transforms.pipeline import parse_report
 from warehouse.db import connect
 from warehouse.loader import ReportLoad, load_reports
@@ -52,7 +52,7 @@ def test_metrics_and_status_load(warehouse_path, reference_bytes):
 
 def test_a_target_with_several_results_counts_once(warehouse_path):
     # a real page: one target (2200元) met by two results; the summary and scorecards count targets, not pairs
-    from tests.conftest import FIXTURES
+    from tests.helpers import FIXTURES
     from warehouse.db import fetch_dicts
 
     page = FIXTURES / "realpages" / "170.txt"

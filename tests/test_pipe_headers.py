@@ -4,17 +4,16 @@ split headers, 序号 inside the name cell, merged category cells, the plan role
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.helpers import FIXTURES
 from transforms.grid import GridRow
 from transforms.layout import content_roles
 from transforms.mappings import header_map
 from transforms.pipeline import parse_report
 from transforms.readers.text import is_page_info, read_text
 
-PAGES = Path(__file__).parent / "fixtures" / "realpages"
+PAGES = FIXTURES / "realpages"
 
 
 def page(n: int, lines: int | None = None) -> str:

@@ -14,8 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REFERENCE, ROOT
-from tests.test_load import make_load, table_checksums
+from tests.helpers import REFERENCE, ROOT, make_load, table_checksums
 from warehouse.db import connect
 from warehouse.loader import load_reports
 from warehouse.publish import publish_warehouse, published_path, reader_path

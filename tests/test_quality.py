@@ -11,9 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests import browser
-from tests.conftest import FIXTURES
-from tests.test_load import TABLES, make_load
+from tests.helpers import FIXTURES, ROOT, TABLES, browser, make_load
 
 BROKEN_DIR = FIXTURES / "quality"
 BROKEN = BROKEN_DIR / "broken-report.txt"
@@ -154,7 +152,7 @@ def test_great_expectations_ran_and_built_data_docs(runs):
     assert (gx_root / "uncommitted" / "data_docs" / "local_site" / "index.html").exists()
     validations = list((gx_root / "uncommitted" / "validations").rglob("*.json"))
     assert len(validations) == 5  # five suites, one run that loaded a report (the refused one changed nothing)
-    assert not (Path(__file__).resolve().parent.parent / "schemas" / "gx" / "uncommitted").exists()
+    assert not (ROOT / "schemas" / "gx" / "uncommitted").exists()
 
 
 def test_artifact_of_the_run(runs):
@@ -197,7 +195,7 @@ def test_flow_report_in_chromium(runs, tmp_path):
 
 def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monkeypatch):
     from flows import quality as q
-    from tests.conftest import synthetic_loads
+    from tests.helpers import synthetic_loads
     from warehouse.db import connect
     from warehouse.loader import load_reports, start_run
 
@@ -219,7 +217,7 @@ def test_report_of_a_large_run_lists_the_most_serious_reports_and_counts_all(tmp
     (read a chunk at a time), while every report keeps exactly the summary it has uncapped."""
     import render.quality_report as qr
     from render.quality_html import render_report
-    from tests.conftest import synthetic_loads
+    from tests.helpers import synthetic_loads
     from warehouse.db import connect
     from warehouse.loader import load_reports, start_run
 

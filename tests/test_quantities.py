@@ -131,7 +131,7 @@ def test_name_edges_strip_like_the_edge_patterns():
 
 def test_exclusions_before_the_last_number_are_the_ones_that_matter():
     """Exclusion spans computed up to the last number are the full spans that start before it."""
-    from tests.conftest import REFERENCE
+    from tests.helpers import REFERENCE
     from transforms.quantities import _excluded_spans, unit_rules
 
     rules = unit_rules()

@@ -4,13 +4,13 @@ labels are the table's column names, one label over its value, line by line."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from scripts.make_layout_fixtures import render_all
+from tests.helpers import FIXTURES
 from transforms.readers import labelled as L
 from transforms.readers.labelled import read_labelled
 
-REALPAGES = Path(__file__).parent / "fixtures" / "realpages"
+REALPAGES = FIXTURES / "realpages"
 CARD = "序号\n{n}\n工作任务\n{task}\n责任领导\n{leader}\n责任单位\n{units}\n落实情况\n{progress}\n"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from transforms.pipeline import parse_report
 from transforms.readers import read_report
 from transforms.readers.cells import split_sub_rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from transforms.pipeline import parse_report
 from transforms.readers import sniff_format
 

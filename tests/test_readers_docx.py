@@ -7,7 +7,7 @@ from collections import Counter
 
 import docx
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from transforms.pipeline import parse_report
 from transforms.readers import read_report, sniff_format
 

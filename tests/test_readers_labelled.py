@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
+from tests.helpers import ROOT
 from transforms.mappings import header_map, mapping_path
 from transforms.pipeline import parse_report
 from transforms.readers.labelled import read_labelled
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "tests" / "fixtures" / "realpages"
 
 

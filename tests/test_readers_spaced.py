@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import EXCERPTS, REFERENCE
+from tests.helpers import EXCERPTS, FIXTURES, REFERENCE
 from transforms.layout import build_rows
 from transforms.mappings import squash
 from transforms.pipeline import parse_report
 from transforms.readers import read_report
 from transforms.readers.spaced import align, join_labels, label_role, read_spaced, unit_like
 
-PAGES = Path(__file__).parent / "fixtures" / "realpages"
+PAGES = FIXTURES / "realpages"
 
 
 def page(n: int) -> str:

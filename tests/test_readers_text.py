@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from tests.conftest import EXCERPTS, REFERENCE
+from tests.helpers import EXCERPTS, REFERENCE
 from transforms.pipeline import parse_report
 from transforms.readers import decode, read_report
 from transforms.readers.text import detect_layout

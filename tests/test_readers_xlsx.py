@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from transforms.pipeline import parse_report
 from transforms.readers import read_report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.conftest import REFERENCE
+from tests.helpers import REFERENCE
 from transforms.layout import build_rows
 from transforms.pipeline import parse_report
 from transforms.readers import read_report

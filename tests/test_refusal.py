@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import FIXTURES, REFERENCE
+from tests.helpers import FIXTURES, REFERENCE
 from transforms.pipeline import RejectedReport, parse_report
 
 FORMATS = FIXTURES / "formats"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from render.quality_html import build_summary, classify, render_markdown, render_report
-from tests import browser
+from tests.helpers import browser
 
 SCRIPT = "<script>document.title='pwned';document.body.setAttribute('data-pwned','1')</script>"
 IMG = '<img src=x onerror="document.body.setAttribute(\'data-pwned\',\'2\')">'

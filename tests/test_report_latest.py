@@ -15,9 +15,9 @@ from cli.main import app
 from flows.backfill import backfill
 from render import palette
 from render.quality_html import OVERVIEW_COLUMNS
-from tests.browser import chromium, layout
+from tests.helpers import ROOT
+from tests.helpers.browser import chromium, layout
 
-ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 

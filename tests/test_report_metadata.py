@@ -14,15 +14,14 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from sources.manifest import overrides_entry
-from tests.conftest import REFERENCE
+from tests.helpers import FIXTURES, REFERENCE, ROOT
 from transforms.metadata import PERIOD_TYPES, infer_metadata, infer_place, report_object
 from transforms.pipeline import parse_report
 from transforms.readers.clean import clean_text
 from warehouse.db import connect
 from warehouse.loader import ReportLoad, load_reports, run_checks
 
-REAL = Path(__file__).parent / "fixtures" / "realpages"
-ROOT = Path(__file__).parent.parent
+REAL = FIXTURES / "realpages"
 
 
 def page(name: str) -> str:

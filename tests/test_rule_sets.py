@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import EXCERPTS, REFERENCE
+from tests.helpers import EXCERPTS, REFERENCE
 from transforms.mappings import RuleSet, alternation, any_of, first_match
 from transforms.status import status_rules
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from transforms.pipeline import parse_report
 
 PAGES = FIXTURES / "realpages"

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemas.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def test_defaults_and_overrides():

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from render.site import esc, render_site, status_chart_svg
-from tests.analyst_helpers import (
+from tests.helpers.analyst import (
     HOSTILE_PROGRESS,
     HOSTILE_TEXT,
     analyst_warehouse,
@@ -19,7 +19,7 @@ from tests.analyst_helpers import (
     expected_unit_scores,
     read_only,
 )
-from tests.browser import chromium, dump_dom, non_blank_fraction, screenshot
+from tests.helpers.browser import chromium, dump_dom, non_blank_fraction, screenshot
 
 runner = CliRunner()
 

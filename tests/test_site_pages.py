@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from render import palette
-from tests.analyst_helpers import analyst_warehouse, expected_latest, expected_unit_scores, read_only
-from tests.browser import chromium, layout, run_probe
-from tests.test_history import build_history_db
+from tests.helpers.analyst import analyst_warehouse, expected_latest, expected_unit_scores, read_only
+from tests.helpers.browser import chromium, layout, run_probe
+from tests.helpers.history import build_history_db
 
 runner = CliRunner()
 needs_chromium = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (make test installs it)")

@@ -4,7 +4,7 @@ on the provincial 民生实事 template (real pages 128 and 129)."""
 
 from __future__ import annotations
 
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 from transforms.layout import _unmarked_figure, align_short_row, build_rows, join_split_cell
 from transforms.pipeline import _best_reading
 from transforms.readers import read_candidates

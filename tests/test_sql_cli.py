@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.analyst_helpers import analyst_warehouse
-from tests.test_load import table_checksums
+from tests.helpers import table_checksums
+from tests.helpers.analyst import analyst_warehouse
 
 runner = CliRunner()
 
@@ -106,7 +106,7 @@ def test_clear_error_while_a_writer_holds_the_lock(wh, tmp_path):
 
 
 def test_csv_is_formula_safe(wh):
-    from tests.analyst_helpers import FORMULA_PROJECT
+    from tests.helpers.analyst import FORMULA_PROJECT
 
     res = sql(wh, "SELECT project, -3 AS n FROM v_task_latest WHERE project IS NOT NULL ORDER BY task_key", "--format", "csv")
     assert res.exit_code == 0, res.output

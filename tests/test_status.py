@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import EXCERPTS, FIXTURES
+from tests.helpers import EXCERPTS, FIXTURES
 from transforms.normalize import TaskRecord
 from transforms.pipeline import parse_report
 from transforms.status import annotate_record, classify_explicit, expected_progress
@@ -155,7 +155,7 @@ def test_explicit_verdict_of_each_sub_item_is_its_own():
     """汶上 task 1: seven sub-items, five 已完成 and two 正常推进: each sub-task takes its own verdict."""
     from datetime import date
 
-    from tests.conftest import EXCERPTS
+    from tests.helpers import EXCERPTS
     from transforms.pipeline import parse_report
 
     name = "wenshang-2023-livelihood-progress.txt"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from tests.conftest import FIXTURES
-from tests.test_load import table_checksums
+from tests.helpers import FIXTURES, table_checksums
 from transforms.grid import Grid, GridRow, GridTable
 from transforms.layout import build_rows, seq_label
 from transforms.pipeline import parse_report

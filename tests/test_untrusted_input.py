@@ -20,7 +20,7 @@ from cli.main import app
 from scripts import chaos
 from sources import ArchivedFile, find_manifest_entry, inbox_files, link_out_of, manifests_for
 from sources.manifest import ManifestError, load_manifest, overrides_entry
-from tests.conftest import REFERENCE, ROOT, SAMPLES
+from tests.helpers import REFERENCE, ROOT, SAMPLES
 
 TODAY = date(2026, 12, 7)
 GOOD = """  - file: {name}

@@ -12,7 +12,8 @@ from datetime import date
 
 import pytest
 
-from tests.analyst_helpers import (
+from tests.helpers import make_load
+from tests.helpers.analyst import (
     DEADLINES,
     analyst_warehouse,
     expected_latest,
@@ -22,7 +23,6 @@ from tests.analyst_helpers import (
     november_status,
     read_only,
 )
-from tests.test_load import make_load
 from warehouse.db import connect, fetch_dicts
 from warehouse.loader import load_reports
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from render import palette
 from schemas import models, vocabulary
+from tests.helpers import ROOT
 from warehouse.db import connect
 from warehouse.loader import check_files, run_checks
 
-ROOT = Path(__file__).resolve().parent.parent
 GX = ROOT / "schemas" / "gx" / "expectations"
 
 # (suite, column) → the vocabulary list its value set must equal

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_history import build_history_db, rows
+from tests.helpers.history import build_history_db, rows
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from tests.test_history import rows
+from tests.helpers import FIXTURES
+from tests.helpers.history import rows
 from transforms.linking import plan_links
 from transforms.metadata import infer_metadata
 from transforms.pipeline import parse_report
@@ -28,7 +28,7 @@ from warehouse.db import connect
 from warehouse.links import fetch_tasks, write_links
 from warehouse.loader import LoadResult, ReportLoad, load_reports
 
-PAGES = Path(__file__).parent / "fixtures" / "realpages"
+PAGES = FIXTURES / "realpages"
 # page → (county, what the page does not print); in the order the reports were published
 REPORTS = [
     (103, "临安区", {"as_of": date(2022, 1, 1)}),
