@@ -1,18 +1,14 @@
-"""Shared fixtures: the real sample reports, a fresh warehouse file, the Prefect test harness, the chaos
-corpus and its clean runs. What is shared but not a fixture is in tests/helpers/."""
+"""Shared fixtures: the real sample reports, a fresh warehouse file, the Prefect test harness.
+What is shared but not a fixture is in tests/helpers/."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers import REFERENCE, ROOT
-
-if TYPE_CHECKING:
-    from scripts import chaos
 
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -45,18 +41,3 @@ def prefect_harness():
 @pytest.fixture()
 def warehouse_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "warehouse.duckdb"
-
-
-@pytest.fixture(scope="session")
-def golden(prefect_harness, tmp_path_factory) -> tuple[Path, Path, chaos.Golden]:
-    """The chaos corpus and what clean runs of it leave (the crash and concurrency tests share it)."""
-    from scripts import chaos
-
-    return chaos.golden_once(str(tmp_path_factory.getbasetemp() / "chaos-golden"))
-
-
-@pytest.fixture(scope="session")
-def api_url(prefect_harness) -> str:
-    from prefect.settings import PREFECT_API_URL
-
-    return str(PREFECT_API_URL.value())

@@ -4,7 +4,7 @@
   layouts (one cell per line with bare `|` lines; one row per line with ` | `): they must agree
   on the 序号, project names and task structure (the sub-tasks of every item) of every row both show.
 - 179 and 180 are one 2012 table saved by two crawlers (a vertical layout without 序号; leading
-  pipes): tests/test_readers_spaced.py checks that they agree on the row both show.
+  pipes): tests/unit/transforms/readers/test_readers_spaced.py checks that they agree on the row both show.
 """
 
 from __future__ import annotations

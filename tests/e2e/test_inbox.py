@@ -71,7 +71,7 @@ def test_discover_finds_folder_files_manifest_files_and_urls(tmp_path):
     with pytest.raises(InboxError, match="nowhere"):
         discover(str(tmp_path / "nowhere"))
     # a manifest that cannot be read is a failure naming it; the folder's files are still found (each
-    # is then blocked by it, see tests/test_untrusted_input.py), nothing raises
+    # is then blocked by it, see tests/e2e/test_untrusted_input.py), nothing raises
     (inbox_dir / "sources.yaml").write_text("reports: {file: x}\n", encoding="utf-8")
     sources, missing = discover(str(inbox_dir))
     assert [(Path(m.location).name, m.outcome) for m in missing] == [("sources.yaml", "failed")]

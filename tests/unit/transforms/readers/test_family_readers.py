@@ -1,4 +1,4 @@
-"""The readers behind the layout families (tests/test_layout_families.py), one mechanism each, on
+"""The readers behind the layout families (tests/unit/transforms/test_layout_families.py), one mechanism each, on
 excerpts of the reference report as real pages print it."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The analyst views (warehouse/views/10_analyst.sql) on the real reference report.
 
 Structural facts are checked on the reference as ingested (statuses all unknown, no metrics yet);
-statuses, metrics, several reports and links come from the scenario in tests/analyst_helpers.py,
+statuses, metrics, several reports and links come from the scenario in tests/helpers/analyst.py,
 loaded through the real loader. Expected figures are computed in Python from the records, not SQL.
 """
 
