@@ -1,4 +1,5 @@
-"""The packages and their allowed imports (docs/architecture.md), and no import cycles.
+"""The packages and their allowed imports (docs/architecture.md), and no import cycles; no test file
+imports another test file.
 
 Every module of the seven packages is parsed (ast, not imported), every `import` and `from … import`
 anywhere in it is read (function-level imports included), and each is resolved to the module of this
@@ -199,3 +200,52 @@ def test_architecture_page_states_the_rules():
     rows = re.findall(r"^\| `(\w+)/` \| ([^|]*) \|", text, re.M)
     stated = {pkg: {m.rstrip("/") for m in re.findall(r"`([\w./]+)`", may)} for pkg, may in rows}
     assert stated == ALLOWED
+
+
+# --------------------------------------------------------------------------- tests import helpers, not tests
+
+def imports_of_test_files(module: str, path: Path) -> list[tuple[str, int]]:
+    """Imports in PATH that load a test file or a conftest.py: `tests.<…>.test_x`, `tests.<…>.conftest`,
+    or a bare `test_x` / `conftest` (importable when pytest puts a test's folder on sys.path). What
+    tests share lives in tests/helpers/; fixtures reach a test by name."""
+    wrong = []
+    for name, line in imported_names(module, path):
+        parts = name.split(".")
+        inside = parts[1:] if parts[0] == "tests" else parts[:1]
+        if any(p.startswith("test_") or p == "conftest" for p in inside):
+            wrong.append((name, line))
+    return wrong
+
+
+def test_the_test_import_check_sees_test_imports(tmp_path: Path):
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from tests.unit.warehouse.test_load import x\n"
+        "import tests.e2e.test_inbox\n"
+        "from tests import conftest\n"
+        "from tests.unit.warehouse import test_history\n"
+        "def f():\n"
+        "    from test_views import y\n"
+        "from tests.helpers import table_checksums\n"
+        "from tests.helpers.history import rows\n"
+        "from scripts.compare_views import test_warehouses\n",
+        encoding="utf-8",
+    )
+    assert imports_of_test_files("tests.probe", probe) == [
+        ("tests.unit.warehouse.test_load.x", 1),
+        ("tests.e2e.test_inbox", 2),
+        ("tests.conftest", 3),
+        ("tests.unit.warehouse.test_history", 4),
+        ("test_views.y", 6),
+    ]
+
+
+def test_no_test_file_imports_another_test_file():
+    wrong = []
+    for folder in ("tests", "scripts"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = path.relative_to(ROOT)
+            if rel.parts[:2] == ("tests", "fixtures"):
+                continue
+            wrong += [f"{rel}:{line} imports {name}" for name, line in imports_of_test_files(".".join(rel.with_suffix("").parts), path)]
+    assert not wrong, "what tests share belongs in tests/helpers/; these import a test file or a conftest:\n" + "\n".join(wrong)
