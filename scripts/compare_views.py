@@ -15,8 +15,8 @@ Rows that differ only in DOUBLE columns, by at most one unit of the 4th decimal 
 other columns, count as the same: a sum of DOUBLEs depends on the order rows reach it (plan, threads), so two runs of one
 view can differ there (the scorecards round such a sum to 4 decimals, and its last decimal flips).
 
---test-warehouses builds the warehouses of the view tests (tests/analyst_helpers.py: the analyst
-scenario with metrics and links; tests/test_history.py: the period fixtures with known statuses and
+--test-warehouses builds the warehouses of the view tests (tests/helpers/analyst.py: the analyst
+scenario with metrics and links; tests/helpers/history.py: the period fixtures with known statuses and
 fixture links) in a temporary folder and compares on them. --mutate first applies
 scripts/view_mutations.sql to the copy. Used to check that a rewrite of a view for speed returns
 the rows it returned before.
@@ -149,9 +149,9 @@ def test_warehouses(folder: Path) -> list[Path]:
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from tests.analyst_helpers import build
-    from tests.conftest import REFERENCE
-    from tests.test_history import build_history_db
+    from tests.helpers import REFERENCE
+    from tests.helpers.analyst import build
+    from tests.helpers.history import build_history_db
     from transforms.pipeline import parse_report
 
     base = parse_report(REFERENCE.read_bytes(), REFERENCE.name, as_of=date(2020, 11, 30), plan_year=2020).records

@@ -1,6 +1,6 @@
 """Hypothesis strategies for report bytes and the property every input must satisfy.
 
-Used by tests/test_fuzz.py (a fast, deterministic subset) and scripts/chaos.py (`make chaos`,
+Used by tests/e2e/test_fuzz.py (a fast, deterministic subset) and scripts/chaos.py (`make chaos`,
 at least 1,000 random cases). The property: `parse_report(data, name)` returns a parsed report
 whose records are well formed, or raises `RejectedReport` whose message names the file. Anything
 else (another exception, a malformed record, a case running longer than the time limit) is a bug.

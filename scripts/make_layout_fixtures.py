@@ -16,7 +16,7 @@ one text file per layout family seen on real pages (default folder tests/fixture
                   punctuation (`,,` `,。` `,、`)
 
 Every rendering keeps the 序号, the task text, the leaders and the units of every row, so reading
-it back must give the same rows, tasks and units (tests/test_layout_families.py); the lossless
+it back must give the same rows, tasks and units (tests/unit/transforms/test_layout_families.py); the lossless
 ones give the same records. Rebuilding gives the same bytes.
 """
 

@@ -1,4 +1,4 @@
-"""Hand-made nasty inputs for the bad-input tests (`tests/test_fuzz.py`, `make chaos`).
+"""Hand-made nasty inputs for the bad-input tests (`tests/e2e/test_fuzz.py`, `make chaos`).
 
 Small nasties are committed under tests/fixtures/nasty/ together with `expected.yaml` (what each
 must end in) and `sources.yaml` (a manifest giving each its own report identity in the synthetic

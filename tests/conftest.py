@@ -1,4 +1,5 @@
-"""Shared fixtures: the real sample reports, a fresh warehouse file, the Prefect test harness."""
+"""Shared fixtures: the real sample reports, a fresh warehouse file, the Prefect test harness.
+What is shared but not a fixture is in tests/helpers/."""
 
 from __future__ import annotations
 
@@ -7,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "samples"
-REFERENCE = SAMPLES / "jishui-2020-progress.txt"
-EXCERPTS = SAMPLES / "real-excerpts"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.helpers import REFERENCE, ROOT
 
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -44,55 +41,3 @@ def prefect_harness():
 @pytest.fixture()
 def warehouse_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "warehouse.duckdb"
-
-
-# content of the warehouse by natural keys (surrogate keys may be numbered differently)
-NATURAL = {
-    "progress": """SELECT c.county_name, r.as_of_date, t.table_no, t.seq, f.status_code, f.progress_text, f.line_start,
-                          f.expected_progress
-                   FROM fct_task_progress f JOIN dim_report r USING (report_key) JOIN dim_task t USING (task_key)
-                   JOIN dim_county c ON c.county_key = r.county_key""",
-    "tasks": """SELECT c.county_name, t.plan_year, t.table_no, t.seq, t.task_text, s.part, s.section, r.as_of_date
-                FROM dim_task t JOIN dim_county c USING (county_key) LEFT JOIN dim_section s USING (section_key)
-                JOIN dim_report r ON r.report_key = t.first_report_key""",
-    "units": """SELECT r.sha256, t.table_no, t.seq, u.unit_name, u.unit_type, b.role, b.position
-                FROM bridge_task_unit b JOIN dim_report r USING (report_key) JOIN dim_task t USING (task_key)
-                JOIN dim_unit u USING (unit_key)""",
-    "leaders": """SELECT r.sha256, t.table_no, t.seq, l.leader_name, b.position FROM bridge_task_leader b
-                  JOIN dim_report r USING (report_key) JOIN dim_task t USING (task_key) JOIN dim_leader l USING (leader_key)""",
-    "dq": "SELECT r.sha256, d.rule, d.severity, d.message, d.seq, d.line_start FROM dq_issue d JOIN dim_report r USING (report_key)",
-    "reports": "SELECT c.county_name, province, plan_year, as_of_date, period_type, sha256, task_count FROM dim_report JOIN dim_county c USING (county_key)",
-}
-
-
-def natural_content(path: Path) -> dict[str, list[tuple]]:
-    """The warehouse's facts by natural keys, sorted: equal for two loads of the same reports."""
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return {k: sorted(con.execute(q).fetchall(), key=repr) for k, q in NATURAL.items()}
-    finally:
-        con.close()
-
-
-def synthetic_loads(indices: list[int], mutate=None) -> list:
-    """ReportLoads of the synthetic reports (scripts.gen_corpus) with these indices, parsed for real."""
-    import hashlib
-
-    from scripts.gen_corpus import synthetic_report
-    from transforms.pipeline import prepare_report, validate_reports
-    from warehouse.loader import ReportLoad
-
-    reports = [synthetic_report(i) for i in indices]
-    datas = [mutate(r.text) if mutate else r.text for r in reports]
-    parsed = validate_reports([prepare_report(d.encode(), r.file_name(), r.as_of, r.plan_year) for r, d in zip(reports, datas, strict=True)])
-    return [
-        ReportLoad(
-            county=r.county, province="合成省", plan_year=r.plan_year, as_of=r.as_of, period_type=r.period_type,
-            sha256=hashlib.sha256(d.encode()).hexdigest(), file_name=r.file_name(), records=p.records,
-            findings=p.findings, format=p.format,
-        )
-        for r, d, p in zip(reports, datas, parsed, strict=True)
-    ]
-

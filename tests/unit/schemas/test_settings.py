@@ -1,0 +1,41 @@
+"""Run settings come from one place (schemas/settings.py), read from the environment."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from schemas.settings import Settings
+from tests.helpers import ROOT
+
+
+def test_defaults_and_overrides():
+    assert Settings.from_env({}) == Settings(Path("data"), Path("data/warehouse.duckdb"), "512MB", 100, 1)
+    s = Settings.from_env({"LUOSHI_DATA_DIR": "/srv/luoshi", "LUOSHI_MEMORY_LIMIT": "2GB", "LUOSHI_BATCH_SIZE": "25", "LUOSHI_WORKERS": "2"})
+    assert s.warehouse == Path("/srv/luoshi/warehouse.duckdb") and (s.memory_limit, s.batch_size, s.workers) == ("2GB", 25, 2)
+    assert Settings.from_env({"LUOSHI_DATA_DIR": "x", "LUOSHI_WAREHOUSE": "y/w.duckdb"}).warehouse == Path("y/w.duckdb")
+
+
+@pytest.mark.parametrize("value", ["0", "ten", "-3"])
+def test_a_bad_number_names_the_variable(value):
+    with pytest.raises(ValueError, match=f"LUOSHI_BATCH_SIZE={value!r}"):
+        Settings.from_env({"LUOSHI_BATCH_SIZE": value})
+
+
+def test_no_other_module_reads_the_environment_or_names_the_warehouse_file():
+    """Only schemas/settings.py reads LUOSHI_* settings and spells the default warehouse path
+    (the fault hooks read LUOSHI_FAULT, a test hook, not a setting)."""
+    wrong = []
+    for pkg in ("cli", "render", "schemas", "sources", "transforms", "warehouse"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            if path.name == "settings.py" and pkg == "schemas":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    if node.value in {"data/warehouse.duckdb", "LUOSHI_DUCKDB_MEMORY"} or (
+                        node.value.startswith("LUOSHI_") and node.value != "LUOSHI_FAULT"
+                    ):
+                        wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
+    assert not wrong, wrong

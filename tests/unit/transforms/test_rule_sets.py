@@ -1,0 +1,67 @@
+"""The rule matching helpers of transforms/mappings.py: first_match over a RuleSet gives what
+trying every rule at the earliest match gives (the status phrase rules on every sample line)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.helpers import EXCERPTS, REFERENCE
+from transforms.mappings import RuleSet, alternation, any_of, first_match
+from transforms.status import status_rules
+
+
+def _first_by_every_rule(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[str, int, int] | None:
+    """The definition: the earliest match of any rule, the longest there, the first rule of those."""
+    hits = [m for p in patterns if (m := p.search(text))]
+    if not hits:
+        return None
+    start = min(m.start() for m in hits)
+    best = None
+    for p in patterns:
+        m = p.match(text, start)
+        if m is not None and (best is None or len(m.group(0)) > len(best.group(0))):
+            best = m
+    assert best is not None
+    return best.re.pattern, best.start(), best.end()
+
+
+def _key(m: re.Match[str] | None) -> tuple[str, int, int] | None:
+    return None if m is None else (m.re.pattern, m.start(), m.end())
+
+
+def test_first_match_longest_then_first_in_order():
+    rules = RuleSet(re.compile(p) for p in ["完成", "已完成", "已完成建设", "已完"])
+    # earliest position wins over a longer later match; the longest there; order breaks ties
+    assert _key(first_match(rules, "项目已完成建设，全部完成")) == ("已完成建设", 2, 7)
+    assert _key(first_match(rules, "全部完成")) == ("完成", 2, 4)
+    assert _key(first_match(RuleSet(re.compile(p) for p in ["a.", "ab", "a"]), "xab")) == ("a.", 1, 3)
+    assert first_match(rules, "尚未开工") is None
+    assert first_match(RuleSet([]), "任何文字") is None
+    # a plain tuple and a RuleSet of the same rules agree
+    assert _key(first_match(tuple(rules), "项目已完成建设")) == _key(first_match(rules, "项目已完成建设"))
+    assert any_of(rules).pattern == any_of(tuple(rules)).pattern
+
+
+def test_first_match_agrees_with_every_rule_on_all_sample_lines():
+    r = status_rules()
+    rule_sets = [*r.phrases.values(), r.paper_only, r.paper_building, r.start_progress, r.progress_percent]
+    assert all(isinstance(rs, RuleSet) for rs in rule_sets)
+    lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    lines += [ln for p in sorted(EXCERPTS.glob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines()]
+    checked = hits = 0
+    for line in lines:
+        for cell in line.split("|"):
+            for rules in rule_sets:
+                expected = _first_by_every_rule(tuple(rules), cell)
+                assert _key(first_match(rules, cell)) == expected, (cell, rules.combined.pattern[:40])
+                checked += 1
+                hits += expected is not None
+    assert checked > 5000 and hits > 200
+
+
+def test_alternation_tells_which_word_a_text_starts_with():
+    words = alternation(["坚持", "坚持不懈", "持续", "a.b"])
+    assert words.match("坚持不懈推进").group(0) == "坚持"  # the first word in order, as startswith would
+    assert words.match("a.b 以外") and not words.match("axb")  # words are literal
+    assert words.search("要持续推进") and not words.search("推进")
+    assert alternation([]).search("任何文字") is None
