@@ -7,7 +7,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
 import typer
@@ -16,6 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from schemas.settings import settings
+
+if TYPE_CHECKING:  # the flows are imported when a command runs them, not when the CLI starts
+    from flows.pipeline import RunResult
 
 # Markup off: file names, first lines, cell text and messages come from the files read and are printed
 # as they are (a `[/x]` in a report is text, not a rich tag); colour goes through print_error's style.
@@ -126,8 +129,8 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
         console.print(table)
 
 
-def print_run(result: Any, title: str, with_as_of: bool = False) -> None:
-    """A pipeline run (flows.pipeline.RunResult) as two tables: one row per file, one per step after
+def print_run(result: RunResult, title: str, with_as_of: bool = False) -> None:
+    """A pipeline run as two tables: one row per file, one per step after
     the load. Text from files is printed as it is (no markup)."""
     table = Table(title=title)
     cols = ["file", *(["as_of"] if with_as_of else []), "outcome", "tasks", "message"]

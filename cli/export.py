@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
 import typer
 
 from cli.common import DEFAULT_WH, WarehouseOpt, console, print_error
+
+if TYPE_CHECKING:
+    from render.site import Row, SiteData
 
 FORMATS = ("parquet", "csv", "xlsx")
 
@@ -94,7 +98,7 @@ def export(
         label_map = column_labels() if labels == "zh" else None
         files: dict[Path, bytes] = {}
         missing: set[str] = set()
-        sheets: list[tuple[str, list[str], list]] = []
+        sheets: list[tuple[str, list[str], list[Sequence[Any]]]] = []
         sheet_columns: list[list[str]] = []
         for name in chosen:
             rel = con.table(name)
@@ -103,7 +107,7 @@ def export(
             missing.update(lacking)
             if "parquet" in formats:
                 files[out / f"{name}.parquet"] = parquet_bytes(rel.to_arrow_table().rename_columns(headers))
-            rows = rel.fetchall() if ("csv" in formats or "xlsx" in formats) else []
+            rows: list[Sequence[Any]] = list(rel.fetchall()) if ("csv" in formats or "xlsx" in formats) else []
             if label_map is not None:
                 rows = list(zh_values(columns, rows))
             if "csv" in formats:
@@ -125,11 +129,13 @@ def export(
         print_error("warning:", f"no Chinese header for {', '.join(sorted(missing))}: add them to {LABELS_FILE}", style="yellow")
 
 
-def load_site_data(con: duckdb.DuckDBPyConnection) -> Any:
+def load_site_data(con: duckdb.DuckDBPyConnection) -> SiteData:
     from render.site import SiteData
     from warehouse.db import fetch_dicts, sql
 
-    q = lambda name: fetch_dicts(con, sql(name))  # noqa: E731
+    def q(name: str) -> list[Row]:
+        return list(fetch_dicts(con, sql(name)))
+
     return SiteData(
         status_counts=q("site_status_counts"),
         reports=q("site_reports"),

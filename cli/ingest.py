@@ -33,12 +33,13 @@ def ingest(
 ) -> None:
     """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""
     from flows.ingest import ingest_report
+    from flows.pipeline import run_result
 
     for p in paths:
         if not p.exists():
             print_error("error:", f"{p}: no such file or folder")
             raise typer.Exit(2)
-    result = ingest_report(
+    result = run_result(ingest_report(
         paths=[str(p) for p in paths],
         warehouse=str(warehouse),
         manifest=str(manifest) if manifest else None,
@@ -47,7 +48,7 @@ def ingest(
         workers=workers,
         dask_address=dask_address,
         force=force,
-    )
+    ))
     print_run(result, f"ingest: {result.outcome} (etl_run {result.run_key})")
     if result.counts.reports_failed:
         for r in result.files:

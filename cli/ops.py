@@ -23,15 +23,16 @@ def inbox_cmd(
     """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
     oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""
     from flows.inbox import inbox
+    from flows.pipeline import run_result
     from sources.inbox import InboxError
 
     if not inbox_dir.is_dir():
         print_error("error:", f"{inbox_dir}: no such folder")
         raise typer.Exit(2)
     try:
-        result = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse),
-                       manifest=str(manifest) if manifest else None, retry_quarantined=retry_quarantined,
-                       batch_size=batch_size, workers=workers, dask_address=dask_address)
+        result = run_result(inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse),
+                                  manifest=str(manifest) if manifest else None, retry_quarantined=retry_quarantined,
+                                  batch_size=batch_size, workers=workers, dask_address=dask_address))
     except InboxError as exc:
         print_error("error:", exc)
         raise typer.Exit(2) from exc

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.pipeline import RunResult, pipeline
+from flows.pipeline import RunResult, pipeline, run_result
 
 
 @flow(name="backfill", log_prints=True)
@@ -27,4 +27,5 @@ def backfill(
     superseded report version becomes current again instead of being refused."""
     if not Path(folder).is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
-    return pipeline.with_options(name="backfill")(paths=[folder], warehouse=warehouse, manifest=manifest, crosswalk=crosswalk, force=force)
+    run = pipeline.with_options(name="backfill")
+    return run_result(run(paths=[folder], warehouse=warehouse, manifest=manifest, crosswalk=crosswalk, force=force))

@@ -43,7 +43,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import deployment, flow_run
-from prefect.states import Completed
+from prefect.states import Completed, State
 
 from flows.quality import record_findings, render, run_expectations, run_warehouse_checks
 from sources import (
@@ -179,6 +179,16 @@ class RunFailed(RuntimeError):
     def __init__(self, message: str, result: RunResult) -> None:
         super().__init__(message)
         self.result = result
+
+
+def run_result(returned: RunResult | State[RunResult]) -> RunResult:
+    """The RunResult of a pipeline flow call. The flow returns its RunResult, or a Completed state
+    named Partial carrying it (some files rejected); a direct call unwraps that state, so this is
+    the RunResult itself, typed as such."""
+    value = returned.result() if isinstance(returned, State) else returned
+    if not isinstance(value, RunResult):
+        raise TypeError(f"the pipeline flow returned {type(value).__name__}, not a RunResult")
+    return value
 
 
 # ------------------------------------------------------------------------------------------ archive
@@ -875,7 +885,7 @@ def pipeline(
     workers: int = 1,
     dask_address: str | None = None,
     force: bool = False,
-) -> Any:
+) -> RunResult | State[RunResult]:
     """Archive, parse and load report files, then link, check, report and publish.
 
     paths: report files or folders (a one-off ingestion or a backfill). inbox_dir: an inbox folder
@@ -941,12 +951,12 @@ def pipeline(
             # 6. check
             if pending["check"]:
                 try:
-                    result, gx = check_step(warehouse, pending["check"], run_key)
+                    checked, gx = check_step(warehouse, pending["check"], run_key)
                     mark_done(warehouse, "check", pending["check"], run_key)
                 except Exception as exc:
                     logger.error("step check failed: %s", exc)
-                    result = StepResult("check", "failed", f"check failed: {type(exc).__name__}: {exc}"[:2000])
-                steps.append(result)
+                    checked = StepResult("check", "failed", f"check failed: {type(exc).__name__}: {exc}"[:2000])
+                steps.append(checked)
             else:
                 steps.append(StepResult("check", "skipped", "not run: every report was checked by an earlier run"))
 

@@ -21,7 +21,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from render.quality_html import render_markdown
 from render.quality_report import data_dir, latest_run, quality_config, write_report
-from warehouse.db import connect, fetch_dicts, sql
+from warehouse.db import connect, count_of, fetch_dicts, sql
 from warehouse.faults import fault_point
 from warehouse.loader import check_files, check_params, record_run_findings
 
@@ -82,7 +82,7 @@ def gx_frames(con: duckdb.DuckDBPyConnection, report_keys: list[int]) -> dict[st
     frames = {}
     for name in suite_names():
         # name is a committed suite file name, checked against the catalog: not user input
-        exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $t", {"t": name}).fetchone()[0]
+        exists = count_of(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = $t", {"t": name})
         if not exists:
             continue
         cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
@@ -130,10 +130,11 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
                 if r.success:
                     continue
                 failed += 1
-                cfg = r.expectation_config
-                kw = cfg.kwargs
+                cfg = r.expectation_config  # GX fills it for every result of a suite run
+                kw = cfg.kwargs if cfg else {}
+                kind = cfg.type if cfg else "expectation"
                 col = kw.get("column") or "+".join(kw.get("column_list") or [])
-                rule = f"gx.{name}.{cfg.type}.{col}" if col else f"gx.{name}.{cfg.type}"
+                rule = f"gx.{name}.{kind}.{col}" if col else f"gx.{name}.{kind}"
                 res = r.result or {}
                 examples = ", ".join(str(v) for v in (res.get("partial_unexpected_list") or [])[:5])
                 findings.append(
@@ -142,7 +143,7 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
                         "stage": "gx",
                         "rule": rule,
                         "severity": severities.get(rule, default),
-                        "message": f"{name}: {cfg.type} on {col or 'table'} failed: {res.get('unexpected_count', '?')} of "
+                        "message": f"{name}: {kind} on {col or 'table'} failed: {res.get('unexpected_count', '?')} of "
                         f"{res.get('element_count', len(df))} rows unexpected"
                         + (f" (e.g. {examples})" if examples else "")
                         + (f"; mostly={kw['mostly']}" if kw.get("mostly") else ""),

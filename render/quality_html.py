@@ -7,7 +7,7 @@ taken from the data goes through `esc` (html.escape), so a cell holding `<script
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from render import escape, palette
@@ -572,6 +572,7 @@ def render_report(data: dict[str, Any]) -> str:
     history = data.get("history") or []
     runs = [int(h["run_key"]) for h in history]
     generated = data.get("generated_at") or datetime.now()
+    stamp = generated.isoformat(timespec="seconds") if isinstance(generated, datetime) else generated
     verdicts = Counter(rep["summary"]["verdict"] for rep in s["reports"])
     title = f"luoshi 数据质量报告 · data quality · run {run.get('run_key', '')}"
     p: list[str] = [
@@ -580,7 +581,7 @@ def render_report(data: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="muted">生成于 generated {esc(generated.isoformat(timespec="seconds") if isinstance(generated, datetime | date) else generated)} '
+        f'<p class="muted">生成于 generated {esc(stamp)} '
         f"from the warehouse · 流程 flow {esc(run.get('flow_name'))} · 开始 started {esc(run.get('started_at'))} · 结果 outcome "
         f"<b>{esc(run.get('outcome'))}</b></p>",
     ]
