@@ -17,14 +17,15 @@ from flows.pipeline import RunResult, pipeline, run_result
 @flow(name="backfill", log_prints=True)
 def backfill(
     folder: str,
-    warehouse: str = "data/warehouse.duckdb",
+    warehouse: str | None = None,
     manifest: str | None = None,
     crosswalk: str | None = None,
     force: bool = False,
 ) -> RunResult:
     """Every report under folder (manifest beside them or given), oldest as-of date first; then
     links, checks, the quality report and the published copy. force: a file of an earlier,
-    superseded report version becomes current again instead of being refused."""
+    superseded report version becomes current again instead of being refused. warehouse: None for
+    the settings' (schemas/settings.py)."""
     if not Path(folder).is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
     run = pipeline.with_options(name="backfill")

@@ -16,14 +16,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows.pipeline import compute_links, read_crosswalk, store_links
+from schemas.settings import settings
 from warehouse.db import connect
 from warehouse.links import fetch_tasks
 from warehouse.loader import finish_run, start_run
 
 
 @flow(name="link_tasks", log_prints=True)
-def link_tasks(warehouse: str = "data/warehouse.duckdb", crosswalk: str | None = None) -> dict[str, Any]:
-    """Link tasks across plan years and form threads; returns counts by decision."""
+def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> dict[str, Any]:
+    """Link tasks across plan years and form threads; returns counts by decision. warehouse: None for
+    the settings' (schemas/settings.py)."""
+    warehouse = warehouse or str(settings().warehouse)
     started = time.monotonic()
     entries = read_crosswalk(crosswalk)
     con = connect(warehouse)

@@ -46,6 +46,7 @@ from prefect.runtime import deployment, flow_run
 from prefect.states import Completed, State
 
 from flows.quality import record_findings, render, run_expectations, run_warehouse_checks
+from schemas.settings import settings
 from sources import (
     ArchivedFile,
     Manifest,
@@ -540,18 +541,20 @@ def parse_and_load(
     warehouse: str,
     run_key: int | None,
     overrides: dict[str, Any] | None = None,
-    batch_size: int = 100,
-    workers: int = 1,
+    batch_size: int | None = None,
+    workers: int | None = None,
     dask_address: str | None = None,
     load: LoadFn = load_or_quarantine,
 ) -> list[FileResult]:
     """Parse archived files in batches on the task runner (a Dask cluster when `workers` > 1 or
     `dask_address`) and load each batch, in order, in this process: the single writer. At most
-    `workers` + 1 parsed batches wait in memory. Inside a flow; one result per file."""
+    `workers` + 1 parsed batches wait in memory. batch_size, workers: None for the settings'
+    (schemas/settings.py). Inside a flow; one result per file."""
     logger = get_run_logger()
     overrides = overrides or {}
     results: list[FileResult] = []
-    size = max(1, int(batch_size))
+    size = max(1, int(batch_size or settings().batch_size))
+    workers = workers or settings().workers
     with parse_runner(workers, dask_address) as runner:
         window = max(1, workers) + 1
         in_flight: deque[Any] = deque()
@@ -872,7 +875,7 @@ def _try_step(name: str, logger: Any, fn: Callable[[], StepResult]) -> StepResul
 def pipeline(
     paths: list[str] | None = None,
     inbox_dir: str | None = None,
-    warehouse: str = "data/warehouse.duckdb",
+    warehouse: str | None = None,
     manifest: str | None = None,
     overrides: dict[str, Any] | None = None,
     crosswalk: str | None = None,
@@ -881,14 +884,15 @@ def pipeline(
     post_ingest: bool = True,
     move_files: bool | None = None,
     writer_wait_seconds: float = 3600.0,
-    batch_size: int = 100,
-    workers: int = 1,
+    batch_size: int | None = None,
+    workers: int | None = None,
     dask_address: str | None = None,
     force: bool = False,
 ) -> RunResult | State[RunResult]:
     """Archive, parse and load report files, then link, check, report and publish.
 
-    paths: report files or folders (a one-off ingestion or a backfill). inbox_dir: an inbox folder
+    paths: report files or folders (a one-off ingestion or a backfill). warehouse, batch_size,
+    workers: None for the settings' (schemas/settings.py, read from the environment). inbox_dir: an inbox folder
     instead; its sources.yaml/manifest.yaml (or `manifest`) may name files elsewhere and URLs.
     overrides: county/plan_year/as_of/period_type over the manifest. crosswalk: reviewed link
     decisions (default schemas/crosswalk.yaml). publish_to: the analysts' read-only copy (default
@@ -903,6 +907,7 @@ def pipeline(
     logger = get_run_logger()
     started = time.monotonic()
     label = _label()
+    warehouse = warehouse or str(settings().warehouse)
     overrides = overrides or {}
     overrides_entry(overrides)  # impossible metadata fails the run before anything is read
     run_id = str(flow_run.id) if flow_run.id else None

@@ -21,6 +21,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from render.quality_html import render_markdown
 from render.quality_report import data_dir, latest_run, quality_config, write_report
+from schemas.settings import settings
 from warehouse.db import connect, count_of, fetch_dicts, sql
 from warehouse.faults import fault_point
 from warehouse.loader import check_files, check_params, record_run_findings
@@ -235,10 +236,11 @@ def render(warehouse: str, run_key: int, gx: dict[str, Any]) -> str:
 
 
 @flow(name="quality", log_prints=True)
-def quality(warehouse: str = "data/warehouse.duckdb", run_key: int | None = None, reports: list[int] | None = None) -> dict[str, Any]:
+def quality(warehouse: str | None = None, run_key: int | None = None, reports: list[int] | None = None) -> dict[str, Any]:
     """Checks and expectations over the given reports (default: those the run loaded), their findings
     recorded, the run's HTML report written. With no report to check, nothing is re-run and the
-    report says so."""
+    report says so. warehouse: None for the settings' (schemas/settings.py)."""
+    warehouse = warehouse or str(settings().warehouse)
     if run_key is None:
         con = connect(warehouse, read_only=True)
         try:
