@@ -29,4 +29,6 @@ def backfill(
     if not Path(folder).is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
     run = pipeline.with_options(name="backfill")
-    return run_result(run(paths=[folder], warehouse=warehouse, manifest=manifest, crosswalk=crosswalk, force=force))
+    return run_result(
+        run(paths=[folder], warehouse=warehouse, manifest=manifest, crosswalk=crosswalk, force=force)
+    )

@@ -41,8 +41,15 @@ def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> di
     con = connect(warehouse)
     try:
         finish_run(
-            con, run_key, outcome="success", files_seen=0, reports_loaded=0, reports_skipped=0, reports_failed=0,
-            tasks_loaded=0, seconds=round(time.monotonic() - started, 3),
+            con,
+            run_key,
+            outcome="success",
+            files_seen=0,
+            reports_loaded=0,
+            reports_skipped=0,
+            reports_failed=0,
+            tasks_loaded=0,
+            seconds=round(time.monotonic() - started, 3),
             message=f"links accepted {counts['accepted']}, pending {counts['pending']}, rejected {counts['rejected']}; threads {counts['threads']}",
         )
     finally:
@@ -56,4 +63,10 @@ def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> di
         key="luoshi-links-summary",
         description="Cross-year task links by decision",
     )
-    return {"run_key": run_key, "tasks": len(tasks), **counts, **written, "findings": [f.message for f in plan.findings]}
+    return {
+        "run_key": run_key,
+        "tasks": len(tasks),
+        **counts,
+        **written,
+        "findings": [f.message for f in plan.findings],
+    }

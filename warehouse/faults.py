@@ -23,7 +23,17 @@ import signal
 from collections import Counter
 
 ENV = "LUOSHI_FAULT"
-POINTS = ("archive", "mid-load", "mid-batch", "checks", "before-finish", "quality", "after-load", "quality-checks", "publish")
+POINTS = (
+    "archive",
+    "mid-load",
+    "mid-batch",
+    "checks",
+    "before-finish",
+    "quality",
+    "after-load",
+    "quality-checks",
+    "publish",
+)
 
 _hits: Counter[str] = Counter()
 

@@ -691,7 +691,9 @@ def _superseded(
     versions read from that content (several for a file with several dated progress columns)."""
     out: dict[str, list[tuple[int, int, int, int]]] = {}
     if shas:
-        for sha, key, version, current_key, current_version in run_sql(con, "superseded_versions", {"shas": list(shas)}):
+        for sha, key, version, current_key, current_version in run_sql(
+            con, "superseded_versions", {"shas": list(shas)}
+        ):
             out.setdefault(sha, []).append((key, version, current_key, current_version))
     return out
 

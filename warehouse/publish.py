@@ -65,7 +65,9 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def publish_warehouse(warehouse: str | Path, target: str | Path | None = None, wait_seconds: float = 60.0) -> Published:
+def publish_warehouse(
+    warehouse: str | Path, target: str | Path | None = None, wait_seconds: float = 60.0
+) -> Published:
     """Copy the live warehouse to its published location atomically and return what was published.
 
     The live file is opened as the writer (waiting while another writer holds it), checkpointed so
@@ -97,7 +99,9 @@ def publish_warehouse(warehouse: str | Path, target: str | Path | None = None, w
             check.close()
         expected = count_of(con, sql("count_reports"))
         if copied != expected:
-            raise RuntimeError(f"published copy of {live} holds {copied} reports, the warehouse {expected}; not published")
+            raise RuntimeError(
+                f"published copy of {live} holds {copied} reports, the warehouse {expected}; not published"
+            )
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         fault_point("publish")
         os.replace(tmp, dest)
@@ -112,4 +116,9 @@ def publish_warehouse(warehouse: str | Path, target: str | Path | None = None, w
     stale_wal = dest.with_name(dest.name + ".wal")
     if stale_wal.exists():
         stale_wal.unlink()
-    return Published(path=str(dest), size=dest.stat().st_size, seconds=round(time.monotonic() - started, 3), reports=expected)
+    return Published(
+        path=str(dest),
+        size=dest.stat().st_size,
+        seconds=round(time.monotonic() - started, 3),
+        reports=expected,
+    )

@@ -28,4 +28,8 @@ def pending_steps(con: duckdb.DuckDBPyConnection, steps: list[str]) -> dict[str,
 def record_steps(con: duckdb.DuckDBPyConnection, step: str, reports: list[int], run_key: int) -> None:
     """Record that `step` finished for these reports in run `run_key`."""
     if reports:
-        run_sql(con, "record_steps", {"step": step, "reports": list(reports), "run_key": run_key, "finished_at": datetime.now()})
+        run_sql(
+            con,
+            "record_steps",
+            {"step": step, "reports": list(reports), "run_key": run_key, "finished_at": datetime.now()},
+        )
