@@ -7,7 +7,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
 import typer
@@ -17,6 +17,9 @@ from rich.text import Text
 
 from schemas.settings import settings
 
+if TYPE_CHECKING:  # the flows are imported when a command runs them, not when the CLI starts
+    from flows.pipeline import RunResult
+
 # Markup off: file names, first lines, cell text and messages come from the files read and are printed
 # as they are (a `[/x]` in a report is text, not a rich tag); colour goes through print_error's style.
 console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
@@ -25,7 +28,14 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=Fa
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")]
 DEFAULT_WH = settings().warehouse
 READ_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
-ReadOpt = Annotated[Path | None, typer.Option("--warehouse", "-w", help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].")]
+ReadOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        "-w",
+        help="DuckDB file to read [default: data/published/warehouse.duckdb if it exists, else data/warehouse.duckdb].",
+    ),
+]
 
 
 def readable_manifest(value: Path | None) -> Path | None:
@@ -42,11 +52,16 @@ def readable_manifest(value: Path | None) -> Path | None:
 ManifestOpt = Annotated[
     Path | None,
     typer.Option(
-        exists=True, dir_okay=False, readable=True, callback=readable_manifest,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        callback=readable_manifest,
         help="Manifest YAML (default: sources.yaml beside each file, or in the inbox).",
     ),
 ]
-LiveOpt = Annotated[bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")]
+LiveOpt = Annotated[
+    bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")
+]
 
 
 def print_error(label: str, message: object, style: str = "red") -> None:
@@ -54,7 +69,9 @@ def print_error(label: str, message: object, style: str = "red") -> None:
     err.print(Text.assemble((label, style), " ", str(message)))
 
 
-def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None) -> dict[str, Any]:
+def overrides_dict(
+    county: str | None, plan_year: int | None, as_of: str | None, period_type: str | None
+) -> dict[str, Any]:
     """Report metadata given on the command line, checked as a manifest entry is (sources/manifest.py)."""
     from sources.manifest import ManifestError, overrides_entry
 
@@ -62,8 +79,13 @@ def overrides_dict(county: str | None, plan_year: int | None, as_of: str | None,
     try:
         overrides_entry(given)
     except ManifestError as exc:
-        raise typer.BadParameter(str(exc).replace("the command line: ", "").replace("period_type", "--period-type")
-                                 .replace("plan_year", "--plan-year").replace("as_of", "--as-of")) from exc
+        raise typer.BadParameter(
+            str(exc)
+            .replace("the command line: ", "")
+            .replace("period_type", "--period-type")
+            .replace("plan_year", "--plan-year")
+            .replace("as_of", "--as-of")
+        ) from exc
     return given
 
 
@@ -75,7 +97,9 @@ def open_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
         print_error("error:", f"no warehouse at {warehouse}; run `luoshi ingest` (or `make run`) first")
         raise typer.Exit(2)
     try:
-        return duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False, **duckdb_config()})
+        return duckdb.connect(
+            str(warehouse), read_only=True, config={"enable_external_access": False, **duckdb_config()}
+        )
     except duckdb.IOException as exc:
         print_error("error:", f"cannot open {warehouse} read-only (is a load running?): {exc}")
         raise typer.Exit(1) from exc
@@ -116,7 +140,12 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
         w.writerows([neutralize(v) for v in r] for r in rows)
         sys.stdout.write(buf.getvalue())
     elif fmt == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                [dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1
+            )
+            + "\n"
+        )
     else:
         table = Table(show_lines=False)
         for c in columns:
@@ -126,8 +155,8 @@ def print_rows(columns: list[str], rows: list[tuple], fmt: str) -> None:
         console.print(table)
 
 
-def print_run(result: Any, title: str, with_as_of: bool = False) -> None:
-    """A pipeline run (flows.pipeline.RunResult) as two tables: one row per file, one per step after
+def print_run(result: RunResult, title: str, with_as_of: bool = False) -> None:
+    """A pipeline run as two tables: one row per file, one per step after
     the load. Text from files is printed as it is (no markup)."""
     table = Table(title=title)
     cols = ["file", *(["as_of"] if with_as_of else []), "outcome", "tasks", "message"]
@@ -146,6 +175,8 @@ def print_run(result: Any, title: str, with_as_of: bool = False) -> None:
             steps.add_row(s.step, s.outcome, s.message[:200])
         console.print(steps)
     if result.published:
-        console.print(f"published: {result.published.path} ({result.published.reports} reports)", highlight=False)
+        console.print(
+            f"published: {result.published.path} ({result.published.reports} reports)", highlight=False
+        )
     if result.report:
         console.print(f"quality report: {result.report}", highlight=False)

@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
 import typer
 
 from cli.common import DEFAULT_WH, WarehouseOpt, console, print_error
+
+if TYPE_CHECKING:
+    from render.site import Row, SiteData
 
 FORMATS = ("parquet", "csv", "xlsx")
 
@@ -65,11 +69,24 @@ def parquet_bytes(table: Any) -> bytes:
 
 
 def export(
-    names: Annotated[list[str] | None, typer.Argument(help="Tables or views to export (default: every v_* view).")] = None,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Tables or views to export (default: every v_* view).")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the files to.")] = Path("exports"),
-    fmt: Annotated[list[str] | None, typer.Option("--format", "-f", help="parquet, csv, xlsx (repeat or comma-separate; default all).")] = None,
-    labels: Annotated[str, typer.Option("--labels", help="en (column names and codes) or zh (中文表头, codes in Chinese: 已完成, 达标, 年底).")] = "en",
-    workbook: Annotated[str, typer.Option("--workbook", help="Name of the XLSX workbook (one sheet per table or view).")] = "luoshi.xlsx",
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="parquet, csv, xlsx (repeat or comma-separate; default all)."),
+    ] = None,
+    labels: Annotated[
+        str,
+        typer.Option(
+            "--labels",
+            help="en (column names and codes) or zh (中文表头, codes in Chinese: 已完成, 达标, 年底).",
+        ),
+    ] = "en",
+    workbook: Annotated[
+        str, typer.Option("--workbook", help="Name of the XLSX workbook (one sheet per table or view).")
+    ] = "luoshi.xlsx",
     warehouse: WarehouseOpt = DEFAULT_WH,
 ) -> None:
     """Write views or tables to Parquet and CSV (UTF-8 with BOM), a file each, and to one XLSX workbook
@@ -80,7 +97,9 @@ def export(
     formats = [f.strip().lower() for part in (fmt or list(FORMATS)) for f in part.split(",") if f.strip()]
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise typer.BadParameter(f"unknown format {', '.join(bad)}; choose from {', '.join(FORMATS)}", param_hint="--format")
+        raise typer.BadParameter(
+            f"unknown format {', '.join(bad)}; choose from {', '.join(FORMATS)}", param_hint="--format"
+        )
     if labels not in ("en", "zh"):
         raise typer.BadParameter("--labels must be en or zh", param_hint="--labels")
     con = open_warehouse(warehouse)
@@ -89,12 +108,15 @@ def export(
         chosen = list(names or [n for n in known if n.startswith("v_")])
         unknown = [n for n in chosen if n not in known]
         if unknown:
-            print_error("error:", f"no table or view named {', '.join(unknown)}; choose from: {', '.join(sorted(known))}")
+            print_error(
+                "error:",
+                f"no table or view named {', '.join(unknown)}; choose from: {', '.join(sorted(known))}",
+            )
             raise typer.Exit(2)
         label_map = column_labels() if labels == "zh" else None
         files: dict[Path, bytes] = {}
         missing: set[str] = set()
-        sheets: list[tuple[str, list[str], list]] = []
+        sheets: list[tuple[str, list[str], list[Sequence[Any]]]] = []
         sheet_columns: list[list[str]] = []
         for name in chosen:
             rel = con.table(name)
@@ -103,7 +125,9 @@ def export(
             missing.update(lacking)
             if "parquet" in formats:
                 files[out / f"{name}.parquet"] = parquet_bytes(rel.to_arrow_table().rename_columns(headers))
-            rows = rel.fetchall() if ("csv" in formats or "xlsx" in formats) else []
+            rows: list[Sequence[Any]] = (
+                list(rel.fetchall()) if ("csv" in formats or "xlsx" in formats) else []
+            )
             if label_map is not None:
                 rows = list(zh_values(columns, rows))
             if "csv" in formats:
@@ -122,14 +146,20 @@ def export(
         write_atomic(path, data)
         console.print(f"wrote {path} ({len(data):,} bytes)")
     if missing:
-        print_error("warning:", f"no Chinese header for {', '.join(sorted(missing))}: add them to {LABELS_FILE}", style="yellow")
+        print_error(
+            "warning:",
+            f"no Chinese header for {', '.join(sorted(missing))}: add them to {LABELS_FILE}",
+            style="yellow",
+        )
 
 
-def load_site_data(con: duckdb.DuckDBPyConnection) -> Any:
+def load_site_data(con: duckdb.DuckDBPyConnection) -> SiteData:
     from render.site import SiteData
     from warehouse.db import fetch_dicts, sql
 
-    q = lambda name: fetch_dicts(con, sql(name))  # noqa: E731
+    def q(name: str) -> list[Row]:
+        return list(fetch_dicts(con, sql(name)))
+
     return SiteData(
         status_counts=q("site_status_counts"),
         reports=q("site_reports"),
@@ -166,7 +196,9 @@ def write_site(pages: dict[str, str], out: Path) -> None:
 
 
 def site(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the site (replaced if it holds a previous site).")] = Path("site"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the site (replaced if it holds a previous site).")
+    ] = Path("site"),
     warehouse: WarehouseOpt = DEFAULT_WH,
 ) -> None:
     """Build the static tracker site: per county and plan year, status counts, scorecards and a page per task."""
@@ -176,7 +208,9 @@ def site(
     try:
         data = load_site_data(con)
     except duckdb.CatalogException as exc:
-        print_error("error:", f"{exc}; open the warehouse once for writing (e.g. `luoshi ingest`) to create the views")
+        print_error(
+            "error:", f"{exc}; open the warehouse once for writing (e.g. `luoshi ingest`) to create the views"
+        )
         raise typer.Exit(1) from exc
     finally:
         con.close()
@@ -190,9 +224,15 @@ def site(
 
 
 def docs(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Data dictionary to write.")] = Path("docs/warehouse.md"),
-    check: Annotated[bool, typer.Option("--check", help="Only check that the file is up to date (exit 1 if not).")] = False,
-    examples: Annotated[Path | None, typer.Option(help="Also refresh the example outputs in this Markdown file.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Data dictionary to write.")] = Path(
+        "docs/warehouse.md"
+    ),
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check that the file is up to date (exit 1 if not).")
+    ] = False,
+    examples: Annotated[
+        Path | None, typer.Option(help="Also refresh the example outputs in this Markdown file.")
+    ] = None,
     warehouse: WarehouseOpt = DEFAULT_WH,
 ) -> None:
     """Generate docs/warehouse.md from the schema's catalog; --examples refreshes a Markdown file's query outputs."""

@@ -25,28 +25,44 @@ def ingest(
     county: Annotated[str | None, typer.Option(help="County name, overrides the manifest.")] = None,
     plan_year: Annotated[int | None, typer.Option(help="Plan year, overrides the manifest.")] = None,
     as_of: Annotated[str | None, typer.Option(help="As-of date YYYY-MM-DD, overrides the manifest.")] = None,
-    period_type: Annotated[str | None, typer.Option(help="plan | monthly | quarterly | half_year | year_end.")] = None,
-    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = settings().batch_size,
-    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = settings().workers,
-    dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
-    force: Annotated[bool, typer.Option(help="Make the file of an earlier, superseded report version current again instead of refusing it.")] = False,
+    period_type: Annotated[
+        str | None, typer.Option(help="plan | monthly | quarterly | half_year | year_end.")
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(help="Reports parsed and loaded together.")
+    ] = settings().batch_size,
+    workers: Annotated[
+        int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")
+    ] = settings().workers,
+    dask_address: Annotated[
+        str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Make the file of an earlier, superseded report version current again instead of refusing it."
+        ),
+    ] = False,
 ) -> None:
     """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""
     from flows.ingest import ingest_report
+    from flows.pipeline import run_result
 
     for p in paths:
         if not p.exists():
             print_error("error:", f"{p}: no such file or folder")
             raise typer.Exit(2)
-    result = ingest_report(
-        paths=[str(p) for p in paths],
-        warehouse=str(warehouse),
-        manifest=str(manifest) if manifest else None,
-        overrides=overrides_dict(county, plan_year, as_of, period_type),
-        batch_size=batch_size,
-        workers=workers,
-        dask_address=dask_address,
-        force=force,
+    result = run_result(
+        ingest_report(
+            paths=[str(p) for p in paths],
+            warehouse=str(warehouse),
+            manifest=str(manifest) if manifest else None,
+            overrides=overrides_dict(county, plan_year, as_of, period_type),
+            batch_size=batch_size,
+            workers=workers,
+            dask_address=dask_address,
+            force=force,
+        )
     )
     print_run(result, f"ingest: {result.outcome} (etl_run {result.run_key})")
     if result.counts.reports_failed:
@@ -58,7 +74,9 @@ def ingest(
 
 def extract(
     path: Annotated[Path, typer.Argument(help="One report file.")],
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per task (the default output).")] = True,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="One JSON object per task (the default output).")
+    ] = True,
     manifest: ManifestOpt = None,
     plan_year: Annotated[int | None, typer.Option()] = None,
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
@@ -82,9 +100,13 @@ def extract(
         raise typer.Exit(1)
     meta = overrides.merged(entry.meta() if entry else ReportMeta())
     if meta.missing():
-        meta = meta.merged(infer_metadata(clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""))
+        meta = meta.merged(
+            infer_metadata(clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else "")
+        )
     try:
-        parsed = parse_report(data, path.name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type)
+        parsed = parse_report(
+            data, path.name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type
+        )
     except RejectedReport as exc:
         print_error("rejected:", exc)
         raise typer.Exit(1) from exc

@@ -10,8 +10,16 @@ import typer
 from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, console, err, print_error
 from transforms.linking import CROSSWALK, crosswalk_with_decision, parse_ref
 
-links_app = typer.Typer(help="Task links across plan years: review proposals, record decisions in the crosswalk.", no_args_is_help=True)
-CrosswalkOpt = Annotated[Path, typer.Option("--crosswalk", help="Crosswalk YAML of reviewed decisions.", show_default="schemas/crosswalk.yaml")]
+links_app = typer.Typer(
+    help="Task links across plan years: review proposals, record decisions in the crosswalk.",
+    no_args_is_help=True,
+)
+CrosswalkOpt = Annotated[
+    Path,
+    typer.Option(
+        "--crosswalk", help="Crosswalk YAML of reviewed decisions.", show_default="schemas/crosswalk.yaml"
+    ),
+]
 
 
 @links_app.command("pending")
@@ -64,7 +72,9 @@ def resolve(ref: str, warehouse: Path) -> tuple[str, str | None]:
     return ref.strip(), None
 
 
-def decide(decision: str, a: str, b: str, crosswalk: Path, warehouse: Path, apply: bool, note: str | None) -> None:
+def decide(
+    decision: str, a: str, b: str, crosswalk: Path, warehouse: Path, apply: bool, note: str | None
+) -> None:
     ref_a, _ = resolve(a, warehouse)
     ref_b, _ = resolve(b, warehouse)
     text = crosswalk.read_text(encoding="utf-8") if crosswalk.exists() else "decisions: []\n"
@@ -138,11 +148,18 @@ def run(crosswalk: CrosswalkOpt = CROSSWALK, warehouse: WarehouseOpt = DEFAULT_W
 
 
 def backfill_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder of reports (with a sources.yaml manifest beside them).")],
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of reports (with a sources.yaml manifest beside them).")
+    ],
     warehouse: WarehouseOpt = DEFAULT_WH,
     manifest: ManifestOpt = None,
     crosswalk: CrosswalkOpt = CROSSWALK,
-    force: Annotated[bool, typer.Option(help="Make the file of an earlier, superseded report version current again instead of refusing it.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Make the file of an earlier, superseded report version current again instead of refusing it."
+        ),
+    ] = False,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
     from cli.common import print_run
@@ -152,7 +169,13 @@ def backfill_cmd(
         print_error("error:", f"{folder}: not a folder")
         raise typer.Exit(2)
     try:
-        res = backfill(folder=str(folder), warehouse=str(warehouse), manifest=str(manifest) if manifest else None, crosswalk=str(crosswalk), force=force)
+        res = backfill(
+            folder=str(folder),
+            warehouse=str(warehouse),
+            manifest=str(manifest) if manifest else None,
+            crosswalk=str(crosswalk),
+            force=force,
+        )
     except RuntimeError as exc:
         print_error("failed:", str(exc))
         raise typer.Exit(1) from exc
@@ -161,7 +184,9 @@ def backfill_cmd(
     link = res.step("link")
     console.print(
         f"backfill: {c.reports_loaded} loaded, {c.reports_skipped} skipped, {c.reports_failed} rejected"
-        + (f"; {link.message}" if link else ""), markup=False, highlight=False,
+        + (f"; {link.message}" if link else ""),
+        markup=False,
+        highlight=False,
     )
     if c.reports_failed:
         raise typer.Exit(1)

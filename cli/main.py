@@ -17,11 +17,15 @@ app = typer.Typer(help="luoshi: county work-report task tables → DuckDB wareho
 
 @app.callback()
 def main(
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Flow runs log warnings and errors only (default: INFO).")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Flow runs log warnings and errors only (default: INFO).")
+    ] = False,
 ) -> None:
     """luoshi: county work-report task tables → DuckDB warehouse."""
     if quiet:
         os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"  # read when a flow first imports prefect
+
+
 ingest.register(app)
 query.register(app)
 export.register(app)

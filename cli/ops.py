@@ -12,26 +12,45 @@ from schemas.settings import settings
 
 
 def inbox_cmd(
-    inbox_dir: Annotated[Path, typer.Argument(help="Inbox folder (reports, and a sources.yaml naming files or URLs).")],
+    inbox_dir: Annotated[
+        Path, typer.Argument(help="Inbox folder (reports, and a sources.yaml naming files or URLs).")
+    ],
     warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = DEFAULT_WH,
     manifest: ManifestOpt = None,
-    retry_quarantined: Annotated[bool, typer.Option(help="Try files quarantined by an earlier run again.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Reports parsed and loaded together.")] = settings().batch_size,
-    workers: Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")] = settings().workers,
-    dask_address: Annotated[str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")] = None,
+    retry_quarantined: Annotated[
+        bool, typer.Option(help="Try files quarantined by an earlier run again.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option(help="Reports parsed and loaded together.")
+    ] = settings().batch_size,
+    workers: Annotated[
+        int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")
+    ] = settings().workers,
+    dask_address: Annotated[
+        str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")
+    ] = None,
 ) -> None:
     """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
     oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""
     from flows.inbox import inbox
+    from flows.pipeline import run_result
     from sources.inbox import InboxError
 
     if not inbox_dir.is_dir():
         print_error("error:", f"{inbox_dir}: no such folder")
         raise typer.Exit(2)
     try:
-        result = inbox(inbox_dir=str(inbox_dir), warehouse=str(warehouse),
-                       manifest=str(manifest) if manifest else None, retry_quarantined=retry_quarantined,
-                       batch_size=batch_size, workers=workers, dask_address=dask_address)
+        result = run_result(
+            inbox(
+                inbox_dir=str(inbox_dir),
+                warehouse=str(warehouse),
+                manifest=str(manifest) if manifest else None,
+                retry_quarantined=retry_quarantined,
+                batch_size=batch_size,
+                workers=workers,
+                dask_address=dask_address,
+            )
+        )
     except InboxError as exc:
         print_error("error:", exc)
         raise typer.Exit(2) from exc
@@ -44,8 +63,12 @@ def inbox_cmd(
 
 
 def publish_cmd(
-    warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="Live DuckDB warehouse file.")] = DEFAULT_WH,
-    to: Annotated[Path | None, typer.Option(help="Where to publish [default: published/ beside the warehouse].")] = None,
+    warehouse: Annotated[
+        Path, typer.Option("--warehouse", "-w", help="Live DuckDB warehouse file.")
+    ] = DEFAULT_WH,
+    to: Annotated[
+        Path | None, typer.Option(help="Where to publish [default: published/ beside the warehouse].")
+    ] = None,
 ) -> None:
     """Publish the read-only copy analysts open (checkpoint, copy, atomic rename)."""
     from warehouse.db import WarehouseBusy

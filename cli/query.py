@@ -76,7 +76,7 @@ def summary(warehouse: ReadOpt = None, live: LiveOpt = False) -> None:
         con.close()
     console.print(
         f"\nQuery the warehouse (read-only; {warehouse}):\n"
-        "  .venv/bin/luoshi sql \"SELECT status_code, count(*) FROM v_task_latest GROUP BY ALL\"\n"
-        "  .venv/bin/luoshi sql \"SELECT * FROM v_scorecard_unit ORDER BY behind DESC LIMIT 10\" --format csv\n"
+        '  .venv/bin/luoshi sql "SELECT status_code, count(*) FROM v_task_latest GROUP BY ALL"\n'
+        '  .venv/bin/luoshi sql "SELECT * FROM v_scorecard_unit ORDER BY behind DESC LIMIT 10" --format csv\n'
         f"  or open {warehouse} read-only in duckdb, DBeaver or Python (duckdb.connect(path, read_only=True))"
     )

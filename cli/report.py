@@ -12,8 +12,14 @@ from cli.common import DEFAULT_WH, print_error
 
 def report(
     warehouse: Annotated[Path, typer.Option("--warehouse", "-w", help="DuckDB warehouse file.")] = DEFAULT_WH,
-    run: Annotated[int | None, typer.Option("--run", help="Run key (etl_run); default: the newest run that loaded a report.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write (default data/reports/quality-run-N.html).")] = None,
+    run: Annotated[
+        int | None,
+        typer.Option("--run", help="Run key (etl_run); default: the newest run that loaded a report."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="HTML file to write (default data/reports/quality-run-N.html)."),
+    ] = None,
 ) -> None:
     """Regenerate the data-quality report of a run from the warehouse and print its path."""
     from render.quality_report import write_report

@@ -11,20 +11,24 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.pipeline import RunResult, pipeline
+from flows.pipeline import RunResult, pipeline, run_result
 
 
 @flow(name="backfill", log_prints=True)
 def backfill(
     folder: str,
-    warehouse: str = "data/warehouse.duckdb",
+    warehouse: str | None = None,
     manifest: str | None = None,
     crosswalk: str | None = None,
     force: bool = False,
 ) -> RunResult:
     """Every report under folder (manifest beside them or given), oldest as-of date first; then
     links, checks, the quality report and the published copy. force: a file of an earlier,
-    superseded report version becomes current again instead of being refused."""
+    superseded report version becomes current again instead of being refused. warehouse: None for
+    the settings' (schemas/settings.py)."""
     if not Path(folder).is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
-    return pipeline.with_options(name="backfill")(paths=[folder], warehouse=warehouse, manifest=manifest, crosswalk=crosswalk, force=force)
+    run = pipeline.with_options(name="backfill")
+    return run_result(
+        run(paths=[folder], warehouse=warehouse, manifest=manifest, crosswalk=crosswalk, force=force)
+    )

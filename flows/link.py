@@ -16,14 +16,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows.pipeline import compute_links, read_crosswalk, store_links
+from schemas.settings import settings
 from warehouse.db import connect
 from warehouse.links import fetch_tasks
 from warehouse.loader import finish_run, start_run
 
 
 @flow(name="link_tasks", log_prints=True)
-def link_tasks(warehouse: str = "data/warehouse.duckdb", crosswalk: str | None = None) -> dict[str, Any]:
-    """Link tasks across plan years and form threads; returns counts by decision."""
+def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> dict[str, Any]:
+    """Link tasks across plan years and form threads; returns counts by decision. warehouse: None for
+    the settings' (schemas/settings.py)."""
+    warehouse = warehouse or str(settings().warehouse)
     started = time.monotonic()
     entries = read_crosswalk(crosswalk)
     con = connect(warehouse)
@@ -38,8 +41,15 @@ def link_tasks(warehouse: str = "data/warehouse.duckdb", crosswalk: str | None =
     con = connect(warehouse)
     try:
         finish_run(
-            con, run_key, outcome="success", files_seen=0, reports_loaded=0, reports_skipped=0, reports_failed=0,
-            tasks_loaded=0, seconds=round(time.monotonic() - started, 3),
+            con,
+            run_key,
+            outcome="success",
+            files_seen=0,
+            reports_loaded=0,
+            reports_skipped=0,
+            reports_failed=0,
+            tasks_loaded=0,
+            seconds=round(time.monotonic() - started, 3),
             message=f"links accepted {counts['accepted']}, pending {counts['pending']}, rejected {counts['rejected']}; threads {counts['threads']}",
         )
     finally:
@@ -53,4 +63,10 @@ def link_tasks(warehouse: str = "data/warehouse.duckdb", crosswalk: str | None =
         key="luoshi-links-summary",
         description="Cross-year task links by decision",
     )
-    return {"run_key": run_key, "tasks": len(tasks), **counts, **written, "findings": [f.message for f in plan.findings]}
+    return {
+        "run_key": run_key,
+        "tasks": len(tasks),
+        **counts,
+        **written,
+        "findings": [f.message for f in plan.findings],
+    }

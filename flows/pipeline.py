@@ -46,6 +46,7 @@ from prefect.runtime import deployment, flow_run
 from prefect.states import Completed, Failed, State
 
 from flows.quality import record_findings, render, run_expectations, run_warehouse_checks
+from schemas.settings import settings
 from sources import (
     ArchivedFile,
     Manifest,
@@ -181,6 +182,16 @@ class RunFailed(RuntimeError):
         self.result = result
 
 
+def run_result(returned: RunResult | State[RunResult]) -> RunResult:
+    """The RunResult of a pipeline flow call. The flow returns its RunResult, or a Completed state
+    named Partial carrying it (some files rejected); a direct call unwraps that state, so this is
+    the RunResult itself, typed as such."""
+    value = returned.result() if isinstance(returned, State) else returned
+    if not isinstance(value, RunResult):
+        raise TypeError(f"the pipeline flow returned {type(value).__name__}, not a RunResult")
+    return value
+
+
 # ------------------------------------------------------------------------------------------ archive
 
 
@@ -242,7 +253,9 @@ def known_content(warehouse: str, flow_run_id: str | None) -> tuple[set[str], di
     con = connect(warehouse)
     try:
         loaded = {r[0] for r in run_sql(con, "inbox_loaded_sha")}
-        quarantined = {r[0]: r[1] for r in run_sql(con, "inbox_quarantined_sha", {"flow_run_id": flow_run_id})}
+        quarantined = {
+            r[0]: r[1] for r in run_sql(con, "inbox_quarantined_sha", {"flow_run_id": flow_run_id})
+        }
     finally:
         con.close()
     return loaded, quarantined
@@ -255,8 +268,12 @@ def known_as_of(entry: ManifestEntry | None, overrides: dict[str, Any]) -> str:
 
 @task(name="archive", cache_policy=NO_CACHE)
 def archive_sources(
-    sources: list[Source], warehouse: str, lookup: list[Manifest], retry_quarantined: bool,
-    overrides: dict[str, Any], flow_run_id: str | None,
+    sources: list[Source],
+    warehouse: str,
+    lookup: list[Manifest],
+    retry_quarantined: bool,
+    overrides: dict[str, Any],
+    flow_run_id: str | None,
 ) -> tuple[list[tuple[ArchivedFile, ManifestEntry | None]], list[FileResult]]:
     """Fetch and archive every source; skip content already ingested (or quarantined, unless
     `retry_quarantined`). The rest come back with their manifest entries, oldest as-of date first
@@ -268,18 +285,28 @@ def archive_sources(
     seen_in_run: dict[str, str] = {}
     for s in sources:
         try:
-            archived = fetch_url(s.location, raw_dir) if s.kind == "url" else archive_file(s.location, raw_dir)
+            archived = (
+                fetch_url(s.location, raw_dir) if s.kind == "url" else archive_file(s.location, raw_dir)
+            )
         except Exception as exc:
             done.append(FileResult(s.location, "failed", message=f"{s.location}: cannot read: {exc}"))
             continue
         if archived.sha256 in loaded_sha:
             done.append(FileResult(s.location, "skipped", message="same content already ingested"))
         elif archived.sha256 in seen_in_run:
-            done.append(FileResult(s.location, "skipped", message=f"same content as {seen_in_run[archived.sha256]}"))
+            done.append(
+                FileResult(s.location, "skipped", message=f"same content as {seen_in_run[archived.sha256]}")
+            )
         elif archived.sha256 in quarantined and not retry_quarantined:
             seen_in_run[archived.sha256] = s.location
-            done.append(FileResult(s.location, "skipped", message=f"quarantined earlier ({quarantined[archived.sha256][:120]}); "
-                                   "run with retry_quarantined=true after fixing"))
+            done.append(
+                FileResult(
+                    s.location,
+                    "skipped",
+                    message=f"quarantined earlier ({quarantined[archived.sha256][:120]}); "
+                    "run with retry_quarantined=true after fixing",
+                )
+            )
         else:
             seen_in_run[archived.sha256] = s.location
             items.append((archived, s.entry or find_manifest_entry(archived, lookup)))
@@ -313,13 +340,19 @@ class Prepared:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _resolve_metadata(text: str, entry: ManifestEntry | None, overrides: dict[str, Any]) -> tuple[ReportMeta, str, list[Finding]]:
+def _resolve_metadata(
+    text: str, entry: ManifestEntry | None, overrides: dict[str, Any]
+) -> tuple[ReportMeta, str, list[Finding]]:
     """Overrides win over the manifest, the manifest over inference; inferred values are flagged."""
     given = overrides_entry(overrides).meta().merged(entry.meta() if entry else ReportMeta())
     meta = given.merged(infer_metadata(text))
     source = "override" if any(overrides.values()) else ("manifest" if entry else "inferred")
     findings = [
-        Finding("metadata.inferred", "warning", f"{name} = {getattr(meta, name)!s} was inferred from the text: {evidence}")
+        Finding(
+            "metadata.inferred",
+            "warning",
+            f"{name} = {getattr(meta, name)!s} was inferred from the text: {evidence}",
+        )
         for name, evidence in meta.inferred.items()
     ]
     if meta.inferred and source != "inferred":
@@ -327,18 +360,24 @@ def _resolve_metadata(text: str, entry: ManifestEntry | None, overrides: dict[st
     return meta, source, findings
 
 
-def _prepare_file(archived: ArchivedFile, entry: ManifestEntry | None, overrides: dict[str, Any]) -> tuple[Prepared, PendingReport | None]:
+def _prepare_file(
+    archived: ArchivedFile, entry: ManifestEntry | None, overrides: dict[str, Any]
+) -> tuple[Prepared, PendingReport | None]:
     """Read, lay out and normalize one archived file (pure work on its bytes); validation follows per batch.
     A file whose manifest entry (or manifest) cannot be used is rejected with the entry's error."""
     if entry is not None and entry.error:
-        return Prepared(archived=archived, meta=ReportMeta(), metadata_source="manifest", error=entry.error), None
+        return Prepared(
+            archived=archived, meta=ReportMeta(), metadata_source="manifest", error=entry.error
+        ), None
     data = Path(archived.raw_path).read_bytes()
     text = clean_text(decode(data)[0])[0] if not data.startswith(b"PK") else ""
     # status and 序时 need the as-of date, so metadata is resolved before parsing
     meta, source, meta_findings = _resolve_metadata(text, entry, overrides)
     prepared = Prepared(archived=archived, meta=meta, metadata_source=source, findings=meta_findings)
     try:
-        pending = prepare_report(data, archived.file_name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type)
+        pending = prepare_report(
+            data, archived.file_name, as_of=meta.as_of, plan_year=meta.plan_year, period_type=meta.period_type
+        )
     except RejectedReport as exc:
         prepared.error = str(exc)
         return prepared, None
@@ -349,7 +388,9 @@ def _prepare_file(archived: ArchivedFile, entry: ManifestEntry | None, overrides
         meta = meta.merged(inferred)
         prepared.meta = meta
         prepared.findings += [
-            Finding("metadata.inferred", "warning", f"{k} = {getattr(meta, k)!s} was inferred from the text: {v}")
+            Finding(
+                "metadata.inferred", "warning", f"{k} = {getattr(meta, k)!s} was inferred from the text: {v}"
+            )
             for k, v in inferred.inferred.items()
             if k in missing
         ]
@@ -364,7 +405,9 @@ def _prepare_file(archived: ArchivedFile, entry: ManifestEntry | None, overrides
 
 
 @task(name="parse_batch", cache_policy=NO_CACHE)
-def parse_batch(items: Batch | list[tuple[ArchivedFile, ManifestEntry | None]], overrides: dict[str, Any]) -> list[Prepared]:
+def parse_batch(
+    items: Batch | list[tuple[ArchivedFile, ManifestEntry | None]], overrides: dict[str, Any]
+) -> list[Prepared]:
     """Read, lay out, normalize and validate a batch of archived files (pandera once for the batch)."""
     items = items.value if isinstance(items, Batch) else items
     prepared: list[Prepared] = []
@@ -373,8 +416,15 @@ def parse_batch(items: Batch | list[tuple[ArchivedFile, ManifestEntry | None]], 
         try:
             p, pend = _prepare_file(archived, entry, overrides)
         except Exception as exc:  # a reader bug or a bad manifest entry: this file only is rejected
-            p, pend = Prepared(archived=archived, meta=ReportMeta(), metadata_source="none",
-                               error=f"{archived.file_name}: could not be parsed: {type(exc).__name__}: {exc}"), None
+            p, pend = (
+                Prepared(
+                    archived=archived,
+                    meta=ReportMeta(),
+                    metadata_source="none",
+                    error=f"{archived.file_name}: could not be parsed: {type(exc).__name__}: {exc}",
+                ),
+                None,
+            )
         prepared.append(p)
         if pend is not None:
             pending.append((p, pend))
@@ -394,21 +444,38 @@ def _report_load(prepared: Prepared) -> ReportLoad:
     a, m = prepared.archived, prepared.meta
     assert prepared.parsed is not None and m.county and m.plan_year and m.as_of and m.period_type
     return ReportLoad(
-        county=m.county, province=m.province, prefecture=m.prefecture, plan_year=m.plan_year, as_of=m.as_of,
-        period_type=m.period_type, title=m.title, source_uri=m.source_url or a.source, file_name=a.file_name,
-        sha256=a.sha256, raw_path=a.raw_path, format=prepared.parsed.format, parser_version=PARSER_VERSION,
-        metadata_source=prepared.metadata_source, records=prepared.parsed.records,
+        county=m.county,
+        province=m.province,
+        prefecture=m.prefecture,
+        plan_year=m.plan_year,
+        as_of=m.as_of,
+        period_type=m.period_type,
+        title=m.title,
+        source_uri=m.source_url or a.source,
+        file_name=a.file_name,
+        sha256=a.sha256,
+        raw_path=a.raw_path,
+        format=prepared.parsed.format,
+        parser_version=PARSER_VERSION,
+        metadata_source=prepared.metadata_source,
+        records=prepared.parsed.records,
         findings=prepared.findings + prepared.parsed.findings,
     )
 
 
 def _loaded(p: Prepared, result: LoadResult) -> FileResult:
     as_of = str(p.meta.as_of) if p.meta.as_of else None
-    return FileResult(p.archived.source, result.outcome, result.tasks, result.message or "", result.report_key, as_of)
+    return FileResult(
+        p.archived.source, result.outcome, result.tasks, result.message or "", result.report_key, as_of
+    )
 
 
-@task(name="load_batch", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE)
-def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | None, force: bool = False) -> list[FileResult]:
+@task(
+    name="load_batch", retries=3, retry_delay_seconds=2, retry_condition_fn=_io_failure, cache_policy=NO_CACHE
+)
+def load_batch(
+    prepared: Batch | list[Prepared], warehouse: str, run_key: int | None, force: bool = False
+) -> list[FileResult]:
     """The one writer: load a batch of parsed reports (each entirely or not at all), or record why a
     file was rejected. Oldest as-of date first within the batch. `force`: the file of an earlier
     report version becomes current again instead of being refused."""
@@ -436,13 +503,20 @@ def load_batch(prepared: Batch | list[Prepared], warehouse: str, run_key: int | 
         con.close()
 
 
-def load_or_quarantine(prepared: list[Prepared], warehouse: str, run_key: int | None, force: bool = False) -> list[FileResult]:
+def load_or_quarantine(
+    prepared: list[Prepared], warehouse: str, run_key: int | None, force: bool = False
+) -> list[FileResult]:
     """Load a parsed batch (the single writer). When the warehouse cannot be written (I/O, lock,
     after the task's retries) the batch's files are reported failed and tried again next run;
     any other failure falls back to one report at a time, so only the report that fails is
     quarantined."""
+
     def io_failed(p: Prepared, exc: BaseException) -> FileResult:
-        return FileResult(p.archived.source, "failed", message=f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}")
+        return FileResult(
+            p.archived.source,
+            "failed",
+            message=f"{p.archived.file_name}: I/O failure, will be tried again next run: {exc}",
+        )
 
     try:
         return load_batch(Batch(prepared), warehouse, run_key, force)
@@ -457,12 +531,18 @@ def load_or_quarantine(prepared: list[Prepared], warehouse: str, run_key: int | 
             if is_io_error(exc):
                 res = io_failed(p, exc)
             else:
-                bad = Prepared(archived=p.archived, meta=p.meta, metadata_source=p.metadata_source,
-                               error=f"{p.archived.file_name}: could not be loaded: {type(exc).__name__}: {exc}")
+                bad = Prepared(
+                    archived=p.archived,
+                    meta=p.meta,
+                    metadata_source=p.metadata_source,
+                    error=f"{p.archived.file_name}: could not be loaded: {type(exc).__name__}: {exc}",
+                )
                 try:
                     (res,) = load_batch(Batch([bad]), warehouse, run_key)
                 except Exception as exc2:
-                    res = FileResult(p.archived.source, "failed", message=f"{bad.error}; not quarantined: {exc2}")
+                    res = FileResult(
+                        p.archived.source, "failed", message=f"{bad.error}; not quarantined: {exc2}"
+                    )
         out.append(res)
     return out
 
@@ -483,7 +563,12 @@ def parse_runner(workers: int, dask_address: str | None) -> Iterator[Any]:
         runner = DaskTaskRunner(address=dask_address)
     else:
         runner = DaskTaskRunner(
-            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "silence_logs": logging.ERROR}
+            cluster_kwargs={
+                "n_workers": workers,
+                "threads_per_worker": 1,
+                "processes": True,
+                "silence_logs": logging.ERROR,
+            }
         )
     with ExitStack() as stack:
         stack.enter_context(api_url_for_workers())
@@ -492,7 +577,14 @@ def parse_runner(workers: int, dask_address: str | None) -> Iterator[Any]:
             yield runner
         finally:
             # closing a local cluster logs harmless CommClosedError tracebacks: keep them out of the run log
-            for name in ("distributed", "distributed.comm", "distributed.core", "distributed.worker", "distributed.nanny", "tornado"):
+            for name in (
+                "distributed",
+                "distributed.comm",
+                "distributed.core",
+                "distributed.worker",
+                "distributed.nanny",
+                "tornado",
+            ):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
@@ -530,18 +622,20 @@ def parse_and_load(
     warehouse: str,
     run_key: int | None,
     overrides: dict[str, Any] | None = None,
-    batch_size: int = 100,
-    workers: int = 1,
+    batch_size: int | None = None,
+    workers: int | None = None,
     dask_address: str | None = None,
     load: LoadFn = load_or_quarantine,
 ) -> list[FileResult]:
     """Parse archived files in batches on the task runner (a Dask cluster when `workers` > 1 or
     `dask_address`) and load each batch, in order, in this process: the single writer. At most
-    `workers` + 1 parsed batches wait in memory. Inside a flow; one result per file."""
+    `workers` + 1 parsed batches wait in memory. batch_size, workers: None for the settings'
+    (schemas/settings.py). Inside a flow; one result per file."""
     logger = get_run_logger()
     overrides = overrides or {}
     results: list[FileResult] = []
-    size = max(1, int(batch_size))
+    size = max(1, int(batch_size or settings().batch_size))
+    workers = workers or settings().workers
     with parse_runner(workers, dask_address) as runner:
         window = max(1, workers) + 1
         in_flight: deque[Any] = deque()
@@ -559,7 +653,9 @@ def parse_and_load(
     return results
 
 
-def _load_next(in_flight: deque[Any], warehouse: str, run_key: int | None, logger: Any, load: LoadFn) -> list[FileResult]:
+def _load_next(
+    in_flight: deque[Any], warehouse: str, run_key: int | None, logger: Any, load: LoadFn
+) -> list[FileResult]:
     """Wait for the oldest parse batch and load it."""
     loaded = load(in_flight.popleft().result(), warehouse, run_key)
     for res in loaded:
@@ -584,7 +680,9 @@ def ensure_writer_limit(limit: int = 1) -> None:
         except ObjectNotFound:
             pass
         try:
-            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=limit))
+            client.create_global_concurrency_limit(
+                GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=limit)
+            )
         except Exception:  # created by a concurrent run in between
             client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
 
@@ -641,10 +739,18 @@ def _release_dead_holder(logger: Any) -> bool:
     try:
         release_concurrency_slots_with_lease(UUID(holder["lease_id"]))
     except Exception as exc:  # already expired, or a lease of another Prefect server
-        logger.info("the writer slot's last holder (process %s) is gone; its lease could not be released: %s", pid, exc)
+        logger.info(
+            "the writer slot's last holder (process %s) is gone; its lease could not be released: %s",
+            pid,
+            exc,
+        )
     else:
-        logger.warning("released the writer slot %s held by process %s (flow run %s), which stopped without releasing it",
-                       WRITER_LIMIT, pid, holder.get("flow_run_id"))
+        logger.warning(
+            "released the writer slot %s held by process %s (flow run %s), which stopped without releasing it",
+            WRITER_LIMIT,
+            pid,
+            holder.get("flow_run_id"),
+        )
     path.unlink(missing_ok=True)
     return True
 
@@ -670,16 +776,25 @@ def writer_slot(wait_seconds: float, logger: Any, flow_run_id: str | None = None
     ensure_writer_limit()
     started = time.monotonic()
     if _slot_taken() and not _release_dead_holder(logger):
-        logger.info("waiting for the writer slot %s: another run is writing the warehouse (waiting up to %.0f s)",
-                    WRITER_LIMIT, wait_seconds)
+        logger.info(
+            "waiting for the writer slot %s: another run is writing the warehouse (waiting up to %.0f s)",
+            WRITER_LIMIT,
+            wait_seconds,
+        )
     holder = ConcurrencyLeaseHolder(type="flow_run", id=UUID(flow_run_id)) if flow_run_id else None
-    acquired = acquire_concurrency_slots_with_lease([WRITER_LIMIT], 1, timeout_seconds=wait_seconds,
-                                                    lease_duration=WRITER_LEASE_SECONDS, holder=holder)
+    acquired = acquire_concurrency_slots_with_lease(
+        [WRITER_LIMIT], 1, timeout_seconds=wait_seconds, lease_duration=WRITER_LEASE_SECONDS, holder=holder
+    )
     waited = time.monotonic() - started
     if waited >= 1.0:
         logger.info("got the writer slot %s after waiting %.1f s", WRITER_LIMIT, waited)
     path = _holder_file()
-    mine = {"lease_id": str(acquired.lease_id), "pid": os.getpid(), "host": socket.gethostname(), "flow_run_id": flow_run_id}
+    mine = {
+        "lease_id": str(acquired.lease_id),
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "flow_run_id": flow_run_id,
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(mine), encoding="utf-8")
@@ -714,17 +829,25 @@ def record_start(warehouse: str, label: str, flow_run_id: str | None) -> int:
     try:
         for run_key, flow_name, other_id, started_at in running_runs(con):
             state = _flow_run_state(other_id) if other_id else None
-            if flow_name in UNSLOTTED_FLOWS and state is not None and state.type.value in ("RUNNING", "PENDING"):
+            if (
+                flow_name in UNSLOTTED_FLOWS
+                and state is not None
+                and state.type.value in ("RUNNING", "PENDING")
+            ):
                 continue  # alive: `luoshi links` or `luoshi report` running beside us
             # every pipeline run holds the writer slot, which we hold now: a pipeline row still
             # `running` belongs to a process that stopped (its flow run may still say Running)
             if other_id == flow_run_id:
                 why = "an earlier attempt of this flow run stopped before finishing"
             elif state is not None:
-                why = f"its flow run {other_id} ended {state.name}" + (f": {state.message}" if state.message else "")
+                why = f"its flow run {other_id} ended {state.name}" + (
+                    f": {state.message}" if state.message else ""
+                )
             else:
                 why = "its process stopped before finishing (no flow run to ask)"
-            reason = f"crashed: run {run_key} started {started_at:%Y-%m-%d %H:%M:%S} did not finish; {why}"[:2000]
+            reason = f"crashed: run {run_key} started {started_at:%Y-%m-%d %H:%M:%S} did not finish; {why}"[
+                :2000
+            ]
             close_stale_run(con, run_key, reason)
             logger.warning("etl_run %s closed as crashed: %s", run_key, reason)
         return start_run(con, label, flow_run_id)
@@ -733,7 +856,9 @@ def record_start(warehouse: str, label: str, flow_run_id: str | None) -> int:
 
 
 @task(name="finish-run", retries=3, retry_delay_seconds=5, retry_condition_fn=_io_failure)
-def record_finish(warehouse: str, run_key: int, outcome: str, seconds: float, message: str | None, counts: RunCounts) -> None:
+def record_finish(
+    warehouse: str, run_key: int, outcome: str, seconds: float, message: str | None, counts: RunCounts
+) -> None:
     con = connect(warehouse)
     try:
         finish_run(con, run_key, outcome=outcome, seconds=seconds, message=message, **counts.as_dict())
@@ -797,8 +922,12 @@ def link_step(warehouse: str, crosswalk: str | None, run_key: int) -> StepResult
     plan = compute_links(tasks, read_crosswalk(crosswalk))
     store_links(warehouse, plan, run_key)
     c = plan.counts()
-    return StepResult("link", "done", f"links accepted {c['accepted']}, pending {c['pending']}, rejected {c['rejected']}; threads {c['threads']}",
-                      {k: int(v) for k, v in c.items()})
+    return StepResult(
+        "link",
+        "done",
+        f"links accepted {c['accepted']}, pending {c['pending']}, rejected {c['rejected']}; threads {c['threads']}",
+        {k: int(v) for k, v in c.items()},
+    )
 
 
 def check_step(warehouse: str, reports: list[int], run_key: int) -> tuple[StepResult, dict[str, Any]]:
@@ -807,11 +936,25 @@ def check_step(warehouse: str, reports: list[int], run_key: int) -> tuple[StepRe
     recorded = record_findings(warehouse, run_key, checks + gx["findings"])
     from warehouse.loader import check_files
 
-    gx = {**gx, "checks_run": len(check_files()), "check_failures": len(checks), "reports_checked": len(reports)}
-    msg = (f"{gx['checks_run']} warehouse checks ({len(checks)} rows found), {gx['suites']} GX suites "
-           f"({gx['evaluated']} expectations, {gx['failed']} failed) on {len(reports)} report(s); {recorded} findings")
-    counts = {"checks_run": gx["checks_run"], "check_failures": len(checks), "gx_suites": gx["suites"],
-              "gx_evaluated": gx["evaluated"], "gx_failed": gx["failed"], "reports_checked": len(reports), "findings": recorded}
+    gx = {
+        **gx,
+        "checks_run": len(check_files()),
+        "check_failures": len(checks),
+        "reports_checked": len(reports),
+    }
+    msg = (
+        f"{gx['checks_run']} warehouse checks ({len(checks)} rows found), {gx['suites']} GX suites "
+        f"({gx['evaluated']} expectations, {gx['failed']} failed) on {len(reports)} report(s); {recorded} findings"
+    )
+    counts = {
+        "checks_run": gx["checks_run"],
+        "check_failures": len(checks),
+        "gx_suites": gx["suites"],
+        "gx_evaluated": gx["evaluated"],
+        "gx_failed": gx["failed"],
+        "reports_checked": len(reports),
+        "findings": recorded,
+    }
     return StepResult("check", "done", msg, counts), gx
 
 
@@ -864,7 +1007,7 @@ def _try_step(name: str, logger: Any, fn: Callable[[], StepResult]) -> StepResul
 def pipeline(
     paths: list[str] | None = None,
     inbox_dir: str | None = None,
-    warehouse: str = "data/warehouse.duckdb",
+    warehouse: str | None = None,
     manifest: str | None = None,
     overrides: dict[str, Any] | None = None,
     crosswalk: str | None = None,
@@ -873,14 +1016,15 @@ def pipeline(
     post_ingest: bool = True,
     move_files: bool | None = None,
     writer_wait_seconds: float = 3600.0,
-    batch_size: int = 100,
-    workers: int = 1,
+    batch_size: int | None = None,
+    workers: int | None = None,
     dask_address: str | None = None,
     force: bool = False,
-) -> Any:
+) -> RunResult | State[RunResult]:
     """Archive, parse and load report files, then link, check, report and publish.
 
-    paths: report files or folders (a one-off ingestion or a backfill). inbox_dir: an inbox folder
+    paths: report files or folders (a one-off ingestion or a backfill). warehouse, batch_size,
+    workers: None for the settings' (schemas/settings.py, read from the environment). inbox_dir: an inbox folder
     instead; its sources.yaml/manifest.yaml (or `manifest`) may name files elsewhere and URLs.
     overrides: county/plan_year/as_of/period_type over the manifest. crosswalk: reviewed link
     decisions (default schemas/crosswalk.yaml). publish_to: the analysts' read-only copy (default
@@ -895,6 +1039,7 @@ def pipeline(
     logger = get_run_logger()
     started = time.monotonic()
     label = _label()
+    warehouse = warehouse or str(settings().warehouse)
     overrides = overrides or {}
     overrides_entry(overrides)  # impossible metadata fails the run before anything is read
     run_id = str(flow_run.id) if flow_run.id else None
@@ -906,7 +1051,9 @@ def pipeline(
         sources, missing = discover(inbox_dir, manifest)
         files += [FileResult(m.location, m.outcome, message=m.message) for m in missing]
         top = inbox_manifest(Path(inbox_dir), manifest)
-        lookup = manifests_for([Path(s.location) for s in sources if s.kind == "file"], str(top) if top else None)
+        lookup = manifests_for(
+            [Path(s.location) for s in sources if s.kind == "file"], str(top) if top else None
+        )
     else:
         found = expand_paths(paths or [])
         sources = [Source("file", str(p)) for p in found]
@@ -924,14 +1071,29 @@ def pipeline(
         items, done = archive_sources(sources, warehouse, lookup, retry, overrides, run_id)
         files += done
         load = partial(load_or_quarantine, force=True) if force else load_or_quarantine
-        files += parse_and_load(items, warehouse, run_key, overrides, batch_size, workers, dask_address, load=load)
+        files += parse_and_load(
+            items, warehouse, run_key, overrides, batch_size, workers, dask_address, load=load
+        )
         counts = RunCounts.of(files)
-        logger.info("%s: %d loaded (%d tasks), %d skipped, %d rejected or failed", label, counts.reports_loaded,
-                    counts.tasks_loaded, counts.reports_skipped, counts.reports_failed)
+        logger.info(
+            "%s: %d loaded (%d tasks), %d skipped, %d rejected or failed",
+            label,
+            counts.reports_loaded,
+            counts.tasks_loaded,
+            counts.reports_skipped,
+            counts.reports_failed,
+        )
         fault_point("after-load")
 
         pending = find_pending(warehouse)
-        gx: dict[str, Any] = {"findings": [], "evaluated": 0, "failed": 0, "suites": 0, "docs_path": None, "skipped": True}
+        gx: dict[str, Any] = {
+            "findings": [],
+            "evaluated": 0,
+            "failed": 0,
+            "suites": 0,
+            "docs_path": None,
+            "skipped": True,
+        }
         if post_ingest:
             # 5. link
             if pending["link"]:
@@ -943,14 +1105,18 @@ def pipeline(
             # 6. check
             if pending["check"]:
                 try:
-                    result, gx = check_step(warehouse, pending["check"], run_key)
+                    checked, gx = check_step(warehouse, pending["check"], run_key)
                     mark_done(warehouse, "check", pending["check"], run_key)
                 except Exception as exc:
                     logger.error("step check failed: %s", exc)
-                    result = StepResult("check", "failed", f"check failed: {type(exc).__name__}: {exc}"[:2000])
-                steps.append(result)
+                    checked = StepResult(
+                        "check", "failed", f"check failed: {type(exc).__name__}: {exc}"[:2000]
+                    )
+                steps.append(checked)
             else:
-                steps.append(StepResult("check", "skipped", "not run: every report was checked by an earlier run"))
+                steps.append(
+                    StepResult("check", "skipped", "not run: every report was checked by an earlier run")
+                )
 
         # 7. report: the run log, the quality report and the artifacts
         fault_point("before-finish")
@@ -964,12 +1130,16 @@ def pipeline(
                 steps.append(StepResult("report", "done", f"quality report {report_path}"))
             except Exception as exc:
                 logger.error("step report failed: %s", exc)
-                steps.append(StepResult("report", "failed", f"report failed: {type(exc).__name__}: {exc}"[:2000]))
+                steps.append(
+                    StepResult("report", "failed", f"report failed: {type(exc).__name__}: {exc}"[:2000])
+                )
 
         # 8. publish
         if outcome == "failed":
             steps.append(StepResult("publish", "skipped", "not published: the run failed"))
-        elif pending["publish"] or counts.reports_loaded or counts.reports_failed or not Path(target).exists():
+        elif (
+            pending["publish"] or counts.reports_loaded or counts.reports_failed or not Path(target).exists()
+        ):
             try:
                 published = publish_task(warehouse, target)
                 mark_done(warehouse, "publish", pending["publish"], run_key)
@@ -983,8 +1153,14 @@ def pipeline(
         if final != outcome:
             outcome = final
             failed_steps = "; ".join(s.message for s in steps if s.outcome == "failed")
-            record_finish(warehouse, run_key, outcome, round(time.monotonic() - started, 3),
-                          "; ".join(x for x in (message, failed_steps) if x)[:2000], counts)
+            record_finish(
+                warehouse,
+                run_key,
+                outcome,
+                round(time.monotonic() - started, 3),
+                "; ".join(x for x in (message, failed_steps) if x)[:2000],
+                counts,
+            )
 
     if move and inbox_dir:
         _move_handled(inbox_dir, sources, files, lookup, logger)
@@ -995,14 +1171,20 @@ def pipeline(
     if outcome == "failed":
         raise RunFailed(f"{label} failed: {message}", result)
     if outcome == "partial":
-        return Completed(name="Partial", message=f"{len(rejected)} file(s) rejected; {counts.reports_loaded} loaded", data=result)
+        return Completed(
+            name="Partial",
+            message=f"{len(rejected)} file(s) rejected; {counts.reports_loaded} loaded",
+            data=result,
+        )
     return result
 
 
-def _move_handled(inbox_dir: str, sources: list[Source], files: list[FileResult], lookup: list[Manifest],
-                  logger: Any) -> None:
+def _move_handled(
+    inbox_dir: str, sources: list[Source], files: list[FileResult], lookup: list[Manifest], logger: Any
+) -> None:
     """Files of the inbox folder itself leave it once handled (a superseded version refused goes to
     rejected/); files a manifest names stay (their entry would point nowhere otherwise)."""
+
     def named(location: str) -> bool:
         keys = [Path(location).name, location, str(Path(location).resolve())]
         return any(m.find(keys) is not None for m in lookup)
@@ -1022,14 +1204,26 @@ def _move_handled(inbox_dir: str, sources: list[Source], files: list[FileResult]
 
 def _artifact(label: str, result: RunResult, inbox_dir: str | None) -> None:
     c = result.counts
-    md = [f"## luoshi {label}: {result.outcome}", "",
-          f"{'inbox `' + inbox_dir + '` → ' if inbox_dir else ''}etl_run {result.run_key}, "
-          f"{c.reports_loaded} loaded, {c.reports_skipped} skipped, {c.reports_failed} failed, {c.tasks_loaded} tasks", ""]
-    md.append(f"published: `{result.published.path}` ({result.published.reports} reports)" if result.published
-              else "published: no")
+    md = [
+        f"## luoshi {label}: {result.outcome}",
+        "",
+        f"{'inbox `' + inbox_dir + '` → ' if inbox_dir else ''}etl_run {result.run_key}, "
+        f"{c.reports_loaded} loaded, {c.reports_skipped} skipped, {c.reports_failed} failed, {c.tasks_loaded} tasks",
+        "",
+    ]
+    md.append(
+        f"published: `{result.published.path}` ({result.published.reports} reports)"
+        if result.published
+        else "published: no"
+    )
     rejected = [f for f in result.files if f.outcome in FAILED]
     if rejected:
-        md += ["", f"### Rejected ({len(rejected)})", ""] + [f"- {Path(f.file).name}: {f.message[:300]}" for f in rejected]
+        md += ["", f"### Rejected ({len(rejected)})", ""] + [
+            f"- {Path(f.file).name}: {f.message[:300]}" for f in rejected
+        ]
     md += ["", summary_markdown(result.files, result.steps)]
-    create_markdown_artifact(markdown="\n".join(md), key=ARTIFACT_KEY if inbox_dir else "luoshi-ingest-summary",
-                             description="What the run loaded, skipped and rejected, and the steps after the load")
+    create_markdown_artifact(
+        markdown="\n".join(md),
+        key=ARTIFACT_KEY if inbox_dir else "luoshi-ingest-summary",
+        description="What the run loaded, skipped and rejected, and the steps after the load",
+    )

@@ -21,7 +21,8 @@ from prefect.artifacts import create_markdown_artifact
 
 from render.quality_html import render_markdown
 from render.quality_report import data_dir, latest_run, quality_config, write_report
-from warehouse.db import connect, fetch_dicts, sql
+from schemas.settings import settings
+from warehouse.db import connect, count_of, fetch_dicts, sql
 from warehouse.faults import fault_point
 from warehouse.loader import check_files, check_params, record_run_findings
 
@@ -33,6 +34,7 @@ FINDING_KEYS = ("report_key", "table_no", "seq", "line_start", "line_end")
 
 
 # ------------------------------------------------------------------------------------ warehouse checks
+
 
 def check_findings(con: duckdb.DuckDBPyConnection, max_rows: int = 200) -> list[dict[str, Any]]:
     """Run every warehouse check; one finding per violating row (up to max_rows per check)."""
@@ -63,6 +65,7 @@ def check_findings(con: duckdb.DuckDBPyConnection, max_rows: int = 200) -> list[
 
 # ------------------------------------------------------------------------------------ Great Expectations
 
+
 def suite_names() -> list[str]:
     return sorted(p.stem for p in (GX_SOURCE / "expectations").glob("*.json"))
 
@@ -82,12 +85,14 @@ def gx_frames(con: duckdb.DuckDBPyConnection, report_keys: list[int]) -> dict[st
     frames = {}
     for name in suite_names():
         # name is a committed suite file name, checked against the catalog: not user input
-        exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $t", {"t": name}).fetchone()[0]
+        exists = count_of(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = $t", {"t": name})
         if not exists:
             continue
         cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
         if "report_key" in cols and name != "dim_report":
-            frames[name] = con.execute(f"SELECT * FROM {name} WHERE report_key IN (SELECT unnest($k))", {"k": report_keys}).df()
+            frames[name] = con.execute(
+                f"SELECT * FROM {name} WHERE report_key IN (SELECT unnest($k))", {"k": report_keys}
+            ).df()
         else:
             frames[name] = con.execute(f"SELECT * FROM {name}").df()
     return frames
@@ -118,7 +123,9 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
         except KeyError:
             batch_def = asset.add_batch_definition_whole_dataframe("whole_table")
         suite = ctx.suites.get(name)
-        vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        vd = ctx.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch_def, suite=suite)
+        )
         cp = ctx.checkpoints.add_or_update(gx.Checkpoint(name=name, validation_definitions=[vd], actions=[]))
         t0 = time.perf_counter()
         result = cp.run(batch_parameters={"dataframe": df})
@@ -130,19 +137,24 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
                 if r.success:
                     continue
                 failed += 1
-                cfg = r.expectation_config
-                kw = cfg.kwargs
+                cfg = r.expectation_config  # GX fills it for every result of a suite run
+                kw = cfg.kwargs if cfg else {}
+                kind = cfg.type if cfg else "expectation"
                 col = kw.get("column") or "+".join(kw.get("column_list") or [])
-                rule = f"gx.{name}.{cfg.type}.{col}" if col else f"gx.{name}.{cfg.type}"
+                rule = f"gx.{name}.{kind}.{col}" if col else f"gx.{name}.{kind}"
                 res = r.result or {}
                 examples = ", ".join(str(v) for v in (res.get("partial_unexpected_list") or [])[:5])
                 findings.append(
                     {
-                        "report_key": None, "table_no": None, "seq": None, "line_start": None, "line_end": None,
+                        "report_key": None,
+                        "table_no": None,
+                        "seq": None,
+                        "line_start": None,
+                        "line_end": None,
                         "stage": "gx",
                         "rule": rule,
                         "severity": severities.get(rule, default),
-                        "message": f"{name}: {cfg.type} on {col or 'table'} failed: {res.get('unexpected_count', '?')} of "
+                        "message": f"{name}: {kind} on {col or 'table'} failed: {res.get('unexpected_count', '?')} of "
                         f"{res.get('element_count', len(df))} rows unexpected"
                         + (f" (e.g. {examples})" if examples else "")
                         + (f"; mostly={kw['mostly']}" if kw.get("mostly") else ""),
@@ -158,14 +170,24 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
         "data_docs_seconds": round(time.perf_counter() - checked, 3),
     }
     docs = gx_root / "uncommitted" / "data_docs" / "local_site" / "index.html"
-    return {"findings": findings, "evaluated": evaluated, "failed": failed, "suites": len(frames), "docs_path": str(docs), **timings}
+    return {
+        "findings": findings,
+        "evaluated": evaluated,
+        "failed": failed,
+        "suites": len(frames),
+        "docs_path": str(docs),
+        **timings,
+    }
 
 
 def run_report_keys(warehouse: str, run_key: int) -> list[int]:
     """The reports a run loaded, read from dim_report (their load times fall inside the run)."""
     con = connect(warehouse, read_only=True)
     try:
-        return [r["report_key"] for r in fetch_dicts(con, sql("report_reports"), {"run_key": run_key, "all_reports": False})]
+        return [
+            r["report_key"]
+            for r in fetch_dicts(con, sql("report_reports"), {"run_key": run_key, "all_reports": False})
+        ]
     finally:
         con.close()
 
@@ -193,21 +215,43 @@ def run_expectations(warehouse: str, reports: list[int]) -> dict[str, Any]:
         con.close()
     note = []
     if len(sampled) < len(keys):
-        note = [{
-            "report_key": None, "table_no": None, "seq": None, "line_start": None, "line_end": None, "stage": "gx",
-            "rule": "gx.sampled", "severity": "info",
-            "message": f"Great Expectations validated the facts of the latest {len(sampled)} of the run's {len(keys)} reports "
-            "(gx.max_reports in schemas/quality.yaml); the warehouse checks covered all of them",
-            "mapping_file": "schemas/quality.yaml",
-        }]
+        note = [
+            {
+                "report_key": None,
+                "table_no": None,
+                "seq": None,
+                "line_start": None,
+                "line_end": None,
+                "stage": "gx",
+                "rule": "gx.sampled",
+                "severity": "info",
+                "message": f"Great Expectations validated the facts of the latest {len(sampled)} of the run's {len(keys)} reports "
+                "(gx.max_reports in schemas/quality.yaml); the warehouse checks covered all of them",
+                "mapping_file": "schemas/quality.yaml",
+            }
+        ]
     try:
-        out = run_gx(frames, data_dir(warehouse) / "gx", cfg.get("severities") or {}, cfg.get("default_severity", "warning"))
+        out = run_gx(
+            frames,
+            data_dir(warehouse) / "gx",
+            cfg.get("severities") or {},
+            cfg.get("default_severity", "warning"),
+        )
         out["findings"] = note + out["findings"]
         return out
-    except Exception as exc:  # GX itself failed: the data is loaded, say so in the report rather than fail the run
+    except (
+        Exception
+    ) as exc:  # GX itself failed: the data is loaded, say so in the report rather than fail the run
         finding = {
-            "report_key": None, "table_no": None, "seq": None, "line_start": None, "line_end": None, "stage": "gx",
-            "rule": "gx.run_failed", "severity": "error", "message": f"Great Expectations could not run: {exc}"[:2000],
+            "report_key": None,
+            "table_no": None,
+            "seq": None,
+            "line_start": None,
+            "line_end": None,
+            "stage": "gx",
+            "rule": "gx.run_failed",
+            "severity": "error",
+            "message": f"Great Expectations could not run: {exc}"[:2000],
             "mapping_file": None,
         }
         return {"findings": [finding], "evaluated": 0, "failed": 0, "suites": 0, "docs_path": None}
@@ -234,10 +278,13 @@ def render(warehouse: str, run_key: int, gx: dict[str, Any]) -> str:
 
 
 @flow(name="quality", log_prints=True)
-def quality(warehouse: str = "data/warehouse.duckdb", run_key: int | None = None, reports: list[int] | None = None) -> dict[str, Any]:
+def quality(
+    warehouse: str | None = None, run_key: int | None = None, reports: list[int] | None = None
+) -> dict[str, Any]:
     """Checks and expectations over the given reports (default: those the run loaded), their findings
     recorded, the run's HTML report written. With no report to check, nothing is re-run and the
-    report says so."""
+    report says so. warehouse: None for the settings' (schemas/settings.py)."""
+    warehouse = warehouse or str(settings().warehouse)
     if run_key is None:
         con = connect(warehouse, read_only=True)
         try:
@@ -254,7 +301,12 @@ def quality(warehouse: str = "data/warehouse.duckdb", run_key: int | None = None
     else:  # nothing was loaded, so the warehouse is as the last checks left it: nothing to re-check or record
         checks, recorded = [], 0
         gx = {"findings": [], "evaluated": 0, "failed": 0, "suites": 0, "docs_path": None, "skipped": True}
-    gx = {**gx, "checks_run": len(check_files()) if keys else 0, "check_failures": len(checks), "reports_checked": len(keys)}
+    gx = {
+        **gx,
+        "checks_run": len(check_files()) if keys else 0,
+        "check_failures": len(checks),
+        "reports_checked": len(keys),
+    }
     path = render(warehouse, run_key, gx)
     print(f"quality report: {path}")
     return {

@@ -7,7 +7,7 @@ taken from the data goes through `esc` (html.escape), so a cell holding `<script
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from render import escape, palette
@@ -230,9 +230,12 @@ def render_markdown(data: dict[str, Any], report_path: str | None = None) -> str
     if gx.get("skipped"):
         lines += ["", "Checks and Great Expectations: not run (this run loaded no report)"]
     elif "checks_run" in gx:
-        lines += ["", f"Ran: {gx['checks_run']} warehouse checks ({gx.get('check_failures', 0)} rows found) and "
-                  f"{gx.get('suites', 0)} Great Expectations suites ({gx.get('evaluated', 0)} expectations, {gx.get('failed', 0)} failed) "
-                  f"on {gx.get('reports_checked', 0)} report(s)"]
+        lines += [
+            "",
+            f"Ran: {gx['checks_run']} warehouse checks ({gx.get('check_failures', 0)} rows found) and "
+            f"{gx.get('suites', 0)} Great Expectations suites ({gx.get('evaluated', 0)} expectations, {gx.get('failed', 0)} failed) "
+            f"on {gx.get('reports_checked', 0)} report(s)",
+        ]
     lines += ["", f"Run-level findings (checks, Great Expectations): {len(s['run_level'])}"]
     for rule, n in Counter(f["rule"] for f in s["run_level"]).most_common():
         lines.append(f"- {cell(rule)}: {n}")
@@ -572,6 +575,7 @@ def render_report(data: dict[str, Any]) -> str:
     history = data.get("history") or []
     runs = [int(h["run_key"]) for h in history]
     generated = data.get("generated_at") or datetime.now()
+    stamp = generated.isoformat(timespec="seconds") if isinstance(generated, datetime) else generated
     verdicts = Counter(rep["summary"]["verdict"] for rep in s["reports"])
     title = f"luoshi 数据质量报告 · data quality · run {run.get('run_key', '')}"
     p: list[str] = [
@@ -580,7 +584,7 @@ def render_report(data: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="muted">生成于 generated {esc(generated.isoformat(timespec="seconds") if isinstance(generated, datetime | date) else generated)} '
+        f'<p class="muted">生成于 generated {esc(stamp)} '
         f"from the warehouse · 流程 flow {esc(run.get('flow_name'))} · 开始 started {esc(run.get('started_at'))} · 结果 outcome "
         f"<b>{esc(run.get('outcome'))}</b></p>",
     ]
@@ -643,13 +647,19 @@ def render_report(data: dict[str, Any]) -> str:
     p.append(f"<h2>仓库检查与 Great Expectations · Warehouse checks ({len(s['run_level'])})</h2>")
     gx = data.get("gx") or {}
     if gx.get("skipped"):
-        p.append('<p class="muted">Not run: this run loaded no report, so the warehouse is as the last checks found it.</p>')
+        p.append(
+            '<p class="muted">Not run: this run loaded no report, so the warehouse is as the last checks found it.</p>'
+        )
     elif "evaluated" in gx:
         if "checks_run" in gx:
-            p.append(f'<p>Warehouse checks: {esc(gx["checks_run"])} run, {esc(gx.get("check_failures", 0))} rows found, over the '
-                     f'{esc(gx.get("reports_checked", 0))} report(s) this run loaded.</p>')
-        p.append(f'<p>Great Expectations: {esc(gx.get("suites", 0))} suite(s), {esc(gx.get("evaluated", 0))} expectations evaluated, '
-                 f'{esc(gx.get("failed", 0))} failed. Data Docs: <code>{esc(gx.get("docs_path"))}</code></p>')
+            p.append(
+                f"<p>Warehouse checks: {esc(gx['checks_run'])} run, {esc(gx.get('check_failures', 0))} rows found, over the "
+                f"{esc(gx.get('reports_checked', 0))} report(s) this run loaded.</p>"
+            )
+        p.append(
+            f"<p>Great Expectations: {esc(gx.get('suites', 0))} suite(s), {esc(gx.get('evaluated', 0))} expectations evaluated, "
+            f"{esc(gx.get('failed', 0))} failed. Data Docs: <code>{esc(gx.get('docs_path'))}</code></p>"
+        )
     elif gx.get("docs_path"):
         p.append(
             f"<p>Great Expectations failures are listed below as <code>gx.*</code> findings. "

@@ -89,12 +89,11 @@ def _stream_findings(
     cap = int(cfg.get("reports_detailed", 200))
     by_key = {r["report_key"]: r for r in reports}
     status_of: dict[int, list[dict[str, Any]]] = {}
-    for row in status:
-        status_of.setdefault(row["report_key"], []).append(row)
+    for st in status:
+        status_of.setdefault(st["report_key"], []).append(st)
     summaries: dict[int, dict[str, Any]] = {}
-    worst: list[
-        tuple[tuple[int, int, int, int], int, int, list[dict[str, Any]]]
-    ] = []  # a max-heap by (severity, key)
+    # a heap of (negated severity, -key, key, findings): the least serious kept report on top
+    worst: list[tuple[tuple[int, ...], int, int, list[dict[str, Any]]]] = []
     run_level: list[dict[str, Any]] = []
 
     def close(key: int | None, fs: list[dict[str, Any]]) -> None:
@@ -107,9 +106,9 @@ def _stream_findings(
         order = tuple(-x for x in severity_order(summary))
         entry = (order, -key, key, fs)
         if len(worst) < cap:
-            heapq.heappush(worst, entry)  # type: ignore[arg-type]
+            heapq.heappush(worst, entry)
         elif entry[:2] > worst[0][:2]:
-            heapq.heapreplace(worst, entry)  # type: ignore[arg-type]
+            heapq.heapreplace(worst, entry)
 
     cur = con.execute(sql("report_findings"), params)
     cols = [d[0] for d in cur.description]

@@ -67,7 +67,9 @@ def discover(inbox_dir: str, manifest: str | None = None) -> tuple[list[Source],
     sources: list[Source] = []
     # a manifest that cannot be read, and entries that name no report: failed here; an entry that
     # names a report but cannot be used blocks that report when it is prepared (sources/manifest.py)
-    missing: list[Missing] = [Missing(str(mpath), "failed", problem) for problem in (parsed.problems() if parsed else [])]
+    missing: list[Missing] = [
+        Missing(str(mpath), "failed", problem) for problem in (parsed.problems() if parsed else [])
+    ]
     seen: set[str] = set()
     for e in parsed.entries if parsed else []:
         if e.url:
@@ -85,11 +87,23 @@ def discover(inbox_dir: str, manifest: str | None = None) -> tuple[list[Source],
             p = Path(e.file)
             p = p if p.is_absolute() else mpath.parent / p  # type: ignore[union-attr]
             if link_out_of(p, folder):
-                missing.append(Missing(str(p), "rejected", f"{p}: listed in {mpath}, a symbolic link that leads out of the inbox {folder}; not read"))
+                missing.append(
+                    Missing(
+                        str(p),
+                        "rejected",
+                        f"{p}: listed in {mpath}, a symbolic link that leads out of the inbox {folder}; not read",
+                    )
+                )
                 seen.add(str(p.resolve()))
                 continue
             if not p.is_file():
-                missing.append(Missing(str(p), "failed" if e.error else "missing", e.error or f"{mpath}: lists {e.file} but there is no such file"))
+                missing.append(
+                    Missing(
+                        str(p),
+                        "failed" if e.error else "missing",
+                        e.error or f"{mpath}: lists {e.file} but there is no such file",
+                    )
+                )
                 continue
             key = str(p.resolve())
             if key not in seen:
@@ -122,7 +136,9 @@ def move_handled(inbox_dir: str, path: str, accepted: bool, day: date | None = N
     rel = src.resolve().relative_to(folder)
     if rel.parts[0] in (DONE_DIR, REJECTED_DIR):
         return None
-    target_dir = folder / (DONE_DIR if accepted else REJECTED_DIR) / (day or date.today()).isoformat() / rel.parent
+    target_dir = (
+        folder / (DONE_DIR if accepted else REJECTED_DIR) / (day or date.today()).isoformat() / rel.parent
+    )
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / src.name
     n = 1

@@ -314,7 +314,7 @@ def load_manifest(path: Path, explicit: bool = False, today: date | None = None)
         if size > MAX_MANIFEST_BYTES:
             raise ManifestError(f"larger than {MAX_MANIFEST_BYTES // (1024 * 1024)} MB")
         stream = io.StringIO(path.read_text(encoding="utf-8"))
-        stream.name = path.name  # type: ignore[misc]  # what YAML's messages call the file
+        stream.name = path.name  # what YAML's messages call the file
         loader = _Loader(stream)
         try:
             root = loader.get_single_node()

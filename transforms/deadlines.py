@@ -91,9 +91,9 @@ def _candidates(text: str, plan_year: int | None) -> list[tuple[int, Deadline]]:
             day = int(d) if d else calendar.monthrange(y, mo)[1]
             add(m, date(y, mo, min(day, calendar.monthrange(y, mo)[1])))
     for m in r.month.finditer(text):
-        mo = _num(m.group("m"))
-        if free(m) and mo is not None and 1 <= mo <= 12:
-            when = _month_end(plan_year, mo) if plan_year else None
+        month = _num(m.group("m"))
+        if free(m) and month is not None and 1 <= month <= 12:
+            when = _month_end(plan_year, month) if plan_year else None
             if when is not None and m.group("d") and 1 <= int(m.group("d")) <= when.day:
                 when = when.replace(day=int(m.group("d")))
             add(m, when)

@@ -271,7 +271,7 @@ def _table_rows(table: GridTable, table_no: int) -> tuple[list[str | None], list
         and not any(SEQ_IN_CELL.match(_cell(r, name_col)) for r in table.rows)
         and bool(table.rows)
     )
-    if count_rows:
+    if count_rows and name_col is not None:
         findings.append(
             Finding(
                 "layout.no_seq_column",
@@ -586,7 +586,9 @@ def _lost_cells(grow: GridRow, roles: list[str | None], seq_col: int | None) -> 
     whose 序号 column holds text: a sub-row whose 序号 and title cells were merged away)."""
     if len(grow.cells) < len(roles):
         return True
-    if seq_col is None and grow.cells:
+    if not grow.cells:
+        return False
+    if seq_col is None:
         # no 序号 column, the number opens the name cell: a number left of that column means the
         # row lost a merged cell before it (and has an empty cell at its end instead)
         name_col = next((i for i, r in enumerate(roles) if r in ("project", "task", "target")), None)
@@ -595,8 +597,6 @@ def _lost_cells(grow: GridRow, roles: list[str | None], seq_col: int | None) -> 
             and not SEQ_IN_CELL.match(_cell(grow, name_col))
             and any(SEQ_IN_CELL.match(_cell(grow, j)) for j in range(name_col))
         )
-    if not grow.cells:
-        return False
     first = grow.cells[seq_col].strip()
     return bool(first) and not SEQ_RE.match(first) and _hints().seq.match(first) is None
 

@@ -384,10 +384,10 @@ def infer_metadata(text: str) -> ReportMeta:
             meta.as_of = date(int(pm.group(1)), int(pm.group(2)), int(pm.group(3)))
             meta.as_of_precision = "published"
             meta.inferred["as_of"] = f"publication date {pm.group(0)!r}"
-    place, evidence = infer_place(text)
+    place, place_evidence = infer_place(text)
     if place:
         meta.county = place
-        meta.inferred["county"] = evidence or ""
+        meta.inferred["county"] = place_evidence or ""
     return meta
 
 

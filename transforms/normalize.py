@@ -324,7 +324,8 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
             )
             if not (status_raw or "").strip():
                 status_raw = raw
-            row = replace(row, **{field_name: None})
+            cleared: dict[str, Any] = {field_name: None}  # one of the three str | None unit columns
+            row = replace(row, **cleared)
     lead_units, f = split_units(row.lead_unit_raw, seq_s, row.line_start, row.table_no)
     findings += f
     units, f = split_units(row.units_raw, seq_s, row.line_start, row.table_no)

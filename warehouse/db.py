@@ -116,7 +116,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
     seed_vocabulary(con)
     con.execute("BEGIN TRANSACTION")
-    if _count(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dim_report_before_versions'"):
+    if count_of(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'dim_report_before_versions'"):
         con.execute("INSERT INTO dim_report BY NAME SELECT * FROM dim_report_before_versions")
         con.execute("DROP TABLE dim_report_before_versions")
     # derived tables are rebuilt from the facts: their definition may be among the changed files
@@ -132,8 +132,9 @@ def seed_vocabulary(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(sql("seed_status"), rows)
 
 
-def _count(con: duckdb.DuckDBPyConnection, query: str) -> int:
-    row = con.execute(query).fetchone()
+def count_of(con: duckdb.DuckDBPyConnection, query: str, params: dict[str, Any] | None = None) -> int:
+    """The number a `SELECT count(*) …` query returns (0 when it returns no row)."""
+    row = con.execute(query, params).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -142,7 +143,7 @@ def _set_aside_unversioned_reports(con: duckdb.DuckDBPyConnection) -> None:
     type) on dim_report, which a second version of a report would break. DuckDB cannot drop a
     constraint: the rows are set aside (and the schema marked stale, so a crash here re-runs this),
     the DDL files create dim_report anew, and ensure_schema puts the rows back as version 1."""
-    old = _count(
+    old = count_of(
         con,
         "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'dim_report' AND constraint_type = 'UNIQUE' "
         "AND list_sort(constraint_column_names) = ['as_of_date', 'county_key', 'period_type', 'plan_year']",
@@ -152,7 +153,7 @@ def _set_aside_unversioned_reports(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     con.execute("CREATE TABLE dim_report_before_versions AS SELECT * FROM dim_report")
     con.execute("DROP TABLE dim_report")
-    if _count(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'"):
+    if count_of(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'"):
         con.execute("DELETE FROM schema_version")
     con.execute("COMMIT")
 

@@ -691,8 +691,10 @@ def _superseded(
     versions read from that content (several for a file with several dated progress columns)."""
     out: dict[str, list[tuple[int, int, int, int]]] = {}
     if shas:
-        for sha, *row in run_sql(con, "superseded_versions", {"shas": list(shas)}):
-            out.setdefault(sha, []).append(tuple(row))  # type: ignore[arg-type]
+        for sha, key, version, current_key, current_version in run_sql(
+            con, "superseded_versions", {"shas": list(shas)}
+        ):
+            out.setdefault(sha, []).append((key, version, current_key, current_version))
     return out
 
 
@@ -760,7 +762,7 @@ def _load_batch(
             frames = batch_frames(parts, keys, versions, supersedes)
             extra = _validate_load_frames(frames)
             if extra:
-                more = []
+                more: list[dict[str, Any]] = []
                 for owner, f in extra:
                     more.extend({"ord": owner, "pos": 1_000_000 + len(more), **r} for r in _dq_rows([f]))
                 frames["st_dq"] = pd.concat([frames["st_dq"], _dq_frame(more)], ignore_index=True)

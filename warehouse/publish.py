@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import connect, sql
+from warehouse.db import connect, count_of, sql
 from warehouse.faults import fault_point
 
 PUBLISHED_DIR = "published"
@@ -94,10 +94,10 @@ def publish_warehouse(
         # the copy must open on its own and hold the same reports as the live file
         check = duckdb.connect(tmp, read_only=True)
         try:
-            copied = check.execute(sql("count_reports")).fetchone()[0]
+            copied = count_of(check, sql("count_reports"))
         finally:
             check.close()
-        expected = con.execute(sql("count_reports")).fetchone()[0]
+        expected = count_of(con, sql("count_reports"))
         if copied != expected:
             raise RuntimeError(
                 f"published copy of {live} holds {copied} reports, the warehouse {expected}; not published"

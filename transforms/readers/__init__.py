@@ -91,9 +91,9 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"
-    enc = _utf16_without_bom(data)
-    if enc:
-        return data.decode(enc, errors="replace"), enc
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
     declared = declared or declared_charset(data)
     for enc in dict.fromkeys([e for e in (declared, "gb18030") if e]):
         text = _strict(data, enc)

@@ -352,7 +352,7 @@ def _awaits_value(text: str, labels: LabelSet) -> bool:
     if len(bare) >= 4 and bare in labels.role_of:
         return True
     pairs = _label_fields(text, labels)
-    return bool(pairs) and not pairs[-1][1]
+    return bool(pairs and not pairs[-1][1])
 
 
 def _items(toks: list[_Tok], labels: LabelSet) -> tuple[list[_Tok], list[_Item]]:
@@ -485,15 +485,15 @@ def _numbered_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
                         in_list[k] = True
                         verdict[k] = v
             # the last item of the page, cut before its labels, after labelled siblings
-            last = run[-1]
+            final = run[-1]
             if (
-                not is_row[last]
-                and last == len(items) - 1
+                not is_row[final]
+                and final == len(items) - 1
                 and len(run) > 1
                 and is_row[run[-2]]
-                and last not in children
+                and final not in children
             ):
-                is_row[last] = True
+                is_row[final] = True
     if not any(is_row):
         return []
     # numbered points under a task that carry no labels of their own are part of its text
@@ -645,10 +645,10 @@ def _card_rows(toks: list[_Tok], labels: LabelSet) -> list[_Row]:
     marks: list[tuple[int, str, int]] = []  # (token index, label, lines)
     i = 0
     while i < len(toks):
-        lab = _card_label(toks, i, labels)
-        if lab is not None:
-            marks.append((i, lab[0], lab[1]))
-            i += lab[1]
+        card_label = _card_label(toks, i, labels)
+        if card_label is not None:
+            marks.append((i, card_label[0], card_label[1]))
+            i += card_label[1]
         else:
             i += 1
     if len(marks) < 3:
@@ -726,14 +726,14 @@ def _gap_headings(gap: list[_Tok], new_table: bool) -> tuple[str | None, list[_T
     first of them when it is alone or the outline restarts after it (`二、其他…表` over `一、…`)."""
     marks = [_marker(t.text) for t in gap]
     k = len(gap)
-    while k > 0 and marks[k - 1] is not None and marks[k - 1][0] in ("cn", "pcn"):
+    while k > 0 and (above := marks[k - 1]) is not None and above[0] in ("cn", "pcn"):
         k -= 1
     heads = gap[k:]
     if not new_table:
         return None, heads, k
     if heads:
-        m0, m1 = marks[k], marks[k + 1] if len(heads) > 1 else None
-        if m1 is None or (m1[0] == m0[0] and m1[1] == 1):
+        m0, m1 = marks[k], marks[k + 1] if len(heads) > 1 else None  # m0: a heading has a marker
+        if m1 is None or (m0 is not None and m1[0] == m0[0] and m1[1] == 1):
             return heads[0].text, heads[1:], k
     if k > 0 and len(gap[k - 1].text) <= 60:
         return gap[k - 1].text, heads, k - 1
@@ -812,12 +812,14 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
     if sum(1 for c in cards if len(c["fields"]) >= 3) < 2:
         return None
     tables: list[GridTable] = []
+    header: list[str] = []  # the header of the last table
     for c in cards:
         if c["new"]:
+            header = []
             tables.append(
                 GridTable(
                     title=c["title"],
-                    header=[],
+                    header=header,
                     rows=[],
                     header_line=None,
                     source="labelled items (numbered cards of column names)",
@@ -825,14 +827,14 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
             )
         t = tables[-1]
         for lab, _role, _v in c["fields"]:
-            if lab not in t.header:
-                t.header.append(lab)
+            if lab not in header:
+                header.append(lab)
         values = {lab: "\n".join(x.text for x in v) for lab, _r, v in c["fields"]}
         c["end"] = max([c["start"]] + [x.line for _lab, _r, v in c["fields"] for x in v])
         t.rows.extend(GridRow([h.text], h.line, h.line) for h in c["heads"])
         t.rows.append(
             GridRow(
-                [values.get(h, "") for h in t.header],
+                [values.get(h, "") for h in header],
                 c["start"],
                 c["end"],
                 physical_lines=c["end"] - c["start"] + 1,
@@ -840,7 +842,7 @@ def _numbered_cards(toks: list[_Tok], labels: LabelSet) -> list[GridTable] | Non
         )
         c["values"] = values
     for t in tables:
-        width = len(t.header)
+        width = len(t.header or [])
         for r in t.rows:
             cells = [("" if squash(x) in PLACEHOLDER else x) for x in r.cells]
             r.cells[:] = cells + [""] * (width - len(cells))

@@ -113,7 +113,7 @@ def join_labels(frags: list[str]) -> list[tuple[str, str | None, str]]:
     out: list[tuple[str, str | None, str]] = []
     i, n = 0, len(frags)
     while i < n:
-        found = None
+        found: tuple[int, str, str | None, str] | None = None
         # joins of short fragments only (wrapped or spaced-out labels), longest first
         j_max = i + 1
         while j_max < n and j_max - i < 8 and len(frags[j_max]) <= 4 and len(frags[i]) <= 4:
@@ -556,17 +556,17 @@ def _read_leading_pipes(lines: list[str]) -> Grid | None:
                 segments.append((start, k, cur, True))
             cur = []
             continue
-        s = ln.strip()
-        if not s:
+        stripped = ln.strip()
+        if not stripped:
             continue
         if not cur:
             start = k + 1
-        if s.startswith("|"):
-            cur.append([s[1:].strip()])
+        if stripped.startswith("|"):
+            cur.append([stripped[1:].strip()])
         elif not cur:
-            cur.append([s])
+            cur.append([stripped])
         else:
-            cur[-1].append(s)
+            cur[-1].append(stripped)
     if cur:
         segments.append((start, len(lines), cur, False))
     grids: list[Grid] = []
@@ -642,7 +642,7 @@ def _read_vertical(lines: list[str]) -> Grid | None:
         if role is None or len(squash(text)) > 12:
             p += 1
             continue
-        labels = [(text, role, emit)]
+        labels: list[tuple[str, str | None, str]] = [(text, role, emit)]
         q = p + 1
         while q < len(items):
             r, e = label_role(items[q][1])

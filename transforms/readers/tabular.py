@@ -183,12 +183,12 @@ def _split_table(st: SourceTable, rows: list[GridRow], grid: Grid) -> None:
         )
         return
     grid.tables.append(GridTable(title=title, header=None, rows=body, source=st.source))
-    first = " | ".join(c for c in body[0].cells if c.strip())[:80]
+    first_row = " | ".join(c for c in body[0].cells if c.strip())[:80]
     grid.findings.append(
         Finding(
             "reader.no_header",
             "warning",
-            f"{st.source}: {len(body)} row(s) without a header row naming known columns (first row: {first!r}); "
+            f"{st.source}: {len(body)} row(s) without a header row naming known columns (first row: {first_row!r}); "
             f"see {HEADERS_FILE}",
             body[0].line_start,
             body[-1].line_end,

@@ -319,6 +319,7 @@ def _read_pipe(lines: list[str]) -> Grid:
             hdr, sub_idx, two_level = _sub_header(lines, cont_idx if cont_idx is not None else idx, hdr)
             if sub_idx is not None:
                 skip.add(sub_idx)
+            if two_level is not None:  # set with sub_idx: the sub-header line read
                 grid.findings.append(two_level)
             title = None
             if outside and outside[-1][0] == line_no - 1 or (outside and not table):

@@ -26,9 +26,9 @@ def test_a_bad_number_names_the_variable(value):
 
 def test_no_other_module_reads_the_environment_or_names_the_warehouse_file():
     """Only schemas/settings.py reads LUOSHI_* settings and spells the default warehouse path
-    (the fault hooks read LUOSHI_FAULT, a test hook, not a setting)."""
+    (the fault hooks read LUOSHI_FAULT, a test hook, not a setting); the flows included."""
     wrong = []
-    for pkg in ("cli", "render", "schemas", "sources", "transforms", "warehouse"):
+    for pkg in ("cli", "flows", "render", "schemas", "sources", "transforms", "warehouse"):
         for path in (ROOT / pkg).rglob("*.py"):
             if path.name == "settings.py" and pkg == "schemas":
                 continue
@@ -38,4 +38,21 @@ def test_no_other_module_reads_the_environment_or_names_the_warehouse_file():
                         node.value.startswith("LUOSHI_") and node.value != "LUOSHI_FAULT"
                     ):
                         wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
+    assert not wrong, wrong
+
+
+def test_flow_parameters_default_to_the_settings():
+    """The warehouse, batch size and workers of a flow or task default to None, read from the
+    settings when the run starts, not to numbers or paths written into the flows."""
+    wrong = []
+    for path in (ROOT / "flows").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            args = node.args.args + node.args.kwonlyargs
+            defaults = [None] * (len(node.args.args) - len(node.args.defaults)) + node.args.defaults + node.args.kw_defaults
+            for arg, default in zip(args, defaults, strict=True):
+                if arg.arg in {"warehouse", "batch_size", "workers"} and default is not None:
+                    if not (isinstance(default, ast.Constant) and default.value is None):
+                        wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}({arg.arg}={ast.unparse(default)})")
     assert not wrong, wrong
