@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import time
@@ -22,6 +23,7 @@ from prefect.artifacts import create_markdown_artifact
 from render.quality_html import render_markdown
 from render.quality_report import data_dir, latest_run, quality_config, write_report
 from schemas.settings import settings
+from schemas.vocabulary import fill_value_sets
 from warehouse.db import connect, count_of, fetch_dicts, sql
 from warehouse.faults import fault_point
 from warehouse.loader import check_files, check_params, record_run_findings
@@ -71,12 +73,17 @@ def suite_names() -> list[str]:
 
 
 def prepare_gx_project(target: Path) -> Path:
-    """Copy the committed GX config and suites into data/gx (validations and Data Docs stay there)."""
+    """Copy the committed GX config and suites into data/gx (validations and Data Docs stay there),
+    the suites' value sets filled from the vocabulary."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(GX_SOURCE / "great_expectations.yml", target / "great_expectations.yml")
     (target / "expectations").mkdir(exist_ok=True)
     for p in (GX_SOURCE / "expectations").glob("*.json"):
-        shutil.copyfile(p, target / "expectations" / p.name)
+        # value sets named "$status_codes" … are filled from schemas/vocabulary.yaml
+        suite = fill_value_sets(json.loads(p.read_text(encoding="utf-8")))
+        (target / "expectations" / p.name).write_text(
+            json.dumps(suite, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
     return target
 
 

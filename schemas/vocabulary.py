@@ -3,6 +3,7 @@ roles, report period types and unit types. Every other list of these codes is bu
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -54,11 +55,29 @@ PERIOD_TYPES: list[str] = _codes("period_type")
 
 
 def check_lists() -> dict[str, list[str]]:
-    """The lists a warehouse check may bind, by parameter name ($status_codes …)."""
+    """The vocabulary's lists by name: what a warehouse check binds (`$status_codes` …) and what a
+    Great Expectations suite names as its value set (`"value_set": "$status_codes"`)."""
     return {
         "status_codes": STATUS_CODES,
         "confidences": CONFIDENCES,
+        "deadline_bases": DEADLINE_BASES,
         "unit_types": UNIT_TYPES,
         "roles": ROLES,
         "period_types": PERIOD_TYPES,
     }
+
+
+def fill_value_sets(suite: dict[str, Any]) -> dict[str, Any]:
+    """A Great Expectations suite (as JSON) with every `"value_set": "$name"` replaced by that
+    vocabulary list, so the suites never hold a copy of the codes. An unknown name is an error."""
+    lists = check_lists()
+    out = copy.deepcopy(suite)
+    for exp in out.get("expectations", []):
+        value = exp.get("kwargs", {}).get("value_set")
+        if isinstance(value, str) and value.startswith("$"):
+            if value[1:] not in lists:
+                raise KeyError(
+                    f"value_set {value}: no such list in schemas/vocabulary.yaml ({', '.join(lists)})"
+                )
+            exp["kwargs"]["value_set"] = list(lists[value[1:]])
+    return out

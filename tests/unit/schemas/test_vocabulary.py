@@ -54,14 +54,29 @@ def test_pandera_value_sets(model, column):
     assert allowed and sorted(allowed[0]) == sorted(PANDERA_SETS[(model, column)])
 
 
-def test_gx_value_sets():
-    found = {}
+def test_gx_value_sets_come_from_the_vocabulary(tmp_path):
+    """The committed suites name the vocabulary's lists; the GX project a run uses holds them."""
+    from flows.quality import prepare_gx_project
+
+    named, prepared = {}, {}
     for path in GX.glob("*.json"):
         for exp in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
             kw = exp["kwargs"]
             if exp["type"] == "expect_column_values_to_be_in_set" and "mostly" not in kw:
-                found[(path.stem, kw["column"])] = sorted(kw["value_set"])
-    assert found == {key: sorted(codes) for key, codes in GX_SETS.items()}
+                named[(path.stem, kw["column"])] = kw["value_set"]
+    assert all(isinstance(v, str) and v.startswith("$") for v in named.values()), named  # no copies of codes
+    root = prepare_gx_project(tmp_path / "gx")
+    for path in (root / "expectations").glob("*.json"):
+        for exp in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+            kw = exp["kwargs"]
+            if exp["type"] == "expect_column_values_to_be_in_set" and "mostly" not in kw:
+                prepared[(path.stem, kw["column"])] = sorted(kw["value_set"])
+    assert prepared == {key: sorted(codes) for key, codes in GX_SETS.items()}
+
+
+def test_an_unknown_value_set_name_is_an_error():
+    with pytest.raises(KeyError, match="no such list"):
+        vocabulary.fill_value_sets({"expectations": [{"kwargs": {"column": "x", "value_set": "$colours"}}]})
 
 
 def test_palette_takes_codes_and_labels_from_the_vocabulary():
