@@ -20,7 +20,7 @@ import typer
 from cli.common import DEFAULT_WH, WarehouseOpt, console, print_error
 
 if TYPE_CHECKING:
-    from render.site import Row, SiteData
+    from render.tracker import Row, SiteData
 
 FORMATS = ("parquet", "csv", "xlsx")
 
@@ -154,7 +154,7 @@ def export(
 
 
 def load_site_data(con: duckdb.DuckDBPyConnection) -> SiteData:
-    from render.site import SiteData
+    from render.tracker import SiteData
     from warehouse.db import fetch_dicts, sql
 
     def q(name: str) -> list[Row]:
@@ -202,7 +202,7 @@ def site(
     warehouse: WarehouseOpt = DEFAULT_WH,
 ) -> None:
     """Build the static tracker site: per county and plan year, status counts, scorecards and a page per task."""
-    from render.site import render_site
+    from render.tracker import render_site
 
     con = open_warehouse(warehouse)
     try:

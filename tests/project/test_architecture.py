@@ -249,3 +249,11 @@ def test_no_test_file_imports_another_test_file():
                 continue
             wrong += [f"{rel}:{line} imports {name}" for name, line in imports_of_test_files(".".join(rel.with_suffix("").parts), path)]
     assert not wrong, "what tests share belongs in tests/helpers/; these import a test file or a conftest:\n" + "\n".join(wrong)
+
+
+def test_no_module_is_named_like_a_standard_library_module():
+    """A newcomer reading `site`, `html` or `csv` should find the standard library, not ours."""
+    import sys
+
+    ours = {m.rsplit(".", 1)[-1] for m in MODULES} | set(PACKAGES)
+    assert not sorted(ours & set(sys.stdlib_module_names))

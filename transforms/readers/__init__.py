@@ -294,7 +294,7 @@ def sniff_format(data: bytes, name: str = "") -> str:
 def _sniff_text(text: str, name: str) -> str:
     if _looks_html(text):
         return "html"
-    from transforms.readers.csv import sniff_delimiter
+    from transforms.readers.csv_text import sniff_delimiter
 
     lowered = name.lower()
     if " | " not in text[:20000] and (sniff_delimiter(text[:20000]) or lowered.endswith((".csv", ".tsv"))):
@@ -429,7 +429,7 @@ def _read_decoded(text: str, fmt: str) -> Grid:
     if fmt == "html":
         from lxml.etree import ParserError
 
-        from transforms.readers.html import HtmlEmpty, read_html
+        from transforms.readers.html_page import HtmlEmpty, read_html
 
         try:
             return read_html(text)
@@ -443,7 +443,7 @@ def _read_decoded(text: str, fmt: str) -> Grid:
     if fmt == "csv":
         import csv as csv_module
 
-        from transforms.readers.csv import read_csv
+        from transforms.readers.csv_text import read_csv
 
         try:
             return read_csv(text)

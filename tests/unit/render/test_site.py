@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from render.site import esc, render_site, status_chart_svg
+from render.tracker import esc, render_site, status_chart_svg
 from tests.helpers.analyst import (
     HOSTILE_PROGRESS,
     HOSTILE_TEXT,
@@ -76,7 +76,7 @@ def test_pure_render_escapes_everything():
     row = {"status_code": 'x"><script>', "label_zh": "<b>", "tasks": 3, "sort_order": 1}
     svg = status_chart_svg([row])
     assert "<script>" not in svg and "<b>" not in svg and "&lt;b&gt;" in svg
-    from render.site import SiteData
+    from render.tracker import SiteData
 
     evil = "</td><script>alert(1)</script>"
     data = SiteData(
