@@ -62,6 +62,17 @@ ManifestOpt = Annotated[
 LiveOpt = Annotated[
     bool, typer.Option("--live", help="Read the live data/warehouse.duckdb, not the published copy.")
 ]
+BatchSizeOpt = Annotated[int, typer.Option(help="Reports parsed and loaded together.")]
+WorkersOpt = Annotated[int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")]
+DaskAddressOpt = Annotated[
+    str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")
+]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        help="Make the file of an earlier, superseded report version current again instead of refusing it."
+    ),
+]
 
 
 def print_error(label: str, message: object, style: str = "red") -> None:

@@ -9,7 +9,19 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, err, overrides_dict, print_error, print_run
+from cli.common import (
+    DEFAULT_WH,
+    BatchSizeOpt,
+    DaskAddressOpt,
+    ForceOpt,
+    ManifestOpt,
+    WarehouseOpt,
+    WorkersOpt,
+    err,
+    overrides_dict,
+    print_error,
+    print_run,
+)
 from schemas.settings import settings
 
 
@@ -28,21 +40,10 @@ def ingest(
     period_type: Annotated[
         str | None, typer.Option(help="plan | monthly | quarterly | half_year | year_end.")
     ] = None,
-    batch_size: Annotated[
-        int, typer.Option(help="Reports parsed and loaded together.")
-    ] = settings().batch_size,
-    workers: Annotated[
-        int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")
-    ] = settings().workers,
-    dask_address: Annotated[
-        str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")
-    ] = None,
-    force: Annotated[
-        bool,
-        typer.Option(
-            help="Make the file of an earlier, superseded report version current again instead of refusing it."
-        ),
-    ] = False,
+    batch_size: BatchSizeOpt = settings().batch_size,
+    workers: WorkersOpt = settings().workers,
+    dask_address: DaskAddressOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Ingest report files into the warehouse (Prefect flow `ingest_report`)."""
     from flows.ingest import ingest_report

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DEFAULT_WH, ManifestOpt, WarehouseOpt, console, err, print_error
+from cli.common import DEFAULT_WH, ForceOpt, ManifestOpt, WarehouseOpt, console, err, print_error
 from transforms.linking import CROSSWALK, crosswalk_with_decision, parse_ref
 
 links_app = typer.Typer(
@@ -154,12 +154,7 @@ def backfill_cmd(
     warehouse: WarehouseOpt = DEFAULT_WH,
     manifest: ManifestOpt = None,
     crosswalk: CrosswalkOpt = CROSSWALK,
-    force: Annotated[
-        bool,
-        typer.Option(
-            help="Make the file of an earlier, superseded report version current again instead of refusing it."
-        ),
-    ] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Ingest every report in FOLDER in as-of order, then link tasks (Prefect flow `backfill`). Idempotent."""
     from cli.common import print_run

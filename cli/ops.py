@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cli.common import DEFAULT_WH, ManifestOpt, console, print_error, print_run
+from cli.common import (
+    DEFAULT_WH,
+    BatchSizeOpt,
+    DaskAddressOpt,
+    ManifestOpt,
+    WorkersOpt,
+    console,
+    print_error,
+    print_run,
+)
 from schemas.settings import settings
 
 
@@ -20,15 +29,9 @@ def inbox_cmd(
     retry_quarantined: Annotated[
         bool, typer.Option(help="Try files quarantined by an earlier run again.")
     ] = False,
-    batch_size: Annotated[
-        int, typer.Option(help="Reports parsed and loaded together.")
-    ] = settings().batch_size,
-    workers: Annotated[
-        int, typer.Option(help="Parse on this many local Dask worker processes (1: no Dask).")
-    ] = settings().workers,
-    dask_address: Annotated[
-        str | None, typer.Option(help="Parse on the running Dask cluster at this scheduler address.")
-    ] = None,
+    batch_size: BatchSizeOpt = settings().batch_size,
+    workers: WorkersOpt = settings().workers,
+    dask_address: DaskAddressOpt = None,
 ) -> None:
     """Run the `inbox` flow once, here (what the yearly/monthly deployments run): ingest what is new,
     oldest first, link, check quality and publish the read-only copy. Useful for a backfill."""

@@ -24,6 +24,7 @@ from transforms.grid import Finding
 from transforms.layout import seq_label
 from transforms.linking import TaskRef, match_within_year, record_text
 from transforms.metadata import period_type_for, split_periods
+from transforms.metrics import METRIC_COLUMNS
 from transforms.normalize import TaskRecord, unit_type
 from warehouse.db import WAREHOUSE_DIR, run_sql, transaction
 from warehouse.faults import fault_point
@@ -112,27 +113,7 @@ UNIT_COLS = [
     "line_end",
 ]
 LEADER_COLS = ["table_no", "seq", "sub_seq", "leader_name", "is_role", "position", "line_start", "line_end"]
-METRIC_COLS = [
-    "table_no",
-    "seq",
-    "sub_seq",
-    "line_start",
-    "line_end",
-    "metric",
-    "comparator",
-    "target_value",
-    "target_unit",
-    "target_text",
-    "target_base_value",
-    "actual_value",
-    "actual_unit",
-    "actual_text",
-    "actual_base_value",
-    "base_unit",
-    "achievement_ratio",
-    "met",
-    "result_rank",
-]
+METRIC_COLS = ["table_no", "seq", "sub_seq", "line_start", "line_end", *METRIC_COLUMNS]
 DQ_COLS = [
     "table_no",
     "seq",
