@@ -32,7 +32,7 @@ import urllib.request
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -118,12 +118,14 @@ class FileResult:
 
 @dataclass(frozen=True)
 class StepResult:
-    """One step after the load: done | skipped | failed, and what it did."""
+    """One step of the run (the load, or one after it): done | skipped | failed, what it did, and
+    its wall-clock seconds."""
 
     step: str
     outcome: str
     message: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,8 @@ def run_outcome(files: list[FileResult], steps: list[StepResult]) -> str:
 
 @dataclass(frozen=True)
 class RunResult:
-    """A pipeline run: its etl_run key, outcome, one result per file, one per step after the load."""
+    """A pipeline run: its etl_run key, outcome, one result per file, one per step after the load,
+    and the load itself (the writer's time in load batches, the task rows it wrote)."""
 
     run_key: int
     outcome: str
@@ -169,6 +172,7 @@ class RunResult:
     published: Published | None
     counts: RunCounts
     report: str | None = None
+    load: StepResult | None = None
 
     def step(self, name: str) -> StepResult | None:
         return next((s for s in self.steps if s.step == name), None)
@@ -993,11 +997,30 @@ def _label() -> str:
 
 
 def _try_step(name: str, logger: Any, fn: Callable[[], StepResult]) -> StepResult:
+    started = time.perf_counter()
     try:
-        return fn()
+        return replace(fn(), seconds=time.perf_counter() - started)
     except Exception as exc:
         logger.error("step %s failed: %s", name, exc)
-        return StepResult(name, "failed", f"{name} failed: {type(exc).__name__}: {exc}"[:2000])
+        return StepResult(
+            name,
+            "failed",
+            f"{name} failed: {type(exc).__name__}: {exc}"[:2000],
+            seconds=time.perf_counter() - started,
+        )
+
+
+def _timed_load(load: LoadFn, spent: list[float]) -> LoadFn:
+    """`load`, adding the seconds of each call to spent[0]: the writer's time in the load step."""
+
+    def timed(prepared: list[Prepared], warehouse: str, run_key: int | None) -> list[FileResult]:
+        started = time.perf_counter()
+        try:
+            return load(prepared, warehouse, run_key)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    return timed
 
 
 # ------------------------------------------------------------------------------------------ the flow
@@ -1071,10 +1094,25 @@ def pipeline(
         items, done = archive_sources(sources, warehouse, lookup, retry, overrides, run_id)
         files += done
         load = partial(load_or_quarantine, force=True) if force else load_or_quarantine
+        load_seconds = [0.0]
         files += parse_and_load(
-            items, warehouse, run_key, overrides, batch_size, workers, dask_address, load=load
+            items,
+            warehouse,
+            run_key,
+            overrides,
+            batch_size,
+            workers,
+            dask_address,
+            load=_timed_load(load, load_seconds),
         )
         counts = RunCounts.of(files)
+        loaded = StepResult(
+            "load",
+            "done" if items else "skipped",
+            f"{counts.reports_loaded} report(s), {counts.tasks_loaded} task rows",
+            {"reports": counts.reports_loaded, "rows": counts.tasks_loaded},
+            seconds=load_seconds[0],
+        )
         logger.info(
             "%s: %d loaded (%d tasks), %d skipped, %d rejected or failed",
             label,
@@ -1104,6 +1142,7 @@ def pipeline(
                 steps.append(StepResult("link", "skipped", "no new report"))
             # 6. check
             if pending["check"]:
+                check_started = time.perf_counter()
                 try:
                     checked, gx = check_step(warehouse, pending["check"], run_key)
                     mark_done(warehouse, "check", pending["check"], run_key)
@@ -1112,7 +1151,7 @@ def pipeline(
                     checked = StepResult(
                         "check", "failed", f"check failed: {type(exc).__name__}: {exc}"[:2000]
                     )
-                steps.append(checked)
+                steps.append(replace(checked, seconds=time.perf_counter() - check_started))
             else:
                 steps.append(
                     StepResult("check", "skipped", "not run: every report was checked by an earlier run")
@@ -1124,15 +1163,14 @@ def pipeline(
         message = "; ".join(f.message for f in files if f.outcome in (*FAILED, "missing"))[:2000] or None
         record_finish(warehouse, run_key, outcome, round(time.monotonic() - started, 3), message, counts)
         if post_ingest:
-            try:
+
+            def report_step() -> StepResult:
+                nonlocal report_path
                 report_path = render(warehouse, run_key, gx)
                 mark_done(warehouse, "report", pending["report"], run_key)
-                steps.append(StepResult("report", "done", f"quality report {report_path}"))
-            except Exception as exc:
-                logger.error("step report failed: %s", exc)
-                steps.append(
-                    StepResult("report", "failed", f"report failed: {type(exc).__name__}: {exc}"[:2000])
-                )
+                return StepResult("report", "done", f"quality report {report_path}")
+
+            steps.append(_try_step("report", logger, report_step))
 
         # 8. publish
         if outcome == "failed":
@@ -1140,6 +1178,7 @@ def pipeline(
         elif (
             pending["publish"] or counts.reports_loaded or counts.reports_failed or not Path(target).exists()
         ):
+            publish_started = time.perf_counter()
             try:
                 published = publish_task(warehouse, target)
                 mark_done(warehouse, "publish", pending["publish"], run_key)
@@ -1147,6 +1186,7 @@ def pipeline(
             except Exception as exc:
                 logger.error("step publish failed: %s", exc)
                 steps.append(StepResult("publish", "failed", f"publishing {target} failed: {exc}"[:2000]))
+            steps[-1] = replace(steps[-1], seconds=time.perf_counter() - publish_started)
         else:
             steps.append(StepResult("publish", "skipped", f"{target} is up to date"))
         final = run_outcome(files, steps)
@@ -1164,7 +1204,7 @@ def pipeline(
 
     if move and inbox_dir:
         _move_handled(inbox_dir, sources, files, lookup, logger)
-    result = RunResult(run_key, outcome, files, steps, published, counts, report_path)
+    result = RunResult(run_key, outcome, files, steps, published, counts, report_path, loaded)
     _artifact(label, result, inbox_dir)
     rejected = [f for f in files if f.outcome in FAILED]
     rejected_files(rejected, return_state=True)  # a failed task run in Prefect when files were rejected
