@@ -31,14 +31,12 @@ The LAST line printed is `key=value` pairs (see docs/performance.md).
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import resource
 import shutil
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,32 +48,18 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
-from scripts.gen_corpus import FORMATS, REFERENCE, render, synthetic_report, write_corpus  # noqa: E402
-
-SUMMARY_QUERIES = ("summary_status", "summary_reports", "summary_tables", "summary_findings")
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def corpus_files(corpus: Path) -> list[Path]:
-    return sorted(p for p in corpus.rglob("synthetic-*") if p.is_file())
-
-
-def ensure_corpus(corpus: Path, n: int, batch: int) -> list[Path]:
-    marker = corpus / f".complete-{n}"
-    if not marker.exists():
-        shutil.rmtree(corpus, ignore_errors=True)
-        t = time.perf_counter()
-        for start in range(0, n, batch):  # a batch at a time: never the whole corpus in memory
-            write_corpus(corpus, min(batch, n - start), ("text",), seed=0, start=start, per_dir=batch)
-        marker.write_text("ok")
-        log(f"generated {n} synthetic reports in {time.perf_counter() - t:.1f}s")
-    files = corpus_files(corpus)
-    assert len(files) == n, f"{corpus} holds {len(files)} reports, expected {n}"
-    return files
-
+from scripts.benchkit import (  # noqa: E402
+    bench_parse,
+    bench_views,
+    corpus_entries,
+    ensure_corpus,
+    import_parser,
+    in_child,
+    log,
+    parse_files,
+    run_flow,
+)
+from scripts.gen_corpus import FORMATS, REFERENCE, render, synthetic_report  # noqa: E402
 
 # Times prepare_report in whatever tree is first on sys.path: the reference report (median of 30,
 # quantities forgotten each run) and a list of corpus files; prints one JSON line.
@@ -134,31 +118,6 @@ def bench_against_base(base: str, files: list[Path]) -> dict[str, float]:
         "parse_reports_per_s_base": round(best["base"]["reports_per_s"], 1),
         "parse_rate_vs_base": round(best["head"]["reports_per_s"] / best["base"]["reports_per_s"], 2),
     }
-
-
-def corpus_entries(folder: Path) -> dict[str, Any]:
-    """The manifest entries of a corpus folder by file name (sources/manifest.py, the loader the flows use)."""
-    from sources.manifest import load_manifest
-
-    manifest = load_manifest(folder / "sources.yaml")
-    if manifest.error:
-        raise SystemExit(manifest.error)
-    return {e.file: e for e in manifest.entries if e.file}
-
-
-def bench_parse(files: list[Path]) -> float:
-    from transforms.pipeline import prepare_report
-
-    metas: dict[str, Any] = {}
-    for d in {f.parent for f in files}:
-        metas.update(corpus_entries(d))
-
-    prepare_report(files[0].read_bytes(), files[0].name)  # warm up caches and imports
-    t = time.perf_counter()
-    for f in files:
-        e = metas[f.name]
-        prepare_report(f.read_bytes(), f.name, as_of=e.as_of, plan_year=e.plan_year)
-    return len(files) / (time.perf_counter() - t)
 
 
 def bench_reference_ms(remembered: bool = False) -> float:
@@ -240,32 +199,6 @@ def bench_library(files: list[Path], warehouse: Path, batch: int) -> float:
     return len(files) / elapsed
 
 
-def run_flow(
-    paths: list[str], warehouse: Path, batch: int, workers: int = 1, dask_address: str | None = None
-) -> tuple[float, Any]:
-    """The inbox flow (what the deployments run: parse, load, link, quality, publish) over the
-    files: a folder is the inbox itself, a list of files is linked into a fresh inbox folder."""
-    from flows.inbox import inbox
-
-    if len(paths) == 1 and Path(paths[0]).is_dir():
-        inbox_dir = Path(paths[0])
-    else:
-        inbox_dir = warehouse.parent / "inbox"
-        shutil.rmtree(inbox_dir, ignore_errors=True)
-        for p in map(Path, paths):
-            (inbox_dir / p.parent.name).mkdir(parents=True, exist_ok=True)
-            os.link(p, inbox_dir / p.parent.name / p.name)
-            manifest = inbox_dir / p.parent.name / "sources.yaml"
-            if not manifest.exists():
-                os.link(p.parent / "sources.yaml", manifest)
-    t = time.perf_counter()
-    result = inbox(
-        inbox_dir=str(inbox_dir), warehouse=str(warehouse), publish_to=str(warehouse.parent / "published.duckdb"),
-        batch_size=batch, workers=workers, dask_address=dask_address, move_files=False,
-    )
-    return time.perf_counter() - t, result
-
-
 def run_flow_on_cluster(paths: list[str], warehouse: Path, batch: int, n_workers: int) -> tuple[float, Any, float]:
     """The flow with its parse batches on a running Dask cluster of `n_workers` single-threaded
     processes (as on a real cluster, the workers are started, and have imported the parser,
@@ -285,64 +218,16 @@ def run_flow_on_cluster(paths: list[str], warehouse: Path, batch: int, n_workers
         )
     try:
         with Client(cluster) as client:
-            client.run(_import_parser)
+            client.run(import_parser)
             t = time.perf_counter()
             chunks = [paths[i : i + batch] for i in range(0, len(paths), batch)]
-            parsed = sum(client.gather(client.map(_parse_files, chunks, pure=False)))
+            parsed = sum(client.gather(client.map(parse_files, chunks, pure=False)))
             parse_s = time.perf_counter() - t
         assert parsed == len(paths), f"parsed {parsed} of {len(paths)} on the cluster"
         secs, result = run_flow(paths, warehouse, batch, workers=n_workers, dask_address=cluster.scheduler_address)
         return secs, result, parse_s
     finally:
         cluster.close()
-
-
-def _parse_files(paths: list[str]) -> int:
-    """Parse a batch of corpus files on a Dask worker (metadata from their manifest); how many parsed."""
-    from transforms.pipeline import prepare_report, validate_reports
-
-    metas = corpus_entries(Path(paths[0]).parent)
-    pend = []
-    for p in paths:
-        e = metas[Path(p).name]
-        pend.append(prepare_report(Path(p).read_bytes(), Path(p).name, as_of=e.as_of, plan_year=e.plan_year))
-    return sum(bool(r.records) for r in validate_reports(pend))
-
-
-def _import_parser() -> bool:
-    import flows.pipeline  # noqa: F401
-    from schemas.quality import quality_config
-
-    quality_config()
-    return True
-
-
-def bench_views(warehouse: Path, runs: int = 20) -> dict[str, float]:
-    """p95 ms (nearest rank over `runs` runs) of reading every row of every view, and of the
-    summary queries, as Arrow record batches on a read-only connection. The rows are streamed and
-    dropped, not kept: the figure is the time to produce them, and the benchmark's memory stays
-    the pipeline's (holding `v_target_actual` whole at N = 10,000 takes about 0.5 GB by itself)."""
-    import duckdb
-
-    from warehouse.db import duckdb_config, sql
-
-    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())
-    views = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' ORDER BY 1").fetchall()]
-    queries = {f"view:{v}": f'SELECT * FROM "{v}"' for v in views}
-    queries |= {f"query:{q}": sql(q).strip().rstrip(";") for q in SUMMARY_QUERIES}
-    out: dict[str, float] = {}
-    for name, q in queries.items():
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            for _batch in con.sql(q).to_arrow_reader(100_000):
-                pass
-            times.append((time.perf_counter() - t) * 1000)
-        times.sort()
-        out[name] = times[math.ceil(0.95 * len(times)) - 1]
-        log(f"{name}: p95 {out[name]:.0f} ms, median {statistics.median(times):.0f} ms ({runs} runs)")
-    con.close()
-    return out
 
 
 def flow_phase(first: Path, corpus: Path, warmup_wh: Path, flow_wh: Path, batch: int, n: int) -> tuple[float, float]:
@@ -354,19 +239,6 @@ def flow_phase(first: Path, corpus: Path, warmup_wh: Path, flow_wh: Path, batch:
     noop_secs, result = run_flow([str(corpus)], flow_wh, batch)
     assert result.outcome == "noop" and result.counts.reports_skipped == n, result.outcome
     return secs, noop_secs
-
-
-def _measured(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
-    return fn(*args), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def in_child(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
-    """fn(*args) in a new (spawned) process: (its result, that process's peak RSS in MB)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_measured, fn, *args).result()
 
 
 def main() -> int:

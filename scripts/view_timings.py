@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 import duckdb  # noqa: E402
 
-from scripts.bench import bench_views  # noqa: E402
+from scripts.benchkit import bench_views  # noqa: E402
 from scripts.compare_views import git, view_sql_at, view_sql_here  # noqa: E402
 
 
