@@ -112,3 +112,12 @@ def code_label(column: str, value: Any) -> Any:
     if values and isinstance(value, str):
         return values.get(value, value)
     return value
+
+
+# the growth chart of docs/performance.md (render/growth_chart.py): time, memory, the memory limit
+GROWTH_COLORS = {
+    "time": STATUS_COLORS["in_progress"],
+    "memory": STATUS_COLORS["ongoing"],
+    "limit": STATUS_COLORS["behind"],
+    "axis": SEVERITY_COLORS["info"],
+}

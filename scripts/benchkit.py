@@ -89,14 +89,7 @@ def run_flow(
     if len(paths) == 1 and Path(paths[0]).is_dir():
         inbox_dir = Path(paths[0])
     else:
-        inbox_dir = warehouse.parent / "inbox"
-        shutil.rmtree(inbox_dir, ignore_errors=True)
-        for p in map(Path, paths):
-            (inbox_dir / p.parent.name).mkdir(parents=True, exist_ok=True)
-            os.link(p, inbox_dir / p.parent.name / p.name)
-            manifest = inbox_dir / p.parent.name / "sources.yaml"
-            if not manifest.exists():
-                os.link(p.parent / "sources.yaml", manifest)
+        inbox_dir = link_inbox([Path(p) for p in paths], warehouse.parent / "inbox")
     t = time.perf_counter()
     result = inbox(
         inbox_dir=str(inbox_dir), warehouse=str(warehouse), publish_to=str(warehouse.parent / "published.duckdb"),
@@ -168,3 +161,87 @@ def in_child(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
         return pool.submit(_measured, fn, *args).result()
 
 
+
+
+def link_inbox(files: list[Path], inbox_dir: Path) -> Path:
+    """A fresh inbox folder holding exactly `files` (hard links, with their folders' manifests)."""
+    shutil.rmtree(inbox_dir, ignore_errors=True)
+    for p in files:
+        (inbox_dir / p.parent.name).mkdir(parents=True, exist_ok=True)
+        os.link(p, inbox_dir / p.parent.name / p.name)
+        manifest = inbox_dir / p.parent.name / "sources.yaml"
+        if not manifest.exists():
+            os.link(p.parent / "sources.yaml", manifest)
+    return inbox_dir
+
+
+# ------------------------------------------------------------------------------ fits
+
+
+def fit_power(ns: list[float], ys: list[float]) -> tuple[float, float]:
+    """Least squares of log y = log a + b·log n over the points: (b, a), y ≈ a·n^b. b is the
+    exponent: 1 is linear, 0 flat. At least two distinct n and every y > 0."""
+    if len(ns) != len(ys) or len(set(ns)) < 2 or min(ys) <= 0 or min(ns) <= 0:
+        raise ValueError("a power fit needs two or more distinct n > 0 and every y > 0")
+    xs, ls = [math.log(n) for n in ns], [math.log(y) for y in ys]
+    mx, my = statistics.fmean(xs), statistics.fmean(ls)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ls, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    return b, math.exp(my - b * mx)
+
+
+def project(ns: list[float], ys: list[float], n: float) -> float:
+    """y at `n` on the power law fitted to the points (fit_power)."""
+    b, a = fit_power(ns, ys)
+    return a * n**b
+
+
+# ------------------------------------------------------------------------------ servers as processes
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_process(args: list[str], log_file: Path) -> Any:
+    """A command in a process group of its own (stopped with stop_process, children included)."""
+    import subprocess
+
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "ab") as out:
+        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_process(proc: Any, timeout: float = 15.0) -> None:
+    """SIGTERM to the process's group, SIGKILL when it has not stopped within `timeout`."""
+    import signal
+    import subprocess
+
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+def wait_for_http(url: str, timeout: float, proc: Any) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} stopped (exit {proc.returncode}) before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own server on 127.0.0.1)
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
