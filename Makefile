@@ -58,6 +58,11 @@ worker: setup ## a process worker on the luoshi pool: runs the scheduled flow ru
 bench: setup ## benchmark on a synthetic corpus (BENCH_N reports, default 1000)
 	$(BIN)/python scripts/bench.py
 
+# How cost grows with N (GROWTH_NS, default 1000,3000,10000,30000): a table, growth.json, the chart.
+.PHONY: bench-growth
+bench-growth: setup ## time and memory against N, fitted and projected (GROWTH_NS)
+	$(BIN)/python scripts/bench_growth.py
+
 # Style and types on every package (mypy's files: pyproject.toml [tool.mypy]).
 LINTED := cli flows render sources transforms warehouse schemas
 lint: setup ## ruff check, ruff format --check and mypy
