@@ -15,6 +15,7 @@ from typing import Any
 import cn2an
 
 from transforms.mappings import RuleSet, _load, any_of, mapping_path
+from transforms.memo import forget_texts
 
 MAPPING = "quantity_units"
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -345,9 +346,11 @@ def stage_rank(stage: str | None) -> int | None:
 
 
 def forget_quantities() -> None:
-    """Forget the quantities remembered per text (benchmarks of unseen reports)."""
+    """Forget the quantities remembered per text, and everything else the parse remembers per
+    text (transforms.memo: deadline phrases, metric-name character pairs) — benchmarks of unseen reports."""
     _extract.cache_clear()
     _chinese_number.cache_clear()
+    forget_texts()
 
 
 def _new_quantity(fields: dict[str, Any]) -> Quantity:

@@ -167,3 +167,17 @@ def test_the_scan_finds_what_finditer_finds():
         assert [m.span() for m in _pattern_matches(text, rules)] == want, text
         found += len(want)
     assert found > 200
+
+
+def test_forget_quantities_forgets_everything_remembered_per_text():
+    """A benchmark of an unseen report starts from nothing remembered: quantities, deadline
+    phrases and metric-name character pairs alike."""
+    from transforms import deadlines, metrics, quantities
+
+    deadlines.task_deadline("2020年底前", "新建学校3所", 2020)
+    metrics.name_score("义务教育学位", "学位")
+    extract("新增义务教育学位5000个")
+    caches = [quantities._extract, deadlines._candidates, metrics._grams]
+    assert all(c.cache_info().currsize for c in caches)
+    quantities.forget_quantities()
+    assert [c.cache_info().currsize for c in caches] == [0, 0, 0]
