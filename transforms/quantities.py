@@ -16,6 +16,7 @@ import cn2an
 
 from transforms.mappings import RuleSet, _load, any_of, mapping_path
 from transforms.memo import forget_texts
+from transforms.scan import first_chars, matches, starts_before
 
 MAPPING = "quantity_units"
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -116,9 +117,9 @@ class UnitRules:
     metric_stopwords: frozenset[str]
     increment_re: re.Pattern[str]
     level_re: re.Pattern[str]
-    # a character a match of ``pattern`` can start with: an approximation prefix's first, a digit
-    # or a Chinese numeral (the scan tries the pattern only there)
-    start_re: re.Pattern[str]
+    # the characters a match can start with (transforms.scan): the pattern is tried only there
+    pattern_first: re.Pattern[str] | None
+    exclusions_first: re.Pattern[str] | None  # of any exclusion
     latin_units: frozenset[str]  # units that are a Latin word (km, m2): "3km" only when it ends there
     strip_prefix_set: frozenset[str]
 
@@ -140,8 +141,10 @@ def unit_rules() -> UnitRules:
     )
     unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     seps = "|".join(re.escape(s) for s in data.get("range_separators") or ["-"])
-    approx_prefix = [str(s) for s in data.get("approx_prefix") or []]
-    approx_pre = "|".join(re.escape(s) for s in sorted(approx_prefix, key=len, reverse=True)) or "(?!)"
+    approx_pre = (
+        "|".join(re.escape(s) for s in sorted(data.get("approx_prefix") or [], key=len, reverse=True))
+        or "(?!)"
+    )
     approx_in = "|".join(re.escape(s) for s in data.get("approx_infix") or []) or "(?!)"
     mult = "|".join(re.escape(m) for m in ("万", "亿"))
     num = rf"\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?|[{CN_DIGITS}]*[零〇一二两三四五六七八九十][{CN_DIGITS}]*"
@@ -155,6 +158,7 @@ def unit_rules() -> UnitRules:
     at_least_before = tuple(comp.get("at_least", {}).get("before") or [])
     at_most_before = tuple(comp.get("at_most", {}).get("before") or [])
     not_quantity = tuple(re.compile(p) for p in data.get("not_quantity_patterns") or [])
+    exclusions = RuleSet((QUOTES, *not_quantity))
     by_first: dict[str, list[str]] = {}
     for w in strip_prefixes:
         by_first.setdefault(w[0], []).append(w)
@@ -176,7 +180,7 @@ def unit_rules() -> UnitRules:
         strip_prefixes=strip_prefixes,
         prefixes_by_first={k: tuple(v) for k, v in by_first.items()},
         tails_by_last={k: tuple(v) for k, v in by_last.items()},
-        exclusions=RuleSet((QUOTES, *not_quantity)),
+        exclusions=exclusions,
         scope_re=_alternation(data.get("scope_words") or []),
         at_most_before_re=_alternation(at_most_before),
         at_least_before_re=_alternation(at_least_before),
@@ -191,7 +195,8 @@ def unit_rules() -> UnitRules:
         metric_stopwords=frozenset(str(w) for w in data.get("metric_stopwords") or []),
         increment_re=_alternation(data.get("increment_words") or []),
         level_re=_alternation(data.get("level_words") or []),
-        start_re=re.compile(rf"[{''.join(re.escape(s[0]) for s in approx_prefix if s)}\d{CN_DIGITS}]"),
+        pattern_first=first_chars(pattern),
+        exclusions_first=first_chars(exclusions.combined),
         latin_units=frozenset(u for u in units if LATIN_UNIT.fullmatch(u)),
         strip_prefix_set=frozenset(strip_prefixes),
     )
@@ -243,11 +248,11 @@ def _clause_bounds(text: str, pos: int, splits: list[int] | None = None) -> tupl
 def _excluded_spans(text: str, rules: UnitRules, before: int | None = None) -> list[tuple[int, int]]:
     """Spans of every exclusion's matches; with ``before``, only those starting before it (a
     span starting at or after the end of the last number cannot overlap a number)."""
-    first = any_of(rules.exclusions).search(text)  # one scan: most texts quote nothing
-    if first is None or (before is not None and first.start() >= before):
+    # one scan: most texts quote nothing
+    if not starts_before(any_of(rules.exclusions), rules.exclusions_first, text, before):
         return []
     spans: list[tuple[int, int]] = []
-    for p in rules.exclusions:
+    for p in rules.exclusions:  # sre's own scan (most open with a literal: 第, 中电科 …)
         for m in p.finditer(text):
             if before is not None and m.start() >= before:
                 break
@@ -361,22 +366,6 @@ def _new_quantity(fields: dict[str, Any]) -> Quantity:
     return q
 
 
-def _pattern_matches(text: str, rules: UnitRules) -> list[re.Match[str]]:
-    """``rules.pattern.finditer(text)``, the pattern tried only where a match can start (at a
-    character of ``rules.start_re``; sre's own scan would try it at every position)."""
-    found: list[re.Match[str]] = []
-    match = rules.pattern.match
-    pos = 0
-    for c in rules.start_re.finditer(text):
-        q = c.start()
-        if q >= pos:
-            m = match(text, q)
-            if m is not None:
-                found.append(m)
-                pos = m.end()
-    return found
-
-
 def _figures(
     text: str, rules: UnitRules
 ) -> tuple[list[tuple[re.Match[str], float, float | None]], list[int]]:
@@ -385,7 +374,7 @@ def _figures(
     candidates: list[tuple[re.Match[str], float]] = []
     rhetorical = rules.rhetorical
     top = max_number()
-    for m in _pattern_matches(text, rules):
+    for m in matches(rules.pattern, rules.pattern_first, text):
         num = m.group(2)
         if num in rhetorical:
             continue
