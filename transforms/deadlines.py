@@ -11,9 +11,10 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.mappings import _load
+from transforms.memo import remembered
 
 CN_NUM = {
     "一": 1,
@@ -72,8 +73,11 @@ def _num(token: str) -> int | None:
     return CN_NUM.get(token)
 
 
-def _candidates(text: str, plan_year: int | None) -> list[tuple[int, Deadline]]:
-    """Every deadline phrase of the text with its position."""
+@remembered
+@lru_cache(maxsize=8192)
+def _candidates(text: str, plan_year: int | None) -> tuple[tuple[int, Deadline], ...]:
+    """Every deadline phrase of the text with its position, remembered: a report asks twice for
+    a task's deadline, its 完成时限 cells repeat (年底前), and a county repeats its task texts."""
     r = deadline_rules()
     out: list[tuple[int, Deadline]] = []
     taken: list[tuple[int, int]] = []
@@ -107,7 +111,7 @@ def _candidates(text: str, plan_year: int | None) -> list[tuple[int, Deadline]]:
     for m in r.year_end.finditer(text):
         if free(m):
             add(m, date(plan_year, 12, 31) if plan_year else None)
-    return sorted(out, key=lambda x: x[0])
+    return tuple(sorted(out, key=lambda x: x[0]))
 
 
 def find_deadline(text: str | None, plan_year: int | None) -> Deadline | None:

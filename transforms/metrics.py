@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from transforms.mappings import _load
+from transforms.memo import remembered
 from transforms.quantities import Quantity, stage_rank
 
 METRIC_COLUMNS = [
@@ -76,15 +77,20 @@ def _exclusive() -> tuple[tuple[str, str], ...]:
     return tuple((str(a), str(b)) for a, b in (data.get("pairing_exclusions") or []))
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+@remembered
+@lru_cache(maxsize=8192)
+def _grams(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The character bigrams and the characters of a name (a report scores each name many times)."""
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)), frozenset(text)
 
 
 def name_score(a: str, b: str) -> float:
     """Shared character bigrams plus a quarter point per shared character."""
     if not a or not b:
         return 0.0
-    return len(_bigrams(a) & _bigrams(b)) + 0.25 * len(set(a) & set(b))
+    pa, ca = _grams(a)
+    pb, cb = _grams(b)
+    return len(pa & pb) + 0.25 * len(ca & cb)
 
 
 def _forbidden(t: Quantity, a: Quantity) -> bool:
@@ -92,8 +98,9 @@ def _forbidden(t: Quantity, a: Quantity) -> bool:
     a 余额 result (pairing_exclusions);
     a result at an earlier stage than its target (开工 for 建成, stages in quantity_units.yaml);
     shares of different bases (占GDP比重 and 占主营业务收入的比)."""
-    if any(x in t.clause and y in a.metric for x, y in _exclusive()):
-        return True
+    for x, y in _exclusive():
+        if x in t.clause and y in a.metric:
+            return True
     rt, ra = stage_rank(t.stage), stage_rank(a.stage)
     if rt is not None and ra is not None and ra < rt:
         return True
@@ -217,12 +224,32 @@ def metric_rows(pairs: list[Pair]) -> list[dict[str, Any]]:
     rows = []
     for p in pairs:
         t, a = p.target, p.actual
+        if t is not None and a is not None:
+            rows.append(
+                {
+                    # a quantity without a name of its own has none here: never its classifier (个)
+                    "metric": t.metric or a.metric,
+                    "comparator": t.comparator,
+                    "target_value": t.value,
+                    "target_unit": t.unit,
+                    "target_text": t.text,
+                    "target_base_value": t.base_value,
+                    "actual_value": a.value,
+                    "actual_unit": a.unit,
+                    "actual_text": a.text,
+                    "actual_base_value": a.base_value,
+                    "base_unit": t.base_unit,
+                    "achievement_ratio": p.ratio,
+                    "met": p.met,
+                    "result_rank": p.rank,
+                }
+            )
+            continue
         q = t or a
         assert q is not None
         rows.append(
             {
-                # a quantity without a name of its own has none here: never its classifier (个)
-                "metric": (t.metric if t and t.metric else (a.metric if a else "")),
+                "metric": q.metric,
                 "comparator": t.comparator if t else None,
                 "target_value": t.value if t else None,
                 "target_unit": t.unit if t else None,
@@ -233,8 +260,8 @@ def metric_rows(pairs: list[Pair]) -> list[dict[str, Any]]:
                 "actual_text": a.text if a else None,
                 "actual_base_value": a.base_value if a else None,
                 "base_unit": q.base_unit,
-                "achievement_ratio": p.ratio,
-                "met": p.met,
+                "achievement_ratio": None,
+                "met": None,
                 "result_rank": p.rank,
             }
         )

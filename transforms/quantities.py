@@ -15,6 +15,8 @@ from typing import Any
 import cn2an
 
 from transforms.mappings import RuleSet, _load, any_of, mapping_path
+from transforms.memo import forget_texts
+from transforms.scan import first_chars, matches, starts_before
 
 MAPPING = "quantity_units"
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -27,6 +29,11 @@ PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 NAME_LEAD_CHARS = '、和及与并且:：（(）)“”"'
 NAME_TRAIL_CHARS = '、和及与（(“”"'
 LIST_EDGE_CHARS = "、和及与"
+# every character str.isspace() (and re's \s) takes for white space; none is above U+3000
+WHITE_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+NAME_LEAD = NAME_LEAD_CHARS + WHITE_SPACE  # str.lstrip / rstrip arguments: the edges and white space
+NAME_TRAIL = NAME_TRAIL_CHARS + WHITE_SPACE
+LIST_EDGE = LIST_EDGE_CHARS + WHITE_SPACE
 NAME_NOISE = re.compile(r"[A-Za-z]+[0-9][0-9.]*|[0-9]+[年月日号]|[0-9.]+$|[()（）“”\"《》\[\]]")
 NAME_NOISE_START = re.compile(r"[A-Za-z0-9.()（）“”\"《》\[\]]")  # every NAME_NOISE match starts with one
 SUFFIX_LEAD = re.compile(r"以上|以下|以内|的")
@@ -110,7 +117,11 @@ class UnitRules:
     metric_stopwords: frozenset[str]
     increment_re: re.Pattern[str]
     level_re: re.Pattern[str]
-    longest_prefix: int  # of approx_prefix: a match starts at most this far before its number
+    # the characters a match can start with (transforms.scan): the pattern is tried only there
+    pattern_first: re.Pattern[str] | None
+    exclusions_first: re.Pattern[str] | None  # of any exclusion
+    latin_units: frozenset[str]  # units that are a Latin word (km, m2): "3km" only when it ends there
+    strip_prefix_set: frozenset[str]
 
 
 @cache
@@ -137,6 +148,7 @@ def unit_rules() -> UnitRules:
     approx_in = "|".join(re.escape(s) for s in data.get("approx_infix") or []) or "(?!)"
     mult = "|".join(re.escape(m) for m in ("万", "亿"))
     num = rf"\d+(?:,\d{{3}}(?!\d))*(?:\.\d+)?|[{CN_DIGITS}]*[零〇一二两三四五六七八九十][{CN_DIGITS}]*"
+    # the groups in this order (pre, num, num2, ap1, mult, ap2, unit, after): _figures reads m.groups()
     pattern = re.compile(
         rf"(?P<pre>{approx_pre})?(?P<num>{num})(?:\s*(?:{seps})\s*(?P<num2>{num}))?"
         rf"(?P<ap1>{approx_in})?(?P<mult>{mult})?(?P<ap2>{approx_in})?\s?(?P<unit>{unit_alt})"
@@ -146,6 +158,7 @@ def unit_rules() -> UnitRules:
     at_least_before = tuple(comp.get("at_least", {}).get("before") or [])
     at_most_before = tuple(comp.get("at_most", {}).get("before") or [])
     not_quantity = tuple(re.compile(p) for p in data.get("not_quantity_patterns") or [])
+    exclusions = RuleSet((QUOTES, *not_quantity))
     by_first: dict[str, list[str]] = {}
     for w in strip_prefixes:
         by_first.setdefault(w[0], []).append(w)
@@ -167,7 +180,7 @@ def unit_rules() -> UnitRules:
         strip_prefixes=strip_prefixes,
         prefixes_by_first={k: tuple(v) for k, v in by_first.items()},
         tails_by_last={k: tuple(v) for k, v in by_last.items()},
-        exclusions=RuleSet((QUOTES, *not_quantity)),
+        exclusions=exclusions,
         scope_re=_alternation(data.get("scope_words") or []),
         at_most_before_re=_alternation(at_most_before),
         at_least_before_re=_alternation(at_least_before),
@@ -182,7 +195,10 @@ def unit_rules() -> UnitRules:
         metric_stopwords=frozenset(str(w) for w in data.get("metric_stopwords") or []),
         increment_re=_alternation(data.get("increment_words") or []),
         level_re=_alternation(data.get("level_words") or []),
-        longest_prefix=max((len(str(w)) for w in data.get("approx_prefix") or []), default=0),
+        pattern_first=first_chars(pattern),
+        exclusions_first=first_chars(exclusions.combined),
+        latin_units=frozenset(u for u in units if LATIN_UNIT.fullmatch(u)),
+        strip_prefix_set=frozenset(strip_prefixes),
     )
 
 
@@ -232,11 +248,11 @@ def _clause_bounds(text: str, pos: int, splits: list[int] | None = None) -> tupl
 def _excluded_spans(text: str, rules: UnitRules, before: int | None = None) -> list[tuple[int, int]]:
     """Spans of every exclusion's matches; with ``before``, only those starting before it (a
     span starting at or after the end of the last number cannot overlap a number)."""
-    first = any_of(rules.exclusions).search(text)  # one scan: most texts quote nothing
-    if first is None or (before is not None and first.start() >= before):
+    # one scan: most texts quote nothing
+    if not starts_before(any_of(rules.exclusions), rules.exclusions_first, text, before):
         return []
     spans: list[tuple[int, int]] = []
-    for p in rules.exclusions:
+    for p in rules.exclusions:  # sre's own scan (most open with a literal: 第, 中电科 …)
         for m in p.finditer(text):
             if before is not None and m.start() >= before:
                 break
@@ -244,13 +260,17 @@ def _excluded_spans(text: str, rules: UnitRules, before: int | None = None) -> l
     return spans
 
 
-def _kind(before: str, rules: UnitRules) -> str | None:
-    """increment or level: the kind of the last increment or level word before a figure in its clause."""
-    inc = [m.end() for m in rules.increment_re.finditer(before)]
-    lev = [m.end() for m in rules.level_re.finditer(before)]
-    if not inc and not lev:
+def _kind(text: str, start: int, end: int, rules: UnitRules) -> str | None:
+    """increment or level: the kind of the last increment or level word in text[start:end] (the
+    clause before a figure); the words are literal, so pos/endpos read exactly that slice."""
+    inc = lev = -1
+    for m in rules.increment_re.finditer(text, start, end):
+        inc = m.end()
+    for m in rules.level_re.finditer(text, start, end):
+        lev = m.end()
+    if inc < 0 and lev < 0:
         return None
-    return "increment" if (inc and (not lev or inc[-1] >= lev[-1])) else "level"
+    return "increment" if inc >= 0 and inc >= lev else "level"
 
 
 def _share_base(clause: str, rules: UnitRules) -> str | None:
@@ -264,16 +284,11 @@ def _share_base(clause: str, rules: UnitRules) -> str | None:
 def _strip_edges(name: str, lead: str, trail: str) -> str:
     """``name`` without its leading run of ``lead`` characters and white space, then its
     trailing run of ``trail`` characters and white space (a regex ^[..]+|[..]+$, without the scan)."""
-    i, j = 0, len(name)
-    while i < j and (name[i] in lead or name[i].isspace()):
-        i += 1
-    while j > i and (name[j - 1] in trail or name[j - 1].isspace()):
-        j -= 1
-    return name[i:j]
+    return name.lstrip(lead + WHITE_SPACE).rstrip(trail + WHITE_SPACE)
 
 
 def _strip_name(name: str, rules: UnitRules) -> str:
-    name = _strip_edges(name, NAME_LEAD_CHARS, NAME_TRAIL_CHARS)
+    name = name.lstrip(NAME_LEAD).rstrip(NAME_TRAIL)
     changed = True
     while changed and name:
         changed = False
@@ -285,7 +300,7 @@ def _strip_name(name: str, rules: UnitRules) -> str:
             if name.endswith(w) and len(name) > len(w):
                 name, changed = name[: -len(w)], True
                 break
-    name = _strip_edges(_clean_name(name), LIST_EDGE_CHARS, LIST_EDGE_CHARS)
+    name = _clean_name(name).strip(LIST_EDGE)
     if len(name) > 12:  # keep the last 12 characters, without a cut Latin word at the start
         name = name[-12:].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz&")
     return name
@@ -336,12 +351,14 @@ def stage_rank(stage: str | None) -> int | None:
 
 
 def forget_quantities() -> None:
-    """Forget the quantities remembered per text (benchmarks of unseen reports)."""
+    """Forget the quantities remembered per text, and everything else the parse remembers per
+    text (transforms.memo: deadline phrases, metric-name character pairs) — benchmarks of unseen reports."""
     _extract.cache_clear()
     _chinese_number.cache_clear()
+    forget_texts()
 
 
-def _new_quantity(**fields: Any) -> Quantity:
+def _new_quantity(fields: dict[str, Any]) -> Quantity:
     """Quantity(**fields), every field given, without the frozen dataclass's one
     object.__setattr__ per field (5 µs → 1 µs; a report has hundreds of quantities)."""
     q = object.__new__(Quantity)
@@ -354,45 +371,42 @@ def _figures(
 ) -> tuple[list[tuple[re.Match[str], float, float | None]], list[int]]:
     """The matches of the quantity pattern that are figures, with their values, and the ends of
     the scopes/qualifiers skipped (a metric name starts after them)."""
-    first_digit = NUM_CHAR.search(text)
-    if first_digit is None:
-        return [], []
     candidates: list[tuple[re.Match[str], float]] = []
-    # no match starts before the first number's approximation prefix (约, 大约 …)
-    for m in rules.pattern.finditer(
-        text, max(0, first_digit.start() - rules.longest_prefix)
-    ):  # cheap tests first
-        num = m.group("num")
-        if num in rules.rhetorical:
+    rhetorical = rules.rhetorical
+    top = max_number()
+    for m in matches(rules.pattern, rules.pattern_first, text):
+        num = m.group(2)
+        if num in rhetorical:
             continue
-        ns = m.start("num")
+        ns = m.start(2)
         if ns > 0 and GLUED_BEFORE.match(text, ns - 1):
             continue
         value = float(num.replace(",", "")) if num.isascii() else parse_number(num)
-        if value is None or not 0 <= value <= max_number():
+        if value is None or not 0 <= value <= top:
             continue  # beyond readers.max_number (a run of digits, an account number): not a figure
         candidates.append((m, value))
     if not candidates:
         return [], []
-    excluded = _excluded_spans(text, rules, before=candidates[-1][0].end("num"))
+    excluded = _excluded_spans(text, rules, before=candidates[-1][0].end(2))
     raw: list[tuple[re.Match[str], float, float | None]] = []
     cuts: list[int] = []
+    scope = rules.scope_re.match
     for m, value in candidates:
-        ns, ne = m.span("num")
-        if excluded and any(s < ne and ns < e for s, e in excluded):
-            continue
-        num2 = m.group("num2")
+        if excluded:
+            ns, ne = m.span(2)
+            if any(s < ne and ns < e for s, e in excluded):
+                continue
+        num2 = m.group(3)
         value2 = parse_number(num2) if num2 else None
         end = m.end()
-        sm = rules.scope_re.match(text, end)
+        sm = scope(text, end)
         if sm:
             scope_end = sm.end()
             cuts.append(scope_end + (1 if text.startswith("内", scope_end) else 0))
             continue
-        nxt = text[end : end + 1]
-        if LATIN_UNIT.fullmatch(m.group("unit")) and LATIN_NEXT.match(nxt or " "):
+        if m.group(7) in rules.latin_units and LATIN_NEXT.match(text, end):
             continue  # "3km" only when the unit word ends there
-        if m.group("after") and nxt and CJK.match(nxt):
+        if m.group(8) and CJK.match(text, end):
             continue  # 20亿元以上项目, 5万元以下的村: a qualifier in a definition, not a figure
         raw.append((m, value, value2))
     return raw, cuts
@@ -407,20 +421,38 @@ def _extract(text: str) -> tuple[Quantity, ...]:
     if not raw:
         return ()
     out: list[Quantity] = []
-    prev_end_in_clause: dict[int, int] = {}
-    respectively: dict[int, list[str]] = {}
-    n_in_clause: dict[int, int] = {}
     splits = [c.start() for c in CLAUSE_SPLIT.finditer(text)]
-    forecast_in: dict[int, bool] = {}
-    meaning_in: dict[int, tuple[bool, str | None, str | None]] = {}  # per clause: negated, stage, share base
+    n_splits = len(splits)
+    units, multipliers = rules.units, rules.multipliers
+    stopwords = rules.metric_stopwords
+    # the clause of the figure at hand (figures come in text order, so a clause is never revisited):
+    # its bounds, the end of its previous figure, its figures so far and what it says
+    cs = ce = -1
+    clause = ""
+    prev_end = n_in_clause = 0
+    items: list[str] | None = None
+    forecast = negated = False
+    stage = share_base = None
+    # does the clause have a comparator word, an increment or level word at all (the words are
+    # literal: none in the clause, none in a part of it)
+    at_most = at_least = has_kind = False
     for m, value, value2 in raw:
         start, end = m.span()
-        cs, ce = _clause_bounds(text, start, splits)
-        clause = text[cs:ce]
-        unit_text, mult_text, after, pre, ap1, ap2 = m.group("unit", "mult", "after", "pre", "ap1", "ap2")
-        base_unit, factor = rules.units[unit_text]
+        if not cs <= start < ce:  # another clause (between 。，； … marks)
+            k = bisect_left(splits, start)
+            cs, ce = (splits[k - 1] + 1 if k else 0), (splits[k] if k < n_splits else len(text))
+            clause = text[cs:ce]
+            prev_end, n_in_clause, items = cs, 0, None
+            forecast = rules.forecast_re.search(clause) is not None
+            negated = rules.negation_re.search(clause) is not None
+            stage = clause_stage(clause, rules)
+            share_base = _share_base(clause, rules)
+            at_most = rules.at_most_before_re.search(clause) is not None
+            at_least = rules.at_least_before_re.search(clause) is not None
+            has_kind = bool(rules.increment_re.search(clause) or rules.level_re.search(clause))
+        pre, _, _, ap1, mult_text, ap2, unit_text, after = m.groups()
+        base_unit, factor = units[unit_text]
         mult_text, after = mult_text or "", after or ""
-        mult = rules.multipliers.get(mult_text, 1.0)
         comparator: str | None = None
         if value2 is not None and value2 > value:
             comparator = "range"
@@ -428,67 +460,63 @@ def _extract(text: str) -> tuple[Quantity, ...]:
             comparator = "at_least"
         elif after in rules.at_most_after:
             comparator = "at_most"
-        else:
-            tail = text[max(cs, start - 8) : start]
-            if rules.at_most_before_re.search(tail):
+        elif at_most or at_least:  # pos/endpos read exactly the 8 characters before the figure
+            lo = max(cs, start - 8)
+            if at_most and rules.at_most_before_re.search(text, lo, start):
                 comparator = "at_most"
-            elif rules.at_least_before_re.search(tail):
+            elif at_least and rules.at_least_before_re.search(text, lo, start):
                 comparator = "at_least"
         # metric name: the words since the previous quantity of the clause, else the words after it
-        seg_start = prev_end_in_clause.get(cs, cs)
+        seg_start = prev_end
         if cuts:
             seg_start = max([seg_start, *(c for c in cuts if cs <= c <= start)])
         segment = text[seg_start:start]
         name = _strip_name(segment, rules)
         if "分别" in clause:
             # 井冈蜜柚、稻渔综合种养面积分别突破13万亩和4.5万亩 → names in order
-            items = respectively.setdefault(cs, LIST_SPLIT.split(clause.split("分别")[0]))
-            idx = n_in_clause.get(cs, 0)  # quantities of this clause so far
-            if len(items) > 1 and idx < len(items):
-                name = _strip_name(items[idx], rules)
-        suffix = _suffix_name(text, end)
-        if len(suffix) >= 2 and (
+            if items is None:
+                items = LIST_SPLIT.split(clause.split("分别")[0])
+            if len(items) > 1 and n_in_clause < len(items):
+                name = _strip_name(items[n_in_clause], rules)
+        suffix: str | None = None
+        if (
             len(name) < 2
-            or name in rules.strip_prefixes
+            or name in rules.strip_prefix_set
             or LIST_MARK.search(name)
             or LIST_TAIL.search(segment)
             or name.endswith(("完成", "启动", "建设"))
         ):
-            name = suffix  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows the number
+            suffix = _suffix_name(text, end)
+            if len(suffix) >= 2:  # 枫江、黄桥等4所卫生院 / 建成100个农村互助养老之家: the noun follows
+                name = suffix
         name = _clean_name(name)
-        if name in rules.metric_stopwords or name in rules.units or len(name) < 2:
-            name = suffix if len(suffix) >= 2 and suffix not in rules.metric_stopwords else ""
-        prev_end_in_clause[cs] = end
-        n_in_clause[cs] = n_in_clause.get(cs, 0) + 1
-        forecast = forecast_in.get(cs)
-        if forecast is None:
-            forecast = forecast_in[cs] = rules.forecast_re.search(clause) is not None
-            meaning_in[cs] = (
-                rules.negation_re.search(clause) is not None,
-                clause_stage(clause, rules),
-                _share_base(clause, rules),
-            )
-        negated, stage, share_base = meaning_in[cs]
-        kind = _kind(text[cs:start], rules)
+        if name in stopwords or name in units or len(name) < 2:
+            if suffix is None:
+                suffix = _suffix_name(text, end)
+            name = suffix if len(suffix) >= 2 and suffix not in stopwords else ""
+        prev_end = end
+        n_in_clause += 1
         out.append(
             _new_quantity(
-                value=value,
-                unit=mult_text + unit_text,
-                base_value=value * mult * factor,
-                base_unit=base_unit,
-                comparator=comparator,
-                text=m.group(0),
-                start=start,
-                end=end,
-                metric=name,
-                clause=clause,
-                forecast=forecast,
-                approx=bool(pre or ap1 or ap2),
-                value_high=value2 if comparator == "range" else None,
-                negated=negated,
-                stage=stage,
-                share_base=share_base,
-                kind=kind,
+                {
+                    "value": value,
+                    "unit": mult_text + unit_text,
+                    "base_value": value * multipliers.get(mult_text, 1.0) * factor,
+                    "base_unit": base_unit,
+                    "comparator": comparator,
+                    "text": m.group(0),
+                    "start": start,
+                    "end": end,
+                    "metric": name,
+                    "clause": clause,
+                    "forecast": forecast,
+                    "approx": bool(pre or ap1 or ap2),
+                    "value_high": value2 if comparator == "range" else None,
+                    "negated": negated,
+                    "stage": stage,
+                    "share_base": share_base,
+                    "kind": _kind(text, cs, start, rules) if has_kind else None,
+                }
             )
         )
     return tuple(out)

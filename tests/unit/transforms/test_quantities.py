@@ -144,3 +144,24 @@ def test_exclusions_before_the_last_number_are_the_ones_that_matter():
         for before in {0, 5, len(text) // 2, len(text)}:
             assert sorted(_excluded_spans(text, rules, before)) == sorted(s for s in full if s[0] < before)
     assert with_spans > 50
+
+
+def test_white_space_is_every_character_str_isspace_takes():
+    """The edges stripped from a metric name include every white-space character (none is above U+3000)."""
+    from transforms.quantities import WHITE_SPACE
+
+    assert set(WHITE_SPACE) == {chr(i) for i in range(0x110000) if chr(i).isspace()}
+
+
+def test_forget_quantities_forgets_everything_remembered_per_text():
+    """A benchmark of an unseen report starts from nothing remembered: quantities, deadline
+    phrases and metric-name character pairs alike."""
+    from transforms import deadlines, metrics, quantities
+
+    deadlines.task_deadline("2020年底前", "新建学校3所", 2020)
+    metrics.name_score("义务教育学位", "学位")
+    extract("新增义务教育学位5000个")
+    caches = [quantities._extract, deadlines._candidates, metrics._grams]
+    assert all(c.cache_info().currsize for c in caches)
+    quantities.forget_quantities()
+    assert [c.cache_info().currsize for c in caches] == [0, 0, 0]
