@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel
@@ -150,6 +150,7 @@ def clause_of(text: str, m: re.Match[str], limit: int = 60) -> str:
     return clause if m.group(0) in clause else m.group(0)
 
 
+@lru_cache(maxsize=16384)
 def classify_explicit(raw: str | None) -> Decision | None:
     """An explicit status column value (已完成, 正常推进, 滞后, 是否达序 是/否) → a decision."""
     if not raw or not raw.strip():
@@ -197,6 +198,7 @@ def _verdict_rules() -> tuple[
     return end, int(d.get("verdict_max") or 12), anchored, subject, anyof
 
 
+@lru_cache(maxsize=16384)
 def opening_verdict(text: str | None) -> tuple[str, str] | None:
     """The verdict a cell opens with (`已完成。 从2020年…` → (completed, 已完成)), or None.
 
@@ -219,6 +221,7 @@ def opening_verdict(text: str | None) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def progress_percent(text: str) -> tuple[float, str] | None:
     """A stated completion percentage (`80%(…)`, 完成60%, 完工率达102.07%, 占比72%) and its text.
 
@@ -234,6 +237,7 @@ def progress_percent(text: str) -> tuple[float, str] | None:
     return value / 100.0, matched
 
 
+@lru_cache(maxsize=16384)
 def standing_opener(task_text: str, strength: str = "any") -> str | None:
     """The standing-duty opener of a task (坚持, 持续 …), or None when it asks to build something."""
     r = status_rules()
@@ -286,6 +290,33 @@ def decide_from_words(
     figures: tuple[Quantity, ...] = (),
 ) -> Decision:
     """Rules 5-12 of status.yaml on the latest progress text; ``figures``: its results, if any."""
+    words = _decide_by_phrases(task_text, text, expected, has_targets)
+    if words is not None:
+        return words
+    batch = None if has_targets else _batch_counted(task_text, figures)
+    if batch is not None:
+        return Decision("completed", batch.clause, "low", "batch_counted")
+    weak = None if has_targets else standing_opener(task_text, "weak")
+    if weak:
+        return Decision("ongoing", weak, "low", "standing_duty")
+    if not has_targets and has_figures:
+        if _unquantified_target(task_text):
+            # 控制在上级下达目标之内: the target has no figure, the reported one cannot be compared
+            return Decision("unknown", figures_clause, "low", "target_without_figure")
+        return Decision("ongoing", figures_clause, "low", "activities")
+    if not has_targets and BARE_COUNT.match(text):
+        # a cumulative count (累计完成 921) against no target: activities reported, no end state
+        return Decision("ongoing", text.strip(), "low", "activities")
+    return Decision("unknown", None, "low", "nothing")
+
+
+@lru_cache(maxsize=16384)
+def _decide_by_phrases(
+    task_text: str, text: str, expected: float | None, has_targets: bool
+) -> Decision | None:
+    """Rules 5-11 of status.yaml up to 11a's establish verbs: they read only the task and progress
+    texts, so each distinct pair is judged once (reports of a county repeat their rows); None when
+    none applies (the batch, weak-opener and figure rules follow)."""
     r = status_rules()
     exp = expected if expected is not None else 1.0
     pct = progress_percent(text)
@@ -354,33 +385,30 @@ def decide_from_words(
         # the task asks to establish something (建立…机制) and the text says it was (建立了“三长制”)
         ev = f"已{made}" if f"已{made}" in text else f"{made}了"
         return Decision("completed", clause_of(text, re.search(re.escape(ev), text)), "low", "established")  # type: ignore[arg-type]
-    batch = None if has_targets else _batch_counted(task_text, figures)
-    if batch is not None:
-        return Decision("completed", batch.clause, "low", "batch_counted")
-    weak = None if has_targets else standing_opener(task_text, "weak")
-    if weak:
-        return Decision("ongoing", weak, "low", "standing_duty")
-    if not has_targets and has_figures:
-        if _first(r.unquantified_target, task_text):
-            # 控制在上级下达目标之内: the target has no figure, the reported one cannot be compared
-            return Decision("unknown", figures_clause, "low", "target_without_figure")
-        return Decision("ongoing", figures_clause, "low", "activities")
-    if not has_targets and BARE_COUNT.match(text):
-        # a cumulative count (累计完成 921) against no target: activities reported, no end state
-        return Decision("ongoing", text.strip(), "low", "activities")
-    return Decision("unknown", None, "low", "nothing")
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _unquantified_target(task_text: str) -> bool:
+    return status_rules().unquantified_target.combined.search(task_text) is not None
 
 
 def _batch_counted(task_text: str, figures: tuple[Quantity, ...]) -> Quantity | None:
     """A result counting what the task asks a batch of (一批重大项目 → 收集整理108个项目): any
     count of the same thing is the batch. The noun is the rest of the clause after 一批."""
-    m = status_rules().batch.search(task_text)
-    if m is None:
+    noun = _batch_noun(task_text)
+    if noun is None:
         return None
-    noun = m.group(1)
     return next((q for q in figures if q.value > 0 and name_score(noun, q.metric) >= 2), None)
 
 
+@lru_cache(maxsize=16384)
+def _batch_noun(task_text: str) -> str | None:
+    m = status_rules().batch.search(task_text)
+    return None if m is None else m.group(1)
+
+
+@lru_cache(maxsize=16384)
 def repeats_task(task_text: str, text: str) -> float:
     """Similarity 0..1 of the progress text to the task text, punctuation and spaces ignored:
     2 × (longest common subsequence) / (sum of the lengths)."""
