@@ -78,6 +78,39 @@ class RuleSet(tuple[re.Pattern[str], ...]):
         return self._tails[start]
 
 
+class FirstRule:
+    """Rules where the first one in list order that occurs anywhere in a text wins (a status word,
+    a header pattern), as one regex: ``index(text)`` is that rule's position in the list, or None.
+
+    Each rule becomes a lookahead ``(?=[\\s\\S]*?(?:rule))`` followed by an empty group of its own,
+    and the alternatives are tried in list order at the text's start, so one ``match`` call finds
+    the first rule that a search of each in turn would find; the group that closed last names it.
+    A scan of the rules joined (``combined``) answers texts that no rule occurs in first. The rules
+    are plain patterns without backreferences or inline global flags (as for any_of)."""
+
+    __slots__ = ("rules", "combined", "_ordered", "_rule_of")
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        self.rules: tuple[re.Pattern[str], ...] = tuple(patterns)
+        self.combined = _join(self.rules)
+        parts: list[str] = []
+        self._rule_of: dict[int, int] = {}
+        group = 1
+        for k, rule in enumerate(self.rules):
+            parts.append(f"(?=[\\s\\S]*?(?:{rule.pattern}))()")
+            group += rule.groups
+            self._rule_of[group] = k
+            group += 1
+        self._ordered = re.compile("|".join(parts) or "(?!)")
+
+    def index(self, text: str) -> int | None:
+        """The position in the list of the first rule that occurs in ``text`` (None: none does)."""
+        if self.combined.search(text) is None:
+            return None
+        m = self._ordered.match(text)
+        return None if m is None else self._rule_of[m.lastindex]  # type: ignore[index]
+
+
 def any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     """One regex that matches wherever any of ``patterns`` matches (none of them: never).
 
@@ -130,6 +163,13 @@ class HeaderMap:
     keywords: tuple[tuple[re.Pattern[str], str], ...] = ()
     # readers ask for the role of every cell of every line; the same strings repeat across reports
     _memo: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    # the pattern lists as one matcher each (the first rule in order that occurs), built from them
+    _listed: FirstRule = field(init=False, compare=False, repr=False)
+    _keyworded: FirstRule = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_listed", FirstRule(p for p, _ in self.patterns))
+        object.__setattr__(self, "_keyworded", FirstRule(p for p, _ in self.keywords))
 
     def role(self, header: str) -> str | None:
         """The role of a header cell, or None when the mapping does not know it."""
@@ -153,10 +193,8 @@ class HeaderMap:
             return None
         if key in self.exact:
             return self.exact[key]
-        for pattern, role in self.patterns:
-            if pattern.search(key):
-                return role
-        return None
+        k = self._listed.index(key)
+        return None if k is None else self.patterns[k][1]
 
     def best_label(self, candidates: list[str]) -> str | None:
         """Of several readings of one header cell (a two-level header's child, parent + child, …),
@@ -171,10 +209,8 @@ class HeaderMap:
         label-sized text without sentence punctuation, a leading item number or a trailing date is asked."""
         if len(key) > KEYWORD_MAX or LABEL_STOP.search(key) or LABEL_NUMBERED.search(key):
             return None
-        for pattern, role in self.keywords:
-            if pattern.search(key):
-                return role
-        return None
+        k = self._keyworded.index(key)
+        return None if k is None else self.keywords[k][1]
 
 
 @dataclass(frozen=True)
@@ -184,6 +220,15 @@ class UnitMap:
     split_prefixes: tuple[str, ...]
     suffixes: tuple[str, ...]
     types: tuple[tuple[re.Pattern[str], str], ...]
+    _typed: FirstRule = field(init=False, compare=False, repr=False)  # the type patterns as one matcher
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_typed", FirstRule(p for p, _ in self.types))
+
+    def unit_type(self, name: str) -> str | None:
+        """The type of the first rule of units.yaml ``types`` that occurs in a unit name, or None."""
+        k = self._typed.index(name)
+        return None if k is None else self.types[k][1]
 
 
 @dataclass(frozen=True)

@@ -106,10 +106,7 @@ class TaskRecord:
 
 def unit_type(name: str) -> str:
     """department | township | collective | enterprise | other, by the rules in units.yaml."""
-    for pattern, kind in unit_map().types:
-        if pattern.search(name):
-            return kind
-    return "other"
+    return unit_map().unit_type(name) or "other"
 
 
 def _split_run_together(token: str) -> list[str]:

@@ -18,7 +18,7 @@ from schemas.quality import quality_config
 from transforms.deadlines import task_deadline
 from transforms.grid import Finding
 from transforms.layout import seq_label
-from transforms.mappings import RuleSet, _load, alternation, any_of, first_match, squash
+from transforms.mappings import FirstRule, RuleSet, _load, alternation, any_of, first_match, squash
 from transforms.metrics import Pair, incomparable, kind_clash, metric_rows, name_score, pair
 from transforms.normalize import TaskRecord
 from transforms.quantities import Quantity, extract
@@ -43,6 +43,7 @@ class Decision:
 @dataclass(frozen=True)
 class StatusRules:
     explicit: tuple[tuple[re.Pattern[str], str], ...]
+    explicit_first: FirstRule  # the explicit patterns as one matcher: the first in order that occurs
     on_schedule_values: dict[str, bool]
     progress_percent: tuple[re.Pattern[str], ...]
     phrases: dict[str, tuple[re.Pattern[str], ...]]
@@ -75,8 +76,10 @@ def status_rules() -> StatusRules:
     pw = d.get("paperwork") or {}
     sv = d.get("start_verbs") or {}
     strong, weak = tuple(sd.get("strong") or []), tuple(sd.get("weak") or [])
+    explicit = tuple((re.compile(e["pattern"]), e["status"]) for e in d.get("explicit") or [])
     return StatusRules(
-        explicit=tuple((re.compile(e["pattern"]), e["status"]) for e in d.get("explicit") or []),
+        explicit=explicit,
+        explicit_first=FirstRule(p for p, _ in explicit),
         on_schedule_values={str(k): bool(v) for k, v in (d.get("on_schedule_values") or {}).items()},
         progress_percent=RuleSet(re.compile(p) for p in d.get("progress_percent") or []),
         phrases={k: RuleSet(re.compile(p) for p in v or []) for k, v in ph.items()},
@@ -167,11 +170,11 @@ def classify_explicit(raw: str | None) -> Decision | None:
             )
         return None
     key = squash(raw)
-    for pattern, code in status_rules().explicit:
-        m = pattern.search(key)
-        if m:
-            # a long cell (完成成效 with a sentence) is less certain than a one-word verdict
-            return Decision(code, raw.strip(), "high" if len(key) <= 8 else "medium", "explicit")
+    r = status_rules()
+    k = r.explicit_first.index(key)
+    if k is not None:
+        # a long cell (完成成效 with a sentence) is less certain than a one-word verdict
+        return Decision(r.explicit[k][1], raw.strip(), "high" if len(key) <= 8 else "medium", "explicit")
     opened = opening_verdict(raw)  # `提前完成年度任务。…`: the verdict, then the detail
     if opened is not None:
         return Decision(opened[0], opened[1], "high", "explicit")
@@ -180,10 +183,10 @@ def classify_explicit(raw: str | None) -> Decision | None:
 
 @cache
 def _verdict_rules() -> tuple[
-    re.Pattern[str], int, tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str], re.Pattern[str]
+    re.Pattern[str], int, tuple[tuple[re.Pattern[str], str], ...], re.Pattern[str], FirstRule
 ]:
     """(a clause end, longest verdict, the anchored explicit patterns, the subjects a verdict may
-    name first, all anchored patterns as one regex) of status.yaml."""
+    name first, the anchored patterns as one matcher) of status.yaml."""
     d = _load("status")
     anchored = tuple((p, code) for p, code in status_rules().explicit if p.pattern.startswith("^"))
     subjects = sorted(d.get("verdict_subjects") or [], key=len, reverse=True)
@@ -194,8 +197,7 @@ def _verdict_rules() -> tuple[
     )
     ends = str(d.get("verdict_ends") or "。；;，,\n ")
     end = re.compile("[" + re.escape(ends) + "]")
-    anyof = re.compile("|".join(f"(?:{p.pattern})" for p, _ in anchored) or "(?!)")
-    return end, int(d.get("verdict_max") or 12), anchored, subject, anyof
+    return end, int(d.get("verdict_max") or 12), anchored, subject, FirstRule(p for p, _ in anchored)
 
 
 @lru_cache(maxsize=16384)
@@ -205,7 +207,7 @@ def opening_verdict(text: str | None) -> tuple[str, str] | None:
     Only a first clause that is nothing but a status phrase counts (`完成土地款支付，…` is no verdict)."""
     if not text:
         return None
-    end, longest, anchored, subject, anyof = _verdict_rules()
+    end, longest, anchored, subject, verdicts = _verdict_rules()
     t = text.strip()
     m = end.search(t)
     cut = m.start() if m else len(t)
@@ -213,12 +215,10 @@ def opening_verdict(text: str | None) -> tuple[str, str] | None:
         return None
     clause = t[:cut].strip()
     key = subject.sub("", squash(clause), count=1)
-    if not key or len(key) > longest or cut == len(t) and len(key) > 8 or anyof.search(key) is None:
+    if not key or len(key) > longest or cut == len(t) and len(key) > 8:
         return None
-    for pattern, code in anchored:
-        if pattern.search(key):
-            return code, clause
-    return None
+    k = verdicts.index(key)
+    return None if k is None else (anchored[k][1], clause)
 
 
 @lru_cache(maxsize=16384)
@@ -390,7 +390,7 @@ def _decide_by_phrases(
 
 @lru_cache(maxsize=16384)
 def _unquantified_target(task_text: str) -> bool:
-    return status_rules().unquantified_target.combined.search(task_text) is not None
+    return any_of(status_rules().unquantified_target).search(task_text) is not None
 
 
 def _batch_counted(task_text: str, figures: tuple[Quantity, ...]) -> Quantity | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.helpers import EXCERPTS, REFERENCE
-from transforms.mappings import RuleSet, alternation, any_of, first_match
+from transforms.mappings import FirstRule, RuleSet, alternation, any_of, first_match
 from transforms.status import status_rules
 
 
@@ -65,3 +65,41 @@ def test_alternation_tells_which_word_a_text_starts_with():
     assert words.match("a.b 以外") and not words.match("axb")  # words are literal
     assert words.search("要持续推进") and not words.search("推进")
     assert alternation([]).search("任何文字") is None
+
+
+def _first_rule_by_loop(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
+    """The definition: the first rule in list order that a search finds."""
+    return next((k for k, p in enumerate(patterns) if p.search(text)), None)
+
+
+def test_first_rule_is_the_first_in_list_order_not_the_leftmost():
+    rules = FirstRule(re.compile(p) for p in ["推进", "滞后|未达序", "^(已完成|完成)$", "(a)(b)?"])
+    assert rules.index("进度滞后，仍在推进") == 0  # 推进 is later in the text but first in the list
+    assert rules.index("进度滞后") == 1
+    assert rules.index("已完成") == 2 and rules.index("已完成了") is None
+    assert rules.index("xab") == 3  # the rules' own groups do not confuse which rule it was
+    assert FirstRule([]).index("任何文字") is None
+
+
+def test_first_rule_agrees_with_a_loop_on_all_sample_cells():
+    from transforms.mappings import header_map, unit_map
+
+    hm, um, r = header_map(), unit_map(), status_rules()
+    lists = [
+        (r.explicit_first, tuple(p for p, _ in r.explicit)),
+        (hm._listed, tuple(p for p, _ in hm.patterns)),
+        (hm._keyworded, tuple(p for p, _ in hm.keywords)),
+        (um._typed, tuple(p for p, _ in um.types)),
+    ]
+    lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    lines += [ln for p in sorted(EXCERPTS.glob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines()]
+    cells = {c.strip() for ln in lines for c in ln.split("|")}
+    cells |= {w for c in list(cells) for w in c.split()}  # single words: unit names, status words
+    checked = hits = 0
+    for cell in sorted(cells):
+        for matcher, patterns in lists:
+            expected = _first_rule_by_loop(patterns, cell)
+            assert matcher.index(cell) == expected, (cell, matcher.combined.pattern[:40])
+            checked += 1
+            hits += expected is not None
+    assert checked > 2000 and hits > 200
