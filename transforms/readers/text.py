@@ -25,7 +25,7 @@ PIPES_ONLY = re.compile(r"\s*\|+\s*")
 
 
 def _split_cells(text: str) -> list[str]:
-    return [c.strip() for c in text.split("|")]
+    return list(map(str.strip, text.split("|")))
 
 
 def _pipes_in_cells(text: str, n_cells: int) -> list[int]:
@@ -303,12 +303,22 @@ def _read_pipe(lines: list[str]) -> Grid:
             continue
         if markdown and MARKDOWN_RULE.match(line):
             continue
-        cells = _split_cells(line)
-        if "|" in line and not line.startswith("|") and not SEQ_START.match(line) and is_page_info(cells):
+        numbered = SEQ_START.match(line) is not None
+        if numbered and table is not None:
+            # a row that opens with its 序号 (most lines of a table): neither page information nor
+            # a header (a header's first cell is no number), so its cells need not be split here
+            flush()
+            pending = _Pending(line_no, line)
+            if pending.separators >= ncols - 1 and line.endswith("|"):
+                flush()
+            continue
+        piped = "|" in line
+        cells = _split_cells(line) if piped else [line]
+        if piped and not line.startswith("|") and not numbered and is_page_info(cells):
             flush()
             outside.append((line_no, line))
             continue
-        hdr = header_cells(cells) if "|" in line else None
+        hdr = header_cells(cells) if piped and not numbered else None
         if hdr is not None:
             flush()
             hdr, cont_idx, mended = _mend_header(lines, idx, hdr)
@@ -340,18 +350,15 @@ def _read_pipe(lines: list[str]) -> Grid:
         if table is None:
             outside.append((line_no, line))
             continue
-        if SEQ_START.match(line):
-            flush()
-            pending = _Pending(line_no, line)
-        elif "|" in line and is_heading_text(cells[0]) and not any(cells[1:]):
+        if piped and is_heading_text(cells[0]) and not any(cells[1:]):
             flush()
             table.rows.append(
                 GridRow(cells=[cells[0]] + [""] * (ncols - 1), line_start=line_no, line_end=line_no)
             )
             last_row_line = line_no
-        elif pending is not None and (pending.separators < ncols - 1 or "|" in line):
+        elif pending is not None and (pending.separators < ncols - 1 or piped):
             pending.add(line_no, line)
-        elif "|" not in line:
+        elif not piped:
             flush()
             nxt = next_nonempty(idx)
             if nxt is not None and header_cells(_split_cells(nxt)) is not None:
