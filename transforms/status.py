@@ -27,6 +27,7 @@ STATUS_FILE = "schemas/mappings/status.yaml"
 QUALITY_FILE = "schemas/quality.yaml"
 PCT_CONTEXT = re.compile(r"(完成|完工|进度|完成率|完工率)[^，,。；;]{0,6}$")
 NON_WORD = re.compile(r"\W")
+WORD = re.compile(r"\w")  # a text without any is only punctuation (—, /)
 _CLAUSE_SPLIT = re.compile(r"[，,；;。\n]")
 BARE_COUNT = re.compile(r"^\s*\d[\d,，]*(?:\.\d+)?\s*$")
 
@@ -110,11 +111,23 @@ def meaning_config() -> dict[str, Any]:
 
 
 @cache
+def _meaning_thresholds() -> tuple[float, float, float]:
+    """(completion_max_percent, repeat_similarity, repeat_verbatim_similarity) of quality.yaml."""
+    cfg = meaning_config()
+    return (
+        float(cfg.get("completion_max_percent", 100)),
+        float(cfg.get("repeat_similarity", 0.6)),
+        float(cfg.get("repeat_verbatim_similarity", 0.9)),
+    )
+
+
+@cache
 def _magnitude_limits() -> dict[str, float]:
     """Plausible maxima per base unit (quality.yaml meaning.max_base_value)."""
     return {str(k): float(v) for k, v in (meaning_config().get("max_base_value") or {}).items()}
 
 
+@lru_cache(maxsize=1024)
 def expected_progress(
     as_of: date | None, plan_year: int | None, period_type: str | None = None
 ) -> float | None:
@@ -261,6 +274,8 @@ def _on_schedule(fraction: float | None, expected: float | None) -> bool | None:
 def decide_from_numbers(pairs: list[Pair], expected: float | None, n_targets: int) -> Decision | None:
     """Numbers outrank words: all paired targets met → completed; one below 序时 → behind.
     Each target is judged by its best result (rank 1); its further results are kept, not summed."""
+    if not pairs:
+        return None
     paired = [p for p in pairs if p.target is not None and p.actual is not None and p.rank == 1]
     if not paired:
         return None
@@ -451,7 +466,13 @@ def quality_findings(
 ) -> list[Finding]:
     """Quality rules that use meaning: magnitude, completion > 100 %, repeats, incomparable units.
     ``sim``: repeats_task(record.task_text, text) when the caller has it already."""
-    cfg = meaning_config()
+    if not targets and not actuals:  # nothing measured: only the repeat rule can apply
+        if not text:
+            return []
+        if sim is None:
+            sim = repeats_task(record.task_text, text)
+        if sim < _meaning_thresholds()[1]:
+            return []
     limits = _magnitude_limits()
     out: list[Finding] = []
     for q in [*targets, *actuals]:
@@ -466,7 +487,7 @@ def quality_findings(
                     QUALITY_FILE,
                 )
             )
-    cap = float(cfg.get("completion_max_percent", 100))
+    cap = _meaning_thresholds()[0]
     for q in actuals:
         if q.base_unit == "%" and q.value > cap and PCT_CONTEXT.search(text[: q.start]):
             out.append(
@@ -480,7 +501,7 @@ def quality_findings(
     if sim is None:
         sim = repeats_task(record.task_text, text)
     measured = any(p.target is not None and p.actual is not None for p in pairs)
-    if text and not measured and sim >= float(cfg.get("repeat_similarity", 0.6)):
+    if text and not measured and sim >= _meaning_thresholds()[1]:
         out.append(
             _finding(
                 record,
@@ -567,7 +588,7 @@ def annotate_record(
     text = latest_progress(record)
     if (
         text
-        and NON_WORD.sub("", text) == ""
+        and WORD.search(text) is None
         and record.note
         and _first(status_rules().phrases.get("not_started", ()), record.note)
     ):
@@ -592,7 +613,7 @@ def annotate_record(
         # the progress cell opens with the row's stated verdict (`已完成。 从…`): it outranks the detail
         explicit = Decision(opened[0], opened[1], "high", "verdict_in_progress")
     # nearly word for word: nothing to judge by; a looser restatement adds what was done
-    repeat = sim >= float(meaning_config().get("repeat_verbatim_similarity", 0.9))
+    repeat = sim >= _meaning_thresholds()[2]
     on_flag = status_rules().on_schedule_values.get(squash(record.status_raw or ""))
     if explicit is not None and on_flag is True and text:
         # 是否达序 = 是 says "on schedule", not "finished": completed only when the text says so
