@@ -435,9 +435,12 @@ def _new_row(
         line_end=grow.line_end,
         physical_lines=grow.physical_lines,
     )
+    cells = grow.cells
+    n_cells, n_labels = len(cells), len(labels)
     for i, role in enumerate(roles):
-        text = _cell(grow, i)
-        _assign(row, role, labels[i] if i < len(labels) else "", text)
+        if role is None or role == "seq" or role == "other":
+            continue  # _assign keeps nothing of these
+        _assign(row, role, labels[i] if i < n_labels else "", cells[i].strip() if i < n_cells else "")
     return row
 
 
