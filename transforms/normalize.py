@@ -269,6 +269,9 @@ def _clean_text(text: str | None) -> str | None:
     return t or None
 
 
+UNIT_FIELDS = ("lead_unit_raw", "units_raw", "co_units_raw")  # the unit columns of a raw row
+
+
 def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
     """A raw task row → a task record plus the repairs made on the way."""
     findings: list[Finding] = []
@@ -304,9 +307,9 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
         leaders, f = _leader_of_block(row)
         findings += f
     status_raw = row.status_raw
-    for field_name in ("lead_unit_raw", "units_raw", "co_units_raw"):
+    for field_name in UNIT_FIELDS:
         raw = getattr(row, field_name)
-        if is_verdict_cell(raw):
+        if raw and is_verdict_cell(raw):
             # a verdict that landed in a unit column (a shifted row) is the row's status, never a unit
             findings.append(
                 Finding(
@@ -334,8 +337,10 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
     for raw in (row.lead_unit_raw, row.units_raw, row.co_units_raw):
         if raw and raw.strip():
             _, mk, hd, _ = _read_units(raw)
-            heads += [h for h in hd if h not in heads]
-            marked += [m for m in mk if m not in marked]
+            if hd:
+                heads += [h for h in hd if h not in heads]
+            if mk:
+                marked += [m for m in mk if m not in marked]
     if marked and not lead_units:
         # `*` marks the lead among the responsible units: the others stay where they were
         lead_units = marked
@@ -351,7 +356,8 @@ def normalize_row(row: RawTaskRow) -> tuple[TaskRecord, list[Finding]]:
                 seq=seq_s,
             )
         )
-    findings = [replace(fd, table_no=row.table_no) if fd.table_no is None else fd for fd in findings]
+    if findings:
+        findings = [replace(fd, table_no=row.table_no) if fd.table_no is None else fd for fd in findings]
     progress, issues, plan = _progress_parts(row)
     record = TaskRecord(
         table_no=row.table_no,
