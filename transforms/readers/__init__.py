@@ -306,6 +306,16 @@ def read_report(data: bytes, name: str = "") -> Grid:
     """Read one report's bytes into a grid, whatever its format; keep only task tables.
 
     Raises ReadError, saying what was found, when the file is not a task table."""
+    return _read_report(data, name)[0]
+
+
+# a text report's sniffed format and its decoded, cleaned text (text, encoding, repairs)
+_Decoded = tuple[str, tuple[str, str, list[Finding]]]
+
+
+def _read_report(data: bytes, name: str) -> tuple[Grid, _Decoded | None]:
+    """read_report, and for a text report what it sniffed and decoded (the alternative readers of
+    read_candidates read the same text: it is decoded and cleaned once)."""
     lim = reader_limits()
     if not data:
         raise ReadError("the file is empty (0 bytes)")
@@ -339,13 +349,17 @@ def read_report(data: bytes, name: str = "") -> Grid:
         if fmt == "image":
             kind = next(v for k, v in IMAGE_MAGIC.items() if data.startswith(k))
             raise ReadError(f"an image ({kind}) was found, not a table: a scanned report cannot be read")
-        text, encoding, repairs = _decoded_text(data)
+        decoded = _decoded_text(data)
+        text, encoding, repairs = decoded
+        sniffed = fmt
         fmt = _sniff_text(text, name)
         grid = _read_decoded(text, fmt)
         grid.format = f"{grid.format};{encoding}"
         grid.findings[:0] = repairs
+        check_grid_limits(grid)
+        return keep_task_tables(grid), (sniffed, decoded)
     check_grid_limits(grid)
-    return keep_task_tables(grid)
+    return keep_task_tables(grid), None
 
 
 # Readers for text that is not a grid of pipes or cells, tried beside the format's own reader
@@ -365,8 +379,9 @@ def read_candidates(data: bytes, name: str = "") -> list[Grid]:
     """Every reading of one report that holds a task table: the format's own reader first, then,
     for text, the alternative readers. Raises the format reader's ReadError when none holds one.
     The caller picks the reading whose layout yields the most task rows (transforms/pipeline.py)."""
+    known: _Decoded | None = None  # what the format's reader sniffed and decoded, if it got that far
     try:
-        first: Grid | None = read_report(data, name)
+        first, known = _read_report(data, name)
         error: ReadError | None = None
     except LimitError:
         raise  # the file is beyond a limit whatever reads it
@@ -378,10 +393,10 @@ def read_candidates(data: bytes, name: str = "") -> list[Grid]:
     if (
         data.strip()
         and not data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
-        and sniff_format(data, name) in ("text", "csv")
+        and (known[0] if known is not None else sniff_format(data, name)) in ("text", "csv")
     ):
         try:
-            text, encoding, repairs = _decoded_text(data)
+            text, encoding, repairs = known[1] if known is not None else _decoded_text(data)
         except ReadError:
             text, encoding, repairs = "", "", []
         for reader in ALTERNATIVE_READERS if text else ():

@@ -161,6 +161,8 @@ def read_text(text: str) -> Grid:
 
 
 class _Pending:
+    __slots__ = ("start", "end", "parts", "pipes")
+
     def __init__(self, line_no: int, text: str) -> None:
         self.start = line_no
         self.end = line_no
@@ -196,11 +198,12 @@ def _read_pipe(lines: list[str]) -> Grid:
         if pending is None or table is None:
             pending = None
             return
-        cells = _split_cells(pending.joined)
+        joined = pending.joined
+        cells = _split_cells(joined)
         closed = pending.parts[-1].rstrip().endswith("|")
         if closed:
             cells = cells[:-1]  # `a | b | c |`: the closing pipe is not a cell
-        if len(cells) > ncols and (inner := _pipes_in_cells(pending.joined, len(cells))):
+        if len(cells) > ncols and (inner := _pipes_in_cells(joined, len(cells))):
             # `县交通局|县财政局`: a `|` printed inside a cell (cells are separated by ` | `) would
             # shift every later cell one column right; the cell is read whole
             cells = _join_at(cells, inner)
@@ -307,7 +310,8 @@ def _read_pipe(lines: list[str]) -> Grid:
         if numbered and table is not None:
             # a row that opens with its 序号 (most lines of a table): neither page information nor
             # a header (a header's first cell is no number), so its cells need not be split here
-            flush()
+            if pending is not None:
+                flush()
             pending = _Pending(line_no, line)
             if pending.separators >= ncols - 1 and line.endswith("|"):
                 flush()
