@@ -29,6 +29,7 @@ PCT_CONTEXT = re.compile(r"(完成|完工|进度|完成率|完工率)[^，,。�
 NON_WORD = re.compile(r"\W")
 WORD = re.compile(r"\w")  # a text without any is only punctuation (—, /)
 _CLAUSE_SPLIT = re.compile(r"[，,；;。\n]")
+PERCENT_END = "[%％]"  # how a progress_percent rule of status.yaml ends: it needs a percent sign
 BARE_COUNT = re.compile(r"^\s*\d[\d,，]*(?:\.\d+)?\s*$")
 
 
@@ -47,6 +48,7 @@ class StatusRules:
     explicit_first: FirstRule  # the explicit patterns as one matcher: the first in order that occurs
     on_schedule_values: dict[str, bool]
     progress_percent: tuple[re.Pattern[str], ...]
+    percent_signs: tuple[str, ...]  # ("%", "％") when every progress_percent rule ends in one, else ()
     phrases: dict[str, tuple[re.Pattern[str], ...]]
     standing_strong: tuple[str, ...]
     standing_weak: tuple[str, ...]
@@ -78,11 +80,13 @@ def status_rules() -> StatusRules:
     sv = d.get("start_verbs") or {}
     strong, weak = tuple(sd.get("strong") or []), tuple(sd.get("weak") or [])
     explicit = tuple((re.compile(e["pattern"]), e["status"]) for e in d.get("explicit") or [])
+    percent = [str(p) for p in d.get("progress_percent") or []]
     return StatusRules(
         explicit=explicit,
         explicit_first=FirstRule(p for p, _ in explicit),
         on_schedule_values={str(k): bool(v) for k, v in (d.get("on_schedule_values") or {}).items()},
-        progress_percent=RuleSet(re.compile(p) for p in d.get("progress_percent") or []),
+        progress_percent=RuleSet(re.compile(p) for p in percent),
+        percent_signs=("%", "％") if percent and all(p.endswith(PERCENT_END) for p in percent) else (),
         phrases={k: RuleSet(re.compile(p) for p in v or []) for k, v in ph.items()},
         standing_strong=strong,
         standing_weak=weak,
@@ -151,7 +155,7 @@ def expected_progress(
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
     """The earliest match of any pattern (the longest when two start together)."""
-    return first_match(patterns, text)
+    return patterns.first(text) if isinstance(patterns, RuleSet) else first_match(patterns, text)
 
 
 def clause_of(text: str, m: re.Match[str], limit: int = 60) -> str:
@@ -240,7 +244,10 @@ def progress_percent(text: str) -> tuple[float, str] | None:
 
     Several stated shares (开工70%, 投资72%): the smallest decides.
     """
-    patterns = status_rules().progress_percent
+    r = status_rules()
+    if r.percent_signs and not any(sign in text for sign in r.percent_signs):
+        return None  # every rule ends in a percent sign: a text without one states no share
+    patterns = r.progress_percent
     if any_of(patterns).search(text) is None:
         return None
     hits = [(float(m.group(1)), m.start(), m.group(0)) for p in patterns for m in p.finditer(text)]
