@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
-from transforms.grid import Finding, Grid, GridRow
+from transforms.grid import Finding, Grid
 from transforms.limits import LimitError, ReadError, reader_limits
 from transforms.mappings import HEADERS_FILE, header_map, squash
 from transforms.readers.clean import clean_text
@@ -250,14 +250,16 @@ def check_grid_limits(grid: Grid) -> None:
             "schemas/quality.yaml); refused"
         )
     cells = 0
+    max_chars = lim["max_cell_chars"]
     for t in grid.tables:
-        for r in [GridRow(t.header or [], t.header_line or 0, t.header_line or 0), *t.rows]:
-            cells += len(r.cells)
-            longest = max(r.cells, key=len, default="")
-            if len(longest) > lim["max_cell_chars"]:
+        lines = [(t.header or [], t.header_line or 0), *((r.cells, r.line_start) for r in t.rows)]
+        for row_cells, line in lines:
+            cells += len(row_cells)
+            longest = max(map(len, row_cells), default=0)
+            if longest > max_chars:
                 raise LimitError(
-                    f"a {fmt} file with a cell of {len(longest):,} characters at line {r.line_start} (above "
-                    f"readers.max_cell_chars = {lim['max_cell_chars']:,} in schemas/quality.yaml); refused"
+                    f"a {fmt} file with a cell of {longest:,} characters at line {line} (above "
+                    f"readers.max_cell_chars = {max_chars:,} in schemas/quality.yaml); refused"
                 )
     if cells > lim["max_cells"]:
         raise LimitError(
