@@ -431,10 +431,16 @@ def _batch_noun(task_text: str) -> str | None:
 
 
 @lru_cache(maxsize=16384)
+def _word_chars(text: str) -> str:
+    """The text without punctuation and spaces (a task text recurs with every new progress text)."""
+    return NON_WORD.sub("", text)
+
+
+@lru_cache(maxsize=16384)
 def repeats_task(task_text: str, text: str) -> float:
     """Similarity 0..1 of the progress text to the task text, punctuation and spaces ignored:
     2 × (longest common subsequence) / (sum of the lengths)."""
-    a, b = NON_WORD.sub("", task_text), NON_WORD.sub("", text)
+    a, b = _word_chars(task_text), _word_chars(text)
     if not a or not b:
         return 0.0
     return Indel.normalized_similarity(a, b)
