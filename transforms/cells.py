@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from transforms.mappings import _load, squash
+from transforms.memo import remembered
 
 OPEN = "(（[【〔〈《"
 CLOSE = ")）]】〕〉》"
@@ -117,6 +118,7 @@ def _strip_brackets(name: str) -> str:
     return name
 
 
+@remembered
 @lru_cache(maxsize=32768)  # asked of every piece of every cell, the same pieces again and again
 def is_unit_like(name: str) -> bool:
     """The text ends like a finished unit (`市政府办` yes, `市政` no) or is a known alias."""
@@ -129,6 +131,7 @@ def is_unit_like(name: str) -> bool:
     return len(core) >= 3 and core.endswith(r.endings)
 
 
+@remembered
 @lru_cache(maxsize=32768)  # asked of every piece of every cell, the same pieces again and again
 def is_person_name(token: str) -> bool:
     """A 2-4 character personal name: starts with a surname, ends unlike a unit, no title in it."""

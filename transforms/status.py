@@ -19,6 +19,7 @@ from transforms.deadlines import task_deadline
 from transforms.grid import Finding
 from transforms.layout import seq_label
 from transforms.mappings import FirstRule, RuleSet, _load, alternation, any_of, first_match, squash
+from transforms.memo import remembered
 from transforms.metrics import Pair, incomparable, kind_clash, metric_rows, name_score, pair
 from transforms.normalize import TaskRecord
 from transforms.quantities import Quantity, extract
@@ -170,6 +171,7 @@ def clause_of(text: str, m: re.Match[str], limit: int = 60) -> str:
     return clause if m.group(0) in clause else m.group(0)
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def classify_explicit(raw: str | None) -> Decision | None:
     """An explicit status column value (已完成, 正常推进, 滞后, 是否达序 是/否) → a decision."""
@@ -217,6 +219,7 @@ def _verdict_rules() -> tuple[
     return end, int(d.get("verdict_max") or 12), anchored, subject, FirstRule(p for p, _ in anchored)
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def opening_verdict(text: str | None) -> tuple[str, str] | None:
     """The verdict a cell opens with (`已完成。 从2020年…` → (completed, 已完成)), or None.
@@ -238,6 +241,7 @@ def opening_verdict(text: str | None) -> tuple[str, str] | None:
     return None if k is None else (anchored[k][1], clause)
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def progress_percent(text: str) -> tuple[float, str] | None:
     """A stated completion percentage (`80%(…)`, 完成60%, 完工率达102.07%, 占比72%) and its text.
@@ -257,6 +261,7 @@ def progress_percent(text: str) -> tuple[float, str] | None:
     return value / 100.0, matched
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def standing_opener(task_text: str, strength: str = "any") -> str | None:
     """The standing-duty opener of a task (坚持, 持续 …), or None when it asks to build something."""
@@ -332,6 +337,7 @@ def decide_from_words(
     return Decision("unknown", None, "low", "nothing")
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def _decide_by_phrases(
     task_text: str, text: str, expected: float | None, has_targets: bool
@@ -410,6 +416,7 @@ def _decide_by_phrases(
     return None
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def _unquantified_target(task_text: str) -> bool:
     return any_of(status_rules().unquantified_target).search(task_text) is not None
@@ -424,18 +431,21 @@ def _batch_counted(task_text: str, figures: tuple[Quantity, ...]) -> Quantity | 
     return next((q for q in figures if q.value > 0 and name_score(noun, q.metric) >= 2), None)
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def _batch_noun(task_text: str) -> str | None:
     m = status_rules().batch.search(task_text)
     return None if m is None else m.group(1)
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def _word_chars(text: str) -> str:
     """The text without punctuation and spaces (a task text recurs with every new progress text)."""
     return NON_WORD.sub("", text)
 
 
+@remembered
 @lru_cache(maxsize=16384)
 def repeats_task(task_text: str, text: str) -> float:
     """Similarity 0..1 of the progress text to the task text, punctuation and spaces ignored:
