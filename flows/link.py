@@ -17,7 +17,7 @@ from prefect.runtime import flow_run
 
 from flows.pipeline import compute_links, read_crosswalk, store_links
 from schemas.settings import settings
-from warehouse.db import connect
+from warehouse.db import connect_for_run
 from warehouse.links import fetch_tasks
 from warehouse.loader import finish_run, start_run
 
@@ -29,7 +29,7 @@ def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> di
     warehouse = warehouse or str(settings().warehouse)
     started = time.monotonic()
     entries = read_crosswalk(crosswalk)
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         run_key = start_run(con, "link_tasks", str(flow_run.id) if flow_run.id else None)
         tasks = fetch_tasks(con)
@@ -38,7 +38,7 @@ def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> di
     plan = compute_links(tasks, entries)
     written = store_links(warehouse, plan, run_key)
     counts = plan.counts()
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         finish_run(
             con,

@@ -72,7 +72,7 @@ from transforms.pipeline import (
 )
 from transforms.readers import decode
 from transforms.readers.clean import clean_text
-from warehouse.db import WarehouseBusy, connect, is_lock_error
+from warehouse.db import WarehouseBusy, connect_for_run, is_lock_error
 from warehouse.faults import fault_point
 from warehouse.links import fetch_tasks, write_links
 from warehouse.loader import (
@@ -254,7 +254,7 @@ def known_content(warehouse: str, flow_run_id: str | None) -> tuple[set[str], di
     (a retry of this flow run tries its own rejects again) with its reason."""
     if not Path(warehouse).exists():
         return set(), {}
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         loaded = {r[0] for r in run_sql(con, "inbox_loaded_sha")}
         quarantined = {
@@ -485,7 +485,7 @@ def load_batch(
     report version becomes current again instead of being refused."""
     prepared = prepared.value if isinstance(prepared, Batch) else prepared
     prepared = sorted(prepared, key=lambda p: (p.meta.as_of or date.max, p.archived.file_name))
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         results: list[FileResult | None] = [None] * len(prepared)
         to_load = [i for i, p in enumerate(prepared) if p.parsed is not None]
@@ -829,7 +829,7 @@ def _flow_run_state(flow_run_id: str) -> Any:
 def record_start(warehouse: str, label: str, flow_run_id: str | None) -> int:
     """Close the run log's stale `running` rows as `crashed` (with the reason), then start this run's row."""
     logger = get_run_logger()
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         for run_key, flow_name, other_id, started_at in running_runs(con):
             state = _flow_run_state(other_id) if other_id else None
@@ -863,7 +863,7 @@ def record_start(warehouse: str, label: str, flow_run_id: str | None) -> int:
 def record_finish(
     warehouse: str, run_key: int, outcome: str, seconds: float, message: str | None, counts: RunCounts
 ) -> None:
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         finish_run(con, run_key, outcome=outcome, seconds=seconds, message=message, **counts.as_dict())
     finally:
@@ -873,7 +873,7 @@ def record_finish(
 @task(name="pending-steps", retries=3, retry_delay_seconds=5, retry_condition_fn=_io_failure)
 def find_pending(warehouse: str) -> dict[str, list[int]]:
     """For each step after the load, the reports it has not finished for (new, or left by a crash)."""
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         return pending_steps(con, list(STEPS))
     finally:
@@ -882,7 +882,7 @@ def find_pending(warehouse: str) -> dict[str, list[int]]:
 
 @task(name="record-steps", retries=3, retry_delay_seconds=5, retry_condition_fn=_io_failure)
 def mark_done(warehouse: str, step: str, reports: list[int], run_key: int) -> None:
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         record_steps(con, step, reports, run_key)
     finally:
@@ -910,7 +910,7 @@ def compute_links(tasks: list[TaskRef], crosswalk: list[CrosswalkEntry]) -> Link
 
 @task(name="write-links", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_failure)
 def store_links(warehouse: str, plan: LinkPlan, run_key: int | None) -> dict[str, Any]:
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         return write_links(con, plan.links, plan.thread_of, plan.findings, run_key)
     finally:
@@ -918,7 +918,7 @@ def store_links(warehouse: str, plan: LinkPlan, run_key: int | None) -> dict[str
 
 
 def link_step(warehouse: str, crosswalk: str | None, run_key: int) -> StepResult:
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         tasks = fetch_tasks(con)
     finally:

@@ -24,7 +24,7 @@ from render.quality_html import render_markdown
 from render.quality_report import data_dir, latest_run, quality_config, write_report
 from schemas.settings import settings
 from schemas.vocabulary import fill_value_sets
-from warehouse.db import connect, count_of, fetch_dicts, sql
+from warehouse.db import connect_for_run, count_of, fetch_dicts, sql
 from warehouse.faults import fault_point
 from warehouse.loader import check_files, check_params, record_run_findings
 
@@ -189,7 +189,7 @@ def run_gx(frames: dict[str, Any], gx_root: Path, severities: dict[str, str], de
 
 def run_report_keys(warehouse: str, run_key: int) -> list[int]:
     """The reports a run loaded, read from dim_report (their load times fall inside the run)."""
-    con = connect(warehouse, read_only=True)
+    con = connect_for_run(warehouse, read_only=True)
     try:
         return [
             r["report_key"]
@@ -201,7 +201,7 @@ def run_report_keys(warehouse: str, run_key: int) -> list[int]:
 
 @task(name="warehouse-checks")
 def run_warehouse_checks(warehouse: str) -> list[dict[str, Any]]:
-    con = connect(warehouse, read_only=True)
+    con = connect_for_run(warehouse, read_only=True)
     try:
         return check_findings(con, int((quality_config().get("checks") or {}).get("max_rows_recorded", 200)))
     finally:
@@ -212,7 +212,7 @@ def run_warehouse_checks(warehouse: str) -> list[dict[str, Any]]:
 def run_expectations(warehouse: str, reports: list[int]) -> dict[str, Any]:
     """The GX suites over the given reports' facts (and the dimension tables)."""
     keys = list(reports)
-    con = connect(warehouse, read_only=True)
+    con = connect_for_run(warehouse, read_only=True)
     try:
         cfg = quality_config().get("gx") or {}
         cap = int(cfg.get("max_reports", 500))
@@ -266,7 +266,7 @@ def run_expectations(warehouse: str, reports: list[int]) -> dict[str, Any]:
 
 @task(name="record-findings")
 def record_findings(warehouse: str, run_key: int, findings: list[dict[str, Any]]) -> int:
-    con = connect(warehouse)
+    con = connect_for_run(warehouse)
     try:
         return record_run_findings(con, run_key, findings)
     finally:
@@ -293,7 +293,7 @@ def quality(
     report says so. warehouse: None for the settings' (schemas/settings.py)."""
     warehouse = warehouse or str(settings().warehouse)
     if run_key is None:
-        con = connect(warehouse, read_only=True)
+        con = connect_for_run(warehouse, read_only=True)
         try:
             run_key = latest_run(con)
         finally:

@@ -14,7 +14,7 @@ import duckdb
 
 from render.quality_html import render_report, report_summary, severity_order
 from schemas.quality import quality_config
-from warehouse.db import connect, fetch_dicts, sql
+from warehouse.db import connect_for_run, fetch_dicts, sql
 
 
 def data_dir(warehouse: str | Path) -> Path:
@@ -141,7 +141,7 @@ def write_report(
 ) -> tuple[Path, dict[str, Any]]:
     """Render the report of a run (default: the newest that loaded a report) from the warehouse and
     write it. Read-only."""
-    con = connect(warehouse, read_only=True)
+    con = connect_for_run(warehouse, read_only=True)
     try:
         run_key = run_key if run_key is not None else reviewer_run(con)
         if run_key is None:

@@ -6,6 +6,7 @@ how much memory, how large batches and how many workers a run uses.
 | LUOSHI_DATA_DIR | data | generated files: the warehouse, reports, the site, the archive |
 | LUOSHI_WAREHOUSE | $LUOSHI_DATA_DIR/warehouse.duckdb | the live DuckDB warehouse file |
 | LUOSHI_MEMORY_LIMIT | 512MB | DuckDB buffer memory of one connection (DuckDB size syntax); larger work spills to disk |
+| LUOSHI_RUN_MEMORY_LIMIT | 256MB | the same for the connections a pipeline run opens (load, link, checks, report): its process also holds parsed batches |
 | LUOSHI_BATCH_SIZE | 100 | reports parsed and loaded together |
 | LUOSHI_WORKERS | 1 | local Dask worker processes for parsing (1: no Dask) |
 """
@@ -26,6 +27,7 @@ class Settings:
     memory_limit: str = "512MB"
     batch_size: int = 100
     workers: int = 1
+    run_memory_limit: str = "256MB"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -38,6 +40,7 @@ class Settings:
             memory_limit=env.get("LUOSHI_MEMORY_LIMIT") or cls.memory_limit,
             batch_size=_positive(env, "LUOSHI_BATCH_SIZE", cls.batch_size),
             workers=_positive(env, "LUOSHI_WORKERS", cls.workers),
+            run_memory_limit=env.get("LUOSHI_RUN_MEMORY_LIMIT") or cls.run_memory_limit,
         )
 
 

@@ -158,12 +158,12 @@ def _set_aside_unversioned_reports(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("COMMIT")
 
 
-def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
+def duckdb_config(memory_limit: str | None = None) -> dict[str, str | bool | int | float | list[str]]:
     """Settings for every connection to the warehouse. DuckDB would otherwise cache up to 80 % of
     the machine's memory; a batch pipeline running beside other work keeps it bounded.
-    LUOSHI_MEMORY_LIMIT (schemas/settings.py) is the buffer memory of one connection; larger work
-    spills to DuckDB's temporary directory."""
-    return {"memory_limit": settings().memory_limit}
+    LUOSHI_MEMORY_LIMIT (schemas/settings.py) is the buffer memory of one connection, or
+    `memory_limit` when given; larger work spills to DuckDB's temporary directory."""
+    return {"memory_limit": memory_limit or settings().memory_limit}
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -171,9 +171,10 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 def connect(
-    path: str | Path, read_only: bool = False, wait_seconds: float = 60.0
+    path: str | Path, read_only: bool = False, wait_seconds: float = 60.0, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse. A writer waits (with back-off) while another process holds the lock."""
+    """Open the warehouse. A writer waits (with back-off) while another process holds the lock.
+    memory_limit: DuckDB's buffer memory (None: LUOSHI_MEMORY_LIMIT)."""
     path = Path(path)
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `luoshi ingest` first")
@@ -184,7 +185,7 @@ def connect(
     while True:
         try:
             # readers wait for a writer's lock too
-            con = duckdb.connect(str(path), read_only=read_only, config=duckdb_config())
+            con = duckdb.connect(str(path), read_only=read_only, config=duckdb_config(memory_limit))
             if read_only:
                 return con
             break
@@ -197,6 +198,13 @@ def connect(
             delay = min(delay * 2, 2.0)
     ensure_schema(con)
     return con
+
+
+def connect_for_run(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection of a pipeline run (its load, link, checks and report), with
+    LUOSHI_RUN_MEMORY_LIMIT: the run's process also holds parsed batches, so its DuckDB buffer is
+    smaller than an analyst's; whole-warehouse checks spill to disk rather than grow with it."""
+    return connect(path, read_only=read_only, memory_limit=settings().run_memory_limit)
 
 
 def fetch_dicts(con: duckdb.DuckDBPyConnection, query: str, params: Any = None) -> list[dict[str, Any]]:

@@ -16,6 +16,24 @@ def test_defaults_and_overrides():
     s = Settings.from_env({"LUOSHI_DATA_DIR": "/srv/luoshi", "LUOSHI_MEMORY_LIMIT": "2GB", "LUOSHI_BATCH_SIZE": "25", "LUOSHI_WORKERS": "2"})
     assert s.warehouse == Path("/srv/luoshi/warehouse.duckdb") and (s.memory_limit, s.batch_size, s.workers) == ("2GB", 25, 2)
     assert Settings.from_env({"LUOSHI_DATA_DIR": "x", "LUOSHI_WAREHOUSE": "y/w.duckdb"}).warehouse == Path("y/w.duckdb")
+    assert Settings.from_env({}).run_memory_limit == "256MB"
+    assert Settings.from_env({"LUOSHI_RUN_MEMORY_LIMIT": "1GB"}).run_memory_limit == "1GB"
+
+
+def test_a_runs_connections_have_the_smaller_memory_limit(tmp_path):
+    """The pipeline's connections (warehouse.db.connect_for_run) get LUOSHI_RUN_MEMORY_LIMIT, an
+    analyst's (connect) LUOSHI_MEMORY_LIMIT: DuckDB reports each as its own setting."""
+    from warehouse.db import connect, connect_for_run
+
+    def limit_mib(con):
+        value = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        con.close()
+        number, unit = value.split()
+        return float(number) * {"MiB": 1, "GiB": 1024}[unit]
+
+    wh = tmp_path / "w.duckdb"
+    run, analyst = limit_mib(connect_for_run(wh)), limit_mib(connect(wh))
+    assert 200 < run < 300 and 450 < analyst < 550, (run, analyst)
 
 
 @pytest.mark.parametrize("value", ["0", "ten", "-3"])
