@@ -18,7 +18,9 @@ from warehouse.links import fetch_counties
 from warehouse.loader import load_reports
 
 # county c, plan year 2016 + y, December: report c * 120 + y * 12 + 11 of the synthetic corpus
-REPORTS = [c * 120 + y * 12 + 11 for c in range(4) for y in range(3)] + [c * 120 + y * 12 + 5 for c in (4, 5) for y in (0, 2)]
+REPORTS = [c * 120 + y * 12 + 11 for c in range(4) for y in range(3)] + [
+    c * 120 + y * 12 + 5 for c in (4, 5) for y in (0, 2)
+]
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +101,9 @@ def test_one_county_per_chunk_links_as_one_chunk(loaded: Path, tmp_path: Path, p
     assert one.counts["accepted"] > 20 and one.counts["threads"] > 20
     assert ("crosswalk",) in {(lk[3],) for lk in want["links"]}
     rules = [f[0] for f in want["findings"]]
-    assert rules.count("link.crosswalk_unknown_task") == 3 and rules.count("link.crosswalk_bad_direction") == 1
+    assert (
+        rules.count("link.crosswalk_unknown_task") == 3 and rules.count("link.crosswalk_bad_direction") == 1
+    )
     thread = dict(want["threads"])
     con = duckdb.connect(str(whole), read_only=True)
     try:
