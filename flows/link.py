@@ -1,7 +1,8 @@
 """Prefect flow `link_tasks`: task identity across plan years, after ingestion.
 
-Reads every task, proposes cross-year links by n-gram similarity, applies the reviewed crosswalk
-(schemas/crosswalk.yaml), forms threads and writes them (warehouse/links.py). Re-running with no
+A chunk of counties at a time (flows/pipeline.py: link_warehouse): reads their tasks, proposes
+cross-year links by n-gram similarity, applies the reviewed crosswalk (schemas/crosswalk.yaml),
+forms threads and writes them (warehouse/links.py). Re-running with no
 new reports and no new decisions changes nothing. The matching within a plan year happens while
 each report is loaded (warehouse/loader.py).
 """
@@ -15,10 +16,9 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from flows.pipeline import compute_links, read_crosswalk, store_links
+from flows.pipeline import link_warehouse, read_crosswalk
 from schemas.settings import settings
 from warehouse.db import connect_for_run
-from warehouse.links import fetch_tasks
 from warehouse.loader import finish_run, start_run
 
 
@@ -32,12 +32,10 @@ def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> di
     con = connect_for_run(warehouse)
     try:
         run_key = start_run(con, "link_tasks", str(flow_run.id) if flow_run.id else None)
-        tasks = fetch_tasks(con)
     finally:
         con.close()
-    plan = compute_links(tasks, entries)
-    written = store_links(warehouse, plan, run_key)
-    counts = plan.counts()
+    result = link_warehouse(warehouse, entries, run_key)
+    counts = result.counts
     con = connect_for_run(warehouse)
     try:
         finish_run(
@@ -58,15 +56,16 @@ def link_tasks(warehouse: str | None = None, crosswalk: str | None = None) -> di
         markdown=(
             "## luoshi links\n\n| accepted | pending | rejected | threads |\n|---|---|---|---|\n"
             f"| {counts['accepted']} | {counts['pending']} | {counts['rejected']} | {counts['threads']} |\n\n"
-            + "\n".join(f"- {f.severity}: {f.message}" for f in plan.findings)
+            + "\n".join(f"- {f.severity}: {f.message}" for f in result.findings)
         ),
         key="luoshi-links-summary",
         description="Cross-year task links by decision",
     )
     return {
         "run_key": run_key,
-        "tasks": len(tasks),
+        "tasks": result.tasks,
         **counts,
-        **written,
-        "findings": [f.message for f in plan.findings],
+        "links_before": result.links_before,
+        "links_after": result.links_after,
+        "findings": [f.message for f in result.findings],
     }

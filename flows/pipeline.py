@@ -60,7 +60,15 @@ from sources import (
 from sources.inbox import Source, discover, inbox_manifest, move_handled
 from transforms import PARSER_VERSION
 from transforms.grid import Finding
-from transforms.linking import CROSSWALK, CrosswalkEntry, LinkPlan, TaskRef, parse_crosswalk, plan_links
+from transforms.linking import (
+    CROSSWALK,
+    CrosswalkEntry,
+    Link,
+    crosswalk_of_chunks,
+    link_chunks,
+    parse_crosswalk,
+    plan_links,
+)
 from transforms.metadata import ReportMeta, infer_metadata
 from transforms.pipeline import (
     ParsedReport,
@@ -74,7 +82,13 @@ from transforms.readers import decode
 from transforms.readers.clean import clean_text
 from warehouse.db import WarehouseBusy, connect_for_run, is_lock_error
 from warehouse.faults import fault_point
-from warehouse.links import fetch_tasks, write_links
+from warehouse.links import (
+    fetch_counties,
+    fetch_county_tasks,
+    link_count,
+    write_link_chunk,
+    write_link_findings,
+)
 from warehouse.loader import (
     LoadRejected,
     LoadResult,
@@ -902,30 +916,81 @@ def read_crosswalk(path: str | Path | None) -> list[CrosswalkEntry]:
     return parse_crosswalk(p.read_text(encoding="utf-8"), str(path or "schemas/crosswalk.yaml"))
 
 
-@task(name="plan-links")
-def compute_links(tasks: list[TaskRef], crosswalk: list[CrosswalkEntry]) -> LinkPlan:
-    """Pure: proposals, crosswalk decisions, threads."""
-    return plan_links(tasks, crosswalk)
+LINK_CHUNK_TASKS = 20_000  # the link step holds about this many tasks (whole counties) at a time
+
+
+@dataclass
+class LinkResult:
+    """What the link step did, summed over its chunks of counties."""
+
+    counts: dict[str, int]
+    findings: list[Finding]
+    tasks: int
+    links_before: int
+    links_after: int
 
 
 @task(name="write-links", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_failure)
-def store_links(warehouse: str, plan: LinkPlan, run_key: int | None) -> dict[str, Any]:
+def store_link_chunk(warehouse: str, links: list[Link], thread_of: dict[int, int]) -> None:
     con = connect_for_run(warehouse)
     try:
-        return write_links(con, plan.links, plan.thread_of, plan.findings, run_key)
+        write_link_chunk(con, links, thread_of)
     finally:
         con.close()
+
+
+@task(name="write-link-findings", retries=2, retry_delay_seconds=2, retry_condition_fn=_io_failure)
+def store_link_findings(warehouse: str, findings: list[Finding], run_key: int | None) -> int:
+    con = connect_for_run(warehouse)
+    try:
+        write_link_findings(con, findings, run_key)
+        return link_count(con)
+    finally:
+        con.close()
+
+
+def link_warehouse(
+    warehouse: str,
+    crosswalk: list[CrosswalkEntry],
+    run_key: int | None,
+    chunk_tasks: int = LINK_CHUNK_TASKS,
+) -> LinkResult:
+    """Link tasks across plan years a chunk of counties at a time (links stay within a county, or
+    within the counties one crosswalk entry joins, which share a chunk), so memory is bounded by a
+    chunk, not by the warehouse. Each chunk is read, planned (plan_links) and written in its own
+    transaction; the link findings are replaced once at the end. A step stopped half-way leaves some
+    chunks linked anew and others as before: the step is idempotent and stays pending
+    (pending_steps) until it finishes, so the next run links everything again."""
+    con = connect_for_run(warehouse)
+    try:
+        counties = fetch_counties(con)
+        before = link_count(con)
+    finally:
+        con.close()
+    chunks = link_chunks(counties, crosswalk, chunk_tasks)
+    counts = {"accepted": 0, "pending": 0, "rejected": 0, "threads": 0}
+    findings: list[Finding] = []
+    n_tasks = 0
+    for chunk, entries in zip(chunks, crosswalk_of_chunks(crosswalk, chunks), strict=True):
+        con = connect_for_run(warehouse)
+        try:
+            tasks = fetch_county_tasks(con, chunk)
+        finally:
+            con.close()
+        plan = plan_links(tasks, entries)
+        n_tasks += len(tasks)
+        del tasks
+        store_link_chunk(warehouse, plan.links, plan.thread_of)
+        for k, v in plan.counts().items():
+            counts[k] += v
+        findings += plan.findings
+        del plan
+    after = store_link_findings(warehouse, findings, run_key)
+    return LinkResult(counts, findings, n_tasks, before, after)
 
 
 def link_step(warehouse: str, crosswalk: str | None, run_key: int) -> StepResult:
-    con = connect_for_run(warehouse)
-    try:
-        tasks = fetch_tasks(con)
-    finally:
-        con.close()
-    plan = compute_links(tasks, read_crosswalk(crosswalk))
-    store_links(warehouse, plan, run_key)
-    c = plan.counts()
+    c = link_warehouse(warehouse, read_crosswalk(crosswalk), run_key).counts
     return StepResult(
         "link",
         "done",

@@ -645,3 +645,56 @@ def plan_links(
     refs = {t.ref: t for t in tasks}
     links, findings = apply_crosswalk(proposals, crosswalk, refs)
     return LinkPlan(links, threads([t.task_key for t in tasks], links), findings)
+
+
+# --------------------------------------------------------------------------- county by county
+
+
+def link_chunks(
+    county_tasks: Sequence[tuple[str, int]], crosswalk: Sequence[CrosswalkEntry], max_tasks: int
+) -> list[list[str]]:
+    """The counties (name, task count; in order) in chunks of about ``max_tasks`` tasks, to link one
+    chunk at a time. Links never cross counties except through the crosswalk, so counties named by
+    one crosswalk entry stay in one chunk; a chunk holds at least one group of counties however many
+    tasks it has. No counties: one empty chunk (the crosswalk's findings are still reported)."""
+    parent: dict[str, str] = {c: c for c, _ in county_tasks}
+
+    def find(c: str) -> str:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for e in crosswalk:
+        a, b = parse_ref(e.from_ref)[0], parse_ref(e.to_ref)[0]
+        if a in parent and b in parent and (ra := find(a)) != (rb := find(b)):
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    size: dict[str, int] = {}
+    for c, n in county_tasks:  # groups in the order of their first county
+        r = find(c)
+        groups.setdefault(r, []).append(c)
+        size[r] = size.get(r, 0) + int(n)
+    chunks: list[list[str]] = []
+    held = 0
+    for r, counties in groups.items():
+        if not chunks or (held and held + size[r] > max_tasks):
+            chunks.append([])
+            held = 0
+        chunks[-1] += counties
+        held += size[r]
+    return chunks or [[]]
+
+
+def crosswalk_of_chunks(
+    crosswalk: Sequence[CrosswalkEntry], chunks: Sequence[Sequence[str]]
+) -> list[list[CrosswalkEntry]]:
+    """Each chunk's crosswalk entries (in file order): an entry goes to the chunk holding the county
+    of its from-task, else of its to-task, else to the first chunk, so each is applied (or reported
+    as naming a task not in the warehouse) exactly once."""
+    where = {c: n for n, counties in enumerate(chunks) for c in counties}
+    out: list[list[CrosswalkEntry]] = [[] for _ in chunks]
+    for e in crosswalk:
+        a, b = parse_ref(e.from_ref)[0], parse_ref(e.to_ref)[0]
+        out[where.get(a, where.get(b, 0))].append(e)
+    return out

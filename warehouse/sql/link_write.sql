@@ -1,8 +1,9 @@
--- Bring task_link in line with the staged links (st_links): new pairs inserted, changed pairs
--- updated, pairs no longer proposed deleted. Unchanged rows are not touched, so re-running the
--- link step changes nothing.
+-- Bring task_link in line with the staged links (st_links) of the staged tasks (st_threads: every
+-- task of the counties linked): new pairs inserted, changed pairs updated, pairs from those tasks no
+-- longer proposed deleted. Unchanged rows are not touched, so re-running the link step changes nothing.
 DELETE FROM task_link
-WHERE NOT EXISTS (SELECT 1 FROM st_links s WHERE s.from_task_key = task_link.from_task_key AND s.to_task_key = task_link.to_task_key);
+WHERE from_task_key IN (SELECT task_key FROM st_threads)
+  AND NOT EXISTS (SELECT 1 FROM st_links s WHERE s.from_task_key = task_link.from_task_key AND s.to_task_key = task_link.to_task_key);
 
 UPDATE task_link SET link_type = s.link_type, method = s.method, score = s.score,
        decided_at = CASE WHEN task_link.decision <> s.decision THEN $now ELSE task_link.decided_at END,
