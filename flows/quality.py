@@ -87,8 +87,13 @@ def prepare_gx_project(target: Path) -> Path:
     return target
 
 
+# dimensions validated only for the run's reports (warehouse/sql/gx_*.sql)
+GX_SCOPED = {"dim_report": "gx_dim_report", "dim_task": "gx_dim_task"}
+
+
 def gx_frames(con: duckdb.DuckDBPyConnection, report_keys: list[int]) -> dict[str, Any]:
-    """Each suite's table as a pandas frame; facts only for the run's reports."""
+    """Each suite's table as a pandas frame: facts, reports and tasks only of the run's (sampled)
+    reports, so the frames do not grow with the warehouse; the other dimensions whole."""
     frames = {}
     for name in suite_names():
         # name is a committed suite file name, checked against the catalog: not user input
@@ -96,7 +101,9 @@ def gx_frames(con: duckdb.DuckDBPyConnection, report_keys: list[int]) -> dict[st
         if not exists:
             continue
         cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
-        if "report_key" in cols and name != "dim_report":
+        if name in GX_SCOPED:
+            frames[name] = con.execute(sql(GX_SCOPED[name]), {"reports": report_keys}).df()
+        elif "report_key" in cols:
             frames[name] = con.execute(
                 f"SELECT * FROM {name} WHERE report_key IN (SELECT unnest($k))", {"k": report_keys}
             ).df()

@@ -212,6 +212,28 @@ def test_expectations_of_a_large_run_validate_its_latest_reports(tmp_path, monke
     assert out["evaluated"] > 0 and out["suites"] >= 4
 
 
+def test_expectation_frames_hold_only_the_validated_reports(tmp_path):
+    """The frames Great Expectations validates do not grow with the warehouse: dim_report and
+    dim_task hold only the validated reports' rows, the facts only theirs."""
+    from flows import quality as q
+    from tests.helpers import synthetic_loads
+    from warehouse.db import connect
+    from warehouse.loader import load_reports
+
+    wh = tmp_path / "w.duckdb"
+    con = connect(wh)
+    one = [load_reports(con, synthetic_loads([0, 500, 1000]))[0].report_key]
+    frames = q.gx_frames(con, one)
+    tasks_of_one = con.execute(
+        "SELECT count(DISTINCT task_key) FROM fct_task_progress WHERE report_key = $k", {"k": one[0]}
+    ).fetchone()[0]
+    all_tasks = con.execute("SELECT count(*) FROM dim_task").fetchone()[0]
+    con.close()
+    assert sorted(frames["dim_report"]["report_key"]) == one
+    assert len(frames["dim_task"]) == tasks_of_one and 0 < tasks_of_one < all_tasks
+    assert set(frames["fct_task_progress"]["report_key"]) == set(one)
+
+
 def test_report_of_a_large_run_lists_the_most_serious_reports_and_counts_all(tmp_path, monkeypatch):
     """Past report.reports_detailed, the findings are kept for the most serious reports only
     (read a chunk at a time), while every report keeps exactly the summary it has uncapped."""
