@@ -12,12 +12,12 @@ ifdef QUIET
 export PREFECT_LOGGING_LEVEL := WARNING
 endif
 
-.PHONY: help setup browser run test lint clean server deploy worker bench
+.PHONY: help setup browser run test lint clean server deploy worker bench bench-growth
 # `make` alone sets up .venv, as it always has; `make help` lists the targets.
 .DEFAULT_GOAL := $(BIN)/luoshi
 
 help: ## list the targets, one line each
-	@awk -F ':.*## ' '/^[a-z][a-z_-]*:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z][a-z_-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/luoshi: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -59,7 +59,6 @@ bench: setup ## benchmark on a synthetic corpus (BENCH_N reports, default 1000)
 	$(BIN)/python scripts/bench.py
 
 # How cost grows with N (GROWTH_NS, default 1000,3000,10000,30000): a table, growth.json, the chart.
-.PHONY: bench-growth
 bench-growth: setup ## time and memory against N, fitted and projected (GROWTH_NS)
 	$(BIN)/python scripts/bench_growth.py
 
