@@ -44,10 +44,16 @@ PREFECTURE = "合成市"
 FIRST_YEAR = 2016
 YEARS = 10
 
-# made-up county names, 合成 ("synthetic") + a two-character stem + 县, so none is a real county
+# made-up county names, 合成 ("synthetic") + a two- or three-character stem + 县, so none is a real
+# county: the 200 two-character ones first (the corpus of 24,000 reports they give stays as it
+# was), then 3,000 three-character ones, 3,200 in all, for 384,000 reports: more than every
+# county's decade of monthly tables
 _FIRST = "青白云石金玉长安平清南北东西新永丰宁和兴"
 _SECOND = "川山河溪林阳江源泉峰"
-COUNTIES = [f"合成{a}{b}县" for a in _FIRST for b in _SECOND]
+_THIRD = "一二三四五六七八九十甲乙丙丁戊"
+COUNTIES = [f"合成{a}{b}县" for a in _FIRST for b in _SECOND] + [
+    f"合成{a}{b}{c}县" for c in _THIRD for a in _FIRST for b in _SECOND
+]
 
 # rewordings of progress text: (phrase, alternatives); one alternative is chosen per row
 REWORDINGS: list[tuple[str, tuple[str, ...]]] = [

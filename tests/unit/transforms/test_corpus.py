@@ -27,6 +27,18 @@ def test_identities_are_distinct_and_synthetic():
     assert "吉水" not in r.text and r.county in r.text
 
 
+def test_enough_counties_for_every_county_and_a_decade():
+    """The growth benchmark's projection target (350,000 reports) fits in distinct identities, and a
+    report past the two-character counties parses with its own county."""
+    from scripts.gen_corpus import capacity
+
+    assert capacity() >= 350_000 and len(set(COUNTIES)) == len(COUNTIES)
+    r = synthetic_report(30_000)
+    assert len(r.county) == 6 and r.county not in COUNTIES[:200]
+    parsed = parse_report(render(r, "text"), r.file_name(), as_of=r.as_of, plan_year=r.plan_year)
+    assert len(parsed.records) == 130
+
+
 def test_text_report_parses_with_the_reference_shape_and_its_metadata_can_be_inferred():
     r = synthetic_report(1234)
     parsed = parse_report(render(r, "text"), r.file_name(), as_of=r.as_of, plan_year=r.plan_year)
