@@ -5,7 +5,8 @@ Environment: GROWTH_NS (reports per point, default 1000,3000,10000,30000), GROWT
 default data/bench-growth), GROWTH_BATCH (reports per batch, default 100), GROWTH_PARSE_N (reports
 timed for parsing alone, default min(N, 1000)), GROWTH_VIEW_RUNS (runs of each view, default 20),
 GROWTH_DASK_N (reports for the Dask cluster comparison, default 3000; 0 skips it), GROWTH_SVG (the
-chart, default docs/performance-growth.svg).
+chart, default docs/performance-growth.svg), GROWTH_RESUME (1: keep the figures of every N, and of
+the Dask comparison, already written to GROWTH_DIR/n-N.json or dask-N.json by an earlier run).
 
 One synthetic corpus (scripts/gen_corpus.py) in GROWTH_DIR/corpus, generated a batch at a time and
 kept (a larger N extends it). A Prefect server runs for the whole benchmark, as a deployment's
@@ -33,7 +34,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,19 @@ def dask_comparison(n: int, files: list[Path], work: Path, batch: int, no_cluste
     return out
 
 
+def kept(path: Path, resume: bool, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The figures of one N (or of the Dask comparison), written to `path` as soon as they are
+    measured; with GROWTH_RESUME the figures already there are used instead of measuring again (a
+    benchmark stopped half-way, or a point measured on its own, is finished by the next run)."""
+    if resume and path.exists():
+        log(f"{path.name}: figures kept from an earlier run (GROWTH_RESUME)")
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    figures = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    return figures
+
+
 # ------------------------------------------------------------------------------ fits and output
 
 
@@ -351,16 +365,21 @@ def main() -> int:
     view_runs = int(os.environ.get("GROWTH_VIEW_RUNS", "20"))
     dask_n = int(os.environ.get("GROWTH_DASK_N", "3000"))
     svg_path = Path(os.environ.get("GROWTH_SVG", str(ROOT / "docs" / "performance-growth.svg")))
+    resume = os.environ.get("GROWTH_RESUME", "") not in ("", "0")
     corpus = work / "corpus"
     rows: list[dict[str, Any]] = []
     dask: dict[str, Any] = {}
     with prefect_server(work) as api_url:
         os.environ["PREFECT_API_URL"] = api_url  # the spawned phases and the Dask workers report here
         for n in ns:
-            rows.append(measure(n, ensure_corpus(corpus, n, batch), work, batch, parse_n, view_runs))
+            rows.append(
+                kept(work / f"n-{n}.json", resume, lambda n=n: measure(n, ensure_corpus(corpus, n, batch), work, batch, parse_n, view_runs))
+            )
         if dask_n:
             same = next((r["flow_s"] for r in rows if r["n"] == dask_n), None)
-            dask = dask_comparison(dask_n, ensure_corpus(corpus, dask_n, batch), work, batch, same)
+            dask = kept(
+                work / f"dask-{dask_n}.json", resume, lambda: dask_comparison(dask_n, ensure_corpus(corpus, dask_n, batch), work, batch, same)
+            )
 
     fit = fits(rows)
     out = {"rows": rows, "fit": fit, "dask": dask, "batch_size": batch, "cpus": os.cpu_count()}
