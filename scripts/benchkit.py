@@ -16,6 +16,8 @@ from typing import Any
 
 from scripts.gen_corpus import write_corpus
 
+ROOT = Path(__file__).resolve().parent.parent
+
 SUMMARY_QUERIES = ("summary_status", "summary_reports", "summary_tables", "summary_findings")
 
 
@@ -211,8 +213,12 @@ def start_process(args: list[str], log_file: Path) -> Any:
     import subprocess
 
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    # a Dask worker unpickles the benchmark's own functions (scripts.benchkit): the tree on its path
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     with open(log_file, "ab") as out:
-        return subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": path}
+        )
 
 
 def stop_process(proc: Any, timeout: float = 15.0) -> None:
