@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import yaml
@@ -586,21 +586,27 @@ def crosswalk_with_decision(
 # --------------------------------------------------------------------------- threads
 
 
+K = TypeVar("K", int, str)  # what components() joins: task keys, county names
+
+
 def threads(task_keys: Iterable[int], links: Iterable[Link]) -> dict[int, int]:
     """Thread key of every task: the smallest task key of its set of tasks joined by accepted links."""
-    parent: dict[int, int] = {k: k for k in task_keys}
+    return components(task_keys, ((lk.from_key, lk.to_key) for lk in links if lk.decision == "accepted"))
 
-    def find(x: int) -> int:
+
+def components(keys: Iterable[K], pairs: Iterable[tuple[K, K]]) -> dict[K, K]:
+    """Union-find: each key's component, named by its smallest key; pairs naming a key not in
+    ``keys`` are ignored."""
+    parent: dict[K, K] = {k: k for k in keys}
+
+    def find(x: K) -> K:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for lk in links:
-        if lk.decision != "accepted" or lk.from_key not in parent or lk.to_key not in parent:
-            continue
-        ra, rb = find(lk.from_key), find(lk.to_key)
-        if ra != rb:
+    for a, b in pairs:
+        if a in parent and b in parent and (ra := find(a)) != (rb := find(b)):
             parent[max(ra, rb)] = min(ra, rb)
     return {k: find(k) for k in parent}
 
@@ -657,22 +663,13 @@ def link_chunks(
     chunk at a time. Links never cross counties except through the crosswalk, so counties named by
     one crosswalk entry stay in one chunk; a chunk holds at least one group of counties however many
     tasks it has. No counties: one empty chunk (the crosswalk's findings are still reported)."""
-    parent: dict[str, str] = {c: c for c, _ in county_tasks}
-
-    def find(c: str) -> str:
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
-    for e in crosswalk:
-        a, b = parse_ref(e.from_ref)[0], parse_ref(e.to_ref)[0]
-        if a in parent and b in parent and (ra := find(a)) != (rb := find(b)):
-            parent[max(ra, rb)] = min(ra, rb)
+    group_of = components(
+        (c for c, _ in county_tasks), ((parse_ref(e.from_ref)[0], parse_ref(e.to_ref)[0]) for e in crosswalk)
+    )
     groups: dict[str, list[str]] = {}
     size: dict[str, int] = {}
     for c, n in county_tasks:  # groups in the order of their first county
-        r = find(c)
+        r = group_of[c]
         groups.setdefault(r, []).append(c)
         size[r] = size.get(r, 0) + int(n)
     chunks: list[list[str]] = []
